@@ -1,0 +1,149 @@
+"""Cells: a table region of the normalised text → rows of cells with their spans.
+
+Two layouts are told apart by the region's own lines:
+
+* **rows on lines** — one table row per line, cells split by tabs or ``|`` (markdown),
+  and trailing numbers split off a label by spaces (``一、本年新收… 6 0 0 0 0 0 6``);
+* **one cell per line** — each cell on its own line starting with a tab, rows separated
+  by blank lines, a cell's text wrapped over following lines without a tab (headers
+  printed one character per line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+
+class CellKind(Enum):
+    EMPTY = "empty"
+    VALUE = "value"
+    LABEL = "label"
+
+
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_NULL_MARK = r"/|—+|–|-{1,2}|无数据"
+VALUE_TOKEN = re.compile(rf"(?:{_NUMBER}|[增减](?:加|少)?\s*{_NUMBER}|{_NULL_MARK})")
+_VALUE_CELL = re.compile(rf"^{VALUE_TOKEN.pattern}$")
+_TRAILING_VALUES = re.compile(
+    rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>(?:{VALUE_TOKEN.pattern})(?:\s+(?:{VALUE_TOKEN.pattern}))*)$"
+)
+_ONE_VALUE = re.compile(
+    rf"(?<!\S)(?:[增减](?:加|少)?\s*)?{_NUMBER}(?!\S)|(?<!\S)(?:{_NULL_MARK})(?!\S)"
+)
+_MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A cell's text (inner white space removed) and its span in the normalised text."""
+
+    text: str
+    start: int
+    end: int
+    kind: CellKind
+
+
+def make_cell(raw: str, start: int) -> Cell:
+    """A cell from its raw text at ``start``: the span is trimmed to the visible text."""
+    stripped = raw.strip()
+    if not stripped:
+        return Cell("", start, start, CellKind.EMPTY)
+    begin = start + raw.index(stripped[0])
+    kind = CellKind.VALUE if _VALUE_CELL.match(stripped) else CellKind.LABEL
+    return Cell(
+        _SPACES.sub("", stripped) if kind is CellKind.LABEL else stripped,
+        begin,
+        begin + len(stripped),
+        kind,
+    )
+
+
+def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
+    """The rows of cells of the region ``text[start:end]``."""
+    lines = _lines(text, start, end)
+    if _is_cell_per_line(lines):
+        return _rows_cell_per_line(lines)
+    return [row for line_start, line in lines if (row := _row_on_line(line, line_start))]
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
+    lines = []
+    pos = start
+    for line in text[start:end].split("\n"):
+        lines.append((pos, line))
+        pos += len(line) + 1
+    return lines
+
+
+def _is_cell_per_line(lines: list[tuple[int, str]]) -> bool:
+    single = sum(1 for _, line in lines if line.startswith("\t") and "\t" not in line[1:])
+    multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
+    return single > 2 * multi and single >= 8
+
+
+def _rows_cell_per_line(lines: list[tuple[int, str]]) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    row: list[tuple[int, str]] = []  # (start, raw text) of each cell of the current row
+
+    def close_row() -> None:
+        if row:
+            rows.append([make_cell(raw, start) for start, raw in row])
+            row.clear()
+
+    for line_start, line in lines:
+        if line.startswith("\t"):
+            row.append((line_start + 1, line[1:]))
+        elif not line.strip():
+            close_row()
+        elif row:  # a wrapped cell: its text goes on without a tab
+            start, raw = row[-1]
+            gap = line_start - (start + len(raw))
+            row[-1] = (start, raw + " " * gap + line)
+        else:
+            rows.append(_row_on_line(line, line_start))
+    close_row()
+    return [r for r in rows if r]
+
+
+def _row_on_line(line: str, line_start: int) -> list[Cell]:
+    if not line.strip() or _MARKDOWN_RULE.match(line):
+        return []
+    if "\t" in line:
+        separator = "\t"
+    elif line.count("|") >= 2:
+        separator = "|"
+    else:
+        return _split_trailing_values(line, line_start)
+    parts: list[tuple[int, str]] = []
+    pos = line_start
+    for part in line.split(separator):
+        parts.append((pos, part))
+        pos += len(part) + 1
+    if separator == "|":  # the outer pipes of a markdown row are not cells
+        if parts and not parts[0][1].strip():
+            parts = parts[1:]
+        if parts and not parts[-1][1].strip():
+            parts = parts[:-1]
+    return [cell for pos, part in parts for cell in _split_trailing_values(part, pos)]
+
+
+def _split_trailing_values(raw: str, start: int) -> list[Cell]:
+    """One cell, or a label followed by value cells when numbers trail it after spaces."""
+    cell = make_cell(raw, start)
+    if cell.kind is not CellKind.LABEL:
+        return [cell]
+    match = _TRAILING_VALUES.match(raw.strip())
+    if not match:
+        return [cell]
+    offset = start + raw.index(raw.strip()[0])
+    cells = []
+    if match["label"]:
+        cells.append(make_cell(match["label"], offset))
+    values_at = offset + match.start("values")
+    cells.extend(
+        make_cell(m.group(), values_at + m.start()) for m in _ONE_VALUE.finditer(match["values"])
+    )
+    return cells

@@ -1,0 +1,106 @@
+"""Prose facts of sections 一 and 六 by conservative rules.
+
+A rule reports a number only when a sentence states it unambiguously; anything vaguer
+(千余条, a list of categories with no total) is left ``None``, never summed or guessed.
+Prose the rules cannot read with confidence is what the LLM path is for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .models import FieldReading
+
+_SENTENCE = re.compile(r"[^。；;\n]+")
+_CLAUSE = re.compile(r"[^。；;，,\n]+")
+_COUNT = re.compile(r"(?P<n>\d+(?:,\d{3})*)\s*(?:条|篇|则)")
+_APPLICATION_COUNT = re.compile(r"(?P<n>\d+(?:,\d{3})*)\s*(?:件|个|条|份|人次)")
+_NONE_RECEIVED = re.compile(
+    r"未(?:收到|接到|受理)|没有(?:收到|接到)|无(?:依)?申请|(?:申请|收到)[^，。]{0,6}(?:为零|为0)"
+)
+_NOT_APPLICATIONS = re.compile(r"复议|诉讼|办件|政务服务")
+_BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*(?:其中|包括|包含)")
+_FEE_NONE = re.compile(
+    r"(?:未|无|没有|不)(?:收取|收费)[^。；]{0,20}?处理费|处理费[^。；]{0,10}?(?:为零|为0|0元)"
+)
+_FEE_AMOUNT = re.compile(r"收取[^。；]{0,20}?处理费[^。；\d]{0,10}?(?P<n>\d+(?:\.\d+)?)\s*元")
+
+
+def _count_reading(match: re.Match[str], group: str = "n") -> FieldReading:
+    return FieldReading(int(match[group].replace(",", "")), match.start(group), match.end(group))
+
+
+def proactive_total(text: str, start: int, end: int) -> FieldReading | None:
+    """Items proactively published, when the first sentence about it states one exact total."""
+    for sentence in _SENTENCE.finditer(text, start, end):
+        body = sentence.group()
+        if not re.search(r"公开|发布", body) or re.search(r"微信|微博|公众号|申请|新媒体", body):
+            continue
+        counts = list(_COUNT.finditer(text, sentence.start(), sentence.end()))
+        if not counts:
+            continue
+        first = counts[0]
+        if len(counts) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
+            return _count_reading(first)
+        return None  # several counts and no stated total: not one exact number
+    return None
+
+
+def applications_received(text: str, start: int, end: int) -> FieldReading | None:
+    """Applications received as the prose states them; 0 for 未收到."""
+    for clause in _CLAUSE.finditer(text, start, end):
+        body = clause.group()
+        if "申请" not in body or _NOT_APPLICATIONS.search(body):
+            continue
+        none = _NONE_RECEIVED.search(body)
+        if none:
+            return FieldReading(0, clause.start() + none.start(), clause.start() + none.end())
+        counts = list(_APPLICATION_COUNT.finditer(text, clause.start(), clause.end()))
+        if len(counts) == 1:
+            return _count_reading(counts[0])
+    return None
+
+
+def channel_posts(text: str, start: int, end: int, channel: str) -> FieldReading | None:
+    """Items published on a channel (微信 or 微博): the first clause naming it with one count."""
+    for clause in _CLAUSE.finditer(text, start, end):
+        if channel not in clause.group():
+            continue
+        counts = list(_COUNT.finditer(text, clause.start(), clause.end()))
+        if len(counts) == 1:
+            return _count_reading(counts[0])
+    return None
+
+
+def processing_fee(text: str, start: int, end: int) -> FieldReading | None:
+    """信息处理费 in 元: 0 when the report says none was collected."""
+    none = _FEE_NONE.search(text, start, end)
+    if none:
+        return FieldReading(0, none.start(), none.end())
+    amount = _FEE_AMOUNT.search(text, start, end)
+    if amount:
+        number = float(amount["n"])
+        value = int(number) if number.is_integer() else number
+        return FieldReading(value, amount.start("n"), amount.end("n"))
+    return None
+
+
+def read_prose(
+    text: str, overview: tuple[int, int] | None, other: tuple[int, int] | None
+) -> dict[str, FieldReading]:
+    """The prose facts: counts from section 一 (channels also from 六), the fee from 一 to the end."""
+    regions = [r for r in (overview, other) if r]
+    fee_region = (regions[0][0] if regions else 0, len(text))
+    found = {
+        "overview.proactive_total": overview and proactive_total(text, *overview),
+        "overview.applications_received": overview and applications_received(text, *overview),
+        "overview.wechat_posts": _first(channel_posts(text, *r, "微信") for r in regions),
+        "overview.weibo_posts": _first(channel_posts(text, *r, "微博") for r in regions),
+        "other.processing_fee_yuan": processing_fee(text, *fee_region),
+    }
+    return {field_id: reading for field_id, reading in found.items() if reading}
+
+
+def _first(readings: Iterator[FieldReading | None]) -> FieldReading | None:
+    return next((r for r in readings if r is not None), None)

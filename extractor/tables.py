@@ -1,0 +1,181 @@
+"""Table parser: one parser for every standard table, driven by its :class:`TableSpec`.
+
+A printed row is a *candidate* when it holds a value, or when its label names a row of
+the table and enough cells follow it. Candidates are placed on the table's rows by their
+labels (anchors, kept in printed order); runs of unlabelled candidates between anchors
+are placed by order when their count fits the rows left there (labels lost in
+conversion). A row's values are the last ``n`` cells after its label once the grid's
+empty edge cells are trimmed. Nothing is guessed: a row that cannot be placed or read
+is reported, with its fields, as not read.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .catalog import RowSpec, TableSpec, ValueKind
+from .cells import Cell, CellKind
+from .models import FieldReading
+
+_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|\d+[.、．)]|[(（]\d+[)）])+")
+
+
+@dataclass
+class TableReading:
+    """What the parser read of one table: readings by field id, and what it could not read."""
+
+    readings: dict[str, FieldReading] = field(default_factory=dict)
+    problems: list[tuple[str, list[str]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    label: str
+    values: list[Cell]
+    spec_index: int | None
+
+
+def parse_table(spec: TableSpec, rows: list[list[Cell]]) -> TableReading:
+    """Read table ``spec`` from its printed ``rows``."""
+    result = TableReading()
+    candidates = [c for row in rows if (c := _candidate(spec, row)) is not None]
+    placed = _place(spec, candidates)
+    if spec.flat and not placed:
+        placed = _place_flat(spec, candidates, result)
+    for index, row_spec in enumerate(spec.rows):
+        ids = [f"{spec.id}.{row_spec.id}.{col}" for col in row_spec.columns]
+        candidate = placed.get(index)
+        if candidate is None:
+            result.problems.append((f"row {row_spec.id} not found", ids))
+            continue
+        _read_row(row_spec, ids, candidate, result)
+    return result
+
+
+def _normal_label(text: str) -> str:
+    return _NUMBERING.sub("", text)
+
+
+def _match(spec: TableSpec, labels: list[str]) -> int | None:
+    """The index of the table row the row's labels name, most specific (last) label first."""
+    for text in (labels[-1], "".join(labels)) if labels else ():
+        text = _normal_label(text)
+        for index, row in enumerate(spec.rows):
+            if row.label.search(text):
+                return index
+    return None
+
+
+def _candidate(spec: TableSpec, row: list[Cell]) -> _Candidate | None:
+    last_label = max((i for i, c in enumerate(row) if c.kind is CellKind.LABEL), default=-1)
+    labels = [c.text for c in row[: last_label + 1] if c.kind is CellKind.LABEL]
+    values = row[last_label + 1 :]
+    index = _match(spec, labels)
+    has_value = any(c.kind is CellKind.VALUE for c in values)
+    if index is not None and len(values) < len(spec.rows[index].columns):
+        index = None  # a header cell that happens to read like a row label
+        if not has_value:
+            return None
+    if not has_value and index is None:
+        return None
+    return _Candidate(labels[-1] if labels else "", values, index)
+
+
+def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidate]:
+    """Table row index → the printed row read for it."""
+    anchors: list[tuple[int, int]] = []  # (candidate position, table row index), both increasing
+    for pos, cand in enumerate(candidates):
+        if cand.spec_index is not None and (not anchors or cand.spec_index > anchors[-1][1]):
+            anchors.append((pos, cand.spec_index))
+    placed = {row: candidates[pos] for pos, row in anchors}
+    bounds = [(-1, -1), *anchors, (len(candidates), len(spec.rows))]
+    for (pos_a, row_a), (pos_b, row_b) in zip(bounds, bounds[1:], strict=False):
+        loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None]
+        if len(loose) == row_b - row_a - 1:
+            placed.update(zip(range(row_a + 1, row_b), loose, strict=True))
+    return placed
+
+
+def _place_flat(
+    spec: TableSpec, candidates: list[_Candidate], result: TableReading
+) -> dict[int, _Candidate]:
+    """All the table's values in one printed row, in row order (table 四)."""
+    widths = [len(row.columns) for row in spec.rows]
+    wide = [c for c in candidates if len(c.values) >= sum(widths)]
+    if len(wide) != 1:
+        return {}
+    cells = _take(wide[0].values, sum(widths), result, spec.id)
+    if cells is None:
+        return {}
+    placed = {}
+    offset = 0
+    for index, width in enumerate(widths):
+        placed[index] = _Candidate("", cells[offset : offset + width], index)
+        offset += width
+    return placed
+
+
+def _take(cells: list[Cell], n: int, result: TableReading, where: str) -> list[Cell] | None:
+    """The row's ``n`` value cells: trim empty edge cells of the grid, then keep the last ``n``."""
+    cells = list(cells)
+    while len(cells) > n and cells[-1].kind is CellKind.EMPTY:
+        cells.pop()
+    while len(cells) > n and cells[0].kind is CellKind.EMPTY:
+        cells.pop(0)
+    if len(cells) < n:
+        return None
+    if len(cells) > n:
+        dropped = cells[: len(cells) - n]
+        result.notes.append(
+            f"{where}: {len(dropped)} leading cell(s) taken for a lost label: "
+            + " ".join(c.text or "∅" for c in dropped)
+        )
+        cells = cells[-n:]
+    return cells
+
+
+def _read_row(row: RowSpec, ids: list[str], candidate: _Candidate, result: TableReading) -> None:
+    cells = _take(candidate.values, len(row.columns), result, f"{ids[0].rsplit('.', 1)[0]}")
+    if cells is None:
+        result.problems.append(
+            (f"row {row.id}: {len(candidate.values)} cells, {len(row.columns)} expected", ids)
+        )
+        return
+    for field_id, cell, kind in zip(ids, cells, row.kinds, strict=True):
+        try:
+            value = parse_value(cell.text, kind)
+        except ValueError as exc:
+            result.readings[field_id] = FieldReading(
+                None, cell.start, cell.end, confident=False, note=str(exc)
+            )
+            result.problems.append((f"{field_id}: {exc}", [field_id]))
+            continue
+        result.readings[field_id] = FieldReading(value, cell.start, cell.end)
+
+
+_CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
+_NULL_MARKS = re.compile(r"^(?:/|—+|–|-{1,2}|无数据)$")
+
+
+def parse_value(text: str, kind: ValueKind) -> int | float | None:
+    """A cell's value: ``None`` for a blank or a not-stated mark; raises ValueError if unreadable."""
+    text = text.strip()
+    if not text or _NULL_MARKS.match(text):
+        return None
+    sign = 1
+    change = _CHANGE.match(text)
+    if change:
+        if kind is not ValueKind.CHANGE:
+            raise ValueError(f"{text!r} is a change, a count was expected")
+        sign = -1 if change["sign"] == "减" else 1
+        text = change["number"]
+    number = float(text.replace(",", ""))
+    if kind is ValueKind.MONEY:
+        return sign * (int(number) if number.is_integer() and "." not in text else number)
+    if not number.is_integer():
+        raise ValueError(f"{text!r} is not a whole number")
+    if number < 0 and kind is ValueKind.COUNT:
+        raise ValueError(f"{text!r} is negative")
+    return sign * int(number)

@@ -1,0 +1,168 @@
+"""Validators: the arithmetic identities of ``fields.md`` and grounding, as :class:`Check` s.
+
+Validators only judge; they never change a value. Blank cells (``None``) count as 0 in a
+sum and are named in the check's detail; an identity over blanks only passes vacuously.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+from .catalog import (
+    T3_APPLICANT_COLUMNS,
+    T3_COLUMNS,
+    T4,
+    TABLES,
+    Format,
+    TableSpec,
+    ValueKind,
+    section_of,
+)
+from .cells import VALUE_TOKEN
+from .models import Check, FieldReading, Value
+from .segmenting import format_of_marker
+from .tables import parse_value
+
+
+def _sum_text(ids: list[str], fields: Mapping[str, Value]) -> tuple[float, str]:
+    values = [fields.get(i) for i in ids]
+    total = sum(v for v in values if isinstance(v, int | float))
+    return total, " + ".join("∅" if v is None else str(v) for v in values)
+
+
+def identity(
+    check_id: str, left: list[str], right: list[str], fields: Mapping[str, Value]
+) -> Check:
+    """``sum(left) == sum(right)``, over the fields' values."""
+    used = left + right
+    if all(fields.get(f) is None for f in used):
+        return Check(id=check_id, passed=True, fields=used, detail="all blank")
+    lsum, ltext = _sum_text(left, fields)
+    rsum, rtext = _sum_text(right, fields)
+    blank = " (∅ blank, counted as 0)" if any(fields.get(f) is None for f in used) else ""
+    relation = "=" if lsum == rsum else "≠"
+    return Check(
+        id=check_id, passed=lsum == rsum, fields=used, detail=f"{ltext} {relation} {rtext}{blank}"
+    )
+
+
+def _t3_outcome_rows(spec: TableSpec) -> list[str]:
+    ids = [row.id for row in spec.rows]
+    return ids[ids.index("carried_over") + 1 : ids.index("total")]
+
+
+def table_identities(fields: Mapping[str, Value], fmt: Format) -> list[Check]:
+    """Identities 1–4 of ``fields.md``: table 三 columns and rows, table 四 groups."""
+    t3 = TABLES[fmt][1]
+    outcomes = _t3_outcome_rows(t3)
+    checks = []
+    for col in T3_COLUMNS:
+        checks.append(
+            identity(
+                f"t3.column_balance.{col}",
+                [f"t3.new_received.{col}", f"t3.carried_over.{col}"],
+                [f"t3.total.{col}", f"t3.carried_forward.{col}"],
+                fields,
+            )
+        )
+        checks.append(
+            identity(
+                f"t3.outcome_sum.{col}",
+                [f"t3.total.{col}"],
+                [f"t3.{r}.{col}" for r in outcomes],
+                fields,
+            )
+        )
+    for row in t3.rows:
+        applicants = [f"t3.{row.id}.{c}" for c in T3_APPLICANT_COLUMNS]
+        checks.append(identity(f"t3.row_sum.{row.id}", [f"t3.{row.id}.total"], applicants, fields))
+    for group in T4.rows:
+        parts = [f"t4.{group.id}.{c}" for c in group.columns if c != "total"]
+        checks.append(identity(f"t4.total.{group.id}", [f"t4.{group.id}.total"], parts, fields))
+    return checks
+
+
+def prose_identities(fields: Mapping[str, Value]) -> list[Check]:
+    """Identity 5: the applications the prose states against table 三."""
+    if fields.get("overview.applications_received") is None:
+        return []
+    return [
+        identity(
+            "prose.applications_received",
+            ["overview.applications_received"],
+            ["t3.new_received.total"],
+            fields,
+        )
+    ]
+
+
+# --- grounding -------------------------------------------------------------------
+
+_NEGATION = re.compile(r"未|无|没有|不|零")
+
+
+def is_grounded(
+    field_id: str, reading: FieldReading, text: str, kind: ValueKind | None = None
+) -> bool:
+    """True when the text at the reading's span says the reading's value."""
+    if reading.value is None:
+        return True
+    if reading.start is None or reading.end is None:
+        return False
+    span = text[reading.start : reading.end]
+    if field_id == "meta.format":  # derived from the header words that decided it
+        return str(format_of_marker(span)) == reading.value
+    if isinstance(reading.value, str):
+        return span.strip() == reading.value
+    token = span.strip()
+    if VALUE_TOKEN.fullmatch(token):
+        try:
+            return parse_value(token, kind or ValueKind.CHANGE) == reading.value
+        except ValueError:
+            return False
+    return reading.value == 0 and bool(_NEGATION.search(span))
+
+
+def grounding(
+    readings: Mapping[str, FieldReading], text: str, kinds: Mapping[str, ValueKind]
+) -> list[Check]:
+    """One check per section: every stated value is found at its span."""
+    by_section: dict[str, list[str]] = {}
+    for field_id, reading in readings.items():
+        if reading.value is not None:
+            by_section.setdefault(section_of(field_id), []).append(field_id)
+    checks = []
+    for section, ids in by_section.items():
+        bad = [f for f in ids if not is_grounded(f, readings[f], text, kinds.get(f))]
+        detail = f"{len(ids) - len(bad)} of {len(ids)} values found at their spans"
+        if bad:
+            detail += "; not found: " + ", ".join(bad)
+        checks.append(Check(id=f"grounding.{section}", passed=not bad, fields=ids, detail=detail))
+    return checks
+
+
+def value_kinds(fmt: Format) -> dict[str, ValueKind]:
+    """The value kind of every table field of format ``fmt``."""
+    return {
+        f"{spec.id}.{row.id}.{col}": kind
+        for spec in TABLES[fmt]
+        for row in spec.rows
+        for col, kind in zip(row.columns, row.kinds, strict=True)
+    }
+
+
+def reading_checks(problems: Iterable[tuple[str, list[str]]], fmt: Format) -> list[Check]:
+    """One check per table: were all its rows found and read?"""
+    per_table: dict[str, list[tuple[str, list[str]]]] = {spec.id: [] for spec in TABLES[fmt]}
+    for message, ids in problems:
+        per_table.setdefault(section_of(ids[0]) if ids else "report", []).append((message, ids))
+    return [
+        Check(
+            id=f"read.{table}",
+            passed=not found,
+            fields=[f for _, ids in found for f in ids],
+            detail="; ".join(m for m, _ in found) or "every row found and read",
+        )
+        for table, found in per_table.items()
+    ]

@@ -1,4 +1,4 @@
-"""Validated extraction of 政府信息公开工作年度报告 (government information-disclosure annual reports)."""
+"""Validated extraction of 政府信息公开工作年度报告 (information-disclosure annual reports)."""
 
 from .errors import ExtractorError, InputError, NotAReportError
 from .models import Check, Document, Evidence

@@ -158,9 +158,7 @@ def _t3(rows: tuple[tuple[str, str], ...]) -> TableSpec:
 
 T3_2021 = _t3(_T3_HEAD + _T3_OTHER_2021 + _T3_TAIL)
 T3_2019 = _t3(_T3_HEAD + _T3_OTHER_2019 + _T3_TAIL)
-T3_WITHHELD_ROWS = tuple(
-    r for r, _ in _T3_HEAD if r.startswith(("withheld_", "unable_", "declined_"))
-)
+T3_WITHHELD_ROWS = tuple(r for r, _ in _T3_HEAD if r.startswith(("withheld_", "unable_", "declined_")))
 
 # --- Table 四 --------------------------------------------------------------
 

@@ -29,9 +29,7 @@ _VALUE_CELL = re.compile(rf"^{VALUE_TOKEN.pattern}$")
 _TRAILING_VALUES = re.compile(
     rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>(?:{VALUE_TOKEN.pattern})(?:\s+(?:{VALUE_TOKEN.pattern}))*)$"
 )
-_ONE_VALUE = re.compile(
-    rf"(?<!\S)(?:[增减](?:加|少)?\s*)?{_NUMBER}(?!\S)|(?<!\S)(?:{_NULL_MARK})(?!\S)"
-)
+_ONE_VALUE = re.compile(rf"(?<!\S)(?:[增减](?:加|少)?\s*)?{_NUMBER}(?!\S)|(?<!\S)(?:{_NULL_MARK})(?!\S)")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SPACES = re.compile(r"\s+")
 
@@ -143,7 +141,5 @@ def _split_trailing_values(raw: str, start: int) -> list[Cell]:
     if match["label"]:
         cells.append(make_cell(match["label"], offset))
     values_at = offset + match.start("values")
-    cells.extend(
-        make_cell(m.group(), values_at + m.start()) for m in _ONE_VALUE.finditer(match["values"])
-    )
+    cells.extend(make_cell(m.group(), values_at + m.start()) for m in _ONE_VALUE.finditer(match["values"]))
     return cells

@@ -95,9 +95,7 @@ class _Table(BaseModel):
         rows = {}
         for name, info in cls.model_fields.items():
             row_model = info.annotation
-            rows[name] = {
-                col: fields.get(f"{prefix}.{name}.{col}") for col in row_model.model_fields
-            }
+            rows[name] = {col: fields.get(f"{prefix}.{name}.{col}") for col in row_model.model_fields}
         return cls.model_validate(rows)
 
 
@@ -143,9 +141,7 @@ class _Report(BaseModel):
     def from_fields(cls, fields: dict[str, Value]) -> _Report:
         data: dict[str, Any] = {}
         for group in ("meta", "overview", "other"):
-            data[group] = {
-                k.split(".", 1)[1]: v for k, v in fields.items() if k.startswith(group + ".")
-            }
+            data[group] = {k.split(".", 1)[1]: v for k, v in fields.items() if k.startswith(group + ".")}
         for name, info in cls.model_fields.items():
             if name.startswith("t"):
                 data[name] = info.annotation.from_fields(fields, name)

@@ -36,9 +36,7 @@ def extract_source(src: SourceText, source: str) -> Document:
     text = src.text
     sections = find_sections(text)
     if not any(s in sections for s in ("t2", "t3", "t4")):
-        raise NotAReportError(
-            "not a 政府信息公开工作年度报告: none of its standard tables was found"
-        )
+        raise NotAReportError("not a 政府信息公开工作年度报告: none of its standard tables was found")
     first = min(s.start for s in sections.values())
     readings = read_title(text, first)
     year = readings.get("meta.year")

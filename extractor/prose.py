@@ -89,7 +89,7 @@ def processing_fee(text: str, start: int, end: int) -> FieldReading | None:
 def read_prose(
     text: str, overview: tuple[int, int] | None, other: tuple[int, int] | None
 ) -> dict[str, FieldReading]:
-    """The prose facts: counts from section 一 (channels also from 六), the fee from 一 to the end."""
+    """Prose facts: counts from section 一 (channels also from 六), the fee from 一 on."""
     regions = [r for r in (overview, other) if r]
     fee_region = (regions[0][0] if regions else 0, len(text))
     found = {

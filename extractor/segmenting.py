@@ -102,9 +102,7 @@ def read_title(text: str, head_end: int) -> dict[str, FieldReading]:
     match = _TITLE.search(head)
     if not match:
         return {}
-    readings = {
-        "meta.year": FieldReading(int(match["year"]), match.start("year"), match.end("year"))
-    }
+    readings = {"meta.year": FieldReading(int(match["year"]), match.start("year"), match.end("year"))}
     agency = _agency(text, match)
     if agency:
         readings["meta.agency"] = agency
@@ -145,10 +143,8 @@ def format_of_marker(marker: str) -> Format | None:
     return next((fmt for fmt, pattern in _FORMAT_MARKERS if pattern.fullmatch(marker)), None)
 
 
-def detect_format(
-    text: str, sections: dict[str, Section], year: int | None
-) -> tuple[Format, FieldReading]:
-    """The table format, read from the tables' own headers; the year decides only when they are silent."""
+def detect_format(text: str, sections: dict[str, Section], year: int | None) -> tuple[Format, FieldReading]:
+    """The table format, from the tables' own headers; the year decides only if they are silent."""
     regions = [sections[s] for s in ("t2", "t3") if s in sections]
     for fmt, marker in _FORMAT_MARKERS:
         for section in regions:
@@ -156,6 +152,4 @@ def detect_format(
             if match:
                 return fmt, FieldReading(str(fmt), match.start(), match.end())
     fmt = Format.F2021 if year is None or year >= 2021 else Format.F2019
-    return fmt, FieldReading(
-        str(fmt), None, None, confident=False, note="no table header tells the format"
-    )
+    return fmt, FieldReading(str(fmt), None, None, confident=False, note="no table header tells the format")

@@ -11,6 +11,7 @@ is reported, with its fields, as not read.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -91,16 +92,14 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidat
             anchors.append((pos, cand.spec_index))
     placed = {row: candidates[pos] for pos, row in anchors}
     bounds = [(-1, -1), *anchors, (len(candidates), len(spec.rows))]
-    for (pos_a, row_a), (pos_b, row_b) in zip(bounds, bounds[1:], strict=False):
+    for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(bounds):
         loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None]
         if len(loose) == row_b - row_a - 1:
             placed.update(zip(range(row_a + 1, row_b), loose, strict=True))
     return placed
 
 
-def _place_flat(
-    spec: TableSpec, candidates: list[_Candidate], result: TableReading
-) -> dict[int, _Candidate]:
+def _place_flat(spec: TableSpec, candidates: list[_Candidate], result: TableReading) -> dict[int, _Candidate]:
     """All the table's values in one printed row, in row order (table 四)."""
     widths = [len(row.columns) for row in spec.rows]
     wide = [c for c in candidates if len(c.values) >= sum(widths)]
@@ -160,7 +159,7 @@ _NULL_MARKS = re.compile(r"^(?:/|—+|–|-{1,2}|无数据)$")
 
 
 def parse_value(text: str, kind: ValueKind) -> int | float | None:
-    """A cell's value: ``None`` for a blank or a not-stated mark; raises ValueError if unreadable."""
+    """A cell's value: ``None`` for a blank or a not-stated mark; ValueError if unreadable."""
     text = text.strip()
     if not text or _NULL_MARKS.match(text):
         return None

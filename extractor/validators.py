@@ -31,9 +31,7 @@ def _sum_text(ids: list[str], fields: Mapping[str, Value]) -> tuple[float, str]:
     return total, " + ".join("∅" if v is None else str(v) for v in values)
 
 
-def identity(
-    check_id: str, left: list[str], right: list[str], fields: Mapping[str, Value]
-) -> Check:
+def identity(check_id: str, left: list[str], right: list[str], fields: Mapping[str, Value]) -> Check:
     """``sum(left) == sum(right)``, over the fields' values."""
     used = left + right
     if all(fields.get(f) is None for f in used):
@@ -42,9 +40,7 @@ def identity(
     rsum, rtext = _sum_text(right, fields)
     blank = " (∅ blank, counted as 0)" if any(fields.get(f) is None for f in used) else ""
     relation = "=" if lsum == rsum else "≠"
-    return Check(
-        id=check_id, passed=lsum == rsum, fields=used, detail=f"{ltext} {relation} {rtext}{blank}"
-    )
+    return Check(id=check_id, passed=lsum == rsum, fields=used, detail=f"{ltext} {relation} {rtext}{blank}")
 
 
 def _t3_outcome_rows(spec: TableSpec) -> list[str]:
@@ -102,9 +98,7 @@ def prose_identities(fields: Mapping[str, Value]) -> list[Check]:
 _NEGATION = re.compile(r"未|无|没有|不|零")
 
 
-def is_grounded(
-    field_id: str, reading: FieldReading, text: str, kind: ValueKind | None = None
-) -> bool:
+def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind | None = None) -> bool:
     """True when the text at the reading's span says the reading's value."""
     if reading.value is None:
         return True
@@ -124,9 +118,7 @@ def is_grounded(
     return reading.value == 0 and bool(_NEGATION.search(span))
 
 
-def grounding(
-    readings: Mapping[str, FieldReading], text: str, kinds: Mapping[str, ValueKind]
-) -> list[Check]:
+def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[str, ValueKind]) -> list[Check]:
     """One check per section: every stated value is found at its span."""
     by_section: dict[str, list[str]] = {}
     for field_id, reading in readings.items():

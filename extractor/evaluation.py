@@ -1,0 +1,167 @@
+"""Evaluation: field accuracy of the extractor against gold files read by hand.
+
+A gold file ``evals/gold/<name>.json`` holds ``{"source": ..., "format": ...,
+"fields": {field id: value}, "expected_status": ..., "checked": {...}}``. Accuracy is
+reported over all gold fields and over the fields whose gold is non-zero and non-null
+(most cells are 0, so plain accuracy flatters), beside an all-zeros baseline.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .catalog import section_of
+from .models import Document, Value
+from .pipeline import extract
+
+SECTIONS = ("meta", "overview", "t2", "t3", "t4")
+
+
+def same_value(got: Value, want: Value) -> bool:
+    """Gold comparison: numbers by value (0 == 0.0), everything else exactly."""
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got is want
+    if isinstance(want, int | float) and isinstance(got, int | float):
+        return float(got) == float(want)
+    return got == want
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right += ok
+        self.total += 1
+
+    def merge(self, other: Tally) -> None:
+        self.right += other.right
+        self.total += other.total
+
+    @property
+    def rate(self) -> float | None:
+        return self.right / self.total if self.total else None
+
+
+@dataclass
+class ReportScore:
+    name: str
+    status: str
+    expected_status: str | None
+    seconds: float
+    all_fields: Tally = field(default_factory=Tally)
+    nonzero: Tally = field(default_factory=Tally)
+    baseline: Tally = field(default_factory=Tally)
+    sections: dict[str, Tally] = field(default_factory=lambda: {s: Tally() for s in SECTIONS})
+    wrong: dict[str, dict[str, Value]] = field(default_factory=dict)
+
+    @property
+    def silent_errors(self) -> int:
+        return len(self.wrong) if self.status == "ok" else 0
+
+
+def score(doc: Document, gold: dict, name: str, seconds: float) -> ReportScore:
+    """Compare one document with its gold file."""
+    result = ReportScore(name, doc.status, gold.get("expected_status"), seconds)
+    for field_id, want in gold["fields"].items():
+        got = doc.fields.get(field_id)
+        ok = same_value(got, want)
+        result.all_fields.add(ok)
+        result.sections[section_of(field_id)].add(ok)
+        result.baseline.add(same_value(0, want))
+        if want not in (0, None):
+            result.nonzero.add(ok)
+        if not ok:
+            result.wrong[field_id] = {"got": got, "gold": want}
+    return result
+
+
+def evaluate(reports: Path, gold_dir: Path) -> list[ReportScore]:
+    """Extract every report that has a gold file and score it."""
+    scores = []
+    for gold_path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        report = reports / Path(gold["source"]).name
+        began = time.perf_counter()
+        doc = extract(report)
+        scores.append(score(doc, gold, report.name, time.perf_counter() - began))
+    return scores
+
+
+def summary(scores: list[ReportScore]) -> dict:
+    """The overall figures of a run."""
+    overall = {"all_fields": Tally(), "nonzero": Tally(), "baseline": Tally()}
+    sections = {s: Tally() for s in SECTIONS}
+    for s in scores:
+        overall["all_fields"].merge(s.all_fields)
+        overall["nonzero"].merge(s.nonzero)
+        overall["baseline"].merge(s.baseline)
+        for name, tally in s.sections.items():
+            sections[name].merge(tally)
+    n = len(scores) or 1
+    return {
+        "reports": len(scores),
+        "accuracy_all": overall["all_fields"].rate,
+        "accuracy_nonzero": overall["nonzero"].rate,
+        "baseline_all_zeros": overall["baseline"].rate,
+        "sections": {name: t.rate for name, t in sections.items()},
+        "reports_all_right": sum(not s.wrong for s in scores) / n,
+        "silent_errors": sum(s.silent_errors for s in scores),
+        "status_as_expected": sum(s.status == s.expected_status for s in scores) / n,
+        "ms_per_report": 1000 * sum(s.seconds for s in scores) / n,
+    }
+
+
+def _pct(rate: float | None) -> str:
+    return "   —  " if rate is None else f"{100 * rate:6.1f}"
+
+
+def render(scores: list[ReportScore], overall: dict) -> str:
+    """A table for people: per report, then overall."""
+    head = f"{'report':28} {'status':13} {'all%':>6} {'nz%':>6} {'0-base':>6} " + " ".join(
+        f"{s:>6}" for s in SECTIONS
+    )
+    lines = [head, "-" * len(head)]
+    for s in scores:
+        lines.append(
+            f"{s.name[:28]:28} {s.status:13} {_pct(s.all_fields.rate)} {_pct(s.nonzero.rate)} "
+            f"{_pct(s.baseline.rate)} " + " ".join(_pct(t.rate) for t in s.sections.values())
+        )
+        lines.extend(f"    wrong {f}: got {v['got']!r}, gold {v['gold']!r}" for f, v in s.wrong.items())
+    lines.append("-" * len(head))
+    lines.append(
+        f"{'overall':28} {'':13} {_pct(overall['accuracy_all'])} {_pct(overall['accuracy_nonzero'])} "
+        f"{_pct(overall['baseline_all_zeros'])} " + " ".join(_pct(r) for r in overall["sections"].values())
+    )
+    lines.append(
+        f"reports with every field right: {100 * overall['reports_all_right']:.1f} %   "
+        f"silent errors (wrong values in status ok): {overall['silent_errors']}   "
+        f"status as expected: {100 * overall['status_as_expected']:.1f} %   "
+        f"ms per report: {overall['ms_per_report']:.2f}"
+    )
+    return "\n".join(lines)
+
+
+def results_json(scores: list[ReportScore], overall: dict) -> dict:
+    return {
+        "overall": overall,
+        "reports": [
+            {
+                "name": s.name,
+                "status": s.status,
+                "expected_status": s.expected_status,
+                "seconds": s.seconds,
+                "wrong": s.wrong,
+                "accuracy_all": s.all_fields.rate,
+                "accuracy_nonzero": s.nonzero.rate,
+                "baseline_all_zeros": s.baseline.rate,
+                "sections": {name: t.rate for name, t in s.sections.items()},
+                "silent_errors": s.silent_errors,
+            }
+            for s in scores
+        ],
+    }

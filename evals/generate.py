@@ -1,0 +1,415 @@
+"""Deterministic generator of reports with gold, in the layouts real reports come in.
+
+A *record* is a gold field map whose numbers satisfy every identity of ``fields.md``
+(or, on request, break one on purpose). A *layout* renders a record as report text.
+Gold is the record itself, never the extractor's output, and nothing here imports the
+extractor: labels are typed from the standard form, so the two can disagree.
+
+    python evals/generate.py OUT_DIR [--count N] [--seed S]
+
+writes ``OUT_DIR/reports/<name>.txt`` and ``OUT_DIR/gold/<name>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+COLUMNS = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
+T4_GROUPS = ["review", "litigation_direct", "litigation_after_review"]
+T4_COLUMNS = ["upheld", "corrected", "other", "pending", "total"]
+
+# Table 三 rows as the standard form prints them: (row id, group label, row label).
+_T3_OUTCOMES_HEAD = [
+    ("granted", "（一）予以公开", ""),
+    ("partially_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ""),
+    ("withheld_state_secret", "（三）不予公开", "1.属于国家秘密"),
+    ("withheld_prohibited_by_law", "", "2.其他法律行政法规禁止公开"),
+    ("withheld_safety_stability", "", "3.危及“三安全一稳定”"),
+    ("withheld_third_party", "", "4.保护第三方合法权益"),
+    ("withheld_internal_affairs", "", "5.属于三类内部事务信息"),
+    ("withheld_process_info", "", "6.属于四类过程性信息"),
+    ("withheld_enforcement_files", "", "7.属于行政执法案卷"),
+    ("withheld_admin_query", "", "8.属于行政查询事项"),
+    ("unable_not_held", "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    ("unable_needs_compilation", "", "2.没有现成信息需要另行制作"),
+    ("unable_unclear", "", "3.补正后申请内容仍不明确"),
+    ("declined_complaint", "（五）不予处理", "1.信访举报投诉类申请"),
+    ("declined_repeated", "", "2.重复申请"),
+    ("declined_publication", "", "3.要求提供公开出版物"),
+    ("declined_excessive", "", "4.无正当理由大量反复申请"),
+    ("declined_confirmation", "", "5.要求行政机关确认或重新出具已获取信息"),
+]
+_T3_OTHER = {
+    "2021": [
+        (
+            "other_no_correction",
+            "（六）其他处理",
+            "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ),
+        ("other_no_fee", "", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        ("other_other", "", "3.其他"),
+    ],
+    "2019": [("other_processing", "（六）其他处理", "")],
+}
+T2_ROWS = {
+    "2021": [
+        (
+            "第二十条第（一）项",
+            ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+            [("regulations", "规章"), ("normative_documents", "行政规范性文件")],
+            ["issued", "repealed", "in_force"],
+        ),
+        ("第二十条第（五）项", ["信息内容", "本年处理决定数量"], [("licensing", "行政许可")], ["decisions"]),
+        (
+            "第二十条第（六）项",
+            ["信息内容", "本年处理决定数量"],
+            [("penalty", "行政处罚"), ("coercion", "行政强制")],
+            ["decisions"],
+        ),
+        (
+            "第二十条第（八）项",
+            ["信息内容", "本年收费金额（单位：万元）"],
+            [("fees", "行政事业性收费")],
+            ["amount"],
+        ),
+    ],
+    "2019": [
+        (
+            "第二十条第（一）项",
+            ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+            [("regulations", "规章"), ("normative_documents", "规范性文件")],
+            ["made", "published", "total_published"],
+        ),
+        (
+            "第二十条第（五）项",
+            ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+            [("licensing", "行政许可"), ("other_services", "其他对外管理服务事项")],
+            ["previous_items", "change", "decisions"],
+        ),
+        (
+            "第二十条第（六）项",
+            ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+            [("penalty", "行政处罚"), ("coercion", "行政强制")],
+            ["previous_items", "change", "decisions"],
+        ),
+        (
+            "第二十条第（八）项",
+            ["信息内容", "上一年项目数量", "本年增/减"],
+            [("fees", "行政事业性收费")],
+            ["previous_items", "change"],
+        ),
+        (
+            "第二十条第（九）项",
+            ["信息内容", "采购项目数量", "采购总金额"],
+            [("procurement", "政府集中采购")],
+            ["items", "amount"],
+        ),
+    ],
+}
+_PLACES = ["青山", "临河", "东湖", "南川", "白云", "金水", "凤台", "西林", "安平", "清远"]
+_KINDS = ["县", "区", "市"]
+_BODIES = ["卫生健康局", "教育局", "民政局", "自然资源局", "交通运输局", "人民政府办公室", "市场监督管理局"]
+
+
+def t3_rows(fmt: str) -> list[tuple[str, str, str]]:
+    return _T3_OUTCOMES_HEAD + _T3_OTHER[fmt]
+
+
+# --- records -------------------------------------------------------------------------
+
+
+def _small(rng: random.Random, zero_share: float = 0.75, top: int = 9) -> int:
+    return 0 if rng.random() < zero_share else rng.randint(1, top)
+
+
+def random_record(rng: random.Random, fmt: str | None = None) -> dict:
+    """A gold record whose numbers satisfy every identity of ``fields.md``."""
+    fmt = fmt or rng.choice(["2021", "2021", "2019"])
+    year = rng.randint(2021, 2025) if fmt == "2021" else rng.choice([2019, 2020])
+    agency = rng.choice(_PLACES) + rng.choice(_KINDS) + rng.choice(_BODIES)
+    f: dict = {"meta.agency": agency, "meta.year": year, "meta.format": fmt}
+    for row_id, _group, _label in t3_rows(fmt):
+        for col in COLUMNS[:-1]:
+            f[f"t3.{row_id}.{col}"] = _small(rng, 0.8 if col == "natural_person" else 0.95, 30)
+    outcome_ids = [r for r, _, _ in t3_rows(fmt)]
+    for col in COLUMNS[:-1]:
+        total = sum(f[f"t3.{r}.{col}"] for r in outcome_ids)
+        carried_over = min(_small(rng, 0.7, 5), total)
+        carried_forward = _small(rng, 0.7, 5)
+        f[f"t3.total.{col}"] = total
+        f[f"t3.carried_over.{col}"] = carried_over
+        f[f"t3.carried_forward.{col}"] = carried_forward
+        f[f"t3.new_received.{col}"] = total + carried_forward - carried_over
+    for row_id in ["new_received", "carried_over", *outcome_ids, "total", "carried_forward"]:
+        f[f"t3.{row_id}.total"] = sum(f[f"t3.{row_id}.{c}"] for c in COLUMNS[:-1])
+    for group in T4_GROUPS:
+        parts = [_small(rng, 0.85, 4) for _ in range(4)]
+        f.update({f"t4.{group}.{c}": v for c, v in zip(T4_COLUMNS, [*parts, sum(parts)], strict=True)})
+    for _head, _cols, rows, columns in T2_ROWS[fmt]:
+        for row_id, _label in rows:
+            for col in columns:
+                f[f"t2.{row_id}.{col}"] = _t2_value(rng, col)
+    f["overview.proactive_total"] = rng.choice([None, rng.randint(20, 3000)])
+    f["overview.applications_received"] = f["t3.new_received.total"] if rng.random() < 0.8 else None
+    f["overview.wechat_posts"] = rng.choice([None, rng.randint(5, 900)])
+    f["overview.weibo_posts"] = rng.choice([None, None, rng.randint(5, 400)])
+    f["other.processing_fee_yuan"] = rng.choice([None, 0, 0])
+    if rng.random() < 0.15:  # a group of table 四 left blank, as some reports print it
+        f.update({f"t4.review.{c}": None for c in T4_COLUMNS})
+    return f
+
+
+def _t2_value(rng: random.Random, col: str) -> int | float:
+    if col == "change":
+        return rng.choice([0, 0, rng.randint(-5, 5)])
+    if col == "amount":
+        return rng.choice([0, 0, round(rng.uniform(0.5, 300), 2)])
+    return _small(rng, 0.5, 400 if col == "decisions" else 30)
+
+
+def break_identity(record: dict, rng: random.Random) -> dict:
+    """The record as a report that contradicts itself: one 总计 cell printed off by one or more."""
+    broken = dict(record)
+    col = rng.choice(COLUMNS[:-1])
+    broken[f"t3.total.{col}"] += rng.randint(1, 3)
+    return broken
+
+
+# --- rendering -------------------------------------------------------------------------
+
+
+def _num(value: int | float | None, fmt_change: bool = False) -> str:
+    if value is None:
+        return ""
+    if fmt_change and value:
+        return f"增 {value}" if value > 0 else f"减 {-value}"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _prose(f: dict) -> str:
+    year = f["meta.year"]
+    lines = ["一、总体情况", ""]
+    total = f["overview.proactive_total"]
+    if total is None:
+        lines.append(
+            f"（一）主动公开情况。{year}年，我单位坚持“公开为常态、不公开为例外”，主动公开信息千余条。"
+        )
+    else:
+        lines.append(f"（一）主动公开情况。{year}年，我单位通过政府门户网站主动公开政府信息共 {total} 条。")
+    apps = f["overview.applications_received"]
+    if apps == 0:
+        lines.append(f"（二）依申请公开情况。{year}年，我单位未收到政府信息公开申请。")
+    elif apps is not None:
+        lines.append(f"（二）依申请公开情况。{year}年共收到政府信息公开申请 {apps} 件，均按时答复。")
+    else:
+        lines.append("（二）依申请公开情况。严格按照条例要求办理依申请公开事项，做到依法依规答复。")
+    channels = []
+    if f["overview.wechat_posts"] is not None:
+        channels.append(f"通过“{f['meta.agency'][:2]}发布”微信公众号发布信息{f['overview.wechat_posts']}条")
+    if f["overview.weibo_posts"] is not None:
+        channels.append(f"官方微博发布信息{f['overview.weibo_posts']}条")
+    lines.append("（三）政府信息管理情况。严格落实信息发布审核制度，确保信息准确。")
+    lines.append(
+        "（四）政府信息公开平台建设情况。"
+        + ("，".join(channels) + "。" if channels else "持续优化网站栏目。")
+    )
+    lines.append("（五）监督保障情况。本年度未发生因政府信息公开工作被追责的情况。")
+    return "\n\n".join(lines)
+
+
+def _tail(f: dict) -> str:
+    fee = f["other.processing_fee_yuan"]
+    other = "本单位本年度未收取信息处理费。" if fee == 0 else "无。"
+    return (
+        "五、存在的主要问题及改进情况\n\n公开内容的深度和广度仍需加强，下一步将进一步规范公开工作。\n\n"
+        f"六、其他需要报告的事项\n\n{other}\n"
+    )
+
+
+def _title(f: dict, rng: random.Random) -> str:
+    title = f"{f['meta.year']}年政府信息公开工作年度报告"
+    if rng.random() < 0.5:
+        return f"\n\n{f['meta.agency']}\n\n{title}\n\n"
+    return f"\n\n{f['meta.agency']} {title}\n\n"
+
+
+def _t2_printed(f: dict, fmt: str) -> list[list[str]]:
+    rows = []
+    for head, header, data_rows, columns in T2_ROWS[fmt]:
+        width = 4
+        rows.append([head] + [""] * (width - 1))
+        rows.append(header + [""] * (width - len(header)))
+        for row_id, label in data_rows:
+            cells = [_num(f[f"t2.{row_id}.{c}"], c == "change") for c in columns]
+            rows.append([label, *cells] + [""] * (width - 1 - len(cells)))
+    return rows
+
+
+def _t3_printed(f: dict, fmt: str, lost_labels: bool) -> list[list[str]]:
+    """Table 三's printed rows, label cells first, as the tab layout prints them."""
+
+    def values(row_id: str) -> list[str]:
+        return [_num(f[f"t3.{row_id}.{c}"]) for c in COLUMNS]
+
+    rows = [
+        [
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+            "",
+            "申请人情况",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "总计",
+            "",
+        ],
+        ["", "", "自然人", "法人或其他组织", "", "", "", "", "", ""],
+        [
+            "",
+            "",
+            "",
+            "商业企业",
+            "科研机构",
+            "社会公益组织" if fmt == "2021" else "社会组织",
+            "法律服务机构",
+            "其他",
+            "",
+            "",
+        ],
+        ["一、本年新收政府信息公开申请数量", "", *values("new_received"), ""],
+        ["二、上年结转政府信息公开申请数量", "", *values("carried_over"), ""],
+    ]
+    for i, (row_id, group, label) in enumerate(t3_rows(fmt)):
+        first = "三、本年度办理结果" if i == 0 else ""
+        group_cell = "0" if lost_labels and group else group
+        if label:
+            rows.append([first, group_cell, label, *values(row_id)])
+        else:
+            rows.append([first, group_cell, *values(row_id), ""])
+    rows.append(["0" if lost_labels else "（七）总计", "", *values("total"), ""])
+    rows.append(["四、结转下年度继续办理", "", *values("carried_forward"), ""])
+    return rows
+
+
+def _t4_printed(f: dict) -> list[list[str]]:
+    head = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    return [
+        ["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
+        [*head, "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+        [""] * 5 + head + head,
+        [_num(f[f"t4.{g}.{c}"]) for g in T4_GROUPS for c in T4_COLUMNS],
+    ]
+
+
+def _as_tab_lines(rows: list[list[str]]) -> str:
+    return "\n".join("\t".join(row) for row in rows)
+
+
+def _as_cell_lines(rows: list[list[str]], vertical: bool) -> str:
+    """One cell per line, each after a tab; rows apart by a blank line; with ``vertical``,
+    header cells printed one character per line as narrow Word columns come out."""
+
+    def is_header(row: list[str]) -> bool:
+        return not any(c[:1].isdigit() for c in row)
+
+    def cell(text: str, header: bool) -> str:
+        return "\n".join(text) if vertical and header and 2 <= len(text) <= 6 else text
+
+    return "\n\n".join(
+        "\n".join("\t" + cell(c, is_header(row)) for c in _trim(row)) for row in rows if any(row)
+    )
+
+
+def _trim(row: list[str]) -> list[str]:
+    """A cell-per-line printing keeps no trailing empty grid cells."""
+    end = len(row)
+    while end > 1 and not row[end - 1]:
+        end -= 1
+    return row[:end]
+
+
+def render(f: dict, layout: str, rng: random.Random) -> str:
+    """The report text of record ``f`` in ``layout`` (see :data:`LAYOUTS`)."""
+    fmt = f["meta.format"]
+    lost = layout == "lost_labels"
+    as_text: Callable[[list[list[str]]], str] = _as_tab_lines
+    if layout.startswith("cell_per_line"):
+        as_text = partial(_as_cell_lines, vertical=layout.endswith("vertical"))
+    t3 = _t3_printed(f, fmt, lost)
+    if layout == "wrapped_label":
+        t3 = _wrap_a_label(t3)
+    parts = [
+        _title(f, rng),
+        _prose(f),
+        "\n\n二、主动公开政府信息情况\n\n" + as_text(_t2_printed(f, fmt)),
+        "\n\n三、收到和处理政府信息公开申请情况\n\n" + as_text(t3),
+        "\n\n四、政府信息公开行政复议、行政诉讼情况\n\n" + as_text(_t4_printed(f)),
+        "\n\n" + _tail(f),
+    ]
+    return "".join(parts)
+
+
+def _wrap_a_label(rows: list[list[str]]) -> list[list[str]]:
+    """Wrap the longest row label onto a line of its own with empty cells, as PDF copies do."""
+    index = max(range(len(rows)), key=lambda i: len(rows[i][2]) if len(rows[i]) > 2 else 0)
+    row = rows[index]
+    label = row[2]
+    cut = len(label) * 2 // 3
+    wrapped = [*row[:2], label[:cut], *row[3:]]
+    continuation = ["", label[cut:]] + [""] * 7
+    return rows[:index] + [wrapped, [""], continuation] + rows[index + 1 :]
+
+
+LAYOUTS = ("tab_rows", "lost_labels", "wrapped_label", "cell_per_line", "cell_per_line_vertical")
+
+
+def generate(count: int, seed: int) -> list[tuple[str, str, dict]]:
+    """``count`` reports as ``(name, text, gold)``, cycling through the layouts."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(count):
+        layout = LAYOUTS[i % len(LAYOUTS)]
+        record = random_record(rng)
+        inconsistent = i % 10 == 9
+        if inconsistent:
+            record = break_identity(record, rng)
+        text = render(record, layout, rng)
+        name = f"gen_{i:04d}_{layout}"
+        gold = {
+            "source": f"reports/{name}.txt",
+            "format": record["meta.format"],
+            "layout": layout,
+            "expected_status": "needs_review" if inconsistent else "ok",
+            "checked": "generated from this record; the record is the gold",
+            "fields": record,
+        }
+        out.append((name, text, gold))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args()
+    (args.out / "reports").mkdir(parents=True, exist_ok=True)
+    (args.out / "gold").mkdir(parents=True, exist_ok=True)
+    for name, text, gold in generate(args.count, args.seed):
+        (args.out / "reports" / f"{name}.txt").write_text(text, encoding="utf-8")
+        (args.out / "gold" / f"{name}.json").write_text(
+            json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    print(f"{args.count} reports written under {args.out}")
+
+
+if __name__ == "__main__":
+    main()

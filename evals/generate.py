@@ -363,7 +363,7 @@ def _wrap_a_label(rows: list[list[str]]) -> list[list[str]]:
     cut = len(label) * 2 // 3
     wrapped = [*row[:2], label[:cut], *row[3:]]
     continuation = ["", label[cut:]] + [""] * 7
-    return rows[:index] + [wrapped, [""], continuation] + rows[index + 1 :]
+    return [*rows[:index], wrapped, [""], continuation, *rows[index + 1 :]]
 
 
 LAYOUTS = ("tab_rows", "lost_labels", "wrapped_label", "cell_per_line", "cell_per_line_vertical")

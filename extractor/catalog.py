@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 
 class Format(StrEnum):
@@ -191,12 +192,24 @@ PROSE_FIELDS = (
 )
 
 
-def field_ids(fmt: Format) -> list[str]:
+@cache
+def field_ids(fmt: Format) -> tuple[str, ...]:
     """Every field id a report of format ``fmt`` carries, in catalog order."""
     ids = list(META_FIELDS) + list(PROSE_FIELDS)
     for table in TABLES[fmt]:
         ids.extend(table.field_ids())
-    return ids
+    return tuple(ids)
+
+
+@cache
+def value_kinds(fmt: Format) -> dict[str, ValueKind]:
+    """The value kind of every table field of format ``fmt``."""
+    return {
+        f"{spec.id}.{row.id}.{col}": kind
+        for spec in TABLES[fmt]
+        for row in spec.rows
+        for col, kind in zip(row.columns, row.kinds, strict=True)
+    }
 
 
 def section_of(field_id: str) -> str:

@@ -22,6 +22,7 @@ class CellKind(Enum):
     LABEL = "label"
 
 
+_EMPTY, _VALUE, _LABEL = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _NULL_MARK = r"/|—+|–|-{1,2}|无数据"
 VALUE_TOKEN = re.compile(rf"(?:{_NUMBER}|[增减](?:加|少)?\s*{_NUMBER}|{_NULL_MARK})")
@@ -34,7 +35,7 @@ _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cell:
     """A cell's text (inner white space removed) and its span in the normalised text."""
 
@@ -48,15 +49,13 @@ def make_cell(raw: str, start: int) -> Cell:
     """A cell from its raw text at ``start``: the span is trimmed to the visible text."""
     stripped = raw.strip()
     if not stripped:
-        return Cell("", start, start, CellKind.EMPTY)
-    begin = start + raw.index(stripped[0])
-    kind = CellKind.VALUE if _VALUE_CELL.match(stripped) else CellKind.LABEL
-    return Cell(
-        _SPACES.sub("", stripped) if kind is CellKind.LABEL else stripped,
-        begin,
-        begin + len(stripped),
-        kind,
-    )
+        return Cell("", start, start, _EMPTY)
+    begin = start + len(raw) - len(raw.lstrip())
+    end = begin + len(stripped)
+    if (stripped.isascii() and stripped.isdigit()) or _VALUE_CELL.match(stripped):
+        return Cell(stripped, begin, end, _VALUE)
+    label = _SPACES.sub("", stripped) if " " in stripped or "\n" in stripped else stripped
+    return Cell(label, begin, end, _LABEL)
 
 
 def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
@@ -128,10 +127,14 @@ def _row_on_line(line: str, line_start: int) -> list[Cell]:
     return [cell for pos, part in parts for cell in _split_trailing_values(part, pos)]
 
 
+def _ends_like_a_value(text: str) -> bool:
+    return text[-1].isdigit() or text[-1] in "/—–-据"
+
+
 def _split_trailing_values(raw: str, start: int) -> list[Cell]:
     """One cell, or a label followed by value cells when numbers trail it after spaces."""
     cell = make_cell(raw, start)
-    if cell.kind is not CellKind.LABEL:
+    if cell.kind is not CellKind.LABEL or not _ends_like_a_value(cell.text):
         return [cell]
     match = _TRAILING_VALUES.match(raw.strip())
     if not match:

@@ -29,7 +29,8 @@ def build_document(
     doubtful = sorted(f for f, r in readings.items() if not r.confident)
     notes = list(notes) + [f"not read with confidence: {f} ({readings[f].note})" for f in doubtful]
     status = "needs_review" if doubtful or not all(c.passed for c in checks) else "ok"
-    return Document(
+    # Every part is built here from typed readings and checks: construct without re-validating.
+    return Document.model_construct(
         source=source,
         status=status,
         format=str(fmt),

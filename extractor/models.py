@@ -7,10 +7,12 @@ names are the canonical ids of ``fields.md`` and cannot drift from the parser.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from typing_extensions import TypedDict
 
 from .catalog import TABLES, Format, TableSpec, ValueKind
 
@@ -20,7 +22,7 @@ Value = int | float | str | None
 Status = Literal["ok", "needs_review", "failed"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FieldReading:
     """One value as read, with the span of the normalised text it was read from.
 
@@ -36,20 +38,29 @@ class FieldReading:
     note: str = ""
 
 
-class Evidence(BaseModel):
-    """Where a value was read: character offsets into the decoded input text."""
+class Evidence(TypedDict):
+    """Where a value was read: character offsets into the decoded input text.
+
+    A TypedDict, not a model: a report carries some 200 of them, and plain dicts keep
+    the rule path fast; pydantic still validates them as part of a :class:`Document`.
+    """
 
     start: int
     end: int
     method: str
 
 
-class Check(BaseModel):
-    """One identity or grounding check, with the fields it used."""
+@dataclass(slots=True)
+class Check:
+    """One identity or grounding check, with the fields it used.
+
+    A plain dataclass (a report carries some 50): pydantic validates and serialises it
+    as part of a :class:`Document`.
+    """
 
     id: str
     passed: bool
-    fields: list[str] = Field(default_factory=list)
+    fields: list[str] = dataclass_field(default_factory=list)
     detail: str = ""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .catalog import TABLES, Format
+from .catalog import TABLES, Format, value_kinds
 from .cells import table_rows
 from .errors import ExtractorError, NotAReportError
 from .merge import build_document, failed_document
@@ -13,7 +13,7 @@ from .prose import read_prose
 from .reading import SourceText, read_file, read_text
 from .segmenting import Section, detect_format, find_sections, read_title
 from .tables import parse_table
-from .validators import grounding, prose_identities, reading_checks, table_identities, value_kinds
+from .validators import grounding, prose_identities, reading_checks, table_identities
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md")
 

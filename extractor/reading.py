@@ -104,7 +104,7 @@ _DELETIONS = re.compile(
     r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
     r"|^[ \t\u3000\xa0]*(?:[-－—–]\s*\d{1,4}\s*[-－—–]"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)"
-    r"[ \t\u3000\xa0]*(?:\n|$)",
+    r"[ \t\u3000\xa0]*(?:\r?\n|$)",
     re.MULTILINE,
 )
 
@@ -121,6 +121,8 @@ class SourceText:
 
     def to_decoded(self, pos: int) -> int:
         """The offset in the decoded text of normalised offset ``pos``."""
+        if len(self._norm_starts) == 1:  # nothing was deleted
+            return pos
         i = bisect.bisect_right(self._norm_starts, pos) - 1
         return self._orig_starts[i] + pos - self._norm_starts[i]
 

@@ -4,7 +4,7 @@ A printed row is a *candidate* when it holds a value, or when its label names a 
 the table and enough cells follow it. Candidates are placed on the table's rows by their
 labels (anchors, kept in printed order); runs of unlabelled candidates between anchors
 are placed by order when their count fits the rows left there (labels lost in
-conversion). A row's values are the last ``n`` cells after its label once the grid's
+conversion); a labelled row out of order is still placed by its label. A row's values are the last ``n`` cells after its label once the grid's
 empty edge cells are trimmed. Nothing is guessed: a row that cannot be placed or read
 is reported, with its fields, as not read.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from .catalog import RowSpec, TableSpec, ValueKind
 from .cells import Cell, CellKind
@@ -61,12 +62,17 @@ def _normal_label(text: str) -> str:
 
 def _match(spec: TableSpec, labels: list[str]) -> int | None:
     """The index of the table row the row's labels name, most specific (last) label first."""
-    for text in (labels[-1], "".join(labels)) if labels else ():
-        text = _normal_label(text)
-        for index, row in enumerate(spec.rows):
-            if row.label.search(text):
-                return index
-    return None
+    if not labels:
+        return None
+    index = _match_label(spec, labels[-1])
+    return index if index is not None or len(labels) == 1 else _match_label(spec, "".join(labels))
+
+
+@cache
+def _match_label(spec: TableSpec, label: str) -> int | None:
+    """Labels are the standard form's words, so the same few recur: remember them."""
+    text = _normal_label(label)
+    return next((index for index, row in enumerate(spec.rows) if row.label.search(text)), None)
 
 
 def _candidate(spec: TableSpec, row: list[Cell]) -> _Candidate | None:
@@ -96,6 +102,9 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidat
         loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None]
         if len(loose) == row_b - row_a - 1:
             placed.update(zip(range(row_a + 1, row_b), loose, strict=True))
+    for cand in candidates:  # a labelled row printed out of order is still read by its label
+        if cand.spec_index is not None:
+            placed.setdefault(cand.spec_index, cand)
     return placed
 
 
@@ -161,6 +170,8 @@ _NULL_MARKS = re.compile(r"^(?:/|—+|–|-{1,2}|无数据)$")
 def parse_value(text: str, kind: ValueKind) -> int | float | None:
     """A cell's value: ``None`` for a blank or a not-stated mark; ValueError if unreadable."""
     text = text.strip()
+    if text.isascii() and text.isdigit():  # the common case, fast
+        return int(text)
     if not text or _NULL_MARKS.match(text):
         return None
     sign = 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import cache
 
 from .catalog import (
     T3_APPLICANT_COLUMNS,
@@ -40,7 +41,8 @@ def identity(check_id: str, left: list[str], right: list[str], fields: Mapping[s
     rsum, rtext = _sum_text(right, fields)
     blank = " (∅ blank, counted as 0)" if any(fields.get(f) is None for f in used) else ""
     relation = "=" if lsum == rsum else "≠"
-    return Check(id=check_id, passed=lsum == rsum, fields=used, detail=f"{ltext} {relation} {rtext}{blank}")
+    detail = f"{ltext} {relation} {rtext}{blank}"
+    return Check(id=check_id, passed=lsum == rsum, fields=used, detail=detail)
 
 
 def _t3_outcome_rows(spec: TableSpec) -> list[str]:
@@ -48,35 +50,36 @@ def _t3_outcome_rows(spec: TableSpec) -> list[str]:
     return ids[ids.index("carried_over") + 1 : ids.index("total")]
 
 
-def table_identities(fields: Mapping[str, Value], fmt: Format) -> list[Check]:
-    """Identities 1–4 of ``fields.md``: table 三 columns and rows, table 四 groups."""
+Identity = tuple[str, list[str], list[str]]
+
+
+@cache
+def identities(fmt: Format) -> tuple[Identity, ...]:
+    """Identities 1–4 of ``fields.md`` for format ``fmt``: (check id, left fields, right fields)."""
     t3 = TABLES[fmt][1]
     outcomes = _t3_outcome_rows(t3)
-    checks = []
+    found: list[Identity] = []
     for col in T3_COLUMNS:
-        checks.append(
-            identity(
+        found.append(
+            (
                 f"t3.column_balance.{col}",
                 [f"t3.new_received.{col}", f"t3.carried_over.{col}"],
                 [f"t3.total.{col}", f"t3.carried_forward.{col}"],
-                fields,
             )
         )
-        checks.append(
-            identity(
-                f"t3.outcome_sum.{col}",
-                [f"t3.total.{col}"],
-                [f"t3.{r}.{col}" for r in outcomes],
-                fields,
-            )
-        )
+        found.append((f"t3.outcome_sum.{col}", [f"t3.total.{col}"], [f"t3.{r}.{col}" for r in outcomes]))
     for row in t3.rows:
         applicants = [f"t3.{row.id}.{c}" for c in T3_APPLICANT_COLUMNS]
-        checks.append(identity(f"t3.row_sum.{row.id}", [f"t3.{row.id}.total"], applicants, fields))
+        found.append((f"t3.row_sum.{row.id}", [f"t3.{row.id}.total"], applicants))
     for group in T4.rows:
         parts = [f"t4.{group.id}.{c}" for c in group.columns if c != "total"]
-        checks.append(identity(f"t4.total.{group.id}", [f"t4.{group.id}.total"], parts, fields))
-    return checks
+        found.append((f"t4.total.{group.id}", [f"t4.{group.id}.total"], parts))
+    return tuple(found)
+
+
+def table_identities(fields: Mapping[str, Value], fmt: Format) -> list[Check]:
+    """Identities 1–4 of ``fields.md``: table 三 columns and rows, table 四 groups."""
+    return [identity(check_id, left, right, fields) for check_id, left, right in identities(fmt)]
 
 
 def prose_identities(fields: Mapping[str, Value]) -> list[Check]:
@@ -110,6 +113,8 @@ def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind
     if isinstance(reading.value, str):
         return span.strip() == reading.value
     token = span.strip()
+    if token.isascii() and token.isdigit():  # the common case, fast
+        return int(token) == reading.value
     if VALUE_TOKEN.fullmatch(token):
         try:
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value
@@ -132,16 +137,6 @@ def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[st
             detail += "; not found: " + ", ".join(bad)
         checks.append(Check(id=f"grounding.{section}", passed=not bad, fields=ids, detail=detail))
     return checks
-
-
-def value_kinds(fmt: Format) -> dict[str, ValueKind]:
-    """The value kind of every table field of format ``fmt``."""
-    return {
-        f"{spec.id}.{row.id}.{col}": kind
-        for spec in TABLES[fmt]
-        for row in spec.rows
-        for col, kind in zip(row.columns, row.kinds, strict=True)
-    }
 
 
 def reading_checks(problems: Iterable[tuple[str, list[str]]], fmt: Format) -> list[Check]:

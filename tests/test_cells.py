@@ -1,0 +1,40 @@
+from extractor.cells import CellKind, table_rows
+
+
+def texts(rows):
+    return [[c.text for c in row] for row in rows]
+
+
+def test_tab_rows_keep_empty_cells_and_spans():
+    text = "行政许可\t136\t\t\n规章\t0\t/\t—\n"
+    rows = table_rows(text, 0, len(text))
+    assert texts(rows) == [["行政许可", "136", "", ""], ["规章", "0", "/", "—"]]
+    cell = rows[0][1]
+    assert text[cell.start : cell.end] == "136"
+    assert [c.kind for c in rows[1]] == [CellKind.LABEL, CellKind.VALUE, CellKind.VALUE, CellKind.VALUE]
+
+
+def test_one_cell_per_line_with_wrapped_header_cells():
+    lines = ["\t社会\n公益\n组织", "\t法律\n服务\n机构", "\t其他", ""] + ["\t行政许可", "\t150", ""] * 4
+    text = "\n".join(lines)
+    rows = table_rows(text, 0, len(text))
+    assert texts(rows)[0] == ["社会公益组织", "法律服务机构", "其他"]
+    assert texts(rows)[1] == ["行政许可", "150"]
+    cell = rows[1][1]
+    assert text[cell.start : cell.end] == "150"
+
+
+def test_numbers_trailing_a_label_after_spaces_are_cells():
+    text = "一、本年新收政府信息公开申请数量 6 0 0 0 0 0 6\n行政许可 增 2 103\n0 0 0\n1. 属于国家秘密\n"
+    rows = texts(table_rows(text, 0, len(text)))
+    assert rows[0] == ["一、本年新收政府信息公开申请数量", "6", "0", "0", "0", "0", "0", "6"]
+    assert rows[1] == ["行政许可", "增 2", "103"]
+    assert rows[2] == ["0", "0", "0"]
+    assert rows[3] == ["1.属于国家秘密"]
+
+
+def test_markdown_pipe_rows():
+    text = "| 信息内容 | 本年制发件数 | 本年废止件数 |\n|---|---|---|\n| 规章 | 3 | 1 |\n"
+    rows = table_rows(text, 0, len(text))
+    assert texts(rows) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"]]
+    assert text[rows[1][1].start : rows[1][1].end] == "3"

@@ -1,0 +1,75 @@
+"""The command line as a user runs it: a real subprocess, JSON Lines on stdout."""
+
+import json
+import subprocess
+import sys
+
+from .conftest import REPORTS, ROOT, SEED_NAMES
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "extractor", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_extract_several_inputs_gives_one_document_per_line_in_input_order(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "data.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    not_report = tmp_path / "note.txt"
+    not_report.write_text("会议纪要\n今天天气很好。\n", encoding="utf-8")
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes((REPORTS / f"{SEED_NAMES[0]}.txt").read_text(encoding="utf-8").encode("gbk"))
+    inputs = [
+        str(REPORTS / f"{SEED_NAMES[1]}.txt"),
+        str(tmp_path / "missing.txt"),
+        str(empty),
+        str(binary),
+        str(not_report),
+        str(gbk),
+    ]
+    result = run("extract", *inputs)
+    assert result.returncode == 0
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["source"] for d in docs] == inputs
+    assert [d["status"] for d in docs] == ["ok", "failed", "failed", "failed", "failed", "ok"]
+    assert docs[5]["encoding"] == "gb18030"
+    assert docs[5]["fields"]["t2.licensing.decisions"] == 136
+    errors = result.stderr.splitlines()
+    assert len(errors) == 4  # one line per bad input, no traceback
+    assert "file not found" in errors[0] and "empty file" in errors[1] and "binary" in errors[2]
+    assert "not a 政府信息公开工作年度报告" in errors[3]
+    assert all(d["error"] for d in docs if d["status"] == "failed")
+
+
+def test_extract_a_directory_and_pretty_output():
+    result = run("extract", str(REPORTS))
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(docs) == len(SEED_NAMES) and result.returncode == 0
+    pretty = run("extract", "--pretty", str(REPORTS / f"{SEED_NAMES[2]}.txt"))
+    assert pretty.stdout.startswith("{\n  ")
+    assert json.loads(pretty.stdout)["format"] == "2019"
+
+
+def test_no_inputs_found_is_an_error(tmp_path):
+    result = run("extract", str(tmp_path))
+    assert result.returncode == 2 and "no input files" in result.stderr
+
+
+def test_eval_prints_the_figures_and_writes_json(tmp_path):
+    out = tmp_path / "results.json"
+    result = run("eval", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    for words in (
+        "all%",
+        "nz%",
+        "0-base",
+        "reports with every field right",
+        "silent errors",
+        "ms per report",
+    ):
+        assert words in result.stdout
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["overall"]["reports"] == len(SEED_NAMES)
+    assert results["overall"]["accuracy_all"] == 1.0
+    assert results["overall"]["baseline_all_zeros"] < 1.0

@@ -1,0 +1,85 @@
+"""Property tests: whatever the input, the extractor answers with a document, never a crash."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractor import extract
+from extractor.errors import InputError
+from extractor.reading import decode, normalise
+
+from .conftest import REPORTS, SEED_NAMES
+
+PIECES = st.sampled_from(
+    [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+        "2024年政府信息公开工作年度报告",
+        "行政许可",
+        "规章",
+        "(七) 总计",
+        "1. 属于国家秘密",
+        "本年制发件数",
+        "增 2",
+        "减",
+        "—",
+        "/",
+        "0",
+        "7",
+        "1,234",
+        "12.5",
+        "\t",
+        "\n",
+        "\n\n",
+        " ",
+        "|",
+        "- 3 -",
+        "第二十条第（一）项",
+        "未收到申请",
+        "微信公众号发布信息",
+        "条",
+        "收取信息处理费",
+    ]
+)
+
+SEED = (REPORTS / f"{SEED_NAMES[1]}.txt").read_text(encoding="utf-8")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(PIECES, st.text(max_size=12)), max_size=80))
+def test_random_report_like_text_never_crashes(parts):
+    doc = extract("\n" + "".join(parts), name="random")
+    assert doc.status in {"ok", "needs_review", "failed"}
+    if doc.status == "ok":
+        assert all(c.passed for c in doc.checks)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, len(SEED)), st.integers(0, 400), st.text(max_size=20))
+def test_a_mangled_seed_never_crashes_and_never_claims_ok_with_a_failed_check(at, cut, insert):
+    doc = extract(SEED[:at] + insert + SEED[at + cut :] + "\n", name="mangled")
+    assert doc.status in {"ok", "needs_review", "failed"}
+    if doc.status == "ok":
+        assert all(c.passed for c in doc.checks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=600))
+def test_random_bytes_decode_or_give_a_reason(data):
+    try:
+        text, _ = decode(data)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+    else:
+        assert isinstance(text, str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_normalised_offsets_always_map_inside_the_decoded_text(text):
+    src = normalise(text)
+    for i in range(len(src.text)):
+        assert 0 <= src.to_decoded(i) < len(text)

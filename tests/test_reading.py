@@ -1,0 +1,89 @@
+import pytest
+
+from extractor.errors import InputError
+from extractor.reading import decode, normalise, read_file
+
+from .conftest import REPORTS, SEED_NAMES
+
+SEED = REPORTS / f"{SEED_NAMES[1]}.txt"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "prefix"),
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("gb18030", b""),
+        ("gbk", b""),
+        ("utf-16-le", b""),
+        ("utf-16-be", b""),
+        ("utf-16", b""),  # with its BOM
+    ],
+)
+def test_every_encoding_decodes_to_the_same_text(encoding, prefix):
+    text = SEED.read_text(encoding="utf-8")
+    decoded, used = decode(prefix + text.encode(encoding))
+    assert decoded == text
+
+
+def test_short_gbk_title_is_not_mistaken_for_utf16():
+    # charset-normalizer alone calls this UTF-16-BE; the plausibility check must not.
+    data = "海原县卫生健康局2024年政府信息公开工作年度报告".encode("gbk")
+    assert decode(data) == ("海原县卫生健康局2024年政府信息公开工作年度报告", "gb18030")
+
+
+def test_big5_text_is_decoded_as_big5_not_as_gb18030_gibberish():
+    text = "臺北市政府衛生局政府資訊公開年度報告，本年度受理申請案件共計十件。" * 3
+    decoded, encoding = decode(text.encode("big5"))
+    assert decoded == text
+    assert encoding == "big5"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty file"),
+        (b"  \n\t ", "empty file"),
+        (bytes(range(256)) * 20, "binary"),
+        (b"\x00\x01\x02\x03" * 500, "binary"),
+    ],
+)
+def test_bad_bytes_give_a_one_line_reason(data, message):
+    with pytest.raises(InputError, match=message) as info:
+        decode(data)
+    assert "\n" not in str(info.value)
+
+
+def test_a_wrong_byte_order_mark_is_refused():
+    with pytest.raises(InputError, match="byte-order mark"):
+        decode(b"\xef\xbb\xbf" + "政府信息公开".encode("gbk"))
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(InputError, match="file not found"):
+        read_file(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="directory"):
+        read_file(tmp_path)
+
+
+def test_normalisation_folds_width_spaces_and_line_ends():
+    src = normalise("规章\u3000１２\xa0３\r\n（一）予以公开：５")
+    assert src.text == "规章 12 3\n(一)予以公开:5"
+
+
+def test_page_number_lines_are_dropped_and_offsets_still_map_back():
+    decoded = "一、本年新收\t6\r\n- 3 -\r\n\t第 4 页 共 9 页\n二、上年结转\t０\n"
+    src = normalise(decoded)
+    assert src.text == "一、本年新收\t6\n二、上年结转\t0\n"
+    for i, ch in enumerate(src.text):
+        original = decoded[src.to_decoded(i)]
+        assert normalise(original).text == ch or (ch == "\n" and original in "\r\n")
+    zero = src.text.index("0")
+    start, end = src.span_to_decoded(zero, zero + 1)
+    assert decoded[start:end] == "０"
+
+
+def test_zero_width_marks_are_removed():
+    src = normalise("总\u200b计\ufeff 7")
+    assert src.text == "总计 7"
+    assert src.decoded[src.to_decoded(src.text.index("7"))] == "7"

@@ -1,0 +1,157 @@
+import pytest
+
+from extractor.catalog import T2_2019, T3_2021, T4, ValueKind
+from extractor.cells import table_rows
+from extractor.tables import parse_table, parse_value
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value"),
+    [
+        ("0", ValueKind.COUNT, 0),
+        ("1,130", ValueKind.COUNT, 1130),
+        ("", ValueKind.COUNT, None),
+        ("/", ValueKind.COUNT, None),
+        ("—", ValueKind.COUNT, None),
+        ("-", ValueKind.COUNT, None),
+        ("无数据", ValueKind.COUNT, None),
+        ("增 2", ValueKind.CHANGE, 2),
+        ("减4", ValueKind.CHANGE, -4),
+        ("增加 3", ValueKind.CHANGE, 3),
+        ("-4", ValueKind.CHANGE, -4),
+        ("12.5", ValueKind.MONEY, 12.5),
+        ("3", ValueKind.MONEY, 3),
+    ],
+)
+def test_parse_value(text, kind, value):
+    assert parse_value(text, kind) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("增 2", ValueKind.COUNT), ("1.5", ValueKind.COUNT), ("-3", ValueKind.COUNT)]
+)
+def test_values_that_do_not_fit_the_column_are_refused(text, kind):
+    with pytest.raises(ValueError):
+        parse_value(text, kind)
+
+
+def _t3_text(values: dict[str, list[int]], lost_labels: bool) -> str:
+    labels = [
+        ("一、本年新收政府信息公开申请数量", ""),
+        ("二、上年结转政府信息公开申请数量", ""),
+        ("三、本年度办理结果", "(一) 予以公开"),
+        ("", "(二) 部分公开"),
+    ]
+    subrows = [
+        "1. 属于国家秘密",
+        "2. 其他法律行政法规禁止公开",
+        "3. 危及“三安全一稳定”",
+        "4. 保护第三方合法权益",
+        "5. 属于三类内部事务信息",
+        "6. 属于四类过程性信息",
+        "7. 属于行政执法案卷",
+        "8. 属于行政查询事项",
+        "1. 本机关不掌握相关政府信息",
+        "2. 没有现成信息需要另行制作",
+        "3. 补正后申请内容仍不明确",
+        "1. 信访举报投诉类申请",
+        "2. 重复申请",
+        "3. 要求提供公开出版物",
+        "4. 无正当理由大量反复申请",
+        "5. 要求行政机关确认或重新出具已获取信息",
+        "1. 申请人无正当理由逾期不补正",
+        "2. 申请人逾期未按收费通知要求缴纳费用",
+        "3. 其他",
+    ]
+    lines = []
+    ids = [r.id for r in T3_2021.rows]
+    for i, row_id in enumerate(ids):
+        cells = [str(v) for v in values.get(row_id, [0] * 7)]
+        if i < 4:
+            first, group = labels[i]
+            group = "0" if lost_labels and group else group
+            lines.append("\t".join([first, group, *cells, ""]))
+        elif i < 23:
+            lines.append("\t".join(["", "0" if lost_labels else "", subrows[i - 4], *cells]))
+        elif row_id == "total":
+            lines.append("\t".join(["0" if lost_labels else "(七) 总计", "", *cells, ""]))
+        else:
+            lines.append("\t".join(["四、结转下年度继续办理", "", *cells, ""]))
+    return "\n".join(lines)
+
+
+VALUES = {
+    "new_received": [5, 1, 0, 0, 0, 0, 6],
+    "granted": [2, 1, 0, 0, 0, 0, 3],
+    "withheld_third_party": [1, 0, 0, 0, 0, 0, 1],
+    "other_other": [2, 0, 0, 0, 0, 0, 2],
+    "total": [5, 1, 0, 0, 0, 0, 6],
+}
+
+
+@pytest.mark.parametrize("lost_labels", [False, True])
+def test_table_three_read_by_labels_or_by_order_when_labels_are_lost(lost_labels):
+    text = _t3_text(VALUES, lost_labels)
+    result = parse_table(T3_2021, table_rows(text, 0, len(text)))
+    assert not result.problems
+    got = {k: r.value for k, r in result.readings.items()}
+    assert len(got) == 175
+    for row_id, row in VALUES.items():
+        assert [got[f"t3.{row_id}.{c}"] for c in ("natural_person", "commercial", "total")] == [
+            row[0],
+            row[1],
+            row[6],
+        ]
+    assert got["t3.partially_granted.total"] == 0
+    for field_id, reading in result.readings.items():
+        assert text[reading.start : reading.end] == str(reading.value), field_id
+
+
+def test_a_missing_row_is_reported_not_guessed():
+    text = _t3_text(VALUES, lost_labels=True)
+    lines = text.split("\n")
+    del lines[10]  # an unlabelled row in a run of unlabelled rows: nothing can place the others
+    text = "\n".join(lines).replace("\t0\t", "\t\t", 0)
+    result = parse_table(T3_2021, table_rows(text, 0, len(text)))
+    assert result.problems
+    unread = {f for _, ids in result.problems for f in ids}
+    assert "t3.withheld_enforcement_files.total" in unread
+    assert all(f not in result.readings for f in unread)
+    assert result.readings["t3.new_received.total"].value == 6  # labelled rows still read
+
+
+def test_table_two_2019_with_signed_changes_and_blank_cells():
+    text = "\n".join(
+        [
+            "信息内容\t上一年项目数量\t本年增/减\t处理决定数量",
+            "行政许可\t6\t增 2\t103",
+            "其他对外管理服务事项\t0\t\t0",
+            "行政处罚\t4\t减 1\t34",
+            "行政强制\t0\t0\t0",
+            "行政事业性收费\t3\t0\t",
+            "政府集中采购\t2\t15.5\t",
+            "规章\t1\t1\t9",
+            "规范性文件\t0\t0\t2",
+        ]
+    )
+    result = parse_table(T2_2019, table_rows(text, 0, len(text)))
+    got = {k: r.value for k, r in result.readings.items()}
+    assert not result.problems
+    assert got["t2.licensing.change"] == 2 and got["t2.penalty.change"] == -1
+    assert got["t2.other_services.change"] is None
+    assert got["t2.procurement.amount"] == 15.5
+    assert got["t2.regulations.total_published"] == 9
+
+
+def test_table_four_in_one_line_with_a_blank_group():
+    text = "行政复议\t\t\t\t\t行政诉讼\n" + "\t" * 5 + "\t".join(["1", "0", "0", "1", "2"] * 2)
+    result = parse_table(T4, table_rows(text, 0, len(text)))
+    got = {k: r.value for k, r in result.readings.items()}
+    assert got["t4.review.total"] is None
+    assert got["t4.litigation_direct.upheld"] == 1 and got["t4.litigation_after_review.total"] == 2
+
+
+def test_table_four_as_labelled_rows():
+    text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
+    got = {k: r.value for k, r in parse_table(T4, table_rows(text, 0, len(text))).readings.items()}
+    assert got["t4.review.upheld"] == 1 and got["t4.litigation_direct.pending"] == 2

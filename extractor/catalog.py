@@ -28,7 +28,7 @@ class ValueKind(StrEnum):
     CHANGE = "change"  # a signed integer, 增 2 → 2, 减 4 → -4
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: each spec is a singleton
 class RowSpec:
     """One row of a standard table: its id, how its label reads, its columns."""
 
@@ -41,7 +41,7 @@ class RowSpec:
         return self.kinds[self.columns.index(column)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: each spec is a singleton
 class TableSpec:
     """A standard table: rows in printed order.
 

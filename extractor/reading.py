@@ -56,7 +56,10 @@ def decode(data: bytes) -> tuple[str, str]:
             return text, encoding + "-bom"
     for encoding in _candidates(data):
         text = _strict(data, encoding)
-        if text is not None and _plausible(text):
+        if text is None:
+            continue
+        # Strict UTF-8 validates itself; only a binary file can pass it by accident.
+        if _plausible(text) if encoding != "utf-8" else not _has_control_characters(text):
             return text, encoding
     if b"\x00" in data:
         raise InputError("binary file, not text")
@@ -81,9 +84,13 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
+def _has_control_characters(text: str) -> bool:
+    return len(_CONTROL.findall(text)) > max(2, len(text) // 200)
+
+
 def _plausible(text: str) -> bool:
     """True when ``text`` reads as real text rather than a wrong decode."""
-    if len(_CONTROL.findall(text)) > max(2, len(text) // 200):
+    if _has_control_characters(text):
         return False
     han = _HAN.findall(text)
     if not han:  # no Chinese at all: accept only plain ASCII-like text

@@ -4,9 +4,10 @@ A printed row is a *candidate* when it holds a value, or when its label names a 
 the table and enough cells follow it. Candidates are placed on the table's rows by their
 labels (anchors, kept in printed order); runs of unlabelled candidates between anchors
 are placed by order when their count fits the rows left there (labels lost in
-conversion); a labelled row out of order is still placed by its label. A row's values are the last ``n`` cells after its label once the grid's
-empty edge cells are trimmed. Nothing is guessed: a row that cannot be placed or read
-is reported, with its fields, as not read.
+conversion); a labelled row out of order is still placed by its label. A row's values
+are the last ``n`` cells after its label once the grid's empty edge cells are trimmed.
+Nothing is guessed: a row that cannot be placed or read is reported, with its fields,
+as not read.
 """
 
 from __future__ import annotations

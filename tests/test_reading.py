@@ -22,7 +22,7 @@ SEED = REPORTS / f"{SEED_NAMES[1]}.txt"
 )
 def test_every_encoding_decodes_to_the_same_text(encoding, prefix):
     text = SEED.read_text(encoding="utf-8")
-    decoded, used = decode(prefix + text.encode(encoding))
+    decoded, _ = decode(prefix + text.encode(encoding))
     assert decoded == text
 
 

@@ -124,7 +124,17 @@ def _row_on_line(line: str, line_start: int) -> list[Cell]:
             parts = parts[1:]
         if parts and not parts[-1][1].strip():
             parts = parts[:-1]
-    return [cell for pos, part in parts for cell in _split_trailing_values(part, pos)]
+    cells: list[Cell] = []
+    for pos, part in parts:
+        stripped = part.strip()
+        if not stripped:  # the common cases inline: this loop is the hot path
+            cells.append(Cell("", pos, pos, _EMPTY))
+        elif stripped.isdigit() and stripped.isascii():
+            begin = pos + len(part) - len(part.lstrip())
+            cells.append(Cell(stripped, begin, begin + len(stripped), _VALUE))
+        else:
+            cells.extend(_split_trailing_values(part, pos))
+    return cells
 
 
 def _ends_like_a_value(text: str) -> bool:

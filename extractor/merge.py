@@ -24,7 +24,9 @@ def build_document(
         reading = readings.get(field_id)
         fields[field_id] = reading.value if reading else None
         if reading and reading.start is not None and reading.end is not None:
-            start, end = src.span_to_decoded(reading.start, reading.end)
+            start, end = reading.start, reading.end
+            if src.has_deletions:
+                start, end = src.span_to_decoded(start, end)
             evidence[field_id] = Evidence(start=start, end=end, method=reading.method)
     doubtful = sorted(f for f, r in readings.items() if not r.confident)
     notes = list(notes) + [f"not read with confidence: {f} ({readings[f].note})" for f in doubtful]

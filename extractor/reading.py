@@ -102,9 +102,13 @@ def _plausible(text: str) -> bool:
 
 # --- normalisation -----------------------------------------------------------
 
-_TRANSLATION = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
-_TRANSLATION.update({cp: " " for cp in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B))})
-_TRANSLATION[ord("\r")] = "\n"
+# A list, not a dict: str.translate indexes it twice as fast; a code point past its end
+# (outside the BMP) raises IndexError, a LookupError, which leaves the character as it is.
+_TRANSLATION = list(range(0x10000))
+_TRANSLATION[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII → ASCII
+for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
+    _TRANSLATION[_space] = 0x20
+_TRANSLATION[0x0D] = 0x0A  # a lone \r ends a line
 
 _DELETIONS = re.compile(
     r"\r(?=\n)"
@@ -126,9 +130,14 @@ class SourceText:
     _norm_starts: list[int] = field(repr=False)
     _orig_starts: list[int] = field(repr=False)
 
+    @property
+    def has_deletions(self) -> bool:
+        """False when normalised offsets are decoded offsets (nothing was deleted)."""
+        return len(self._norm_starts) > 1
+
     def to_decoded(self, pos: int) -> int:
         """The offset in the decoded text of normalised offset ``pos``."""
-        if len(self._norm_starts) == 1:  # nothing was deleted
+        if not self.has_deletions:
             return pos
         i = bisect.bisect_right(self._norm_starts, pos) - 1
         return self._orig_starts[i] + pos - self._norm_starts[i]

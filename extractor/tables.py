@@ -77,11 +77,15 @@ def _match_label(spec: TableSpec, label: str) -> int | None:
 
 
 def _candidate(spec: TableSpec, row: list[Cell]) -> _Candidate | None:
-    last_label = max((i for i, c in enumerate(row) if c.kind is CellKind.LABEL), default=-1)
-    labels = [c.text for c in row[: last_label + 1] if c.kind is CellKind.LABEL]
+    last_label = len(row) - 1
+    while last_label >= 0 and row[last_label].kind is not CellKind.LABEL:
+        last_label -= 1
     values = row[last_label + 1 :]
-    index = _match(spec, labels)
     has_value = any(c.kind is CellKind.VALUE for c in values)
+    if not has_value and last_label < 0:
+        return None
+    labels = [c.text for c in row[: last_label + 1] if c.kind is CellKind.LABEL]
+    index = _match(spec, labels)
     if index is not None and len(values) < len(spec.rows[index].columns):
         index = None  # a header cell that happens to read like a row label
         if not has_value:
@@ -153,6 +157,9 @@ def _read_row(row: RowSpec, ids: list[str], candidate: _Candidate, result: Table
         )
         return
     for field_id, cell, kind in zip(ids, cells, row.kinds, strict=True):
+        if cell.text.isdigit() and cell.text.isascii():  # the common case, fast
+            result.readings[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
+            continue
         try:
             value = parse_value(cell.text, kind)
         except ValueError as exc:

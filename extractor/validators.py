@@ -26,22 +26,23 @@ from .segmenting import format_of_marker
 from .tables import parse_value
 
 
-def _sum_text(ids: list[str], fields: Mapping[str, Value]) -> tuple[float, str]:
-    values = [fields.get(i) for i in ids]
-    total = sum(v for v in values if isinstance(v, int | float))
-    return total, " + ".join("∅" if v is None else str(v) for v in values)
+def _shown(values: list[Value]) -> str:
+    return " + ".join(["∅" if v is None else str(v) for v in values])
 
 
 def identity(check_id: str, left: list[str], right: list[str], fields: Mapping[str, Value]) -> Check:
     """``sum(left) == sum(right)``, over the fields' values."""
     used = left + right
-    if all(fields.get(f) is None for f in used):
+    lvalues = [fields.get(f) for f in left]
+    rvalues = [fields.get(f) for f in right]
+    stated = [v for v in lvalues + rvalues if v is not None]
+    if not stated:
         return Check(id=check_id, passed=True, fields=used, detail="all blank")
-    lsum, ltext = _sum_text(left, fields)
-    rsum, rtext = _sum_text(right, fields)
-    blank = " (∅ blank, counted as 0)" if any(fields.get(f) is None for f in used) else ""
+    lsum = sum(v for v in lvalues if v is not None)
+    rsum = sum(v for v in rvalues if v is not None)
+    blank = " (∅ blank, counted as 0)" if len(stated) < len(used) else ""
     relation = "=" if lsum == rsum else "≠"
-    detail = f"{ltext} {relation} {rtext}{blank}"
+    detail = f"{_shown(lvalues)} {relation} {_shown(rvalues)}{blank}"
     return Check(id=check_id, passed=lsum == rsum, fields=used, detail=detail)
 
 
@@ -123,6 +124,14 @@ def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind
     return reading.value == 0 and bool(_NEGATION.search(span))
 
 
+def _grounded_digits(reading: FieldReading, text: str) -> bool:
+    """The common case, fast: the span holds exactly the digits of the value."""
+    if reading.start is None or reading.end is None:
+        return False
+    span = text[reading.start : reading.end]
+    return span.isdigit() and span.isascii() and int(span) == reading.value
+
+
 def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[str, ValueKind]) -> list[Check]:
     """One check per section: every stated value is found at its span."""
     by_section: dict[str, list[str]] = {}
@@ -131,7 +140,11 @@ def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[st
             by_section.setdefault(section_of(field_id), []).append(field_id)
     checks = []
     for section, ids in by_section.items():
-        bad = [f for f in ids if not is_grounded(f, readings[f], text, kinds.get(f))]
+        bad = [
+            f
+            for f in ids
+            if not _grounded_digits(readings[f], text) and not is_grounded(f, readings[f], text, kinds.get(f))
+        ]
         detail = f"{len(ids) - len(bad)} of {len(ids)} values found at their spans"
         if bad:
             detail += "; not found: " + ", ".join(bad)

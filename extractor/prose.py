@@ -20,6 +20,11 @@ _NONE_RECEIVED = re.compile(
     r"未(?:收到|接到|受理)|没有(?:收到|接到)|无(?:依)?申请|(?:申请|收到)[^，。]{0,6}(?:为零|为0)"
 )
 _NOT_APPLICATIONS = re.compile(r"复议|诉讼|办件|政务服务")
+_SECOND_SUBHEADING = re.compile(r"^\s*[(（]二[)）]", re.MULTILINE)
+_STATES_A_TOTAL = re.compile(
+    r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布)|(?:公开|发布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
+)
+_OTHER_CHANNEL = re.compile(r"微信|微博|公众号|新媒体|申请")
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*(?:其中|包括|包含)")
 _FEE_NONE = re.compile(
     r"(?:未|无|没有|不)(?:收取|收费)[^。；]{0,20}?处理费|处理费[^。；]{0,10}?(?:为零|为0|0元)"
@@ -32,10 +37,14 @@ def _count_reading(match: re.Match[str], group: str = "n") -> FieldReading:
 
 
 def proactive_total(text: str, start: int, end: int) -> FieldReading | None:
-    """Items proactively published, when the first sentence about it states one exact total."""
-    for sentence in _SENTENCE.finditer(text, start, end):
+    """Items proactively published, when the first sentence stating a total gives one number.
+
+    Only the 主动公开 paragraph is read: up to the next ``（二）`` sub-heading, if any.
+    """
+    second = _SECOND_SUBHEADING.search(text, start, end)
+    for sentence in _SENTENCE.finditer(text, start, second.start() if second else end):
         body = sentence.group()
-        if not re.search(r"公开|发布", body) or re.search(r"微信|微博|公众号|申请|新媒体", body):
+        if not _STATES_A_TOTAL.search(body) or _OTHER_CHANNEL.search(body):
             continue
         counts = list(_COUNT.finditer(text, sentence.start(), sentence.end()))
         if not counts:

@@ -1,0 +1,59 @@
+import pytest
+
+from extractor.prose import read_prose
+
+
+def facts(overview: str, other: str = "") -> dict:
+    text = overview + "\n" + other
+    readings = read_prose(text, (0, len(overview)), (len(overview) + 1, len(text)))
+    for reading in readings.values():  # every fact points at the words that state it
+        assert text[reading.start : reading.end]
+    return {field: reading.value for field, reading in readings.items()}
+
+
+@pytest.mark.parametrize(
+    ("overview", "total"),
+    [
+        ("（一）主动公开情况。2023年，我局通过门户网站主动公开政府信息共 1,204 条。", 1204),
+        ("全年共发布各类信息 88 条，其中政策文件 12 条、工作动态 76 条。", 88),
+        ("（一）主动公开情况。截至12月31日，主动公开信息千余条。", None),
+        ("门户网站共发布部门动态信息11条，政务公开信息45条，财务信息6条。", None),
+        ("（一）主动公开。严格落实制度。\n（二）依申请公开。\n（三）平台建设。发布政策解读 12 条。", None),
+        ("通过微信公众号发布信息 300 条。", None),
+    ],
+)
+def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
+    assert facts(overview).get("overview.proactive_total") == total
+
+
+@pytest.mark.parametrize(
+    ("overview", "received"),
+    [
+        ("（二）依申请公开情况。2024年，我局未收到政府信息公开申请。", 0),
+        ("（二）依申请公开。本年度共受理政府信息公开申请 17 件，均已办结。", 17),
+        ("（二）依申请公开。依法办理依申请公开事项1件，全年未发生因政府信息公开被申请行政复议的情况。", 1),
+        ("（二）依申请公开。严格按照条例办理依申请公开事项。", None),
+        ("（三）办事服务情况。办件总量为 402 件，其中依申请办件 30 件。", None),
+    ],
+)
+def test_applications_received(overview, received):
+    assert facts(overview).get("overview.applications_received") == received
+
+
+def test_channels_from_section_one_then_six():
+    got = facts("在“健康某地”微信公众号累计编发信息126条，官方微博累计编发信息75条。", "微信发布动态30条。")
+    assert got["overview.wechat_posts"] == 126 and got["overview.weibo_posts"] == 75
+    assert facts("无。", "2024年通过微信公众号发布信息42条。")["overview.wechat_posts"] == 42
+
+
+@pytest.mark.parametrize(
+    ("other", "fee"),
+    [
+        ("本机关2024年未收取信息处理费。", 0),
+        ("2024年无收取信息处理费情况。", 0),
+        ("本年度共收取信息处理费 120 元。", 120),
+        ("无。", None),
+    ],
+)
+def test_processing_fee(other, fee):
+    assert facts("（一）略。", other).get("other.processing_fee_yuan") == fee

@@ -42,7 +42,9 @@ def extract_source(src: SourceText, source: str) -> Document:
     year = readings.get("meta.year")
     fmt, readings["meta.format"] = detect_format(text, sections, year.value if year else None)
     readings.update(read_prose(text, _body(sections.get("overview")), _body(sections.get("other"))))
-    problems: list[tuple[str, list[str]]] = []
+    problems = [
+        (f"{f} not found in the title", [f]) for f in ("meta.agency", "meta.year") if f not in readings
+    ]
     notes: list[str] = []
     for spec in TABLES[fmt]:
         section = sections.get(spec.id)

@@ -153,8 +153,9 @@ def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[st
 
 
 def reading_checks(problems: Iterable[tuple[str, list[str]]], fmt: Format) -> list[Check]:
-    """One check per table: were all its rows found and read?"""
-    per_table: dict[str, list[tuple[str, list[str]]]] = {spec.id: [] for spec in TABLES[fmt]}
+    """One check for the title and one per table: was everything found and read?"""
+    per_table: dict[str, list[tuple[str, list[str]]]] = {"meta": []}
+    per_table.update({spec.id: [] for spec in TABLES[fmt]})
     for message, ids in problems:
         per_table.setdefault(section_of(ids[0]) if ids else "report", []).append((message, ids))
     return [

@@ -106,34 +106,31 @@ def _rows_cell_per_line(lines: list[tuple[int, str]]) -> list[list[Cell]]:
 
 
 def _row_on_line(line: str, line_start: int) -> list[Cell]:
-    if not line.strip() or _MARKDOWN_RULE.match(line):
-        return []
-    if "\t" in line:
-        separator = "\t"
-    elif line.count("|") >= 2:
-        separator = "|"
-    else:
-        return _split_trailing_values(line, line_start)
-    parts: list[tuple[int, str]] = []
+    """The cells of one line: split by tabs, else by markdown pipes, else trailing numbers."""
     pos = line_start
-    for part in line.split(separator):
-        parts.append((pos, part))
-        pos += len(part) + 1
-    if separator == "|":  # the outer pipes of a markdown row are not cells
-        if parts and not parts[0][1].strip():
+    if "\t" in line:
+        parts = line.split("\t")
+    elif line.count("|") >= 2:
+        if _MARKDOWN_RULE.match(line):
+            return []
+        parts = line.split("|")
+        if not parts[0].strip():  # the outer pipes of a markdown row are not cells
+            pos += len(parts[0]) + 1
             parts = parts[1:]
-        if parts and not parts[-1][1].strip():
+        if parts and not parts[-1].strip():
             parts = parts[:-1]
+    elif line.strip():
+        parts = [line]
+    else:
+        return []
     cells: list[Cell] = []
-    for pos, part in parts:
-        stripped = part.strip()
-        if not stripped:  # the common cases inline: this loop is the hot path
-            cells.append(Cell("", pos, pos, _EMPTY))
-        elif stripped.isdigit() and stripped.isascii():
-            begin = pos + len(part) - len(part.lstrip())
-            cells.append(Cell(stripped, begin, begin + len(stripped), _VALUE))
+    for part in parts:  # the hot loop: one make_cell per cell, splitting only when needed
+        cell = make_cell(part, pos)
+        if cell.kind is _LABEL and _ends_like_a_value(cell.text):
+            cells.extend(_split_trailing_values(part, pos, cell))
         else:
-            cells.extend(_split_trailing_values(part, pos))
+            cells.append(cell)
+        pos += len(part) + 1
     return cells
 
 
@@ -141,15 +138,12 @@ def _ends_like_a_value(text: str) -> bool:
     return text[-1].isdigit() or text[-1] in "/—–-据"
 
 
-def _split_trailing_values(raw: str, start: int) -> list[Cell]:
-    """One cell, or a label followed by value cells when numbers trail it after spaces."""
-    cell = make_cell(raw, start)
-    if cell.kind is not CellKind.LABEL or not _ends_like_a_value(cell.text):
-        return [cell]
+def _split_trailing_values(raw: str, start: int, cell: Cell) -> list[Cell]:
+    """A label followed by value cells when numbers trail it after spaces, else ``[cell]``."""
     match = _TRAILING_VALUES.match(raw.strip())
     if not match:
         return [cell]
-    offset = start + raw.index(raw.strip()[0])
+    offset = cell.start
     cells = []
     if match["label"]:
         cells.append(make_cell(match["label"], offset))

@@ -118,6 +118,13 @@ _DELETIONS = re.compile(
     r"[ \t\u3000\xa0]*(?:\r?\n|$)",
     re.MULTILINE,
 )
+_DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_MAYBE_PAGE_LINE = re.compile(r"(?:^|\n)[ \t\u3000\xa0]*[-－—–第]")
+
+
+def _may_delete(text: str) -> bool:
+    """A cheap test before the deletion scan: most texts have nothing to delete."""
+    return any(ch in text for ch in _DELETABLE_CHARS) or _MAYBE_PAGE_LINE.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ def normalise(decoded: str, encoding: str = "str") -> SourceText:
     orig_starts: list[int] = [0]
     kept_from = 0
     length = 0
-    for match in _DELETIONS.finditer(decoded):
+    for match in _DELETIONS.finditer(decoded) if _may_delete(decoded) else ():
         pieces.append(decoded[kept_from : match.start()])
         length += match.start() - kept_from
         kept_from = match.end()

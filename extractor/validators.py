@@ -8,18 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
 
-from .catalog import (
-    T3_APPLICANT_COLUMNS,
-    T3_COLUMNS,
-    T4,
-    TABLES,
-    Format,
-    TableSpec,
-    ValueKind,
-    section_of,
-)
+from .catalog import TABLES, Format, ValueKind, identities, section_of
 from .cells import VALUE_TOKEN
 from .models import Check, FieldReading, Value
 from .segmenting import format_of_marker
@@ -44,38 +34,6 @@ def identity(check_id: str, left: list[str], right: list[str], fields: Mapping[s
     relation = "=" if lsum == rsum else "≠"
     detail = f"{_shown(lvalues)} {relation} {_shown(rvalues)}{blank}"
     return Check(id=check_id, passed=lsum == rsum, fields=used, detail=detail)
-
-
-def _t3_outcome_rows(spec: TableSpec) -> list[str]:
-    ids = [row.id for row in spec.rows]
-    return ids[ids.index("carried_over") + 1 : ids.index("total")]
-
-
-Identity = tuple[str, list[str], list[str]]
-
-
-@cache
-def identities(fmt: Format) -> tuple[Identity, ...]:
-    """Identities 1–4 of ``fields.md`` for format ``fmt``: (check id, left fields, right fields)."""
-    t3 = TABLES[fmt][1]
-    outcomes = _t3_outcome_rows(t3)
-    found: list[Identity] = []
-    for col in T3_COLUMNS:
-        found.append(
-            (
-                f"t3.column_balance.{col}",
-                [f"t3.new_received.{col}", f"t3.carried_over.{col}"],
-                [f"t3.total.{col}", f"t3.carried_forward.{col}"],
-            )
-        )
-        found.append((f"t3.outcome_sum.{col}", [f"t3.total.{col}"], [f"t3.{r}.{col}" for r in outcomes]))
-    for row in t3.rows:
-        applicants = [f"t3.{row.id}.{c}" for c in T3_APPLICANT_COLUMNS]
-        found.append((f"t3.row_sum.{row.id}", [f"t3.{row.id}.total"], applicants))
-    for group in T4.rows:
-        parts = [f"t4.{group.id}.{c}" for c in group.columns if c != "total"]
-        found.append((f"t4.total.{group.id}", [f"t4.{group.id}.total"], parts))
-    return tuple(found)
 
 
 def table_identities(fields: Mapping[str, Value], fmt: Format) -> list[Check]:

@@ -14,19 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import section_of
-from .models import Document, Value
+from .models import Document, Value, same_value
 from .pipeline import extract
 
 SECTIONS = ("meta", "overview", "t2", "t3", "t4")
-
-
-def same_value(got: Value, want: Value) -> bool:
-    """Gold comparison: numbers by value (0 == 0.0), everything else exactly."""
-    if isinstance(want, bool) or isinstance(got, bool):
-        return got is want
-    if isinstance(want, int | float) and isinstance(got, int | float):
-        return float(got) == float(want)
-    return got == want
 
 
 @dataclass

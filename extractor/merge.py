@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from .catalog import Format, field_ids
-from .models import Check, Document, Evidence, FieldReading
+from .models import Check, Document, Evidence, FieldReading, same_value
 from .reading import SourceText
 
 
@@ -42,6 +43,28 @@ def build_document(
         encoding=src.encoding,
         notes=notes,
     )
+
+
+def combine(
+    rule: Mapping[str, FieldReading], llm: Mapping[str, FieldReading]
+) -> tuple[dict[str, FieldReading], list[Check]]:
+    """Rule and model readings per field: ``rule+llm`` where they agree; where they differ, a
+    failed ``agree.*`` check and the rule's value if the rule read it with confidence."""
+    merged = dict(rule)
+    checks = []
+    for field_id, answer in llm.items():
+        own = rule.get(field_id)
+        if own is None or (own.value is None and not own.confident):
+            if answer.value is not None or own is None:
+                merged[field_id] = answer
+        elif same_value(own.value, answer.value):
+            merged[field_id] = replace(own, method="rule+llm", confident=own.confident or answer.confident)
+        else:
+            detail = f"rule read {own.value!r}, llm read {answer.value!r}"
+            checks.append(Check(id=f"agree.{field_id}", passed=False, fields=[field_id], detail=detail))
+            if not own.confident:
+                merged[field_id] = answer
+    return merged, checks
 
 
 def failed_document(source: str, error: str) -> Document:

@@ -38,6 +38,15 @@ class FieldReading:
     note: str = ""
 
 
+def same_value(a: Value, b: Value) -> bool:
+    """Values compared as a reader would: numbers by value (0 == 0.0), the rest exactly."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return float(a) == float(b)
+    return a == b
+
+
 class Evidence(TypedDict):
     """Where a value was read: character offsets into the decoded input text.
 

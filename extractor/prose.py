@@ -24,6 +24,7 @@ _SECOND_SUBHEADING = re.compile(r"^\s*[(（]二[)）]", re.MULTILINE)
 _STATES_A_TOTAL = re.compile(
     r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布)|(?:公开|发布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
 )
+_PUBLISHED = re.compile(r"公开|发布")
 _OTHER_CHANNEL = re.compile(r"微信|微博|公众号|新媒体|申请")
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*(?:其中|包括|包含)")
 _FEE_NONE = re.compile(
@@ -36,24 +37,32 @@ def _count_reading(match: re.Match[str], group: str = "n") -> FieldReading:
     return FieldReading(int(match[group].replace(",", "")), match.start(group), match.end(group))
 
 
+def _unsure(why: str) -> FieldReading:
+    """The text states something the rules cannot pin to one number: a reader must look."""
+    return FieldReading(None, None, None, confident=False, note=why)
+
+
 def proactive_total(text: str, start: int, end: int) -> FieldReading | None:
     """Items proactively published, when the first sentence stating a total gives one number.
 
     Only the 主动公开 paragraph is read: up to the next ``（二）`` sub-heading, if any.
     """
     second = _SECOND_SUBHEADING.search(text, start, end)
+    unsure = None
     for sentence in _SENTENCE.finditer(text, start, second.start() if second else end):
         body = sentence.group()
-        if not _STATES_A_TOTAL.search(body) or _OTHER_CHANNEL.search(body):
-            continue
         counts = list(_COUNT.finditer(text, sentence.start(), sentence.end()))
-        if not counts:
+        if not counts or _OTHER_CHANNEL.search(body):
+            continue
+        if not _STATES_A_TOTAL.search(body):
+            if len(counts) == 1 and _PUBLISHED.search(body) and unsure is None:
+                unsure = _unsure(f"a count of published items without a stated total: {body.strip()[:60]}")
             continue
         first = counts[0]
         if len(counts) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
             return _count_reading(first)
         return None  # several counts and no stated total: not one exact number
-    return None
+    return unsure
 
 
 def applications_received(text: str, start: int, end: int) -> FieldReading | None:
@@ -68,6 +77,8 @@ def applications_received(text: str, start: int, end: int) -> FieldReading | Non
         counts = list(_APPLICATION_COUNT.finditer(text, clause.start(), clause.end()))
         if len(counts) == 1:
             return _count_reading(counts[0])
+        if counts:
+            return _unsure(f"several counts in a clause on applications: {body.strip()[:60]}")
     return None
 
 
@@ -79,6 +90,8 @@ def channel_posts(text: str, start: int, end: int, channel: str) -> FieldReading
         counts = list(_COUNT.finditer(text, clause.start(), clause.end()))
         if len(counts) == 1:
             return _count_reading(counts[0])
+        if counts:
+            return _unsure(f"several counts in a clause on {channel}: {clause.group().strip()[:60]}")
     return None
 
 

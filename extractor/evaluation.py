@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .catalog import section_of
 from .models import Document, Value, same_value
-from .pipeline import extract
+from .pipeline import Options, extract
 
 SECTIONS = ("meta", "overview", "t2", "t3", "t4")
 
@@ -49,6 +49,9 @@ class ReportScore:
     baseline: Tally = field(default_factory=Tally)
     sections: dict[str, Tally] = field(default_factory=lambda: {s: Tally() for s in SECTIONS})
     wrong: dict[str, dict[str, Value]] = field(default_factory=dict)
+    llm_only: Tally = field(default_factory=Tally)  # the model's own answers, before merging
+    llm_prose: Tally = field(default_factory=Tally)
+    llm_usage: dict[str, float] = field(default_factory=dict)
 
     @property
     def silent_errors(self) -> int:
@@ -68,17 +71,25 @@ def score(doc: Document, gold: dict, name: str, seconds: float) -> ReportScore:
             result.nonzero.add(ok)
         if not ok:
             result.wrong[field_id] = {"got": got, "gold": want}
+    llm = getattr(doc, "llm", None) or {}
+    for field_id, got in llm.get("fields", {}).items():
+        if field_id in gold["fields"]:
+            ok = same_value(got, gold["fields"][field_id])
+            result.llm_only.add(ok)
+            if section_of(field_id) == "overview":
+                result.llm_prose.add(ok)
+    result.llm_usage = llm.get("usage", {})
     return result
 
 
-def evaluate(reports: Path, gold_dir: Path) -> list[ReportScore]:
+def evaluate(reports: Path, gold_dir: Path, options: Options | None = None) -> list[ReportScore]:
     """Extract every report that has a gold file and score it."""
     scores = []
     for gold_path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         report = reports / Path(gold["source"]).name
         began = time.perf_counter()
-        doc = extract(report)
+        doc = extract(report, options=options)
         scores.append(score(doc, gold, report.name, time.perf_counter() - began))
     return scores
 
@@ -94,6 +105,13 @@ def summary(scores: list[ReportScore]) -> dict:
         for name, tally in s.sections.items():
             sections[name].merge(tally)
     n = len(scores) or 1
+    llm_only, llm_prose = Tally(), Tally()
+    usage: dict[str, float] = {}
+    for s in scores:
+        llm_only.merge(s.llm_only)
+        llm_prose.merge(s.llm_prose)
+        for key, value in s.llm_usage.items():
+            usage[key] = usage.get(key, 0) + value
     return {
         "reports": len(scores),
         "accuracy_all": overall["all_fields"].rate,
@@ -104,6 +122,10 @@ def summary(scores: list[ReportScore]) -> dict:
         "silent_errors": sum(s.silent_errors for s in scores),
         "status_as_expected": sum(s.status == s.expected_status for s in scores) / n,
         "ms_per_report": 1000 * sum(s.seconds for s in scores) / n,
+        "llm_only_accuracy": llm_only.rate,
+        "llm_only_prose_accuracy": llm_prose.rate,
+        "llm_usage": usage,
+        "llm_usage_per_report": {key: value / n for key, value in usage.items()},
     }
 
 
@@ -134,6 +156,15 @@ def render(scores: list[ReportScore], overall: dict) -> str:
         f"status as expected: {100 * overall['status_as_expected']:.1f} %   "
         f"ms per report: {overall['ms_per_report']:.2f}"
     )
+    usage = overall["llm_usage_per_report"]
+    if usage:
+        lines.append(
+            f"model: {usage.get('calls', 0):.1f} calls, {usage.get('cache_hits', 0):.1f} cache hits, "
+            f"{usage.get('prompt_tokens', 0):.0f} prompt + {usage.get('completion_tokens', 0):.0f} "
+            f"completion tokens, {usage.get('seconds', 0):.1f} s per report;   the model's own answers: "
+            f"{_pct(overall['llm_only_accuracy']).strip()} % of fields asked, "
+            f"{_pct(overall['llm_only_prose_accuracy']).strip()} % of prose facts"
+        )
     return "\n".join(lines)
 
 
@@ -152,6 +183,8 @@ def results_json(scores: list[ReportScore], overall: dict) -> dict:
                 "baseline_all_zeros": s.baseline.rate,
                 "sections": {name: t.rate for name, t in s.sections.items()},
                 "silent_errors": s.silent_errors,
+                "llm_only_accuracy": s.llm_only.rate,
+                "llm_usage": s.llm_usage,
             }
             for s in scores
         ],

@@ -10,15 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from .locate import NONE_STATED
 from .models import FieldReading
 
 _SENTENCE = re.compile(r"[^。；;\n]+")
 _CLAUSE = re.compile(r"[^。；;，,\n]+")
 _COUNT = re.compile(r"(?P<n>\d+(?:,\d{3})*)\s*(?:条|篇|则)")
 _APPLICATION_COUNT = re.compile(r"(?P<n>\d+(?:,\d{3})*)\s*(?:件|个|条|份|人次)")
-_NONE_RECEIVED = re.compile(
-    r"未(?:收到|接到|受理)|没有(?:收到|接到)|无(?:依)?申请|(?:申请|收到)[^，。]{0,6}(?:为零|为0)"
-)
+_NONE_RECEIVED = NONE_STATED["overview.applications_received"]
 _NOT_APPLICATIONS = re.compile(r"复议|诉讼|办件|政务服务")
 _SECOND_SUBHEADING = re.compile(r"^\s*[(（]二[)）]", re.MULTILINE)
 _STATES_A_TOTAL = re.compile(
@@ -27,9 +26,7 @@ _STATES_A_TOTAL = re.compile(
 _PUBLISHED = re.compile(r"公开|发布")
 _OTHER_CHANNEL = re.compile(r"微信|微博|公众号|新媒体|申请")
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*(?:其中|包括|包含)")
-_FEE_NONE = re.compile(
-    r"(?:未|无|没有|不)(?:收取|收费)[^。；]{0,20}?处理费|处理费[^。；]{0,10}?(?:为零|为0|0元)"
-)
+_FEE_NONE = NONE_STATED["other.processing_fee_yuan"]
 _FEE_AMOUNT = re.compile(r"收取[^。；]{0,20}?处理费[^。；\d]{0,10}?(?P<n>\d+(?:\.\d+)?)\s*元")
 
 

@@ -57,7 +57,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]]) -> TableReading:
     return result
 
 
-def _normal_label(text: str) -> str:
+def normal_label(text: str) -> str:
+    """A row label without its numbering (``(一)``, ``1.``, ``三、``)."""
     return _NUMBERING.sub("", text)
 
 
@@ -72,7 +73,7 @@ def _match(spec: TableSpec, labels: list[str]) -> int | None:
 @cache
 def _match_label(spec: TableSpec, label: str) -> int | None:
     """Labels are the standard form's words, so the same few recur: remember them."""
-    text = _normal_label(label)
+    text = normal_label(label)
     return next((index for index, row in enumerate(spec.rows) if row.label.search(text)), None)
 
 

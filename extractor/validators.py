@@ -6,11 +6,11 @@ sum and are named in the check's detail; an identity over blanks only passes vac
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from .catalog import TABLES, Format, ValueKind, identities, section_of
 from .cells import VALUE_TOKEN
+from .locate import NONE_STATED
 from .models import Check, FieldReading, Value
 from .segmenting import format_of_marker
 from .tables import parse_value
@@ -57,8 +57,6 @@ def prose_identities(fields: Mapping[str, Value]) -> list[Check]:
 
 # --- grounding -------------------------------------------------------------------
 
-_NEGATION = re.compile(r"未|无|没有|不|零")
-
 
 def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind | None = None) -> bool:
     """True when the text at the reading's span says the reading's value."""
@@ -79,7 +77,8 @@ def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value
         except ValueError:
             return False
-    return reading.value == 0 and bool(_NEGATION.search(span))
+    pattern = NONE_STATED.get(field_id)
+    return reading.value == 0 and pattern is not None and pattern.search(span) is not None
 
 
 def _grounded_digits(reading: FieldReading, text: str) -> bool:

@@ -1,0 +1,242 @@
+"""LLM client: the ``openai`` SDK through ``instructor`` (tool calls), against any
+OpenAI-compatible endpoint (hosted APIs, vLLM, Ollama, llama.cpp's server).
+
+Two budgets, kept apart: *transport* retries (tenacity, exponential backoff) for timeouts,
+connection errors, 429 and 5xx, around each HTTP call; *validation* re-asks (instructor's
+``max_retries``) when an answer fails its schema, with the precise error sent back. An
+answer that keeps failing only an identity, while every number is grounded, is kept as a
+faithful reading of a table that contradicts itself, and flagged as such.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import instructor
+import openai
+import tenacity
+from instructor.core.exceptions import InstructorRetryException
+from pydantic import ValidationError
+
+from .cache import AnswerCache, cache_key
+from .errors import ExtractorError
+from .llm_schemas import Answer
+
+
+class LLMError(ExtractorError):
+    """The model gave no usable answer: unreachable, or never a valid one."""
+
+
+@dataclass
+class LLMConfig:
+    """Where the model is and how to talk to it. Nothing is built in: flags or environment."""
+
+    base_url: str
+    model: str
+    api_key: str = "not-needed"
+    timeout: float = 300.0
+    max_retries: int = 2  # validation re-asks after the first answer
+    transport_retries: int = 3  # per HTTP call: timeouts, 429, 5xx
+    backoff: float = 1.0  # seconds, doubled at each transport retry
+    temperature: float = 0.0
+    max_tokens: int = 2048
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> LLMConfig | None:
+        """From ``EXTRACTOR_LLM_BASE_URL`` (or ``OPENAI_BASE_URL``), ``EXTRACTOR_LLM_MODEL``,
+        ``EXTRACTOR_LLM_API_KEY`` (or ``OPENAI_API_KEY``); ``None`` when no endpoint is set."""
+        values = {
+            "base_url": os.environ.get("EXTRACTOR_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL"),
+            "model": os.environ.get("EXTRACTOR_LLM_MODEL"),
+            "api_key": os.environ.get("EXTRACTOR_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY"),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        values = {k: v for k, v in values.items() if v is not None}
+        if not values.get("base_url"):
+            return None
+        values.setdefault("model", "default")
+        return cls(**values)
+
+
+@dataclass
+class Usage:
+    """What the model cost: HTTP calls, cache hits, tokens, seconds."""
+
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def add(self, other: Usage) -> None:
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+@dataclass
+class Reply:
+    """A validated answer. ``salvaged``: the last re-ask still failed, and the answer was kept
+    without its ungrounded values (``answer.rejected``); with none rejected, only an identity
+    failed: a faithful reading of a table that contradicts itself (``inconsistent``)."""
+
+    answer: Answer
+    salvaged: bool = False
+    cached: bool = False
+    detail: str = ""
+
+    @property
+    def inconsistent(self) -> bool:
+        return self.salvaged and not self.answer.rejected
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Errors worth another try after a pause: timeouts, lost connections, 429, 5xx."""
+    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError | openai.RateLimitError):
+        return True
+    return isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
+
+
+@dataclass
+class LLMClient:
+    """Asks a model for schema-constrained answers, with cache, retries and accounting."""
+
+    config: LLMConfig
+    cache: AnswerCache = field(default_factory=lambda: AnswerCache(None))
+    http_client: Any = None  # an httpx client of the openai SDK, e.g. a mock transport in tests
+    usage: Usage = field(default_factory=Usage)
+
+    def __post_init__(self) -> None:
+        raw = openai.OpenAI(
+            base_url=self.config.base_url,
+            api_key=self.config.api_key,
+            timeout=self.config.timeout,
+            max_retries=0,  # transport retries are ours (tenacity), counted and bounded
+            http_client=self.http_client,
+        )
+        create = self._with_transport_retries(raw.chat.completions.create)
+        self._instructor = instructor.Instructor(
+            client=raw,
+            create=instructor.patch(create=create, mode=instructor.Mode.TOOLS),
+            mode=instructor.Mode.TOOLS,
+        )
+
+    def _with_transport_retries(self, create: Any) -> Any:
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.config.transport_retries + 1),
+            wait=tenacity.wait_exponential(multiplier=self.config.backoff, max=60),
+            retry=tenacity.retry_if_exception(is_transient),
+            reraise=True,
+        )
+
+        @functools.wraps(create)
+        def create_with_retries(*args: Any, **kwargs: Any) -> Any:
+            def one_call() -> Any:
+                self.usage.calls += 1
+                response = create(*args, **kwargs)
+                if getattr(response, "usage", None) is not None:
+                    self.usage.prompt_tokens += response.usage.prompt_tokens or 0
+                    self.usage.completion_tokens += response.usage.completion_tokens or 0
+                return response
+
+            return retrying(one_call)
+
+        return create_with_retries
+
+    def ask(
+        self,
+        prompt_version: str,
+        response_model: type[Answer],
+        messages: list[dict[str, str]],
+        ctx: dict[str, Any],
+    ) -> Reply:
+        """The validated answer to ``messages``, from the cache when it has it."""
+        text = "\n".join(m["content"] for m in messages)
+        key = cache_key(
+            self.config.model, self.config.base_url, prompt_version, response_model.model_json_schema(), text
+        )
+        cached = self.cache.get(key)
+        if cached is not None:
+            reply = self._from_cache(cached, response_model, ctx)
+            if reply is not None:
+                self.usage.cache_hits += 1
+                return reply
+        began = time.perf_counter()
+        try:
+            reply = self._ask_model(response_model, messages, ctx)
+        finally:
+            self.usage.seconds += time.perf_counter() - began
+        self.cache.put(
+            key, {"answer": reply.answer.model_dump(), "salvaged": reply.salvaged, "detail": reply.detail}
+        )
+        return reply
+
+    def _ask_model(
+        self, response_model: type[Answer], messages: list[dict[str, str]], ctx: dict[str, Any]
+    ) -> Reply:
+        try:
+            answer = self._instructor.chat.completions.create(
+                model=self.config.model,
+                response_model=response_model,
+                messages=messages,
+                max_retries=self.config.max_retries,
+                context=ctx,
+                temperature=self.config.temperature,
+                max_tokens=self.config.max_tokens,
+            )
+            return Reply(answer)
+        except InstructorRetryException as exc:
+            return self._salvage(exc, response_model, ctx)
+        except openai.OpenAIError as exc:
+            raise LLMError(f"model unavailable: {type(exc).__name__}: {_one_line(exc)}") from exc
+
+    def _salvage(
+        self, exc: InstructorRetryException, response_model: type[Answer], ctx: dict[str, Any]
+    ) -> Reply:
+        """After the last re-ask: keep what the text supports of the last answer, nothing else."""
+        last_error = _one_line(exc.failed_attempts[-1].exception) if exc.failed_attempts else _one_line(exc)
+        data = _tool_arguments(exc.failed_attempts[-1].completion) if exc.failed_attempts else None
+        if data is not None:
+            try:
+                answer = response_model.model_validate(data, context=_salvaging(ctx))
+            except ValidationError:
+                pass
+            else:
+                return Reply(answer, salvaged=True, detail=last_error)
+        raise LLMError(f"no valid answer after {exc.n_attempts} attempts: {last_error}")
+
+    def _from_cache(
+        self, cached: dict[str, Any], response_model: type[Answer], ctx: dict[str, Any]
+    ) -> Reply | None:
+        salvaged = cached.get("salvaged", False)
+        try:
+            answer = response_model.model_validate(
+                cached["answer"], context=_salvaging(ctx) if salvaged else ctx
+            )
+        except ValidationError:  # a schema or validator changed since: ask again
+            return None
+        return Reply(answer, salvaged=salvaged, cached=True, detail=cached.get("detail", ""))
+
+
+def _salvaging(ctx: dict[str, Any]) -> dict[str, Any]:
+    return {**ctx, "check_identities": False, "salvage": True}
+
+
+def _tool_arguments(completion: Any) -> dict[str, Any] | None:
+    try:
+        return json.loads(completion.choices[0].message.tool_calls[0].function.arguments)
+    except (AttributeError, IndexError, TypeError, ValueError):
+        return None
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500]

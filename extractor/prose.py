@@ -39,6 +39,18 @@ def _unsure(why: str) -> FieldReading:
     return FieldReading(None, None, None, confident=False, note=why)
 
 
+def _single_count(
+    pattern: re.Pattern[str], text: str, clause: re.Match[str], topic: str
+) -> FieldReading | None:
+    """The clause's one count; unsure when it states several; None when it states none."""
+    counts = list(pattern.finditer(text, clause.start(), clause.end()))
+    if len(counts) == 1:
+        return _count_reading(counts[0])
+    if counts:
+        return _unsure(f"several counts in a clause on {topic}: {clause.group().strip()[:60]}")
+    return None
+
+
 def proactive_total(text: str, start: int, end: int) -> FieldReading | None:
     """Items proactively published, when the first sentence stating a total gives one number.
 
@@ -71,11 +83,9 @@ def applications_received(text: str, start: int, end: int) -> FieldReading | Non
         none = _NONE_RECEIVED.search(body)
         if none:
             return FieldReading(0, clause.start() + none.start(), clause.start() + none.end())
-        counts = list(_APPLICATION_COUNT.finditer(text, clause.start(), clause.end()))
-        if len(counts) == 1:
-            return _count_reading(counts[0])
-        if counts:
-            return _unsure(f"several counts in a clause on applications: {body.strip()[:60]}")
+        found = _single_count(_APPLICATION_COUNT, text, clause, "applications")
+        if found:
+            return found
     return None
 
 
@@ -84,11 +94,9 @@ def channel_posts(text: str, start: int, end: int, channel: str) -> FieldReading
     for clause in _CLAUSE.finditer(text, start, end):
         if channel not in clause.group():
             continue
-        counts = list(_COUNT.finditer(text, clause.start(), clause.end()))
-        if len(counts) == 1:
-            return _count_reading(counts[0])
-        if counts:
-            return _unsure(f"several counts in a clause on {channel}: {clause.group().strip()[:60]}")
+        found = _single_count(_COUNT, text, clause, channel)
+        if found:
+            return found
     return None
 
 

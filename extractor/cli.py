@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .evaluation import evaluate, render, results_json, summary
+from .evaluation import compare, evaluate, render, results_json, summary
 from .merge import failed_document
 from .models import Document
 from .pipeline import SUPPORTED_SUFFIXES, Options, extract
@@ -92,16 +92,27 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    results = {}
     with llm_options(args) as options:
-        scores = evaluate(Path(args.reports), Path(args.gold), options)
-    if not scores:
-        print(f"error: no gold files in {args.gold}", file=sys.stderr)
-        return 2
-    overall = summary(scores)
-    print(render(scores, overall))
+        modes = ["never", "fallback", "always"] if args.compare and options.llm else [options.mode]
+        for mode in modes:
+            scores = evaluate(Path(args.reports), Path(args.gold), Options(options.llm, mode))
+            if not scores:
+                print(f"error: no gold files in {args.gold}", file=sys.stderr)
+                return 2
+            overall = summary(scores)
+            print(
+                f"== mode: {mode}"
+                + (f", model {options.llm.config.model}" if options.llm and mode != "never" else "")
+            )
+            print(render(scores, overall))
+            results[mode] = results_json(scores, overall)
+    if len(results) > 1:
+        print(compare(results))
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results_json(scores, overall), ensure_ascii=False, indent=2), encoding="utf-8")
+    data = results if len(results) > 1 else next(iter(results.values()))
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"results written to {out}")
     return 0
 
@@ -121,6 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--reports", default=str(_EVALS / "reports"), help="directory of the reports")
     ev.add_argument("--gold", default=str(_EVALS / "gold"), help="directory of the gold files")
     ev.add_argument("--output", default=str(_EVALS / "results.json"), help="where to write the results")
+    ev.add_argument(
+        "--compare",
+        action="store_true",
+        help="with a model: run rule-only, fallback and always, side by side",
+    )
     _add_llm_flags(ev)
     ev.set_defaults(run=cmd_eval)
     return parser

@@ -168,6 +168,23 @@ def render(scores: list[ReportScore], overall: dict) -> str:
     return "\n".join(lines)
 
 
+def compare(results: dict[str, dict]) -> str:
+    """The modes side by side: the same reports, the same metrics."""
+    names = ("all%", "nz%", "prose%", "model%", "silent", "calls", "tokens", "s/rep")
+    head = f"{'mode':10} " + " ".join(f"{name:>7}" for name in names)
+    lines = [head, "-" * len(head)]
+    for mode, result in results.items():
+        o = result["overall"]
+        usage = o["llm_usage_per_report"]
+        tokens = usage.get("prompt_tokens", 0) + usage.get("completion_tokens", 0)
+        rates = (o["accuracy_all"], o["accuracy_nonzero"], o["sections"]["overview"], o["llm_only_accuracy"])
+        costs = f"{usage.get('calls', 0):7.1f} {tokens:7.0f} {usage.get('seconds', 0):7.1f}"
+        rates_text = " ".join(f"{_pct(rate):>7}" for rate in rates)
+        lines.append(f"{mode:10} {rates_text} {o['silent_errors']:7d} {costs}")
+    lines.append("model% = the model's own answers before merging, over the fields it was asked")
+    return "\n".join(lines)
+
+
 def results_json(scores: list[ReportScore], overall: dict) -> dict:
     return {
         "overall": overall,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -168,6 +169,8 @@ def _add_llm_flags(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # instructor logs every failed attempt as an error; the document reports what matters.
+    logging.getLogger("instructor").setLevel(logging.CRITICAL)
     return args.run(args)
 
 

@@ -47,7 +47,10 @@ def llm_options(args: argparse.Namespace) -> Iterator[Options]:
             from .local_model import LocalServer, assemble
 
             with LocalServer(assemble(args.local_model)) as server:
-                config = LLMConfig(base_url=server.base_url, model=server.model, **settings)
+                endpoint_id = f"local llama_cpp.server: {server.model}"
+                config = LLMConfig(
+                    base_url=server.base_url, model=server.model, endpoint_id=endpoint_id, **settings
+                )
                 yield Options(LLMClient(config, cache), args.llm or "fallback")
         else:
             config = LLMConfig.from_env(base_url=args.llm_base_url, model=args.llm_model, **settings)

@@ -45,6 +45,9 @@ class LLMConfig:
     backoff: float = 1.0  # seconds, doubled at each transport retry
     temperature: float = 0.0
     max_tokens: int = 2048
+    # What identifies the endpoint in the cache key; a local server on a random port is
+    # identified by its model file instead, so its answers survive a restart.
+    endpoint_id: str | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> LLMConfig | None:
@@ -161,9 +164,8 @@ class LLMClient:
     ) -> Reply:
         """The validated answer to ``messages``, from the cache when it has it."""
         text = "\n".join(m["content"] for m in messages)
-        key = cache_key(
-            self.config.model, self.config.base_url, prompt_version, response_model.model_json_schema(), text
-        )
+        endpoint = self.config.endpoint_id or self.config.base_url
+        key = cache_key(self.config.model, endpoint, prompt_version, response_model.model_json_schema(), text)
         cached = self.cache.get(key)
         if cached is not None:
             reply = self._from_cache(cached, response_model, ctx)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from .catalog import TABLES, Format, TableSpec
 from .llm_client import LLMClient, LLMError
 from .llm_schemas import Answer, MetaAnswer, ProseAnswer, context, table_answer_model
-from .locate import find_none_stated, find_number, flat_cells, number_tokens, row_windows
+from .locate import find_none_stated, find_number, find_number_about, flat_cells, number_tokens, row_windows
 from .models import FieldReading
 from .prompts import load_prompt
 from .segmenting import Section
@@ -59,6 +59,7 @@ def read_with_llm(
             result.readings[field_id] = FieldReading(
                 None, None, None, method="llm", confident=False, note=note
             )
+            result.notes.append(f"llm {task}: {field_id}: {note}")
     return result
 
 
@@ -131,7 +132,7 @@ def _ground_cell(
 
 def _ground_prose(field_id: str, value: float, text: str, regions: list[tuple[int, int]]) -> FieldReading:
     for start, end in regions:
-        span = find_number(text, value, start, end) or (
+        span = find_number_about(field_id, text, value, start, end) or (
             find_none_stated(field_id, text, start, end) if value == 0 else None
         )
         if span:

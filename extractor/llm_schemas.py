@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
 from .catalog import TableSpec, ValueKind, identities
-from .locate import find_none_stated, find_number, row_windows
+from .locate import find_none_stated, find_number, find_number_about, row_windows
 from .models import Value
 
 _ITEM_TYPE = {ValueKind.COUNT: int | None, ValueKind.CHANGE: int | None, ValueKind.MONEY: float | None}
@@ -166,7 +166,22 @@ def table_answer_model(spec: TableSpec, fmt: str) -> type[TableAnswer]:
     return model
 
 
-class ProseAnswer(Answer):
+class _AboutItsTopic:
+    """Prose facts are grounded only where the text speaks of that very fact."""
+
+    def _is_stated(self, field_id: str, value: float, ctx: Mapping[str, Any]) -> bool:
+        text = ctx["text"]
+        return any(
+            find_number_about(field_id, text, value, start, end)
+            or (value == 0 and find_none_stated(field_id, text, start, end))
+            for start, end in ctx["regions"]
+        )
+
+    def _where(self, field_id: str) -> str:
+        return f"no sentence about {field_id.split('.')[1]}"
+
+
+class ProseAnswer(_AboutItsTopic, Answer):
     """Facts stated in the prose of sections 一 and 六."""
 
     proactive_total: int | None = Field(

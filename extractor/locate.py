@@ -50,6 +50,32 @@ def find_number(
     return spans[min(nth, len(spans) - 1)]
 
 
+# The words a statement of each prose fact is made with, and words that make it another fact.
+_TOPICS = {
+    "overview.proactive_total": (re.compile(r"公开|发布"), re.compile(r"微信|微博|公众号|申请|新媒体")),
+    "overview.applications_received": (re.compile(r"申请"), _NOT_APPLICATIONS),
+    "overview.wechat_posts": (re.compile(r"微信|公众号"), re.compile(r"微博")),
+    "overview.weibo_posts": (re.compile(r"微博"), re.compile(r"微信|公众号")),
+    "other.processing_fee_yuan": (re.compile(r"处理费|收费"), None),
+}
+_SENTENCE = re.compile(r"[^。；;\n]+")
+_CLAUSE = re.compile(r"[^。；;，,\n]+")
+
+
+def find_number_about(field_id: str, text: str, value: float, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``value`` is stated as the prose fact ``field_id``: in a sentence (for the channels,
+    a clause) that speaks of that fact and of no other."""
+    about, other = _TOPICS[field_id]
+    pieces = _CLAUSE if field_id in ("overview.wechat_posts", "overview.weibo_posts") else _SENTENCE
+    for piece in pieces.finditer(text, start, end):
+        words = piece.group()
+        if about.search(words) and not (other and other.search(words)):
+            span = find_number(text, value, piece.start(), piece.end())
+            if span:
+                return span
+    return None
+
+
 def find_none_stated(
     field_id: str, text: str, start: int = 0, end: int | None = None
 ) -> tuple[int, int] | None:

@@ -34,6 +34,9 @@ def _count_reading(match: re.Match[str], group: str = "n") -> FieldReading:
     return FieldReading(int(match[group].replace(",", "")), match.start(group), match.end(group))
 
 
+_NOT_STATED = FieldReading(None, None, None, note="not stated")
+
+
 def _unsure(why: str) -> FieldReading:
     """The text states something the rules cannot pin to one number: a reader must look."""
     return FieldReading(None, None, None, confident=False, note=why)
@@ -116,7 +119,11 @@ def processing_fee(text: str, start: int, end: int) -> FieldReading | None:
 def read_prose(
     text: str, overview: tuple[int, int] | None, other: tuple[int, int] | None
 ) -> dict[str, FieldReading]:
-    """Prose facts: counts from section 一 (channels also from 六), the fee from 一 on."""
+    """Prose facts: counts from section 一 (channels also from 六), the fee from 一 on.
+
+    Every fact gets a reading: a fact the rules find no statement of is read as not stated
+    (``None``, confident), which is itself a reading a model's answer must agree with.
+    """
     regions = [r for r in (overview, other) if r]
     fee_region = (regions[0][0] if regions else 0, len(text))
     found = {
@@ -126,7 +133,7 @@ def read_prose(
         "overview.weibo_posts": _first(channel_posts(text, *r, "微博") for r in regions),
         "other.processing_fee_yuan": processing_fee(text, *fee_region),
     }
-    return {field_id: reading for field_id, reading in found.items() if reading}
+    return {field_id: reading or _NOT_STATED for field_id, reading in found.items()}
 
 
 def _first(readings: Iterator[FieldReading | None]) -> FieldReading | None:

@@ -183,6 +183,17 @@ def test_answers_are_cached_and_a_warm_run_makes_no_call(tmp_path):
     assert got.readings["t4.review.total"].value == 0
 
 
+def test_a_local_server_restarted_on_another_port_still_hits_the_cache(tmp_path):
+    cache = AnswerCache(tmp_path / "cache")
+    ask(client(Script(T4_ZEROS), cache, base_url="http://127.0.0.1:40001/v1", endpoint_id="local: m"), "t4")
+    again = client(Script(500), cache, base_url="http://127.0.0.1:40002/v1", endpoint_id="local: m")
+    ask(again, "t4")
+    assert again.usage.calls == 0 and again.usage.cache_hits == 1
+    elsewhere = client(Script(T4_ZEROS), cache, base_url="http://127.0.0.1:40003/v1")  # another endpoint
+    ask(elsewhere, "t4")
+    assert elsewhere.usage.calls == 1
+
+
 def test_a_model_that_never_answers_validly_gives_an_error_not_a_value():
     llm = client(Script("not json at all"), max_retries=1)
     got = ask(llm, "t4")

@@ -127,7 +127,7 @@ def _row_on_line(line: str, line_start: int) -> list[Cell]:
     for part in parts:  # the hot loop: one make_cell per cell, splitting only when needed
         cell = make_cell(part, pos)
         if cell.kind is _LABEL and _ends_like_a_value(cell.text):
-            cells.extend(_split_trailing_values(part, pos, cell))
+            cells.extend(_split_trailing_values(part, cell))
         else:
             cells.append(cell)
         pos += len(part) + 1
@@ -138,7 +138,7 @@ def _ends_like_a_value(text: str) -> bool:
     return text[-1].isdigit() or text[-1] in "/—–-据"
 
 
-def _split_trailing_values(raw: str, start: int, cell: Cell) -> list[Cell]:
+def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
     """A label followed by value cells when numbers trail it after spaces, else ``[cell]``."""
     match = _TRAILING_VALUES.match(raw.strip())
     if not match:

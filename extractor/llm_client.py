@@ -80,6 +80,10 @@ class Usage:
         for name, value in asdict(other).items():
             setattr(self, name, getattr(self, name) + value)
 
+    def since(self, earlier: Usage) -> Usage:
+        """What was spent after ``earlier`` (a copy of this usage taken before)."""
+        return Usage(**{name: value - getattr(earlier, name) for name, value in asdict(self).items()})
+
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)

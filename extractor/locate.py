@@ -40,14 +40,9 @@ def number_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator
         yield number, match.start(), match.end()
 
 
-def find_number(
-    text: str, value: float, start: int = 0, end: int | None = None, nth: int = 0
-) -> tuple[int, int] | None:
-    """The span of the ``nth`` statement of ``value`` in ``text[start:end]`` (or of the last one)."""
-    spans = [(s, e) for number, s, e in number_tokens(text, start, end) if number == value]
-    if not spans:
-        return None
-    return spans[min(nth, len(spans) - 1)]
+def find_number(text: str, value: float, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """The span of the first statement of ``value`` in ``text[start:end]``."""
+    return next(((s, e) for number, s, e in number_tokens(text, start, end) if number == value), None)
 
 
 # The words a statement of each prose fact is made with, and words that make it another fact.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -118,14 +118,11 @@ def _task_of(field_id: str) -> str:
 def _read_by_llm(
     client: LLMClient, text: str, sections: dict[str, Section], fmt: Format, tasks: list[str], state: _Reading
 ) -> tuple[_Reading, list[Check], dict]:
-    from .llm_client import Usage
     from .llm_readings import read_with_llm
 
-    before = Usage(**client.usage.as_dict())
+    before = replace(client.usage)
     got = read_with_llm(client, text, sections, fmt, tasks)
-    usage = Usage(**client.usage.as_dict())
-    for name in ("calls", "cache_hits", "prompt_tokens", "completion_tokens", "seconds"):
-        setattr(usage, name, getattr(usage, name) - getattr(before, name))
+    usage = client.usage.since(before)
     readings, agreement = combine(state.readings, got.readings)
     unresolved = [(m, ids) for m, ids in state.problems if any(f not in readings for f in ids)]
     merged = _Reading(readings, unresolved + got.problems, state.notes + got.notes)

@@ -75,8 +75,18 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
     return lines
 
 
+def _is_cell_line(line: str) -> bool:
+    """A line holding one indented cell: after a tab (a lone tab is an empty cell), or after
+    spaces where a PDF copy turned the tab into spaces."""
+    if line.startswith("\t"):
+        return "\t" not in line[1:]
+    if not line[:1].isspace() or not line.strip() or "\t" in line:
+        return False
+    return len(_ONE_VALUE.findall(line)) <= 1
+
+
 def _is_cell_per_line(lines: list[tuple[int, str]]) -> bool:
-    single = sum(1 for _, line in lines if line.startswith("\t") and "\t" not in line[1:])
+    single = sum(1 for _, line in lines if _is_cell_line(line))
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
     return single > 2 * multi and single >= 8
 
@@ -91,8 +101,9 @@ def _rows_cell_per_line(lines: list[tuple[int, str]]) -> list[list[Cell]]:
             row.clear()
 
     for line_start, line in lines:
-        if line.startswith("\t"):
-            row.append((line_start + 1, line[1:]))
+        if _is_cell_line(line):
+            indent = len(line) - len(line.lstrip(" \t"))
+            row.append((line_start + indent, line[indent:]))
         elif not line.strip():
             close_row()
         elif row:  # a wrapped cell: its text goes on without a tab

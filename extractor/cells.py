@@ -61,8 +61,9 @@ def make_cell(raw: str, start: int) -> Cell:
 def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     """The rows of cells of the region ``text[start:end]``."""
     lines = _lines(text, start, end)
-    if _is_cell_per_line(lines):
-        return _rows_cell_per_line(lines)
+    cell_lines = [_is_cell_line(line) for _, line in lines]
+    if _is_cell_per_line(lines, cell_lines):
+        return _rows_cell_per_line(lines, cell_lines)
     return [row for line_start, line in lines if (row := _row_on_line(line, line_start))]
 
 
@@ -85,13 +86,13 @@ def _is_cell_line(line: str) -> bool:
     return len(_ONE_VALUE.findall(line)) <= 1
 
 
-def _is_cell_per_line(lines: list[tuple[int, str]]) -> bool:
-    single = sum(1 for _, line in lines if _is_cell_line(line))
+def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> bool:
+    single = sum(cell_lines)
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
     return single > 2 * multi and single >= 8
 
 
-def _rows_cell_per_line(lines: list[tuple[int, str]]) -> list[list[Cell]]:
+def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     row: list[tuple[int, str]] = []  # (start, raw text) of each cell of the current row
 
@@ -100,8 +101,8 @@ def _rows_cell_per_line(lines: list[tuple[int, str]]) -> list[list[Cell]]:
             rows.append([make_cell(raw, start) for start, raw in row])
             row.clear()
 
-    for line_start, line in lines:
-        if _is_cell_line(line):
+    for (line_start, line), is_cell in zip(lines, cell_lines, strict=True):
+        if is_cell:
             indent = len(line) - len(line.lstrip(" \t"))
             row.append((line_start + indent, line[indent:]))
         elif not line.strip():

@@ -65,13 +65,13 @@ def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind
     if reading.start is None or reading.end is None:
         return False
     span = text[reading.start : reading.end]
+    if span.isdigit() and span.isascii() and not isinstance(reading.value, str):  # the common case, fast
+        return int(span) == reading.value
     if field_id == "meta.format":  # derived from the header words that decided it
         return str(format_of_marker(span)) == reading.value
     if isinstance(reading.value, str):
         return span.strip() == reading.value
     token = span.strip()
-    if token.isascii() and token.isdigit():  # the common case, fast
-        return int(token) == reading.value
     if VALUE_TOKEN.fullmatch(token):
         try:
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value
@@ -79,14 +79,6 @@ def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind
             return False
     pattern = NONE_STATED.get(field_id)
     return reading.value == 0 and pattern is not None and pattern.search(span) is not None
-
-
-def _grounded_digits(reading: FieldReading, text: str) -> bool:
-    """The common case, fast: the span holds exactly the digits of the value."""
-    if reading.start is None or reading.end is None:
-        return False
-    span = text[reading.start : reading.end]
-    return span.isdigit() and span.isascii() and int(span) == reading.value
 
 
 def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[str, ValueKind]) -> list[Check]:
@@ -97,11 +89,7 @@ def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[st
             by_section.setdefault(section_of(field_id), []).append(field_id)
     checks = []
     for section, ids in by_section.items():
-        bad = [
-            f
-            for f in ids
-            if not _grounded_digits(readings[f], text) and not is_grounded(f, readings[f], text, kinds.get(f))
-        ]
+        bad = [f for f in ids if not is_grounded(f, readings[f], text, kinds.get(f))]
         detail = f"{len(ids) - len(bad)} of {len(ids)} values found at their spans"
         if bad:
             detail += "; not found: " + ", ".join(bad)

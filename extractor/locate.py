@@ -25,8 +25,10 @@ NONE_STATED = {
         r"(?:未|无|没有|不)(?:收取|收费)[^。；]{0,20}?处理费|处理费[^。；]{0,10}?(?:为零|为0|0元)"
     ),
 }
-_APPLICATION_CLAUSE = re.compile(r"[^。；;，,\n]*申请[^。；;，,\n]*")
-_NOT_APPLICATIONS = re.compile(r"复议|诉讼|办件|政务服务")
+SENTENCE = re.compile(r"[^。；;\n]+")
+CLAUSE = re.compile(r"[^。；;，,\n]+")
+NOT_APPLICATIONS = re.compile(r"复议|诉讼|办件|政务服务")  # 申请 in these speaks of something else
+NOT_PROACTIVE = re.compile(r"微信|微博|公众号|新媒体|申请")  # counts of other channels, or of applications
 _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 
 
@@ -47,21 +49,19 @@ def find_number(text: str, value: float, start: int = 0, end: int | None = None)
 
 # The words a statement of each prose fact is made with, and words that make it another fact.
 _TOPICS = {
-    "overview.proactive_total": (re.compile(r"公开|发布"), re.compile(r"微信|微博|公众号|申请|新媒体")),
-    "overview.applications_received": (re.compile(r"申请"), _NOT_APPLICATIONS),
+    "overview.proactive_total": (re.compile(r"公开|发布"), NOT_PROACTIVE),
+    "overview.applications_received": (re.compile(r"申请"), NOT_APPLICATIONS),
     "overview.wechat_posts": (re.compile(r"微信|公众号"), re.compile(r"微博")),
     "overview.weibo_posts": (re.compile(r"微博"), re.compile(r"微信|公众号")),
     "other.processing_fee_yuan": (re.compile(r"处理费|收费"), None),
 }
-_SENTENCE = re.compile(r"[^。；;\n]+")
-_CLAUSE = re.compile(r"[^。；;，,\n]+")
 
 
 def find_number_about(field_id: str, text: str, value: float, start: int, end: int) -> tuple[int, int] | None:
     """Where ``value`` is stated as the prose fact ``field_id``: in a sentence (for the channels,
     a clause) that speaks of that fact and of no other."""
     about, other = _TOPICS[field_id]
-    pieces = _CLAUSE if field_id in ("overview.wechat_posts", "overview.weibo_posts") else _SENTENCE
+    pieces = CLAUSE if field_id in ("overview.wechat_posts", "overview.weibo_posts") else SENTENCE
     for piece in pieces.finditer(text, start, end):
         words = piece.group()
         if about.search(words) and not (other and other.search(words)):
@@ -82,8 +82,8 @@ def find_none_stated(
     if field_id != "overview.applications_received":
         match = pattern.search(text, start, end)
         return match.span() if match else None
-    for clause in _APPLICATION_CLAUSE.finditer(text, start, end):  # a clause about applications
-        if not _NOT_APPLICATIONS.search(clause.group()):
+    for clause in CLAUSE.finditer(text, start, end):  # a clause about applications
+        if "申请" in clause.group() and not NOT_APPLICATIONS.search(clause.group()):
             match = pattern.search(text, clause.start(), clause.end())
             if match:
                 return match.span()

@@ -10,21 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .locate import NONE_STATED
+from .locate import CLAUSE, NONE_STATED, NOT_APPLICATIONS, NOT_PROACTIVE, SENTENCE
 from .models import FieldReading
 
-_SENTENCE = re.compile(r"[^。；;\n]+")
-_CLAUSE = re.compile(r"[^。；;，,\n]+")
 _COUNT = re.compile(r"(?P<n>\d+(?:,\d{3})*)\s*(?:条|篇|则)")
 _APPLICATION_COUNT = re.compile(r"(?P<n>\d+(?:,\d{3})*)\s*(?:件|个|条|份|人次)")
 _NONE_RECEIVED = NONE_STATED["overview.applications_received"]
-_NOT_APPLICATIONS = re.compile(r"复议|诉讼|办件|政务服务")
 _SECOND_SUBHEADING = re.compile(r"^\s*[(（]二[)）]", re.MULTILINE)
 _STATES_A_TOTAL = re.compile(
     r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布)|(?:公开|发布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
 )
 _PUBLISHED = re.compile(r"公开|发布")
-_OTHER_CHANNEL = re.compile(r"微信|微博|公众号|新媒体|申请")
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*(?:其中|包括|包含)")
 _FEE_NONE = NONE_STATED["other.processing_fee_yuan"]
 _FEE_AMOUNT = re.compile(r"收取[^。；]{0,20}?处理费[^。；\d]{0,10}?(?P<n>\d+(?:\.\d+)?)\s*元")
@@ -61,10 +57,10 @@ def proactive_total(text: str, start: int, end: int) -> FieldReading | None:
     """
     second = _SECOND_SUBHEADING.search(text, start, end)
     unsure = None
-    for sentence in _SENTENCE.finditer(text, start, second.start() if second else end):
+    for sentence in SENTENCE.finditer(text, start, second.start() if second else end):
         body = sentence.group()
         counts = list(_COUNT.finditer(text, sentence.start(), sentence.end()))
-        if not counts or _OTHER_CHANNEL.search(body):
+        if not counts or NOT_PROACTIVE.search(body):
             continue
         if not _STATES_A_TOTAL.search(body):
             if len(counts) == 1 and _PUBLISHED.search(body) and unsure is None:
@@ -79,9 +75,9 @@ def proactive_total(text: str, start: int, end: int) -> FieldReading | None:
 
 def applications_received(text: str, start: int, end: int) -> FieldReading | None:
     """Applications received as the prose states them; 0 for 未收到."""
-    for clause in _CLAUSE.finditer(text, start, end):
+    for clause in CLAUSE.finditer(text, start, end):
         body = clause.group()
-        if "申请" not in body or _NOT_APPLICATIONS.search(body):
+        if "申请" not in body or NOT_APPLICATIONS.search(body):
             continue
         none = _NONE_RECEIVED.search(body)
         if none:
@@ -94,7 +90,7 @@ def applications_received(text: str, start: int, end: int) -> FieldReading | Non
 
 def channel_posts(text: str, start: int, end: int, channel: str) -> FieldReading | None:
     """Items published on a channel (微信 or 微博): the first clause naming it with one count."""
-    for clause in _CLAUSE.finditer(text, start, end):
+    for clause in CLAUSE.finditer(text, start, end):
         if channel not in clause.group():
             continue
         found = _single_count(_COUNT, text, clause, channel)

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, 
 from .catalog import TableSpec, ValueKind, identities
 from .locate import find_none_stated, find_number, find_number_about, row_windows
 from .models import Value
+from .validators import identity
 
 _ITEM_TYPE = {ValueKind.COUNT: int | None, ValueKind.CHANGE: int | None, ValueKind.MONEY: float | None}
 
@@ -142,10 +143,12 @@ class TableAnswer(Answer):
         for check_id, left, right in identities(type(self).table_format):
             if not left[0].startswith(spec.id + "."):
                 continue
-            lsum = sum(fields.get(f) or 0 for f in left)
-            rsum = sum(fields.get(f) or 0 for f in right)
-            if lsum != rsum:
-                errors.append(f"{check_id}: {' + '.join(left)} = {lsum:g} but {' + '.join(right)} = {rsum:g}")
+            check = identity(check_id, left, right, fields)  # the same check the document gets
+            if not check.passed:
+                errors.append(
+                    f"{check_id}: {' + '.join(left)} should equal {' + '.join(right)}, "
+                    f"but the answer gives {check.detail}"
+                )
         return errors
 
 

@@ -5,9 +5,10 @@ A *record* is a gold field map whose numbers satisfy every identity of ``fields.
 Gold is the record itself, never the extractor's output, and nothing here imports the
 extractor: labels are typed from the standard form, so the two can disagree.
 
-    python evals/generate.py OUT_DIR [--count N] [--seed S]
+    python -m evals.generate [OUT_DIR] [--count N] [--seed S]
 
-writes ``OUT_DIR/reports/<name>.txt`` and ``OUT_DIR/gold/<name>.json``.
+rebuilds the suite (default ``evals/suite``): ``reports/<name>.<txt|md|html|docx|pdf>`` and
+``gold/<name>.json``, the same bytes on every run.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+
+from .markup import Block, SpanTable, t2_table, t3_table, t4_table, to_docx, to_html, to_markdown, to_pdf
 
 COLUMNS = ["natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total"]
 T4_GROUPS = ["review", "litigation_direct", "litigation_after_review"]
@@ -127,8 +131,12 @@ def _small(rng: random.Random, zero_share: float = 0.75, top: int = 9) -> int:
     return 0 if rng.random() < zero_share else rng.randint(1, top)
 
 
-def random_record(rng: random.Random, fmt: str | None = None) -> dict:
-    """A gold record whose numbers satisfy every identity of ``fields.md``."""
+def random_record(
+    rng: random.Random, fmt: str | None = None, big_numbers: bool = False, blank_cells: bool = True
+) -> dict:
+    """A gold record whose numbers satisfy every identity of ``fields.md``; with
+    ``big_numbers``, table 二 and the proactive total run into the thousands; without
+    ``blank_cells``, no group of table 四 is left blank."""
     fmt = fmt or rng.choice(["2021", "2021", "2019"])
     year = rng.randint(2021, 2025) if fmt == "2021" else rng.choice([2019, 2020])
     agency = rng.choice(_PLACES) + rng.choice(_KINDS) + rng.choice(_BODIES)
@@ -153,22 +161,24 @@ def random_record(rng: random.Random, fmt: str | None = None) -> dict:
     for _head, _cols, rows, columns in T2_ROWS[fmt]:
         for row_id, _label in rows:
             for col in columns:
-                f[f"t2.{row_id}.{col}"] = _t2_value(rng, col)
-    f["overview.proactive_total"] = rng.choice([None, rng.randint(20, 3000)])
+                f[f"t2.{row_id}.{col}"] = _t2_value(rng, col, big_numbers)
+    f["overview.proactive_total"] = rng.choice([None, rng.randint(1000 if big_numbers else 20, 30000)])
     f["overview.applications_received"] = f["t3.new_received.total"] if rng.random() < 0.8 else None
     f["overview.wechat_posts"] = rng.choice([None, rng.randint(5, 900)])
     f["overview.weibo_posts"] = rng.choice([None, None, rng.randint(5, 400)])
     f["other.processing_fee_yuan"] = rng.choice([None, 0, 0])
-    if rng.random() < 0.15:  # a group of table 四 left blank, as some reports print it
+    if rng.random() < 0.15 and blank_cells:  # a group of table 四 left blank, as some reports print it
         f.update({f"t4.review.{c}": None for c in T4_COLUMNS})
     return f
 
 
-def _t2_value(rng: random.Random, col: str) -> int | float:
+def _t2_value(rng: random.Random, col: str, big: bool = False) -> int | float:
     if col == "change":
         return rng.choice([0, 0, rng.randint(-5, 5)])
     if col == "amount":
-        return rng.choice([0, 0, round(rng.uniform(0.5, 300), 2)])
+        return rng.choice([0, 0, round(rng.uniform(0.5, 3000 if big else 300), 2)])
+    if big and col in ("decisions", "total_published"):
+        return rng.randint(1000, 90000)
     return _small(rng, 0.5, 400 if col == "decisions" else 30)
 
 
@@ -341,18 +351,24 @@ def render(f: dict, layout: str, rng: random.Random) -> str:
     as_text: Callable[[list[list[str]]], str] = _as_tab_lines
     if layout.startswith("cell_per_line"):
         as_text = partial(_as_cell_lines, vertical=layout.endswith("vertical"))
+    elif layout == "pdf_lines":
+        as_text = partial(_as_pdf_lines, f=f, rng=rng, page=[1])
     t3 = _t3_printed(f, fmt, lost)
     if layout == "wrapped_label":
         t3 = _wrap_a_label(t3)
+    tables = {"t2": as_text(_t2_printed(f, fmt)), "t3": as_text(t3), "t4": as_text(_t4_printed(f))}
+    if layout == "prose_tables":
+        tables = _as_prose_tables(f)
     parts = [
         _title(f, rng),
         _prose(f),
-        "\n\n二、主动公开政府信息情况\n\n" + as_text(_t2_printed(f, fmt)),
-        "\n\n三、收到和处理政府信息公开申请情况\n\n" + as_text(t3),
-        "\n\n四、政府信息公开行政复议、行政诉讼情况\n\n" + as_text(_t4_printed(f)),
+        "\n\n二、主动公开政府信息情况\n\n" + tables["t2"],
+        "\n\n三、收到和处理政府信息公开申请情况\n\n" + tables["t3"],
+        "\n\n四、政府信息公开行政复议、行政诉讼情况\n\n" + tables["t4"],
         "\n\n" + _tail(f),
     ]
-    return "".join(parts)
+    text = "".join(parts)
+    return _full_width(text) if layout == "full_width" else text
 
 
 def _wrap_a_label(rows: list[list[str]]) -> list[list[str]]:
@@ -366,49 +382,266 @@ def _wrap_a_label(rows: list[list[str]]) -> list[list[str]]:
     return [*rows[:index], wrapped, [""], continuation, *rows[index + 1 :]]
 
 
-LAYOUTS = ("tab_rows", "lost_labels", "wrapped_label", "cell_per_line", "cell_per_line_vertical")
+# --- tables as markup (HTML, Word, PDF, markdown) ----------------------------------------
 
 
-def generate(count: int, seed: int) -> list[tuple[str, str, dict]]:
-    """``count`` reports as ``(name, text, gold)``, cycling through the layouts."""
+def blocks(f: dict, rng: random.Random, *, split_friendly: bool = False) -> list[Block]:
+    """The report as paragraphs and tables with merged cells; ``split_friendly`` keeps
+    table 三's outcome label from spanning all its rows, so a PDF page may break inside it."""
+    fmt = f["meta.format"]
+    title = f"{f['meta.year']}年政府信息公开工作年度报告"
+    head = [f["meta.agency"], title] if rng.random() < 0.5 else [f"{f['meta.agency']}{title}"]
+    prose = [p for p in _prose(f).split("\n\n") if p]
+    tail = [p for p in _tail(f).split("\n\n") if p.strip()]
+    return [
+        *head,
+        *prose,
+        "二、主动公开政府信息情况",
+        _t2_span_table(f, fmt),
+        "三、收到和处理政府信息公开申请情况",
+        _t3_span_table(f, fmt, span_outcomes=not split_friendly),
+        "四、政府信息公开行政复议、行政诉讼情况",
+        t4_table(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"], _t4_values(f)),
+        *[p.strip() for p in tail],
+    ]
+
+
+def _t2_span_table(f: dict, fmt: str) -> SpanTable:
+    return t2_table(
+        [
+            (
+                head,
+                header,
+                [(label, [_num(f[f"t2.{r}.{c}"], c == "change") for c in cols]) for r, label in rows],
+            )
+            for head, header, rows, cols in T2_ROWS[fmt]
+        ]
+    )
+
+
+def _t3_span_table(f: dict, fmt: str, span_outcomes: bool) -> SpanTable:
+    def values(row_id: str) -> list[str]:
+        return [_num(f[f"t3.{row_id}.{c}"]) for c in COLUMNS]
+
+    kinds = ["商业企业", "科研机构", "社会公益组织" if fmt == "2021" else "社会组织", "法律服务机构", "其他"]
+    head = [
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）",
+        "申请人情况",
+        "自然人",
+        "法人或其他组织",
+        *kinds,
+        "总计",
+    ]
+    return t3_table(
+        head,
+        [
+            ("一、本年新收政府信息公开申请数量", values("new_received")),
+            ("二、上年结转政府信息公开申请数量", values("carried_over")),
+        ],
+        [(group, label, values(row_id)) for row_id, group, label in t3_rows(fmt)],
+        ("（七）总计", values("total")),
+        ("四、结转下年度继续办理", values("carried_forward")),
+        span_outcomes,
+    )
+
+
+def _t4_values(f: dict) -> list[str]:
+    return [_num(f[f"t4.{g}.{c}"]) for g in T4_GROUPS for c in T4_COLUMNS]
+
+
+# --- more text layouts ------------------------------------------------------------------
+
+
+def _as_pdf_lines(rows: list[list[str]], f: dict, rng: random.Random, page: list[int]) -> str:
+    """Rows as a PDF text copy gives them: cells apart by spaces (blank cells leave no trace);
+    in a long table a page ends: a page number, a form feed, the running header."""
+    lines = [" ".join(c for c in row if c) for row in rows if any(row)]
+    if len(lines) > 12:
+        cut = rng.randint(4, len(lines) - 3)
+        page[0] += 1
+        header = f"{f['meta.agency']}{f['meta.year']}年政府信息公开工作年度报告"
+        lines[cut:cut] = [f"- {page[0]} -", f"\f{header}"]
+    return "\n".join(lines)
+
+
+_FULL_WIDTH = str.maketrans("0123456789,.", "０１２３４５６７８９，．")
+
+
+def _full_width(text: str) -> str:
+    """Numbers with thousands separators, every digit full width, as some Word templates print."""
+    return re.sub(r"(?<![\d.])\d{4,}(?![\d.年])", lambda m: f"{int(m.group()):,}", text).translate(
+        _FULL_WIDTH
+    )
+
+
+def _as_prose_tables(f: dict) -> dict[str, str]:
+    """Tables written as sentences, as some small agencies do: every cell stated in words."""
+    fmt = f["meta.format"]
+    kinds = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他法人或其他组织", "总计"]
+    t2 = []
+    for _head, header, rows, cols in T2_ROWS[fmt]:
+        for row_id, label in rows:
+            said = "，".join(
+                f"{h}{_num(f[f't2.{row_id}.{c}'], c == 'change') or '未填报'}"
+                for h, c in zip(header[1:], cols, strict=True)
+            )
+            t2.append(f"{label}：{said}。")
+    t3_labels = [("new_received", "本年新收政府信息公开申请"), ("carried_over", "上年结转政府信息公开申请")]
+    t3_labels += [(r, (g + label) if label else g) for r, g, label in t3_rows(fmt)]
+    t3_labels += [("total", "办理结果总计"), ("carried_forward", "结转下年度继续办理")]
+    t3 = [
+        f"{label}："
+        + "，".join(f"{k}{f[f't3.{r}.{c}']}件" for k, c in zip(kinds, COLUMNS, strict=True))
+        + "。"
+        for r, label in t3_labels
+    ]
+    names = {
+        "review": "行政复议",
+        "litigation_direct": "未经复议直接起诉的行政诉讼",
+        "litigation_after_review": "复议后起诉的行政诉讼",
+    }
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    t4 = [
+        f"{names[g]}："
+        + "，".join(
+            f"{h}{_num(f[f't4.{g}.{c}']) or '未填报'}件" for h, c in zip(heads, T4_COLUMNS, strict=True)
+        )
+        + "。"
+        for g in T4_GROUPS
+    ]
+    return {"t2": "\n".join(t2), "t3": "\n".join(t3), "t4": "\n".join(t4)}
+
+
+TEXT_LAYOUTS = (
+    "tab_rows",
+    "lost_labels",
+    "wrapped_label",
+    "cell_per_line",
+    "cell_per_line_vertical",
+    "pdf_lines",
+    "full_width",
+    "prose_tables",
+)
+FILE_LAYOUTS = ("markdown", "html", "html_gbk", "docx", "pdf")
+LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS
+PROSE_LAYOUTS = ("prose_tables",)
+SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}
+
+
+def render_file(f: dict, layout: str, rng: random.Random) -> tuple[str, str | bytes]:
+    """Record ``f`` in ``layout`` as ``(suffix, content)``: text for text layouts, bytes for files."""
+    if layout in TEXT_LAYOUTS:
+        return ".txt", render(f, layout, rng)
+    title = f"{f['meta.agency']}{f['meta.year']}年政府信息公开工作年度报告"
+    if layout == "markdown":
+        return ".md", to_markdown(blocks(f, rng))
+    if layout in ("html", "html_gbk"):
+        encoding = "gbk" if layout == "html_gbk" else "utf-8"
+        return ".html", to_html(blocks(f, rng), title, encoding, layout_table=layout == "html_gbk")
+    if layout == "docx":
+        return ".docx", to_docx(blocks(f, rng))
+    if layout == "pdf":
+        return ".pdf", to_pdf(blocks(f, rng, split_friendly=True), title, rng)
+    raise ValueError(f"unknown layout {layout!r}")
+
+
+def seed_records(gold_dir: Path = Path(__file__).parent / "gold") -> list[tuple[str, dict]]:
+    """The hand-read records of the sample reports, by report name."""
+    return [
+        (path.stem, json.loads(path.read_text(encoding="utf-8"))["fields"])
+        for path in sorted(gold_dir.glob("*.json"))
+    ]
+
+
+def _gold(name: str, suffix: str, record: dict, layout: str, status: str, origin: str) -> dict:
+    return {
+        "source": f"reports/{name}{suffix}",
+        "format": record["meta.format"],
+        "layout": layout,
+        "expected_status": status,
+        "checked": origin,
+        "fields": record,
+    }
+
+
+def _expected_status(layout: str, inconsistent: bool) -> str:
+    # The rule path cannot read tables written as prose: it must say so.
+    return "needs_review" if inconsistent or layout in PROSE_LAYOUTS else "ok"
+
+
+def generate(
+    count: int, seed: int, layouts: tuple[str, ...] = LAYOUTS
+) -> list[tuple[str, str, str | bytes, dict]]:
+    """``count`` reports as ``(name, suffix, content, gold)``, cycling through ``layouts``."""
     rng = random.Random(seed)
     out = []
     for i in range(count):
-        layout = LAYOUTS[i % len(LAYOUTS)]
-        record = random_record(rng)
+        layout = layouts[i % len(layouts)]
+        # A PDF text copy loses blank cells without a trace: no reader can place the rest, so
+        # that case is a test of its own (flagged, never misread), not part of this layout.
+        record = random_record(rng, big_numbers=layout == "full_width", blank_cells=layout != "pdf_lines")
         inconsistent = i % 10 == 9
         if inconsistent:
             record = break_identity(record, rng)
-        text = render(record, layout, rng)
+        suffix, content = render_file(record, layout, rng)
         name = f"gen_{i:04d}_{layout}"
-        gold = {
-            "source": f"reports/{name}.txt",
-            "format": record["meta.format"],
-            "layout": layout,
-            "expected_status": "needs_review" if inconsistent else "ok",
-            "checked": "generated from this record; the record is the gold",
-            "fields": record,
-        }
-        out.append((name, text, gold))
+        status = _expected_status(layout, inconsistent)
+        out.append(
+            (
+                name,
+                suffix,
+                content,
+                _gold(name, suffix, record, layout, status, "generated: the record is the gold"),
+            )
+        )
     return out
+
+
+def generate_from_seeds(
+    seed: int, layouts: tuple[str, ...] = FILE_LAYOUTS
+) -> list[tuple[str, str, str | bytes, dict]]:
+    """The samples' hand-read records rendered in every file layout."""
+    rng = random.Random(seed)
+    out = []
+    for stem, record in seed_records():
+        for layout in layouts:
+            suffix, content = render_file(record, layout, rng)
+            name = f"seed_{stem[:3]}_{layout}"
+            origin = f"the hand-read gold of sample {stem}, rendered as {layout}"
+            out.append((name, suffix, content, _gold(name, suffix, record, layout, "ok", origin)))
+    return out
+
+
+def build_suite(out: Path, count: int, seed: int) -> int:
+    """Write the suite: generated reports and the samples' records in every file layout."""
+    reports, gold_dir = out / "reports", out / "gold"
+    for folder in (reports, gold_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            old.unlink()
+    items = generate(count, seed) + generate_from_seeds(seed)
+    for name, suffix, content, gold in items:
+        path = reports / f"{name}{suffix}"
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        (gold_dir / f"{name}.json").write_text(
+            json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    return len(items)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("out", type=Path, nargs="?", default=Path(__file__).parent / "suite")
+    parser.add_argument("--count", type=int, default=260)
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()
-    (args.out / "reports").mkdir(parents=True, exist_ok=True)
-    (args.out / "gold").mkdir(parents=True, exist_ok=True)
-    for name, text, gold in generate(args.count, args.seed):
-        (args.out / "reports" / f"{name}.txt").write_text(text, encoding="utf-8")
-        (args.out / "gold" / f"{name}.json").write_text(
-            json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8"
-        )
-    print(f"{args.count} reports written under {args.out}")
+    written = build_suite(args.out, args.count, args.seed)
+    print(f"{written} reports with their gold written under {args.out}")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ def build_document(
         evidence=evidence,
         checks=checks,
         encoding=src.encoding,
+        input_format=src.input_format,
         notes=notes,
     )
 

@@ -87,6 +87,9 @@ class Document(BaseModel):
     checks: list[Check] = Field(default_factory=list)
     error: str | None = None
     encoding: str | None = None
+    # text, pdf, docx or html; for the last three, evidence offsets point into the converted
+    # text that ``python -m extractor text FILE`` prints.
+    input_format: str | None = None
     notes: list[str] = Field(default_factory=list)
 
     def report(self) -> BaseModel | None:

@@ -20,7 +20,7 @@ from .validators import grounding, prose_identities, reading_checks, table_ident
 if TYPE_CHECKING:  # the LLM layer is an optional extra: imported only when used
     from .llm_client import LLMClient
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".docx", ".html", ".htm")
 LLMMode = Literal["never", "fallback", "always"]
 Problems = list[tuple[str, list[str]]]
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import charset_normalizer
 
+from .converters import convert, kind_of
 from .errors import InputError
 
 _BOMS = (
@@ -39,7 +40,7 @@ _COMMON_HANZI = frozenset(
     "立代已通并提直题程展五果料员位入常文总次品式活设及管特件长求基资边流路级少图统接知较"
     "将组见计别期根论指几区强放决被做必先回则任取据处理府信息申请局卫健康报告况"
 )
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")  # a form feed (\f) is a page break
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _FALLBACK_ENCODINGS = ("gb18030", "big5")
 
@@ -109,6 +110,7 @@ _TRANSLATION[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII → ASCII
 for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
     _TRANSLATION[_space] = 0x20
 _TRANSLATION[0x0D] = 0x0A  # a lone \r ends a line
+_TRANSLATION[0x0C] = 0x0A  # so does a page break (form feed), as pdftotext writes it
 
 _DELETIONS = re.compile(
     r"\r(?=\n)"
@@ -136,6 +138,7 @@ class SourceText:
     encoding: str
     _norm_starts: list[int] = field(repr=False)
     _orig_starts: list[int] = field(repr=False)
+    input_format: str = "text"  # text, pdf, docx or html: for the last three ``decoded`` is converted text
 
     @property
     def has_deletions(self) -> bool:
@@ -156,7 +159,7 @@ class SourceText:
         return self.to_decoded(start), self.to_decoded(end - 1) + 1
 
 
-def normalise(decoded: str, encoding: str = "str") -> SourceText:
+def normalise(decoded: str, encoding: str = "str", input_format: str = "text") -> SourceText:
     """Normalise ``decoded`` and keep the map back to its offsets."""
     pieces: list[str] = []
     norm_starts: list[int] = [0]
@@ -171,7 +174,7 @@ def normalise(decoded: str, encoding: str = "str") -> SourceText:
         orig_starts.append(kept_from)
     pieces.append(decoded[kept_from:])
     text = "".join(pieces).translate(_TRANSLATION)
-    return SourceText(decoded, text, encoding, norm_starts, orig_starts)
+    return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format)
 
 
 def read_text(text: str) -> SourceText:
@@ -180,7 +183,8 @@ def read_text(text: str) -> SourceText:
 
 
 def read_file(path: str | Path) -> SourceText:
-    """Read and normalise a file; raise :class:`InputError` with a one-line reason."""
+    """Read and normalise a text, PDF, Word or HTML file; raise :class:`InputError` with a
+    one-line reason."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -190,5 +194,8 @@ def read_file(path: str | Path) -> SourceText:
         raise InputError("is a directory") from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from None
-    text, encoding = decode(data)
-    return normalise(text, encoding)
+    if not data.strip():
+        raise InputError("empty file")
+    kind = kind_of(path, data)
+    text, encoding = decode(data) if kind == "text" else convert(kind, data)
+    return normalise(text, encoding, kind)

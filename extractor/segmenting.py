@@ -24,7 +24,11 @@ _HEADINGS = (
     ("problems", "五", r"问题|改进|不足"),
     ("other", "六", r"其他|其它"),
 )
-_HEADING_LINE = r"^[ \t]*(?:第)?{numeral}(?:部分)?[、.,:\s]\s*(?P<title>[^\n]{{0,40}}?)\s*$"
+# Markdown from converters may mark a heading with ``#`` or ``**``.
+_HEADING_LINE = (
+    r"^[ \t]*(?:#{{1,6}}[ \t]*)?(?:\*\*|__)?(?:第)?{numeral}(?:部分)?[、.,:\s]\s*"
+    r"(?P<title>[^\n]{{0,40}}?)\s*(?:\*\*|__)?\s*$"
+)
 _HEADING_PATTERNS = tuple(
     (sid, re.compile(_HEADING_LINE.format(numeral=num), re.MULTILINE), re.compile(kw))
     for sid, num, kw in _HEADINGS

@@ -1,0 +1,56 @@
+"""Converters: PDF, HTML and Word files → plain report text, tables as tab-separated rows.
+
+Every converter yields the same kind of text the rest of the extractor reads: prose as
+lines, and each table the source marks up as a grid, one row per line and one cell per
+tab, merged cells expanded (the text in the first cell it covers, the others empty).
+Evidence offsets of a converted input point into this text; ``extractor text FILE``
+prints it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+
+_HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta", b"<table", b"<div")
+
+
+def kind_of(path: Path, data: bytes) -> str:
+    """``pdf``, ``docx``, ``html`` or ``text``: by the file's first bytes, then its suffix."""
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if b"word/" in data[:4096] or path.suffix.lower() == ".docx":
+            return "docx"
+        raise InputError("a zip archive, not a Word .docx file")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError("an old Office (.doc/.xls) file: save it as .docx first")
+    if path.suffix.lower() in _HTML_SUFFIXES or _looks_like_html(head):
+        return "html"
+    return "text"
+
+
+def _looks_like_html(head: bytes) -> bool:
+    start = head.removeprefix(b"\xef\xbb\xbf").lower()
+    return start.startswith(_HTML_START)
+
+
+def convert(kind: str, data: bytes) -> tuple[str, str]:
+    """The text of a ``pdf``, ``docx`` or ``html`` file, and how it was read."""
+    if kind == "pdf":
+        from .from_pdf import pdf_text
+
+        return pdf_text(data)
+    if kind == "docx":
+        from .from_docx import docx_text
+
+        return docx_text(data)
+    from .from_html import html_text
+
+    return html_text(data)
+
+
+__all__ = ["convert", "kind_of"]

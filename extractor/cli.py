@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .evaluation import compare, evaluate, render, results_json, summary
+from .errors import ExtractorError
+from .evaluation import compare, evaluate, load_gold, render, render_layouts, results_json, summary
 from .merge import failed_document
 from .models import Document
 from .pipeline import SUPPORTED_SUFFIXES, Options, extract
+from .reading import read_file
 
 _EVALS = Path("evals")
 
@@ -97,19 +99,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     results = {}
+    reports, gold_dir = Path(args.reports), Path(args.gold)
+    if args.suite:
+        reports, gold_dir = _EVALS / "suite" / "reports", _EVALS / "suite" / "gold"
+        if not gold_dir.is_dir():
+            print("error: no suite yet: build it with  python -m evals.generate", file=sys.stderr)
+            return 2
+    layouts = set(args.layouts.split(",")) if args.layouts else None
+    golds = load_gold(gold_dir, layouts, args.per_layout)
+    if not golds:
+        print(f"error: no gold files in {gold_dir}", file=sys.stderr)
+        return 2
     with llm_options(args) as options:
-        modes = ["never", "fallback", "always"] if args.compare and options.llm else [options.mode]
+        modes = args.modes.split(",") if args.modes else [options.mode]
+        if args.compare and options.llm and not args.modes:
+            modes = ["never", "fallback", "only"]
         for mode in modes:
-            scores = evaluate(Path(args.reports), Path(args.gold), Options(options.llm, mode))
-            if not scores:
-                print(f"error: no gold files in {args.gold}", file=sys.stderr)
-                return 2
+            scores = evaluate(reports, golds, Options(options.llm if mode != "never" else None, mode))
             overall = summary(scores)
             print(
                 f"== mode: {mode}"
                 + (f", model {options.llm.config.model}" if options.llm and mode != "never" else "")
             )
             print(render(scores, overall))
+            if len(overall["layouts"]) > 1:
+                print(render_layouts(overall))
             results[mode] = results_json(scores, overall)
     if len(results) > 1:
         print(compare(results))
@@ -118,6 +132,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     data = results if len(results) > 1 else next(iter(results.values()))
     out.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
     print(f"results written to {out}")
+    return 0
+
+
+def cmd_text(args: argparse.Namespace) -> int:
+    """Print the text evidence offsets point into: the decoded file, or a PDF's, Word file's or
+    web page's converted text."""
+    try:
+        src = read_file(args.path)
+    except ExtractorError as exc:
+        print(f"error: {args.path}: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(src.decoded)
     return 0
 
 
@@ -132,15 +158,27 @@ def build_parser() -> argparse.ArgumentParser:
     _add_llm_flags(ex)
     ex.set_defaults(run=cmd_extract)
 
+    tx = commands.add_parser(
+        "text", help="print the text of a file as the extractor reads it (evidence offsets)"
+    )
+    tx.add_argument("path")
+    tx.set_defaults(run=cmd_text)
+
     ev = commands.add_parser("eval", help="score the extractor against the gold files")
     ev.add_argument("--reports", default=str(_EVALS / "reports"), help="directory of the reports")
     ev.add_argument("--gold", default=str(_EVALS / "gold"), help="directory of the gold files")
     ev.add_argument("--output", default=str(_EVALS / "results.json"), help="where to write the results")
     ev.add_argument(
+        "--suite", action="store_true", help="score the generated suite (python -m evals.generate)"
+    )
+    ev.add_argument("--layouts", help="only these layouts of the suite, comma-separated")
+    ev.add_argument("--per-layout", type=int, help="at most this many reports of each layout")
+    ev.add_argument(
         "--compare",
         action="store_true",
-        help="with a model: run rule-only, fallback and always, side by side",
+        help="with a model: run rule-only, fallback and LLM-only side by side",
     )
+    ev.add_argument("--modes", help="the modes to run, comma-separated (never,fallback,always,only)")
     _add_llm_flags(ev)
     ev.set_defaults(run=cmd_eval)
     return parser
@@ -150,9 +188,10 @@ def _add_llm_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("language model (optional; pip install '.[llm]')")
     group.add_argument(
         "--llm",
-        choices=["never", "fallback", "always"],
+        choices=["never", "fallback", "always", "only"],
         help="never: rules only; fallback: the model reads only sections the rules could not "
-        "(the default once an endpoint is configured); always: every section (for evals)",
+        "(the default once an endpoint is configured); always: every section, merged with the "
+        "rules; only: the model alone (for evals)",
     )
     group.add_argument("--llm-base-url", help="OpenAI-compatible endpoint (or EXTRACTOR_LLM_BASE_URL)")
     group.add_argument("--llm-model", help="model name (or EXTRACTOR_LLM_MODEL)")

@@ -21,13 +21,15 @@ if TYPE_CHECKING:  # the LLM layer is an optional extra: imported only when used
     from .llm_client import LLMClient
 
 SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".docx", ".html", ".htm")
-LLMMode = Literal["never", "fallback", "always"]
+LLMMode = Literal["never", "fallback", "always", "only"]
+LLM_TASKS = ("meta", "t2", "t3", "t4", "prose")
 Problems = list[tuple[str, list[str]]]
 
 
 @dataclass
 class Options:
-    """How to extract: rule-only, or with a model as ``fallback`` or for ``always``."""
+    """How to extract: rule-only (``never``), or with a model as ``fallback``, for ``always``
+    (merged with the rules), or ``only`` the model (the rules pick the format alone; for evals)."""
 
     llm: LLMClient | None = None
     mode: LLMMode = "never"
@@ -68,7 +70,8 @@ def extract_source(src: SourceText, source: str, options: Options | None = None)
     if options.llm is not None and options.mode != "never":
         tasks = llm_tasks(options.mode, state, checks)
         if tasks:
-            state, agreement, llm_info = _read_by_llm(options.llm, text, sections, fmt, tasks, state)
+            base = _Reading({}, []) if options.mode == "only" else state
+            state, agreement, llm_info = _read_by_llm(options.llm, text, sections, fmt, tasks, base)
             checks = _checks(state, fmt, text) + agreement
     doc = build_document(source, src, fmt, state.readings, checks, state.notes)
     if llm_info is not None:
@@ -101,11 +104,13 @@ def _read_by_rules(text: str, sections: dict[str, Section]) -> tuple[Format, _Re
 def llm_tasks(mode: LLMMode, state: _Reading, checks: list[Check]) -> list[str]:
     """The sections to send to the model: all for ``always``; for ``fallback`` those whose
     rule reading failed, was incomplete or failed a check. The title only when it is odd."""
+    if mode == "only":
+        return list(LLM_TASKS)
     doubtful = {f for _, ids in state.problems for f in ids}
     doubtful |= {f for f, r in state.readings.items() if not r.confident}
     doubtful |= {f for c in checks if not c.passed for f in c.fields}
     tasks = ["meta"] if doubtful & {"meta.agency", "meta.year", "meta.format"} else []
-    for task in ("t2", "t3", "t4", "prose"):
+    for task in LLM_TASKS[1:]:
         if mode == "always" or any(_task_of(f) == task for f in doubtful):
             tasks.append(task)
     return tasks

@@ -73,3 +73,51 @@ def test_eval_prints_the_figures_and_writes_json(tmp_path):
     assert results["overall"]["reports"] == len(SEED_NAMES)
     assert results["overall"]["accuracy_all"] == 1.0
     assert results["overall"]["baseline_all_zeros"] < 1.0
+
+
+def test_evidence_of_a_pdf_points_into_the_text_the_text_command_prints(tmp_path):
+    import random
+
+    from evals.generate import random_record, render_file
+
+    record = random_record(random.Random(5))
+    _, data = render_file(record, "pdf", random.Random(5))
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(data)
+    doc = json.loads(run("extract", str(pdf)).stdout)
+    text = run("text", str(pdf)).stdout
+    assert doc["input_format"] == "pdf" and doc["status"] == "ok"
+    for field_id, where in doc["evidence"].items():
+        value = doc["fields"][field_id]
+        if isinstance(value, int) and where["method"] == "rule" and field_id.startswith("t3."):
+            assert text[where["start"] : where["end"]] == str(value), field_id
+
+
+def test_eval_over_a_generated_suite_prints_accuracy_per_layout(tmp_path):
+    built = subprocess.run(
+        [sys.executable, "-m", "evals.generate", str(tmp_path / "suite"), "--count", "26"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert built.returncode == 0, built.stderr
+    suite = tmp_path / "suite"
+    result = run(
+        "eval",
+        "--reports",
+        str(suite / "reports"),
+        "--gold",
+        str(suite / "gold"),
+        "--layouts",
+        "html,docx,pdf,prose_tables",
+        "--output",
+        str(tmp_path / "r.json"),
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line[:1].isalpha()}
+    assert {"html", "docx", "pdf", "prose_tables"} <= set(rows)
+    assert rows["html"][2] == "100.0" and rows["pdf"][2] == "100.0"
+    assert float(rows["prose_tables"][2]) < 50 and rows["prose_tables"][5] == "0"  # unread, never silent
+    assert "silent-error rate: 0 wrong values" in result.stdout
+    results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert set(results["overall"]["layouts"]) == {"html", "docx", "pdf", "prose_tables"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import logging
 import sys
@@ -22,12 +23,15 @@ _EVALS = Path("evals")
 
 
 def _inputs(paths: list[str]) -> Iterator[Path]:
-    """Files as named, and the supported files under each directory, sorted."""
+    """Files as named, the supported files under each directory, and the files a glob
+    pattern (``reports/**/*.pdf``) matches, sorted."""
     for name in paths:
         path = Path(name)
         if path.is_dir():
             found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             yield from sorted(found)
+        elif not path.exists() and any(ch in name for ch in "*?["):
+            yield from sorted(Path(p) for p in glob.glob(name, recursive=True) if Path(p).is_file())
         else:
             yield path
 
@@ -80,6 +84,8 @@ def _extract_one(path: Path, options: Options) -> tuple[Document, bool]:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
+    if args.out:
+        return _batch(args)
     internal_errors = 0
     count = 0
     with llm_options(args) as options:
@@ -135,6 +141,48 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    paths = list(_inputs(args.paths))
+    if not paths:
+        print("error: no input files found", file=sys.stderr)
+        return 2
+    outputs = args.outputs.split(",") if args.outputs else None
+    with llm_options(args) as options:
+        result = run_batch(
+            paths,
+            Path(args.out),
+            options,
+            jobs=args.jobs,
+            llm_concurrency=args.llm_concurrency,
+            progress=not args.no_progress,
+            **({"outputs": outputs} if outputs else {}),
+        )
+    print(result.render(), file=sys.stderr)
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    """Write the review page of one report."""
+    from .review import review_page, source_text
+
+    doc = extract(args.path).model_dump(mode="json")
+    out = Path(args.output or Path(args.path).with_suffix(".review.html").name)
+    out.write_text(review_page(doc, source_text(doc)), encoding="utf-8")
+    print(f"{doc['status']}: review page written to {out}", file=sys.stderr)
+    return 0 if doc["status"] != "failed" else 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .service import create_app
+
+    uvicorn.run(create_app(), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
 def cmd_text(args: argparse.Namespace) -> int:
     """Print the text evidence offsets point into: the decoded file, or a PDF's, Word file's or
     web page's converted text."""
@@ -155,8 +203,30 @@ def build_parser() -> argparse.ArgumentParser:
     ex = commands.add_parser("extract", help="extract reports; one JSON document per input (JSON Lines)")
     ex.add_argument("paths", nargs="+", help="report files or directories")
     ex.add_argument("--pretty", action="store_true", help="indented JSON for people")
+    batch = ex.add_argument_group("batch (with --out)")
+    batch.add_argument(
+        "--out", help="write a SQLite store and exports here instead of JSON to stdout; resumable"
+    )
+    batch.add_argument(
+        "--outputs",
+        help="comma-separated: jsonl,csv,csv-long,xlsx,review (default jsonl,csv,csv-long; "
+        "the SQLite store reports.sqlite is always written)",
+    )
+    batch.add_argument("--jobs", type=int, help="worker processes for the rule path (default: every core)")
+    batch.add_argument("--llm-concurrency", type=int, default=1, help="model calls at once (default 1)")
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
     _add_llm_flags(ex)
     ex.set_defaults(run=cmd_extract)
+
+    rv = commands.add_parser("review", help="write the HTML review page of one report")
+    rv.add_argument("path")
+    rv.add_argument("-o", "--output", help="the page's path (default: <name>.review.html here)")
+    rv.set_defaults(run=cmd_review)
+
+    sv = commands.add_parser("serve", help="run the HTTP API (FastAPI + uvicorn)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.set_defaults(run=cmd_serve)
 
     tx = commands.add_parser(
         "text", help="print the text of a file as the extractor reads it (evidence offsets)"

@@ -17,11 +17,13 @@ def build_document(
     readings: Mapping[str, FieldReading],
     checks: list[Check],
     notes: list[str],
+    only: tuple[str, ...] | None = None,
 ) -> Document:
-    """The document of one report: every field of its format, evidence, checks, status."""
+    """The document of one report: every field of its format (or ``only`` these), evidence,
+    checks, status."""
     fields = {}
     evidence = {}
-    for field_id in field_ids(fmt):
+    for field_id in only or field_ids(fmt):
         reading = readings.get(field_id)
         fields[field_id] = reading.value if reading else None
         if reading and reading.start is not None and reading.end is not None:

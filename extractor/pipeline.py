@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .catalog import PROSE_FIELDS, TABLES, Format, section_of, value_kinds
 from .cells import table_rows
-from .errors import ExtractorError, NotAReportError
+from .errors import ExtractorError, InputError, NotAReportError
 from .merge import build_document, combine, failed_document
 from .models import Check, Document, FieldReading
 from .prose import read_prose
@@ -76,6 +76,31 @@ def extract_source(src: SourceText, source: str, options: Options | None = None)
     doc = build_document(source, src, fmt, state.readings, checks, state.notes)
     if llm_info is not None:
         doc.llm = llm_info  # an extra key of the output contract
+    return doc
+
+
+TABLE_SECTIONS = ("t2", "t3", "t4")
+
+
+def extract_section(
+    section_id: str, text: str, fmt: Format | None = None, source: str = "<section>"
+) -> Document:
+    """Read one table section (``t2``, ``t3`` or ``t4``) given as text alone: its fields, the
+    checks among them, and the document's ``section`` key. The format is read from the table's
+    header when ``fmt`` is not given. Raises :class:`InputError` for an unknown section."""
+    if section_id not in TABLE_SECTIONS:
+        raise InputError(f"unknown section {section_id!r}: one of {', '.join(TABLE_SECTIONS)}")
+    src = read_text(text)
+    if fmt is None:
+        whole = Section(section_id, "", 0, 0, len(src.text))
+        fmt, _ = detect_format(src.text, {section_id: whole}, None)
+    spec = next(s for s in TABLES[fmt] if s.id == section_id)
+    table = parse_table(spec, table_rows(src.text, 0, len(src.text)))
+    ids = tuple(spec.field_ids())
+    state = _Reading(dict(table.readings), list(table.problems), list(table.notes))
+    checks = [c for c in _checks(state, fmt, src.text) if set(c.fields) <= set(ids)]
+    doc = build_document(source, src, fmt, state.readings, checks, state.notes, only=ids)
+    doc.section = section_id  # an extra key of the output contract
     return doc
 
 

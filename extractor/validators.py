@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .catalog import TABLES, Format, ValueKind, identities, section_of
+from .catalog import T3_COLUMNS, TABLES, Format, ValueKind, identities, section_of
 from .cells import VALUE_TOKEN
 from .locate import NONE_STATED
-from .models import Check, FieldReading, Value
+from .models import Check, FieldReading, Value, same_value
 from .segmenting import format_of_marker
 from .tables import parse_value
 
@@ -112,3 +112,25 @@ def reading_checks(problems: Iterable[tuple[str, list[str]]], fmt: Format) -> li
         )
         for table, found in per_table.items()
     ]
+
+
+def cross_year(documents: Iterable[Mapping]) -> list[tuple]:
+    """Across a batch: each agency's ``t3.carried_over.*`` of year N against its
+    ``t3.carried_forward.*`` of year N-1, when both years are there. One row per column:
+    (agency, year, field, value, previous field, previous value, passed)."""
+    by_year: dict[tuple[str, int], Mapping] = {}
+    for doc in documents:
+        fields = doc.get("fields") or {}
+        agency, year = fields.get("meta.agency"), fields.get("meta.year")
+        if agency and isinstance(year, int):
+            by_year.setdefault((agency, year), fields)
+    rows = []
+    for (agency, year), fields in sorted(by_year.items()):
+        previous = by_year.get((agency, year - 1))
+        if previous is None:
+            continue
+        for column in T3_COLUMNS:
+            now, before = f"t3.carried_over.{column}", f"t3.carried_forward.{column}"
+            value, prior = fields.get(now), previous.get(before)
+            rows.append((agency, year, now, value, before, prior, int(same_value(value, prior))))
+    return rows

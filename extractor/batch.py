@@ -1,0 +1,198 @@
+"""Batch extraction: folders of reports → a SQLite store and exports, resumably, in parallel.
+
+Every input is hashed first; an input whose content was already extracted under the same
+settings (rule-only, or the same model and mode) is skipped. The rule path runs in worker
+processes; with a model, a bounded number of threads share it. Finished documents are
+committed as they come, so an interrupted batch resumes where it stopped. One failing file
+never stops the batch: it gets a ``failed`` document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .exports import WRITERS
+from .merge import failed_document
+from .pipeline import Options, extract
+from .store import Store
+from .validators import cross_year
+
+DEFAULT_OUTPUTS = ("jsonl", "csv", "csv-long", "sqlite")
+_FLUSH_EVERY = 100  # documents per transaction
+_FLUSH_SECONDS = 1.0
+
+
+@dataclass
+class BatchResult:
+    """What a batch did, for its closing summary."""
+
+    inputs: int = 0
+    skipped_done: int = 0
+    duplicates: int = 0
+    extracted: int = 0
+    statuses: Counter = field(default_factory=Counter)
+    llm: Counter = field(default_factory=Counter)
+    cross_year_failed: int = 0
+    cross_year_checked: int = 0
+    seconds: float = 0.0
+    written: list[Path] = field(default_factory=list)
+
+    def render(self) -> str:
+        statuses = ", ".join(f"{self.statuses[s]} {s}" for s in ("ok", "needs_review", "failed"))
+        lines = [
+            f"{self.inputs} inputs: {statuses}",
+            f"extracted now {self.extracted}, already done {self.skipped_done}, "
+            f"duplicate content {self.duplicates}",
+        ]
+        if self.llm:
+            lines.append(
+                f"model: {self.llm['calls']} calls, {self.llm['cache_hits']} cache hits, "
+                f"{self.llm['prompt_tokens'] + self.llm['completion_tokens']} tokens, "
+                f"{self.llm['seconds']:.0f} s"
+            )
+        if self.cross_year_checked:
+            lines.append(
+                f"cross-year: {self.cross_year_checked} carried-over cells checked against the year before, "
+                f"{self.cross_year_failed} differ"
+            )
+        lines.append(
+            f"time {self.seconds:.1f} s ({1000 * self.seconds / max(self.inputs, 1):.2f} ms per input)"
+        )
+        lines += [f"wrote {path}" for path in self.written]
+        return "\n".join(lines)
+
+
+def settings_key(options: Options) -> str:
+    """What the stored documents depend on besides the input: the rules, or the model and mode."""
+    if options.llm is None or options.mode == "never":
+        return "rules"
+    return f"llm:{options.mode}:{options.llm.config.endpoint_id or options.llm.config.model}"
+
+
+def content_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def run_batch(
+    paths: list[Path],
+    out: Path,
+    options: Options,
+    *,
+    jobs: int | None = None,
+    llm_concurrency: int = 1,
+    outputs: Iterable[str] = DEFAULT_OUTPUTS,
+    progress: bool = True,
+) -> BatchResult:
+    """Extract ``paths`` into ``out``: the store ``out/reports.sqlite`` and the chosen exports."""
+    began = time.perf_counter()
+    result = BatchResult(inputs=len(paths))
+    store = Store(out / "reports.sqlite")
+    settings = settings_key(options)
+    try:
+        hashes = [content_hash(p) or f"unreadable:{p}" for p in paths]
+        todo = _to_do(paths, hashes, store.done(settings), result)
+        with _executor(options, jobs, llm_concurrency, len(todo)) as pool:
+            docs = _documents(pool, options, [p for p, _ in todo])
+            bar = tqdm(docs, total=len(todo), unit="report", file=sys.stderr, disable=not progress)
+            _store_as_they_come(store, settings, (h for _, h in todo), bar)
+        result.extracted = len(todo)
+        documents = list(store.documents(settings, list(dict.fromkeys(hashes))))
+        _tally(documents, result)
+        rows = cross_year(documents)
+        store.set_cross_year(rows)
+        result.cross_year_checked = len(rows)
+        result.cross_year_failed = sum(1 for row in rows if not row[-1])
+        result.written = _export(documents, out, set(outputs))
+    finally:
+        store.close()
+    result.written.append(store.path)
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def _to_do(
+    paths: list[Path], hashes: list[str], done: set[str], result: BatchResult
+) -> list[tuple[Path, str]]:
+    todo, seen = [], set()
+    for path, h in zip(paths, hashes, strict=True):
+        if h in seen:
+            result.duplicates += 1
+        elif h in done and not h.startswith("unreadable:"):
+            result.skipped_done += 1
+        else:
+            todo.append((path, h))
+        seen.add(h)
+    return todo
+
+
+def _executor(options: Options, jobs: int | None, llm_concurrency: int, count: int) -> Executor:
+    if options.llm is not None and options.mode != "never":
+        return ThreadPoolExecutor(max_workers=max(1, llm_concurrency))  # the model client is shared
+    workers = max(1, min(jobs or os.cpu_count() or 1, count or 1))
+    return ProcessPoolExecutor(max_workers=workers) if workers > 1 else ThreadPoolExecutor(max_workers=1)
+
+
+def _documents(pool: Executor, options: Options, paths: list[Path]) -> Iterator[dict]:
+    if isinstance(pool, ProcessPoolExecutor):
+        return pool.map(extract_as_dict, paths, chunksize=max(1, min(64, len(paths) // 32)))
+    return pool.map(lambda path: extract_as_dict(path, options), paths)
+
+
+def extract_as_dict(path: Path, options: Options | None = None) -> dict:
+    """One input's document as JSON data; never raises (one bad file never stops a batch)."""
+    try:
+        return extract(path, options=options).model_dump(mode="json")
+    except Exception as exc:
+        return failed_document(str(path), f"internal error: {type(exc).__name__}: {exc}").model_dump(
+            mode="json"
+        )
+
+
+def _store_as_they_come(store: Store, settings: str, hashes: Iterator[str], docs: Iterable[dict]) -> None:
+    pending: list[tuple[str, str, dict]] = []
+    last = time.monotonic()
+    try:
+        for h, doc in zip(hashes, docs, strict=False):
+            pending.append((h, settings, doc))
+            if len(pending) >= _FLUSH_EVERY or time.monotonic() - last > _FLUSH_SECONDS:
+                store.add(pending)
+                pending.clear()
+                last = time.monotonic()
+    finally:  # an interrupted batch keeps everything finished so far
+        store.add(pending)
+
+
+def _tally(documents: list[dict], result: BatchResult) -> None:
+    for doc in documents:
+        result.statuses[doc["status"]] += 1
+        usage = (doc.get("llm") or {}).get("usage", {})
+        result.llm.update({k: v for k, v in usage.items() if isinstance(v, int | float)})
+
+
+def _export(documents: list[dict], out: Path, outputs: set[str]) -> list[Path]:
+    written = []
+    for name, (filename, write) in WRITERS.items():
+        if name in outputs:
+            write(documents, out / filename)
+            written.append(out / filename)
+    if "review" in outputs:
+        from .review import write_review_pages
+
+        written.append(write_review_pages(documents, out / "review"))
+    return written
+
+
+OUTPUT_CHOICES: tuple[str, ...] = (*WRITERS, "sqlite", "review")

@@ -1,0 +1,156 @@
+"""Batch extraction: a folder in, a SQLite store and exports out, resumable, one bad file alone."""
+
+import csv
+import json
+import random
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+
+from openpyxl import load_workbook
+
+from evals.generate import random_record, render_file
+from extractor.batch import run_batch
+from extractor.exports import all_field_ids
+from extractor.pipeline import Options
+
+from .conftest import REPORTS, ROOT, SEED_NAMES, gold_of
+
+
+def _folder(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(REPORTS, folder / "seeds")
+    (folder / "bad").mkdir()
+    (folder / "bad" / "binary.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    (folder / "bad" / "empty.txt").write_bytes(b"")
+    (folder / "seeds" / "copy.txt").write_bytes((REPORTS / f"{SEED_NAMES[0]}.txt").read_bytes())
+    return folder
+
+
+def _inputs(folder):
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def test_batch_writes_a_store_and_exports_that_agree_with_the_gold(tmp_path):
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    result = run_batch(
+        _inputs(folder), out, Options(), jobs=2, outputs=["jsonl", "csv", "csv-long", "xlsx"], progress=False
+    )
+    assert result.inputs == 8 and result.duplicates == 1 and result.extracted == 7
+    assert result.statuses == {"ok": 5, "failed": 2}
+    db = sqlite3.connect(out / "reports.sqlite")
+    for name in SEED_NAMES:
+        gold = gold_of(name)["fields"]
+        (report_id,) = db.execute("SELECT id FROM reports WHERE source LIKE ?", (f"%{name}.txt",)).fetchone()
+        stored = dict(db.execute("SELECT field, value FROM fields WHERE report_id = ?", (report_id,)))
+        assert {f: v for f, v in gold.items() if stored.get(f) != v} == {}
+    failed = db.execute(
+        "SELECT source, error FROM reports WHERE status = 'failed' ORDER BY source"
+    ).fetchall()
+    assert [s.split("/")[-1] for s, _ in failed] == ["binary.pdf", "empty.txt"]
+    assert db.execute("SELECT COUNT(*) FROM checks WHERE passed = 0").fetchone()[0] == 0
+    docs = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(docs) == 7
+    with (out / "fields_wide.csv").open(encoding="utf-8-sig") as f:
+        wide = list(csv.DictReader(f))
+    assert len(wide) == 7 and list(wide[0])[5:] == all_field_ids()
+    first = next(row for row in wide if row["source"].endswith(f"{SEED_NAMES[1]}.txt"))
+    assert first["t3.new_received.total"] == str(gold_of(SEED_NAMES[1])["fields"]["t3.new_received.total"])
+    with (out / "fields_long.csv").open(encoding="utf-8-sig") as f:
+        long_rows = list(csv.DictReader(f))
+    assert set(long_rows[0]) == {"report", "field", "value", "status", "method"}
+    assert sum(1 for r in long_rows if r["field"] == "t3.total.total") == 5
+    sheet = load_workbook(out / "reports.xlsx", read_only=True)["reports"]
+    assert sum(1 for _ in sheet.iter_rows()) == 8
+
+
+def test_a_rerun_skips_what_is_done_and_an_interrupted_batch_resumes(tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    rng = random.Random(3)
+    for i in range(400):
+        _, text = render_file(random_record(rng), "tab_rows", rng)
+        (folder / f"r{i:03d}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "extractor",
+        "extract",
+        str(folder),
+        "--out",
+        str(out),
+        "--jobs",
+        "1",
+        "--no-progress",
+    ]
+    child = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.PIPE)
+    store = out / "reports.sqlite"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and child.poll() is None:  # stop it once some are committed
+        if store.exists() and _stored(store) >= 1:
+            break
+        time.sleep(0.05)
+    child.kill()
+    child.wait()
+    before = _stored(store)
+    assert 0 < before < 400  # killed part-way, with some documents committed
+    rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"extracted now {400 - before}, already done {before}" in rerun.stderr
+    assert _stored(store) == 400
+    again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    assert "extracted now 0, already done 400" in again.stderr and "400 ok" in again.stderr
+
+
+def _stored(store):
+    try:
+        with sqlite3.connect(store) as db:
+            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_cross_year_compares_carried_over_with_the_year_before(tmp_path):
+    rng = random.Random(8)
+    first = random_record(rng, fmt="2021")
+    second = random_record(rng, fmt="2021")
+    for record, year in ((first, 2022), (second, 2023)):
+        record["meta.agency"], record["meta.year"] = "青山县民政局", year
+    _set_carried_forward(first, "natural_person", second["t3.carried_over.natural_person"])  # agrees
+    _set_carried_forward(first, "commercial", second["t3.carried_over.commercial"] + 2)  # differs
+    folder = tmp_path / "years"
+    folder.mkdir()
+    for record in (first, second):
+        _, text = render_file(record, "tab_rows", random.Random(1))
+        (folder / f"{record['meta.year']}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_batch(sorted(folder.iterdir()), out, Options(), jobs=1, outputs=[], progress=False)
+    db = sqlite3.connect(out / "reports.sqlite")
+    rows = db.execute(
+        "SELECT year, field, carried_over, previous_carried_forward, passed FROM cross_year"
+    ).fetchall()
+    assert len(rows) == 7 == result.cross_year_checked
+    for year, field, now, before, passed in rows:
+        column = field.rsplit(".", 1)[1]
+        assert year == 2023
+        assert now == second[f"t3.carried_over.{column}"] and before == first[f"t3.carried_forward.{column}"]
+        assert passed == (now == before)
+    assert result.cross_year_failed == sum(1 for r in rows if not r[4])
+    assert {
+        f.rsplit(".", 1)[1]: p for _, f, _, _, p in rows if f.endswith(("natural_person", "commercial"))
+    } == {
+        "natural_person": 1,
+        "commercial": 0,
+    }
+
+
+def _set_carried_forward(record, column, value):
+    """Change a carried-forward cell and the new-received cells with it, so every identity still holds."""
+    change = value - record[f"t3.carried_forward.{column}"]
+    for row in ("carried_forward", "new_received"):
+        record[f"t3.{row}.{column}"] += change
+        record[f"t3.{row}.total"] += change

@@ -24,7 +24,7 @@ from tqdm import tqdm
 from .exports import WRITERS
 from .merge import failed_document
 from .pipeline import Options, extract
-from .store import Store
+from .store import Store, StoreRows, rows_of
 from .validators import cross_year
 
 DEFAULT_OUTPUTS = ("jsonl", "csv", "csv-long", "sqlite")
@@ -103,13 +103,19 @@ def run_batch(
     settings = settings_key(options)
     try:
         hashes = [content_hash(p) or f"unreadable:{p}" for p in paths]
-        todo = _to_do(paths, hashes, store.done(settings), result)
+        first_id = store.next_id()
+        todo = [
+            _Job(path, h, first_id + i, settings)
+            for i, (path, h) in enumerate(_to_do(paths, hashes, store.done(settings), result))
+        ]
+        fresh: dict[str, dict] = {}
         with _executor(options, jobs, llm_concurrency, len(todo)) as pool:
-            docs = _documents(pool, options, [p for p, _ in todo])
-            bar = tqdm(docs, total=len(todo), unit="report", file=sys.stderr, disable=not progress)
-            _store_as_they_come(store, settings, (h for _, h in todo), bar)
+            done = _run(pool, options, todo)
+            bar = tqdm(done, total=len(todo), unit="report", file=sys.stderr, disable=not progress)
+            _store_as_they_come(store, bar, fresh)
+        store.finish()
         result.extracted = len(todo)
-        documents = list(store.documents(settings, list(dict.fromkeys(hashes))))
+        documents = _in_order(list(dict.fromkeys(hashes)), fresh, store, settings)
         _tally(documents, result)
         rows = cross_year(documents)
         store.set_cross_year(rows)
@@ -121,6 +127,14 @@ def run_batch(
     result.written.append(store.path)
     result.seconds = time.perf_counter() - began
     return result
+
+
+@dataclass(frozen=True)
+class _Job:
+    path: Path
+    content_hash: str
+    report_id: int
+    settings: str
 
 
 def _to_do(
@@ -145,10 +159,16 @@ def _executor(options: Options, jobs: int | None, llm_concurrency: int, count: i
     return ProcessPoolExecutor(max_workers=workers) if workers > 1 else ThreadPoolExecutor(max_workers=1)
 
 
-def _documents(pool: Executor, options: Options, paths: list[Path]) -> Iterator[dict]:
-    if isinstance(pool, ProcessPoolExecutor):
-        return pool.map(extract_as_dict, paths, chunksize=max(1, min(64, len(paths) // 32)))
-    return pool.map(lambda path: extract_as_dict(path, options), paths)
+def _run(pool: Executor, options: Options, todo: list[_Job]) -> Iterator[tuple[str, dict, StoreRows]]:
+    if isinstance(pool, ProcessPoolExecutor):  # rule-only: the options are the defaults
+        return pool.map(_work, todo, chunksize=max(1, min(32, len(todo) // 64)))
+    return pool.map(lambda job: _work(job, options), todo)
+
+
+def _work(job: _Job, options: Options | None = None) -> tuple[str, dict, StoreRows]:
+    """Extract one input and build its store rows (in the worker, where the document is)."""
+    doc = extract_as_dict(job.path, options)
+    return job.content_hash, doc, rows_of(job.report_id, job.content_hash, job.settings, doc)
 
 
 def extract_as_dict(path: Path, options: Options | None = None) -> dict:
@@ -161,18 +181,27 @@ def extract_as_dict(path: Path, options: Options | None = None) -> dict:
         )
 
 
-def _store_as_they_come(store: Store, settings: str, hashes: Iterator[str], docs: Iterable[dict]) -> None:
-    pending: list[tuple[str, str, dict]] = []
+def _store_as_they_come(
+    store: Store, done: Iterable[tuple[str, dict, StoreRows]], fresh: dict[str, dict]
+) -> None:
+    pending: list[StoreRows] = []
     last = time.monotonic()
     try:
-        for h, doc in zip(hashes, docs, strict=False):
-            pending.append((h, settings, doc))
+        for content_hash, doc, rows in done:
+            fresh[content_hash] = doc
+            pending.append(rows)
             if len(pending) >= _FLUSH_EVERY or time.monotonic() - last > _FLUSH_SECONDS:
                 store.add(pending)
                 pending.clear()
                 last = time.monotonic()
     finally:  # an interrupted batch keeps everything finished so far
         store.add(pending)
+
+
+def _in_order(hashes: list[str], fresh: dict[str, dict], store: Store, settings: str) -> list[dict]:
+    """Every input's document in input order: this run's from memory, earlier ones from the store."""
+    earlier = dict(store.documents(settings, [h for h in hashes if h not in fresh]))
+    return [fresh[h] if h in fresh else earlier[h] for h in hashes if h in fresh or h in earlier]
 
 
 def _tally(documents: list[dict], result: BatchResult) -> None:

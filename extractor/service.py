@@ -56,7 +56,11 @@ def create_app(
 
     @app.get("/health")
     async def health() -> dict:
-        return {"status": "ok", "version": __version__, "llm": options.llm is not None and options.mode != "never"}
+        return {
+            "status": "ok",
+            "version": __version__,
+            "llm": options.llm is not None and options.mode != "never",
+        }
 
     @app.post("/extract")
     async def extract_upload(request: Request, filename: str = "report.txt") -> dict:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 _SCHEMA = """
@@ -27,23 +29,22 @@ CREATE TABLE IF NOT EXISTS reports (
     year INTEGER,
     input_format TEXT,
     error TEXT,
-    document TEXT NOT NULL,
+    document BLOB NOT NULL,  -- the whole output document: zlib-compressed JSON
     UNIQUE (content_hash, settings)
 );
 CREATE TABLE IF NOT EXISTS fields (
-    report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
     field TEXT NOT NULL,
     value,
     method TEXT,
     start INTEGER,
-    "end" INTEGER,
-    PRIMARY KEY (report_id, field)
-) WITHOUT ROWID;
+    "end" INTEGER
+);
 CREATE TABLE IF NOT EXISTS checks (
-    report_id INTEGER NOT NULL REFERENCES reports (id) ON DELETE CASCADE,
+    report_id INTEGER NOT NULL REFERENCES reports (id),
     check_id TEXT NOT NULL,
     passed INTEGER NOT NULL,
-    fields TEXT NOT NULL,
+    fields TEXT NOT NULL,  -- the field ids the check used, space-separated
     detail TEXT
 );
 CREATE TABLE IF NOT EXISTS cross_year (
@@ -55,9 +56,50 @@ CREATE TABLE IF NOT EXISTS cross_year (
     previous_carried_forward INTEGER,
     passed INTEGER NOT NULL
 );
+"""
+# Built once a batch is stored: a bulk build is much faster than keeping them up row by row.
+_INDEXES = """
+CREATE INDEX IF NOT EXISTS fields_by_report ON fields (report_id, field);
 CREATE INDEX IF NOT EXISTS fields_by_name ON fields (field);
 CREATE INDEX IF NOT EXISTS checks_by_report ON checks (report_id);
 """
+
+
+@dataclass(slots=True)
+class StoreRows:
+    """One document as the store's rows, built where the document is (a worker process)."""
+
+    report: tuple
+    fields: list[tuple]
+    checks: list[tuple]
+
+
+def rows_of(report_id: int, content_hash: str, settings: str, doc: dict) -> StoreRows:
+    """The rows of ``doc`` under the id the store gave it in advance."""
+    fields = doc.get("fields", {})
+    evidence = doc.get("evidence", {})
+    packed = zlib.compress(json.dumps(doc, ensure_ascii=False).encode("utf-8"), 1)
+    report = (
+        report_id,
+        content_hash,
+        settings,
+        doc["source"],
+        doc["status"],
+        doc.get("format"),
+        fields.get("meta.agency"),
+        fields.get("meta.year"),
+        doc.get("input_format"),
+        doc.get("error"),
+        packed,
+    )
+    return StoreRows(
+        report,
+        [(report_id, f, value, *_where(evidence.get(f))) for f, value in fields.items()],
+        [
+            (report_id, c["id"], int(c["passed"]), " ".join(c["fields"]), c.get("detail"))
+            for c in doc.get("checks", [])
+        ],
+    )
 
 
 class Store:
@@ -76,57 +118,37 @@ class Store:
         rows = self.db.execute("SELECT content_hash FROM reports WHERE settings = ?", (settings,))
         return {h for (h,) in rows}
 
-    def add(self, items: Iterable[tuple[str, str, dict]]) -> None:
-        """Store ``(content hash, settings, document)`` items in one transaction."""
+    def next_id(self) -> int:
+        """The first free report id: ids are handed out before extraction, in input order."""
+        (top,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM reports").fetchone()
+        return top + 1
+
+    def add(self, items: list[StoreRows]) -> None:
+        """Store documents in one transaction."""
         with self.db:
-            for content_hash, settings, doc in items:
-                self._add_one(content_hash, settings, doc)
+            self.db.executemany(
+                f"INSERT INTO reports VALUES ({', '.join('?' * 11)})", [i.report for i in items]
+            )
+            self.db.executemany(
+                "INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?)", [r for i in items for r in i.fields]
+            )
+            self.db.executemany(
+                "INSERT INTO checks VALUES (?, ?, ?, ?, ?)", [r for i in items for r in i.checks]
+            )
 
-    def _add_one(self, content_hash: str, settings: str, doc: dict) -> None:
-        fields = doc.get("fields", {})
-        cursor = self.db.execute(
-            "INSERT OR REPLACE INTO reports (content_hash, settings, source, status, format, agency, year,"
-            " input_format, error, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                content_hash,
-                settings,
-                doc["source"],
-                doc["status"],
-                doc.get("format"),
-                fields.get("meta.agency"),
-                fields.get("meta.year"),
-                doc.get("input_format"),
-                doc.get("error"),
-                json.dumps(doc, ensure_ascii=False),
-            ),
-        )
-        report_id = cursor.lastrowid
-        evidence = doc.get("evidence", {})
-        self.db.executemany(
-            'INSERT INTO fields (report_id, field, value, method, start, "end") VALUES (?, ?, ?, ?, ?, ?)',
-            [(report_id, f, value, *_where(evidence.get(f))) for f, value in fields.items()],
-        )
-        self.db.executemany(
-            "INSERT INTO checks (report_id, check_id, passed, fields, detail) VALUES (?, ?, ?, ?, ?)",
-            [
-                (report_id, c["id"], int(c["passed"]), json.dumps(c["fields"]), c.get("detail"))
-                for c in doc.get("checks", [])
-            ],
-        )
+    def finish(self) -> None:
+        """Build the indexes users query by."""
+        self.db.executescript(_INDEXES)
 
-    def documents(self, settings: str, hashes: list[str] | None = None) -> Iterator[dict]:
-        """The stored documents under ``settings``: in the order of ``hashes`` when given."""
-        if hashes is None:
-            rows = self.db.execute("SELECT document FROM reports WHERE settings = ? ORDER BY id", (settings,))
-            yield from (json.loads(doc) for (doc,) in rows)
-            return
+    def documents(self, settings: str, hashes: list[str]) -> Iterator[tuple[str, dict]]:
+        """``(content hash, document)`` of each document stored under ``settings``, in ``hashes`` order."""
         for content_hash in hashes:
             row = self.db.execute(
                 "SELECT document FROM reports WHERE settings = ? AND content_hash = ?",
                 (settings, content_hash),
             ).fetchone()
             if row:
-                yield json.loads(row[0])
+                yield content_hash, json.loads(zlib.decompress(row[0]))
 
     def set_cross_year(self, rows: list[tuple]) -> None:
         with self.db:

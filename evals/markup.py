@@ -22,38 +22,32 @@ class SpanTable:
     rows: list[list[SpanCell]]
     width: int
 
-    def grid(self) -> list[list[str]]:
-        """The expanded grid: a merged cell's text in the first grid cell it covers."""
-        grid = [[""] * self.width for _ in self.rows]
+    def placed(self) -> list[tuple[int, int, str, int, int]]:
+        """Every cell at its grid position: (row, column, text, rowspan, colspan)."""
+        out = []
         covered = [[False] * self.width for _ in self.rows]
         for r, row in enumerate(self.rows):
             c = 0
             for text, rowspan, colspan in row:
                 while covered[r][c]:
                     c += 1
-                grid[r][c] = text
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         covered[r + dr][c + dc] = True
+                out.append((r, c, text, rowspan, colspan))
                 c += colspan
+        return out
+
+    def grid(self) -> list[list[str]]:
+        """The expanded grid: a merged cell's text in the first grid cell it covers."""
+        grid = [[""] * self.width for _ in self.rows]
+        for r, c, text, _, _ in self.placed():
+            grid[r][c] = text
         return grid
 
     def merges(self) -> list[tuple[int, int, int, int]]:
         """Each merged range as (first row, first column, last row, last column)."""
-        out = []
-        covered = [[False] * self.width for _ in self.rows]
-        for r, row in enumerate(self.rows):
-            c = 0
-            for _text, rowspan, colspan in row:
-                while covered[r][c]:
-                    c += 1
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        covered[r + dr][c + dc] = True
-                if rowspan > 1 or colspan > 1:
-                    out.append((r, c, r + rowspan - 1, c + colspan - 1))
-                c += colspan
-        return out
+        return [(r, c, r + rs - 1, c + cs - 1) for r, c, _, rs, cs in self.placed() if rs > 1 or cs > 1]
 
 
 Block = str | SpanTable

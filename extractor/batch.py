@@ -22,12 +22,11 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .exports import WRITERS
-from .merge import failed_document
-from .pipeline import Options, extract
+from .pipeline import Options, extract_guarded
 from .store import Store, StoreRows, rows_of
 from .validators import cross_year
 
-DEFAULT_OUTPUTS = ("jsonl", "csv", "csv-long", "sqlite")
+DEFAULT_OUTPUTS = ("jsonl", "csv", "csv-long")  # the SQLite store is always written
 _FLUSH_EVERY = 100  # documents per transaction
 _FLUSH_SECONDS = 1.0
 
@@ -167,18 +166,8 @@ def _run(pool: Executor, options: Options, todo: list[_Job]) -> Iterator[tuple[s
 
 def _work(job: _Job, options: Options | None = None) -> tuple[str, dict, StoreRows]:
     """Extract one input and build its store rows (in the worker, where the document is)."""
-    doc = extract_as_dict(job.path, options)
+    doc = extract_guarded(job.path, options)[0].model_dump(mode="json")
     return job.content_hash, doc, rows_of(job.report_id, job.content_hash, job.settings, doc)
-
-
-def extract_as_dict(path: Path, options: Options | None = None) -> dict:
-    """One input's document as JSON data; never raises (one bad file never stops a batch)."""
-    try:
-        return extract(path, options=options).model_dump(mode="json")
-    except Exception as exc:
-        return failed_document(str(path), f"internal error: {type(exc).__name__}: {exc}").model_dump(
-            mode="json"
-        )
 
 
 def _store_as_they_come(
@@ -222,6 +211,3 @@ def _export(documents: list[dict], out: Path, outputs: set[str]) -> list[Path]:
 
         written.append(write_review_pages(documents, out / "review"))
     return written
-
-
-OUTPUT_CHOICES: tuple[str, ...] = (*WRITERS, "sqlite", "review")

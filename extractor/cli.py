@@ -14,9 +14,7 @@ from pathlib import Path
 from . import __version__
 from .errors import ExtractorError
 from .evaluation import compare, evaluate, load_gold, render, render_layouts, results_json, summary
-from .merge import failed_document
-from .models import Document
-from .pipeline import SUPPORTED_SUFFIXES, Options, extract
+from .pipeline import SUPPORTED_SUFFIXES, Options, extract, extract_guarded
 from .reading import read_file
 
 _EVALS = Path("evals")
@@ -75,14 +73,6 @@ def _endpoint_configured(args: argparse.Namespace) -> bool:
     return bool(args.llm_base_url or environ.get("EXTRACTOR_LLM_BASE_URL") or environ.get("OPENAI_BASE_URL"))
 
 
-def _extract_one(path: Path, options: Options) -> tuple[Document, bool]:
-    """The document of one input, and whether the extractor itself failed on it."""
-    try:
-        return extract(path, options=options), False
-    except Exception as exc:  # one bad file never stops the batch
-        return failed_document(str(path), f"internal error: {type(exc).__name__}: {exc}"), True
-
-
 def cmd_extract(args: argparse.Namespace) -> int:
     if args.out:
         return _batch(args)
@@ -91,7 +81,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     with llm_options(args) as options:
         for path in _inputs(args.paths):
             count += 1
-            doc, crashed = _extract_one(path, options)
+            doc, crashed = extract_guarded(path, options)
             internal_errors += crashed
             if doc.status == "failed":
                 print(f"error: {doc.source}: {doc.error}", file=sys.stderr)

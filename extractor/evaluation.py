@@ -113,36 +113,46 @@ def evaluate(reports: Path, golds: list[dict], options: Options | None = None) -
     return scores
 
 
+def _figures(scores: list[ReportScore]) -> dict:
+    """Accuracy, reports read fully right, silent errors and status as expected of ``scores``."""
+    fields, nonzero = Tally(), Tally()
+    for s in scores:
+        fields.merge(s.all_fields)
+        nonzero.merge(s.nonzero)
+    n = len(scores) or 1
+    return {
+        "reports": len(scores),
+        "accuracy_all": fields.rate,
+        "accuracy_nonzero": nonzero.rate,
+        "reports_all_right": sum(not s.wrong for s in scores) / n,
+        "silent_errors": sum(s.silent_errors for s in scores),
+        "status_as_expected": sum(s.status == s.expected_status for s in scores) / n,
+    }
+
+
 def summary(scores: list[ReportScore]) -> dict:
     """The overall figures of a run."""
-    overall = {"all_fields": Tally(), "nonzero": Tally(), "baseline": Tally()}
+    baseline = Tally()
     sections = {s: Tally() for s in SECTIONS}
-    for s in scores:
-        overall["all_fields"].merge(s.all_fields)
-        overall["nonzero"].merge(s.nonzero)
-        overall["baseline"].merge(s.baseline)
-        for name, tally in s.sections.items():
-            sections[name].merge(tally)
-    n = len(scores) or 1
     llm_only, llm_prose = Tally(), Tally()
     usage: dict[str, float] = {}
     for s in scores:
+        baseline.merge(s.baseline)
+        for name, tally in s.sections.items():
+            sections[name].merge(tally)
         llm_only.merge(s.llm_only)
         llm_prose.merge(s.llm_prose)
         for key, value in s.llm_usage.items():
             usage[key] = usage.get(key, 0) + value
+    n = len(scores) or 1
+    overall = _figures(scores)
     vouched = sum(s.values_in_ok for s in scores)
     return {
-        "reports": len(scores),
+        **overall,
         "layouts": _by_layout(scores),
-        "silent_error_rate": sum(s.silent_errors for s in scores) / vouched if vouched else None,
-        "accuracy_all": overall["all_fields"].rate,
-        "accuracy_nonzero": overall["nonzero"].rate,
-        "baseline_all_zeros": overall["baseline"].rate,
+        "silent_error_rate": overall["silent_errors"] / vouched if vouched else None,
+        "baseline_all_zeros": baseline.rate,
         "sections": {name: t.rate for name, t in sections.items()},
-        "reports_all_right": sum(not s.wrong for s in scores) / n,
-        "silent_errors": sum(s.silent_errors for s in scores),
-        "status_as_expected": sum(s.status == s.expected_status for s in scores) / n,
         "ms_per_report": 1000 * sum(s.seconds for s in scores) / n,
         "llm_only_accuracy": llm_only.rate,
         "llm_only_prose_accuracy": llm_prose.rate,
@@ -152,25 +162,11 @@ def summary(scores: list[ReportScore]) -> dict:
 
 
 def _by_layout(scores: list[ReportScore]) -> dict[str, dict]:
-    """Per layout: accuracy, reports read fully right, silent errors, status as expected."""
+    """The figures of each layout."""
     groups: dict[str, list[ReportScore]] = defaultdict(list)
     for s in scores:
         groups[s.layout].append(s)
-    out = {}
-    for layout, group in sorted(groups.items()):
-        fields, nonzero = Tally(), Tally()
-        for s in group:
-            fields.merge(s.all_fields)
-            nonzero.merge(s.nonzero)
-        out[layout] = {
-            "reports": len(group),
-            "accuracy_all": fields.rate,
-            "accuracy_nonzero": nonzero.rate,
-            "reports_all_right": sum(not s.wrong for s in group) / len(group),
-            "silent_errors": sum(s.silent_errors for s in group),
-            "status_as_expected": sum(s.status == s.expected_status for s in group) / len(group),
-        }
-    return out
+    return {layout: _figures(group) for layout, group in sorted(groups.items())}
 
 
 def render_layouts(overall: dict) -> str:

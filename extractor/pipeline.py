@@ -57,6 +57,15 @@ def extract(source: str | Path, *, name: str | None = None, options: Options | N
         return failed_document(label, str(exc))
 
 
+def extract_guarded(path: str | Path, options: Options | None = None) -> tuple[Document, bool]:
+    """:func:`extract`, and also a ``failed`` document when the extractor itself fails (a bug),
+    so one file never stops a batch; the flag tells whether that happened."""
+    try:
+        return extract(path, options=options), False
+    except Exception as exc:
+        return failed_document(str(path), f"internal error: {type(exc).__name__}: {exc}"), True
+
+
 def extract_source(src: SourceText, source: str, options: Options | None = None) -> Document:
     """Extract a report already read and normalised; raises :class:`NotAReportError`."""
     options = options or Options()

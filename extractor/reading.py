@@ -194,8 +194,12 @@ def read_file(path: str | Path) -> SourceText:
         raise InputError("is a directory") from None
     except OSError as exc:
         raise InputError(f"cannot read file: {exc.strerror or exc}") from None
-    if not data.strip():
-        raise InputError("empty file")
-    kind = kind_of(path, data)
+    return read_bytes(data, path)
+
+
+def read_bytes(data: bytes, name: str | Path) -> SourceText:
+    """Read and normalise a file's content; ``name`` (its suffix) helps tell its kind when the
+    first bytes do not. Raises :class:`InputError` with a one-line reason."""
+    kind = kind_of(Path(name), data)
     text, encoding = decode(data) if kind == "text" else convert(kind, data)
     return normalise(text, encoding, kind)

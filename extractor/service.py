@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import tempfile
-from pathlib import Path
 from typing import Literal
 
 from fastapi import FastAPI, HTTPException, Request
@@ -27,7 +25,7 @@ from pydantic import BaseModel, Field
 from . import __version__
 from .errors import InputError, NotAReportError
 from .pipeline import Options, extract_section, extract_source
-from .reading import read_file
+from .reading import read_bytes
 
 MAX_BYTES = int(os.environ.get("EXTRACTOR_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 TIMEOUT_SECONDS = float(os.environ.get("EXTRACTOR_REQUEST_TIMEOUT", 120))
@@ -114,18 +112,14 @@ async def _upload(request: Request, filename: str, max_bytes: int) -> tuple[byte
 
 
 def _extract_bytes(data: bytes, name: str, options: Options):
-    suffix = Path(name).suffix.lower()[:8] if Path(name).suffix else ".txt"
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        try:
-            src = read_file(path)
-        except InputError as exc:
-            raise HTTPException(415, f"{name}: {exc}") from None
-        try:
-            return extract_source(src, name, options)
-        except NotAReportError as exc:
-            raise HTTPException(422, f"{name}: {exc}") from None
+    try:
+        src = read_bytes(data, name)
+    except InputError as exc:
+        raise HTTPException(415, f"{name}: {exc}") from None
+    try:
+        return extract_source(src, name, options)
+    except NotAReportError as exc:
+        raise HTTPException(422, f"{name}: {exc}") from None
 
 
 async def _within(timeout: float, function, *args):

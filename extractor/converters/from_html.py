@@ -142,7 +142,7 @@ def _table_grid(table: etree._Element) -> list[list[str]]:
     rows = []
     for tr in table.iter("tr"):
         cells = [
-            (clean_cell(cell.text_content()), _span(cell, "rowspan"), _span(cell, "colspan"))
+            (cell.text_content(), _span(cell, "rowspan"), _span(cell, "colspan"))  # render_grid cleans it
             for cell in tr
             if cell.tag in ("td", "th")
         ]

@@ -22,6 +22,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .exports import WRITERS
+from .models import Document
 from .pipeline import Options, extract_guarded
 from .store import Store, StoreRows, rows_of
 from .validators import cross_year
@@ -39,8 +40,8 @@ class BatchResult:
     skipped_done: int = 0
     duplicates: int = 0
     extracted: int = 0
-    statuses: Counter = field(default_factory=Counter)
-    llm: Counter = field(default_factory=Counter)
+    statuses: Counter[str] = field(default_factory=Counter)
+    llm: Counter[str] = field(default_factory=Counter)
     cross_year_failed: int = 0
     cross_year_checked: int = 0
     seconds: float = 0.0
@@ -107,7 +108,7 @@ def run_batch(
             _Job(path, h, first_id + i, settings)
             for i, (path, h) in enumerate(_to_do(paths, hashes, store.done(settings), result))
         ]
-        fresh: dict[str, dict] = {}
+        fresh: dict[str, Document] = {}
         with _executor(options, jobs, llm_concurrency, len(todo)) as pool:
             done = _run(pool, options, todo)
             bar = tqdm(done, total=len(todo), unit="report", file=sys.stderr, disable=not progress)
@@ -158,20 +159,20 @@ def _executor(options: Options, jobs: int | None, llm_concurrency: int, count: i
     return ProcessPoolExecutor(max_workers=workers) if workers > 1 else ThreadPoolExecutor(max_workers=1)
 
 
-def _run(pool: Executor, options: Options, todo: list[_Job]) -> Iterator[tuple[str, dict, StoreRows]]:
+def _run(pool: Executor, options: Options, todo: list[_Job]) -> Iterator[tuple[str, Document, StoreRows]]:
     if isinstance(pool, ProcessPoolExecutor):  # rule-only: the options are the defaults
         return pool.map(_work, todo, chunksize=max(1, min(32, len(todo) // 64)))
     return pool.map(lambda job: _work(job, options), todo)
 
 
-def _work(job: _Job, options: Options | None = None) -> tuple[str, dict, StoreRows]:
+def _work(job: _Job, options: Options | None = None) -> tuple[str, Document, StoreRows]:
     """Extract one input and build its store rows (in the worker, where the document is)."""
-    doc = extract_guarded(job.path, options)[0].model_dump(mode="json")
+    doc = extract_guarded(job.path, options)[0]
     return job.content_hash, doc, rows_of(job.report_id, job.content_hash, job.settings, doc)
 
 
 def _store_as_they_come(
-    store: Store, done: Iterable[tuple[str, dict, StoreRows]], fresh: dict[str, dict]
+    store: Store, done: Iterable[tuple[str, Document, StoreRows]], fresh: dict[str, Document]
 ) -> None:
     pending: list[StoreRows] = []
     last = time.monotonic()
@@ -187,20 +188,20 @@ def _store_as_they_come(
         store.add(pending)
 
 
-def _in_order(hashes: list[str], fresh: dict[str, dict], store: Store, settings: str) -> list[dict]:
+def _in_order(hashes: list[str], fresh: dict[str, Document], store: Store, settings: str) -> list[Document]:
     """Every input's document in input order: this run's from memory, earlier ones from the store."""
     earlier = dict(store.documents(settings, [h for h in hashes if h not in fresh]))
     return [fresh[h] if h in fresh else earlier[h] for h in hashes if h in fresh or h in earlier]
 
 
-def _tally(documents: list[dict], result: BatchResult) -> None:
+def _tally(documents: list[Document], result: BatchResult) -> None:
     for doc in documents:
-        result.statuses[doc["status"]] += 1
-        usage = (doc.get("llm") or {}).get("usage", {})
-        result.llm.update({k: v for k, v in usage.items() if isinstance(v, int | float)})
+        result.statuses[doc.status] += 1
+        if doc.llm is not None:
+            result.llm.update(doc.llm.usage)
 
 
-def _export(documents: list[dict], out: Path, outputs: set[str]) -> list[Path]:
+def _export(documents: list[Document], out: Path, outputs: set[str]) -> list[Path]:
     written = []
     for name, (filename, write) in WRITERS.items():
         if name in outputs:

@@ -35,12 +35,9 @@ class AnswerCache:
     def __init__(self, directory: Path | str | None = DEFAULT_DIR) -> None:
         self._cache = diskcache.Cache(str(directory)) if directory is not None else None
 
-    @property
-    def enabled(self) -> bool:
-        return self._cache is not None
-
     def get(self, key: str) -> dict[str, Any] | None:
-        return self._cache.get(key) if self._cache is not None else None
+        found = self._cache.get(key) if self._cache is not None else None
+        return found if isinstance(found, dict) else None
 
     def put(self, key: str, answer: dict[str, Any]) -> None:
         if self._cache is not None:

@@ -1,16 +1,26 @@
-"""The field catalog of ``shared/spec/fields.md`` as data.
+"""The field catalog of ``shared/spec/fields.md`` as data: the single source of every field.
 
-Every table is described once (rows in order, their label patterns and columns);
-the table parser, the pydantic models and the validators are all driven by these
-descriptions, so a field id is spelled in exactly one place.
+Every table is described once (rows in order, their label patterns, columns, value kinds,
+Chinese labels), and so is every fact stated in words (the title's agency and year, the prose
+facts): its id, value kind, the sections it is read from, the words a statement of it is made
+with and the words that make it another fact, the units it is counted in, how a report says
+"none", and what the model is told about it. The table parser, the prose reader, the pydantic
+models, the model's response schemas, the prompts' lists, the output columns and the
+identities are all derived from a :class:`Catalog`, so a field id is spelled in exactly one
+place and adding a fact is one entry.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
+from functools import cache, cached_property
+from typing import Literal
+
+from .values import ZERO, ValueKind
 
 
 class Format(StrEnum):
@@ -18,14 +28,6 @@ class Format(StrEnum):
 
     F2021 = "2021"
     F2019 = "2019"
-
-
-class ValueKind(StrEnum):
-    """How a cell's text becomes a value."""
-
-    COUNT = "count"  # a non-negative integer
-    MONEY = "money"  # a number, decimals allowed
-    CHANGE = "change"  # a signed integer, 增 2 → 2, 减 4 → -4
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: each spec is a singleton
@@ -36,14 +38,8 @@ class RowSpec:
     label: re.Pattern[str]
     columns: tuple[str, ...]
     kinds: tuple[ValueKind, ...]
-
-    def kind_of(self, column: str) -> ValueKind:
-        return self.kinds[self.columns.index(column)]
-
-    @property
-    def display(self) -> str:
-        """The label as words, for people and prompts: the first alternative, no regex syntax."""
-        return re.sub(r"[\^$()?]", "", self.label.pattern.split("|")[0])
+    title: str  # the label as the standard form prints it, for people and prompts
+    column_titles: tuple[str, ...]
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: each spec is a singleton
@@ -66,29 +62,159 @@ class TableSpec:
         return next(row for row in self.rows if row.id == row_id)
 
 
+FactSource = Literal["title", "tables", "prose"]
+Piece = Literal["sentence", "clause"]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: each spec is a singleton
+class FactSpec:
+    """A fact stated in words: in the title (``meta.*``) or in the prose of the report.
+
+    For a prose fact: it is read from the ``sections`` named, in the first ``piece`` (a
+    sentence, or a clause) that speaks of its ``topic`` and not of ``excluded`` words, as the
+    one count followed by one of its ``units``; ``none_stated`` is how a report says there was
+    none (a 0). With ``total``, only a sentence that says it states a total counts (others are
+    doubtful); with ``until``, a section is read only up to that line (the next sub-heading).
+    """
+
+    id: str
+    kind: ValueKind
+    label: str  # in Chinese, for people
+    description: str  # what the model is told the fact is
+    source: FactSource = "prose"
+    sections: tuple[str, ...] = ("overview",)
+    piece: Piece = "sentence"
+    topic: re.Pattern[str] | None = None
+    excluded: re.Pattern[str] | None = None
+    units: str = ""
+    none_stated: re.Pattern[str] | None = None
+    total: re.Pattern[str] | None = None
+    until: re.Pattern[str] | None = None
+
+    @property
+    def group(self) -> str:
+        """The id's head: ``meta``, ``overview`` or ``other``."""
+        return self.id.split(".", 1)[0]
+
+    @property
+    def name(self) -> str:
+        """The id's tail, unique among the facts: the field name in models and schemas."""
+        return self.id.split(".", 1)[1]
+
+
+Identity = tuple[str, list[str], list[str]]
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity; copy with :meth:`with_fact`
+class Catalog:
+    """Every field of both formats: the tables of each format and the facts stated in words."""
+
+    tables: Mapping[Format, tuple[TableSpec, ...]]
+    facts: tuple[FactSpec, ...]
+
+    def table(self, fmt: Format, table_id: str) -> TableSpec:
+        return next(spec for spec in self.tables[fmt] if spec.id == table_id)
+
+    def fact(self, field_id: str) -> FactSpec:
+        return next(fact for fact in self.facts if fact.id == field_id)
+
+    def facts_from(self, source: FactSource) -> tuple[FactSpec, ...]:
+        """The facts read from the title, from the tables' headers, or from the prose."""
+        return tuple(fact for fact in self.facts if fact.source == source)
+
+    @cached_property
+    def prose_ids(self) -> frozenset[str]:
+        return frozenset(fact.id for fact in self.facts_from("prose"))
+
+    def field_ids(self, fmt: Format) -> tuple[str, ...]:
+        """Every field id a report of format ``fmt`` carries, in catalog order."""
+        return _field_ids(self, fmt)
+
+    def all_field_ids(self) -> tuple[str, ...]:
+        """Every field id of both formats: the 2021 ids in catalog order, then the 2019-only ones."""
+        ids = list(self.field_ids(Format.F2021))
+        seen = set(ids)
+        return tuple(ids + [f for f in self.field_ids(Format.F2019) if f not in seen])
+
+    def value_kinds(self, fmt: Format) -> dict[str, ValueKind]:
+        """The value kind of every field of format ``fmt``."""
+        return _value_kinds(self, fmt)
+
+    def labels(self, fmt: Format) -> dict[str, tuple[str, str]]:
+        """Every field id of ``fmt`` → (row or fact label, column label) in Chinese."""
+        return _labels(self, fmt)
+
+    def identities(self, fmt: Format) -> tuple[Identity, ...]:
+        """Identities 1–4 of ``fields.md`` for format ``fmt``: (check id, left fields, right fields)."""
+        return _identities(self, fmt)
+
+    def with_fact(self, fact: FactSpec) -> Catalog:
+        """A copy of this catalog with one more fact (or ``fact`` replacing the one of its id)."""
+        kept = tuple(f for f in self.facts if f.id != fact.id)
+        return dataclasses.replace(self, facts=(*kept, fact))
+
+
+@cache
+def _field_ids(catalog: Catalog, fmt: Format) -> tuple[str, ...]:
+    ids = [fact.id for fact in catalog.facts]
+    for table in catalog.tables[fmt]:
+        ids.extend(table.field_ids())
+    return tuple(ids)
+
+
+@cache
+def _value_kinds(catalog: Catalog, fmt: Format) -> dict[str, ValueKind]:
+    kinds = {fact.id: fact.kind for fact in catalog.facts}
+    for spec in catalog.tables[fmt]:
+        for row in spec.rows:
+            for col, kind in zip(row.columns, row.kinds, strict=True):
+                kinds[f"{spec.id}.{row.id}.{col}"] = kind
+    return kinds
+
+
+@cache
+def _labels(catalog: Catalog, fmt: Format) -> dict[str, tuple[str, str]]:
+    labels = {fact.id: (fact.label, "") for fact in catalog.facts}
+    for spec in catalog.tables[fmt]:
+        for row in spec.rows:
+            for col, title in zip(row.columns, row.column_titles, strict=True):
+                labels[f"{spec.id}.{row.id}.{col}"] = (row.title, title)
+    return labels
+
+
 def _row(
-    row_id: str, label: str, columns: tuple[str, ...], kinds: tuple[ValueKind, ...] | None = None
+    row_id: str,
+    label: str,
+    title: str,
+    columns: tuple[str, ...],
+    column_titles: tuple[str, ...],
+    kinds: tuple[ValueKind, ...] | None = None,
 ) -> RowSpec:
-    return RowSpec(row_id, re.compile(label), columns, kinds or (ValueKind.COUNT,) * len(columns))
+    kinds = kinds or (ValueKind.COUNT,) * len(columns)
+    return RowSpec(row_id, re.compile(label), columns, kinds, title, column_titles)
 
 
 # --- Table 二 --------------------------------------------------------------
 
 _C, _M, _D = ValueKind.COUNT, ValueKind.MONEY, ValueKind.CHANGE
 _DOCS_2021 = ("issued", "repealed", "in_force")
+_DOCS_2021_TITLES = ("本年制发件数", "本年废止件数", "现行有效件数")
 _DOCS_2019 = ("made", "published", "total_published")
+_DOCS_2019_TITLES = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
 _ITEMS_2019 = ("previous_items", "change", "decisions")
+_ITEMS_2019_TITLES = ("上一年项目数量", "本年增/减", "处理决定数量")
+_DECISIONS = (("decisions",), ("本年处理决定数量",))
 
 T2_2021 = TableSpec(
     "t2",
     "主动公开政府信息情况",
     (
-        _row("regulations", r"^规章$", _DOCS_2021),
-        _row("normative_documents", r"^(行政)?规范性文件$", _DOCS_2021),
-        _row("licensing", r"^行政许可$", ("decisions",)),
-        _row("penalty", r"^行政处罚$", ("decisions",)),
-        _row("coercion", r"^行政强制$", ("decisions",)),
-        _row("fees", r"^行政事业性收费$", ("amount",), (_M,)),
+        _row("regulations", r"^规章$", "规章", _DOCS_2021, _DOCS_2021_TITLES),
+        _row("normative_documents", r"^(行政)?规范性文件$", "行政规范性文件", _DOCS_2021, _DOCS_2021_TITLES),
+        _row("licensing", r"^行政许可$", "行政许可", *_DECISIONS),
+        _row("penalty", r"^行政处罚$", "行政处罚", *_DECISIONS),
+        _row("coercion", r"^行政强制$", "行政强制", *_DECISIONS),
+        _row("fees", r"^行政事业性收费$", "行政事业性收费", ("amount",), ("本年收费金额（万元）",), (_M,)),
     ),
 )
 
@@ -96,14 +222,35 @@ T2_2019 = TableSpec(
     "t2",
     "主动公开政府信息情况",
     (
-        _row("regulations", r"^规章$", _DOCS_2019),
-        _row("normative_documents", r"^(行政)?规范性文件$", _DOCS_2019),
-        _row("licensing", r"^行政许可$", _ITEMS_2019, (_C, _D, _C)),
-        _row("other_services", r"^其他对外管理服务事项$", _ITEMS_2019, (_C, _D, _C)),
-        _row("penalty", r"^行政处罚$", _ITEMS_2019, (_C, _D, _C)),
-        _row("coercion", r"^行政强制$", _ITEMS_2019, (_C, _D, _C)),
-        _row("fees", r"^行政事业性收费$", ("previous_items", "change"), (_C, _D)),
-        _row("procurement", r"^政府集中采购$", ("items", "amount"), (_C, _M)),
+        _row("regulations", r"^规章$", "规章", _DOCS_2019, _DOCS_2019_TITLES),
+        _row("normative_documents", r"^(行政)?规范性文件$", "规范性文件", _DOCS_2019, _DOCS_2019_TITLES),
+        _row("licensing", r"^行政许可$", "行政许可", _ITEMS_2019, _ITEMS_2019_TITLES, (_C, _D, _C)),
+        _row(
+            "other_services",
+            r"^其他对外管理服务事项$",
+            "其他对外管理服务事项",
+            _ITEMS_2019,
+            _ITEMS_2019_TITLES,
+            (_C, _D, _C),
+        ),
+        _row("penalty", r"^行政处罚$", "行政处罚", _ITEMS_2019, _ITEMS_2019_TITLES, (_C, _D, _C)),
+        _row("coercion", r"^行政强制$", "行政强制", _ITEMS_2019, _ITEMS_2019_TITLES, (_C, _D, _C)),
+        _row(
+            "fees",
+            r"^行政事业性收费$",
+            "行政事业性收费",
+            ("previous_items", "change"),
+            _ITEMS_2019_TITLES[:2],
+            (_C, _D),
+        ),
+        _row(
+            "procurement",
+            r"^政府集中采购$",
+            "政府集中采购",
+            ("items", "amount"),
+            ("采购项目数量", "采购总金额"),
+            (_C, _M),
+        ),
     ),
 )
 
@@ -118,64 +265,66 @@ T3_COLUMNS = (
     "other_org",
     "total",
 )
+T3_COLUMN_TITLES = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 T3_APPLICANT_COLUMNS = T3_COLUMNS[:-1]
 
+# (row id, label pattern, the label as the standard form prints it)
 _T3_HEAD = (
-    ("new_received", r"本年新收"),
-    ("carried_over", r"上年结转"),
-    ("granted", r"予以公开"),
-    ("partially_granted", r"部分公开"),
-    ("withheld_state_secret", r"国家秘密"),
-    ("withheld_prohibited_by_law", r"法律行政法规禁止"),
-    ("withheld_safety_stability", r"三安全一稳定|危及"),
-    ("withheld_third_party", r"第三方"),
-    ("withheld_internal_affairs", r"内部事务"),
-    ("withheld_process_info", r"过程性信息"),
-    ("withheld_enforcement_files", r"行政执法案卷"),
-    ("withheld_admin_query", r"行政查询"),
-    ("unable_not_held", r"不掌握"),
-    ("unable_needs_compilation", r"另行制作"),
-    ("unable_unclear", r"仍不明确"),
-    ("declined_complaint", r"信访|举报投诉"),
-    ("declined_repeated", r"重复申请"),
-    ("declined_publication", r"公开出版物"),
-    ("declined_excessive", r"大量反复"),
-    ("declined_confirmation", r"确认或重新出"),
+    ("new_received", r"本年新收", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", r"上年结转", "二、上年结转政府信息公开申请数量"),
+    ("granted", r"予以公开", "（一）予以公开"),
+    ("partially_granted", r"部分公开", "（二）部分公开"),
+    ("withheld_state_secret", r"国家秘密", "（三）不予公开 1.属于国家秘密"),
+    ("withheld_prohibited_by_law", r"法律行政法规禁止", "2.其他法律行政法规禁止公开"),
+    ("withheld_safety_stability", r"三安全一稳定|危及", "3.危及“三安全一稳定”"),
+    ("withheld_third_party", r"第三方", "4.保护第三方合法权益"),
+    ("withheld_internal_affairs", r"内部事务", "5.属于三类内部事务信息"),
+    ("withheld_process_info", r"过程性信息", "6.属于四类过程性信息"),
+    ("withheld_enforcement_files", r"行政执法案卷", "7.属于行政执法案卷"),
+    ("withheld_admin_query", r"行政查询", "8.属于行政查询事项"),
+    ("unable_not_held", r"不掌握", "（四）无法提供 1.本机关不掌握相关政府信息"),
+    ("unable_needs_compilation", r"另行制作", "2.没有现成信息需要另行制作"),
+    ("unable_unclear", r"仍不明确", "3.补正后申请内容仍不明确"),
+    ("declined_complaint", r"信访|举报投诉", "（五）不予处理 1.信访举报投诉类申请"),
+    ("declined_repeated", r"重复申请", "2.重复申请"),
+    ("declined_publication", r"公开出版物", "3.要求提供公开出版物"),
+    ("declined_excessive", r"大量反复", "4.无正当理由大量反复申请"),
+    ("declined_confirmation", r"确认或重新出", "5.要求行政机关确认或重新出具已获取信息"),
 )
 _T3_OTHER_2021 = (
-    ("other_no_correction", r"逾期不补正"),
-    ("other_no_fee", r"缴纳费用|收费通知"),
-    ("other_other", r"^其他$"),
+    ("other_no_correction", r"逾期不补正", "（六）其他处理 1.申请人无正当理由逾期不补正"),
+    ("other_no_fee", r"缴纳费用|收费通知", "2.申请人逾期未按收费通知要求缴纳费用"),
+    ("other_other", r"^其他$", "3.其他"),
 )
-_T3_OTHER_2019 = (("other_processing", r"其他处理"),)
+_T3_OTHER_2019 = (("other_processing", r"其他处理", "（六）其他处理"),)
 _T3_TAIL = (
-    ("total", r"总计"),
-    ("carried_forward", r"结转下年"),
+    ("total", r"总计", "（七）总计"),
+    ("carried_forward", r"结转下年", "四、结转下年度继续办理"),
 )
 
 
-def _t3(rows: tuple[tuple[str, str], ...]) -> TableSpec:
+def _t3(rows: tuple[tuple[str, str, str], ...]) -> TableSpec:
     return TableSpec(
         "t3",
         "收到和处理政府信息公开申请情况",
-        tuple(_row(row_id, label, T3_COLUMNS) for row_id, label in rows),
+        tuple(_row(row_id, label, title, T3_COLUMNS, T3_COLUMN_TITLES) for row_id, label, title in rows),
     )
 
 
 T3_2021 = _t3(_T3_HEAD + _T3_OTHER_2021 + _T3_TAIL)
 T3_2019 = _t3(_T3_HEAD + _T3_OTHER_2019 + _T3_TAIL)
-T3_WITHHELD_ROWS = tuple(r for r, _ in _T3_HEAD if r.startswith(("withheld_", "unable_", "declined_")))
 
 # --- Table 四 --------------------------------------------------------------
 
 T4_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+_T4_COLUMN_TITLES = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 T4 = TableSpec(
     "t4",
     "政府信息公开行政复议、行政诉讼情况",
     (
-        _row("review", r"^行政复议$", T4_COLUMNS),
-        _row("litigation_direct", r"直接起诉", T4_COLUMNS),
-        _row("litigation_after_review", r"复议后起诉", T4_COLUMNS),
+        _row("review", r"^行政复议$", "行政复议", T4_COLUMNS, _T4_COLUMN_TITLES),
+        _row("litigation_direct", r"直接起诉", "行政诉讼 未经复议直接起诉", T4_COLUMNS, _T4_COLUMN_TITLES),
+        _row("litigation_after_review", r"复议后起诉", "行政诉讼 复议后起诉", T4_COLUMNS, _T4_COLUMN_TITLES),
     ),
     flat=True,
 )
@@ -185,36 +334,94 @@ TABLES: dict[Format, tuple[TableSpec, TableSpec, TableSpec]] = {
     Format.F2019: (T2_2019, T3_2019, T4),
 }
 
-# --- Prose and meta --------------------------------------------------------
+# --- Facts stated in words ------------------------------------------------------
 
-META_FIELDS = ("meta.agency", "meta.year", "meta.format")
-PROSE_FIELDS = (
-    "overview.proactive_total",
-    "overview.applications_received",
-    "overview.wechat_posts",
-    "overview.weibo_posts",
-    "other.processing_fee_yuan",
+_POSTS = "条|篇|则"
+
+FACTS: tuple[FactSpec, ...] = (
+    FactSpec(
+        "meta.agency",
+        ValueKind.TEXT,
+        "发布机关",
+        "the publishing agency, exactly as named in the title (for example 某某县卫生健康局)",
+        source="title",
+    ),
+    FactSpec("meta.year", ValueKind.COUNT, "报告年度", "the year the report covers", source="title"),
+    FactSpec(
+        "meta.format",
+        ValueKind.TEXT,
+        "表格格式",
+        "the table format, 2021 or 2019, told by the tables' headers",
+        source="tables",
+    ),
+    FactSpec(
+        "overview.proactive_total",
+        ValueKind.COUNT,
+        "主动公开政府信息总数",
+        "the total number of items proactively published that year, only when the text states it "
+        "as one exact number (such as 主动公开政府信息共 54 条); null when it gives only categories "
+        "(11 条, 45 条 …) or a vague amount (千余条)",
+        topic=re.compile(r"公开|发布"),
+        excluded=re.compile(r"微信|微博|公众号|新媒体|申请"),  # counts of other channels, or of applications
+        units=_POSTS,
+        total=re.compile(
+            r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布)"
+            r"|(?:公开|发布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
+        ),
+        until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph
+    ),
+    FactSpec(
+        "overview.applications_received",
+        ValueKind.COUNT,
+        "收到政府信息公开申请数",
+        "the number of information-disclosure applications received (or handled) that year as the "
+        "prose states it; 0 when it says none were received (未收到申请)",
+        piece="clause",
+        topic=re.compile(r"申请"),
+        excluded=re.compile(r"复议|诉讼|办件|政务服务"),  # 申请 in these speaks of something else
+        units="件|个|条|份|人次",
+        none_stated=re.compile(
+            rf"未(?:收到|接到|受理)|没有(?:收到|接到)|无(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
+        ),
+    ),
+    FactSpec(
+        "overview.wechat_posts",
+        ValueKind.COUNT,
+        "微信公众号发布信息数",
+        "items published on the WeChat (微信) account(s) that year",
+        sections=("overview", "other"),
+        piece="clause",
+        topic=re.compile(r"微信"),
+        excluded=re.compile(r"微博"),
+        units=_POSTS,
+    ),
+    FactSpec(
+        "overview.weibo_posts",
+        ValueKind.COUNT,
+        "微博发布信息数",
+        "items published on Weibo (微博) that year",
+        sections=("overview", "other"),
+        piece="clause",
+        topic=re.compile(r"微博"),
+        excluded=re.compile(r"微信|公众号"),
+        units=_POSTS,
+    ),
+    FactSpec(
+        "other.processing_fee_yuan",
+        ValueKind.MONEY,
+        "收取信息处理费（元）",
+        "信息处理费 collected, in yuan; 0 when the report says none was collected "
+        "(未收取信息处理费); null when the fee is not mentioned",
+        sections=("overview", "t2", "t3", "t4", "problems", "other"),  # anywhere from 一 on
+        topic=re.compile(r"处理费"),
+        units="元",
+        none_stated=re.compile(
+            rf"(?:未|无|没有|不)(?:收取|收费)[^。；]{{0,20}}?处理费|处理费[^。；]{{0,10}}?(?:为零|为{ZERO}|{ZERO}元)"
+        ),
+    ),
 )
 
-
-@cache
-def field_ids(fmt: Format) -> tuple[str, ...]:
-    """Every field id a report of format ``fmt`` carries, in catalog order."""
-    ids = list(META_FIELDS) + list(PROSE_FIELDS)
-    for table in TABLES[fmt]:
-        ids.extend(table.field_ids())
-    return tuple(ids)
-
-
-@cache
-def value_kinds(fmt: Format) -> dict[str, ValueKind]:
-    """The value kind of every table field of format ``fmt``."""
-    return {
-        f"{spec.id}.{row.id}.{col}": kind
-        for spec in TABLES[fmt]
-        for row in spec.rows
-        for col, kind in zip(row.columns, row.kinds, strict=True)
-    }
+CATALOG = Catalog(TABLES, FACTS)
 
 
 def _t3_outcome_rows(spec: TableSpec) -> list[str]:
@@ -222,13 +429,9 @@ def _t3_outcome_rows(spec: TableSpec) -> list[str]:
     return ids[ids.index("carried_over") + 1 : ids.index("total")]
 
 
-Identity = tuple[str, list[str], list[str]]
-
-
 @cache
-def identities(fmt: Format) -> tuple[Identity, ...]:
-    """Identities 1–4 of ``fields.md`` for format ``fmt``: (check id, left fields, right fields)."""
-    t3 = TABLES[fmt][1]
+def _identities(catalog: Catalog, fmt: Format) -> tuple[Identity, ...]:
+    t3, t4 = catalog.table(fmt, "t3"), catalog.table(fmt, "t4")
     outcomes = _t3_outcome_rows(t3)
     found: list[Identity] = []
     for col in T3_COLUMNS:
@@ -243,10 +446,25 @@ def identities(fmt: Format) -> tuple[Identity, ...]:
     for row in t3.rows:
         applicants = [f"t3.{row.id}.{c}" for c in T3_APPLICANT_COLUMNS]
         found.append((f"t3.row_sum.{row.id}", [f"t3.{row.id}.total"], applicants))
-    for group in T4.rows:
+    for group in t4.rows:
         parts = [f"t4.{group.id}.{c}" for c in group.columns if c != "total"]
         found.append((f"t4.total.{group.id}", [f"t4.{group.id}.total"], parts))
     return tuple(found)
+
+
+def field_ids(fmt: Format, catalog: Catalog = CATALOG) -> tuple[str, ...]:
+    """Every field id a report of format ``fmt`` carries, in catalog order."""
+    return catalog.field_ids(fmt)
+
+
+def value_kinds(fmt: Format, catalog: Catalog = CATALOG) -> dict[str, ValueKind]:
+    """The value kind of every field of format ``fmt``."""
+    return catalog.value_kinds(fmt)
+
+
+def identities(fmt: Format | str, catalog: Catalog = CATALOG) -> tuple[Identity, ...]:
+    """Identities 1–4 of ``fields.md`` for format ``fmt``."""
+    return catalog.identities(Format(fmt))
 
 
 def section_of(field_id: str) -> str:

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+from .values import CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, VALUE_CELL
+
 
 class CellKind(Enum):
     EMPTY = "empty"
@@ -23,14 +25,8 @@ class CellKind(Enum):
 
 
 _EMPTY, _VALUE, _LABEL = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL
-_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-_NULL_MARK = r"/|—+|–|-{1,2}|无数据"
-VALUE_TOKEN = re.compile(rf"(?:{_NUMBER}|[增减](?:加|少)?\s*{_NUMBER}|{_NULL_MARK})")
-_VALUE_CELL = re.compile(rf"^{VALUE_TOKEN.pattern}$")
-_TRAILING_VALUES = re.compile(
-    rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>(?:{VALUE_TOKEN.pattern})(?:\s+(?:{VALUE_TOKEN.pattern}))*)$"
-)
-_ONE_VALUE = re.compile(rf"(?<!\S)(?:[增减](?:加|少)?\s*)?{_NUMBER}(?!\S)|(?<!\S)(?:{_NULL_MARK})(?!\S)")
+_TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
+_ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SPACES = re.compile(r"\s+")
 
@@ -52,7 +48,7 @@ def make_cell(raw: str, start: int) -> Cell:
         return Cell("", start, start, _EMPTY)
     begin = start + len(raw) - len(raw.lstrip())
     end = begin + len(stripped)
-    if (stripped.isascii() and stripped.isdigit()) or _VALUE_CELL.match(stripped):
+    if (stripped.isascii() and stripped.isdigit()) or VALUE_CELL.match(stripped):
         return Cell(stripped, begin, end, _VALUE)
     label = _SPACES.sub("", stripped) if " " in stripped or "\n" in stripped else stripped
     return Cell(label, begin, end, _LABEL)

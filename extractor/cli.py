@@ -57,12 +57,12 @@ def llm_options(args: argparse.Namespace) -> Iterator[Options]:
                 )
                 yield Options(LLMClient(config, cache), args.llm or "fallback")
         else:
-            config = LLMConfig.from_env(base_url=args.llm_base_url, model=args.llm_model, **settings)
-            if config is None:
+            configured = LLMConfig.from_env(base_url=args.llm_base_url, model=args.llm_model, **settings)
+            if configured is None:
                 raise SystemExit(
                     "error: --llm needs an endpoint: --llm-base-url, EXTRACTOR_LLM_BASE_URL or --local-model"
                 )
-            yield Options(LLMClient(config, cache), args.llm or "fallback")
+            yield Options(LLMClient(configured, cache), args.llm or "fallback")
     finally:
         cache.close()
 
@@ -157,11 +157,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     """Write the review page of one report."""
     from .review import review_page, source_text
 
-    doc = extract(args.path).model_dump(mode="json")
+    doc = extract(args.path)
     out = Path(args.output or Path(args.path).with_suffix(".review.html").name)
     out.write_text(review_page(doc, source_text(doc)), encoding="utf-8")
-    print(f"{doc['status']}: review page written to {out}", file=sys.stderr)
-    return 0 if doc["status"] != "failed" else 1
+    print(f"{doc.status}: review page written to {out}", file=sys.stderr)
+    return 0 if doc.status != "failed" else 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

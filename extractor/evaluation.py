@@ -78,20 +78,21 @@ def score(doc: Document, gold: dict, name: str, seconds: float) -> ReportScore:
             result.nonzero.add(ok)
         if not ok:
             result.wrong[field_id] = {"got": got, "gold": want}
-    llm = getattr(doc, "llm", None) or {}
-    for field_id, got in llm.get("fields", {}).items():
-        if field_id in gold["fields"]:
-            ok = same_value(got, gold["fields"][field_id])
-            result.llm_only.add(ok)
-            if section_of(field_id) == "overview":
-                result.llm_prose.add(ok)
-    result.llm_usage = llm.get("usage", {})
+    if doc.llm is not None:
+        for field_id, got in doc.llm.fields.items():
+            if field_id in gold["fields"]:
+                ok = same_value(got, gold["fields"][field_id])
+                result.llm_only.add(ok)
+                if section_of(field_id) == "overview":
+                    result.llm_prose.add(ok)
+        result.llm_usage = dict(doc.llm.usage)
     return result
 
 
 def load_gold(gold_dir: Path, layouts: set[str] | None = None, per_layout: int | None = None) -> list[dict]:
     """The gold files, optionally of some layouts only and at most ``per_layout`` of each."""
-    golds, taken = [], Counter()
+    golds: list[dict] = []
+    taken: Counter[str] = Counter()
     for gold_path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
         layout = gold.get("layout", "sample")

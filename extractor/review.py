@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from .errors import ExtractorError
+from .models import Check, Document
 from .reading import read_file
 
 _STYLE = """
@@ -35,20 +36,20 @@ def _css_class(method: str) -> str:
     return re.sub(r"[^a-z]+", "-", method.lower()).strip("-") or "rule"
 
 
-def review_page(doc: dict, text: str | None) -> str:
+def review_page(doc: Document, text: str | None) -> str:
     """The review page of one document; ``text`` is the text its evidence offsets point into."""
-    failed = [c for c in doc.get("checks", []) if not c["passed"]]
-    doubtful = {f for c in failed for f in c["fields"]}
+    failed = doc.failed_checks
+    doubtful = {f for c in failed for f in c.fields}
     body = (
         _highlighted(text, doc, doubtful)
         if text is not None
         else "<p>(the source text could not be read)</p>"
     )
-    title = html.escape(f"{doc['source']} — {doc['status']}")
+    title = html.escape(f"{doc.source} — {doc.status}")
     return (
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{_STYLE}</style></head><body><main>"
-        f'<h1 class="status-{doc["status"]}">{title}</h1>{_legend()}{body}</main>'
+        f'<h1 class="status-{doc.status}">{title}</h1>{_legend()}{body}</main>'
         f"<aside>{_failed_checks(failed, doc)}{_notes(doc)}</aside></body></html>\n"
     )
 
@@ -60,19 +61,13 @@ def _legend() -> str:
     )
 
 
-def _highlighted(text: str, doc: dict, doubtful: set[str]) -> str:
-    spans = sorted(
-        (
-            (e["start"], e["end"], f, e["method"])
-            for f, e in doc.get("evidence", {}).items()
-            if e["end"] > e["start"]
-        ),
-    )
+def _highlighted(text: str, doc: Document, doubtful: set[str]) -> str:
+    spans = sorted((e.start, e.end, f, e.method) for f, e in doc.evidence.items() if e.end > e.start)
     parts, pos = [], 0
     for start, end, field_id, method in spans:
         if start < pos or end > len(text):
             continue  # overlapping or out of range: listed in the side panel only
-        value = doc["fields"].get(field_id)
+        value = doc.fields.get(field_id)
         classes = _css_class(method) + (" failed" if field_id in doubtful else "")
         tip = html.escape(f"{field_id} = {value} ({method})", quote=True)
         parts.append(html.escape(text[pos:start]))
@@ -85,53 +80,52 @@ def _highlighted(text: str, doc: dict, doubtful: set[str]) -> str:
     return "<pre>" + "".join(parts) + "</pre>"
 
 
-def _failed_checks(failed: list[dict], doc: dict) -> str:
+def _failed_checks(failed: list[Check], doc: Document) -> str:
     if not failed:
         return "<h2>Checks</h2><p>every check passed</p>"
     rows = []
     for check in failed:
         cells = ", ".join(
-            f'<a href="#f-{html.escape(f)}">{html.escape(f)}</a> = {html.escape(str(doc["fields"].get(f)))}'
-            for f in check["fields"]
+            f'<a href="#f-{html.escape(f)}">{html.escape(f)}</a> = {html.escape(str(doc.fields.get(f)))}'
+            for f in check.fields
         )
         rows.append(
-            f'<tr class="failed-check"><td>{html.escape(check["id"])}</td>'
-            f"<td>{html.escape(check.get('detail') or '')}</td><td>{cells}</td></tr>"
+            f'<tr class="failed-check"><td>{html.escape(check.id)}</td>'
+            f"<td>{html.escape(check.detail)}</td><td>{cells}</td></tr>"
         )
     return f"<h2>Failed checks ({len(failed)})</h2><table>{''.join(rows)}</table>"
 
 
-def _notes(doc: dict) -> str:
-    notes = list(doc.get("notes", [])) + ([doc["error"]] if doc.get("error") else [])
+def _notes(doc: Document) -> str:
+    notes = list(doc.notes) + ([doc.error] if doc.error else [])
     items = "".join(f"<li>{html.escape(n)}</li>" for n in notes)
     return f"<h2>Notes</h2><ul>{items}</ul>" if items else ""
 
 
-def source_text(doc: dict) -> str | None:
+def source_text(doc: Document) -> str | None:
     """The text a document's evidence offsets point into, read again from its source."""
     try:
-        return read_file(doc["source"]).decoded
+        return read_file(doc.source).decoded
     except ExtractorError:
         return None
 
 
-def page_name(index: int, doc: dict) -> str:
-    stem = re.sub(r"[^\w.-]+", "_", Path(doc["source"]).name)[:80]
+def page_name(index: int, doc: Document) -> str:
+    stem = re.sub(r"[^\w.-]+", "_", Path(doc.source).name)[:80]
     return f"{index:05d}_{stem}.html"
 
 
-def write_review_pages(documents: list[dict], folder: Path) -> Path:
+def write_review_pages(documents: list[Document], folder: Path) -> Path:
     """A review page per document and an index; returns the index's path."""
     folder.mkdir(parents=True, exist_ok=True)
     rows = []
     for i, doc in enumerate(documents):
         name = page_name(i, doc)
         (folder / name).write_text(review_page(doc, source_text(doc)), encoding="utf-8")
-        failed = sum(1 for c in doc.get("checks", []) if not c["passed"])
         rows.append(
-            f'<tr><td><a href="{name}">{html.escape(doc["source"])}</a></td>'
-            f'<td class="status-{doc["status"]}">{doc["status"]}</td><td>{failed}</td>'
-            f"<td>{html.escape(doc.get('error') or '')}</td></tr>"
+            f'<tr><td><a href="{name}">{html.escape(doc.source)}</a></td>'
+            f'<td class="status-{doc.status}">{doc.status}</td><td>{len(doc.failed_checks)}</td>'
+            f"<td>{html.escape(doc.error or '')}</td></tr>"
         )
     index = folder / "index.html"
     index.write_text(

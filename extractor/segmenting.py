@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from .catalog import Format
-from .models import FieldReading
+from .models import FieldReading, Reading
 
 SECTION_IDS = ("overview", "t2", "t3", "t4", "problems", "other")
 
@@ -100,17 +100,20 @@ _AGENCY_CLEAN = re.compile(r"^[\s《“\"]+|[\s》”\"]+$|关于$")
 _AGENCY_LINE = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
 
 
-def read_title(text: str, head_end: int) -> dict[str, FieldReading]:
+def read_title(text: str, head_end: int) -> Reading:
     """``meta.agency`` and ``meta.year`` from the title, which lies before ``head_end``."""
+    reading = Reading()
     head = text[: max(head_end, 0)] or text[:600]
     match = _TITLE.search(head)
-    if not match:
-        return {}
-    readings = {"meta.year": FieldReading(int(match["year"]), match.start("year"), match.end("year"))}
-    agency = _agency(text, match)
-    if agency:
-        readings["meta.agency"] = agency
-    return readings
+    if match:
+        reading.fields["meta.year"] = FieldReading(int(match["year"]), match.start("year"), match.end("year"))
+        agency = _agency(text, match)
+        if agency:
+            reading.fields["meta.agency"] = agency
+    for field_id in ("meta.agency", "meta.year"):
+        if field_id not in reading.fields:
+            reading.problem(f"{field_id} not found in the title", [field_id])
+    return reading
 
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:

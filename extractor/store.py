@@ -10,12 +10,13 @@ same file::
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from .models import Document, Evidence
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
@@ -74,31 +75,28 @@ class StoreRows:
     checks: list[tuple]
 
 
-def rows_of(report_id: int, content_hash: str, settings: str, doc: dict) -> StoreRows:
+def rows_of(report_id: int, content_hash: str, settings: str, doc: Document) -> StoreRows:
     """The rows of ``doc`` under the id the store gave it in advance."""
-    fields = doc.get("fields", {})
-    evidence = doc.get("evidence", {})
-    packed = zlib.compress(json.dumps(doc, ensure_ascii=False).encode("utf-8"), 1)
+    fields = doc.fields
+    evidence = doc.evidence
+    packed = zlib.compress(doc.model_dump_json().encode("utf-8"), 1)
     report = (
         report_id,
         content_hash,
         settings,
-        doc["source"],
-        doc["status"],
-        doc.get("format"),
+        doc.source,
+        doc.status,
+        doc.format,
         fields.get("meta.agency"),
         fields.get("meta.year"),
-        doc.get("input_format"),
-        doc.get("error"),
+        doc.input_format,
+        doc.error,
         packed,
     )
     return StoreRows(
         report,
         [(report_id, f, value, *_where(evidence.get(f))) for f, value in fields.items()],
-        [
-            (report_id, c["id"], int(c["passed"]), " ".join(c["fields"]), c.get("detail"))
-            for c in doc.get("checks", [])
-        ],
+        [(report_id, c.id, int(c.passed), " ".join(c.fields), c.detail) for c in doc.checks],
     )
 
 
@@ -140,7 +138,7 @@ class Store:
         """Build the indexes users query by."""
         self.db.executescript(_INDEXES)
 
-    def documents(self, settings: str, hashes: list[str]) -> Iterator[tuple[str, dict]]:
+    def documents(self, settings: str, hashes: list[str]) -> Iterator[tuple[str, Document]]:
         """``(content hash, document)`` of each document stored under ``settings``, in ``hashes`` order."""
         for content_hash in hashes:
             row = self.db.execute(
@@ -148,7 +146,7 @@ class Store:
                 (settings, content_hash),
             ).fetchone()
             if row:
-                yield content_hash, json.loads(zlib.decompress(row[0]))
+                yield content_hash, Document.model_validate_json(zlib.decompress(row[0]))
 
     def set_cross_year(self, rows: list[tuple]) -> None:
         with self.db:
@@ -159,7 +157,7 @@ class Store:
         self.db.close()
 
 
-def _where(evidence: dict | None) -> tuple:
+def _where(evidence: Evidence | None) -> tuple[str | None, int | None, int | None]:
     if not evidence:
         return (None, None, None)
-    return (evidence.get("method"), evidence.get("start"), evidence.get("end"))
+    return (evidence.method, evidence.start, evidence.end)

@@ -14,23 +14,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
+from functools import lru_cache
 
-from .catalog import RowSpec, TableSpec, ValueKind
+from .catalog import RowSpec, TableSpec
 from .cells import Cell, CellKind
-from .models import FieldReading
+from .models import FieldReading, Reading
+from .values import parse_value
 
 _NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|\d+[.、．)]|[(（]\d+[)）])+")
-
-
-@dataclass
-class TableReading:
-    """What the parser read of one table: readings by field id, and what it could not read."""
-
-    readings: dict[str, FieldReading] = field(default_factory=dict)
-    problems: list[tuple[str, list[str]]] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -40,9 +32,9 @@ class _Candidate:
     spec_index: int | None
 
 
-def parse_table(spec: TableSpec, rows: list[list[Cell]]) -> TableReading:
+def parse_table(spec: TableSpec, rows: list[list[Cell]]) -> Reading:
     """Read table ``spec`` from its printed ``rows``."""
-    result = TableReading()
+    result = Reading()
     candidates = [c for row in rows if (c := _candidate(spec, row)) is not None]
     placed = _place(spec, candidates)
     if spec.flat and not placed:
@@ -51,7 +43,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]]) -> TableReading:
         ids = [f"{spec.id}.{row_spec.id}.{col}" for col in row_spec.columns]
         candidate = placed.get(index)
         if candidate is None:
-            result.problems.append((f"row {row_spec.id} not found", ids))
+            result.problem(f"row {row_spec.id} not found", ids)
             continue
         _read_row(row_spec, ids, candidate, result)
     return result
@@ -70,7 +62,7 @@ def _match(spec: TableSpec, labels: list[str]) -> int | None:
     return index if index is not None or len(labels) == 1 else _match_label(spec, "".join(labels))
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: a long-running service sees labels without end
 def _match_label(spec: TableSpec, label: str) -> int | None:
     """Labels are the standard form's words, so the same few recur: remember them."""
     text = normal_label(label)
@@ -114,7 +106,7 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidat
     return placed
 
 
-def _place_flat(spec: TableSpec, candidates: list[_Candidate], result: TableReading) -> dict[int, _Candidate]:
+def _place_flat(spec: TableSpec, candidates: list[_Candidate], result: Reading) -> dict[int, _Candidate]:
     """All the table's values in one printed row, in row order (table 四)."""
     widths = [len(row.columns) for row in spec.rows]
     wide = [c for c in candidates if len(c.values) >= sum(widths)]
@@ -131,7 +123,7 @@ def _place_flat(spec: TableSpec, candidates: list[_Candidate], result: TableRead
     return placed
 
 
-def _take(cells: list[Cell], n: int, result: TableReading, where: str) -> list[Cell] | None:
+def _take(cells: list[Cell], n: int, result: Reading, where: str) -> list[Cell] | None:
     """The row's ``n`` value cells: trim empty edge cells of the grid, then keep the last ``n``."""
     cells = list(cells)
     while len(cells) > n and cells[-1].kind is CellKind.EMPTY:
@@ -150,51 +142,19 @@ def _take(cells: list[Cell], n: int, result: TableReading, where: str) -> list[C
     return cells
 
 
-def _read_row(row: RowSpec, ids: list[str], candidate: _Candidate, result: TableReading) -> None:
+def _read_row(row: RowSpec, ids: list[str], candidate: _Candidate, result: Reading) -> None:
     cells = _take(candidate.values, len(row.columns), result, f"{ids[0].rsplit('.', 1)[0]}")
     if cells is None:
-        result.problems.append(
-            (f"row {row.id}: {len(candidate.values)} cells, {len(row.columns)} expected", ids)
-        )
+        result.problem(f"row {row.id}: {len(candidate.values)} cells, {len(row.columns)} expected", ids)
         return
     for field_id, cell, kind in zip(ids, cells, row.kinds, strict=True):
         if cell.text.isdigit() and cell.text.isascii():  # the common case, fast
-            result.readings[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
+            result.fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
             continue
         try:
             value = parse_value(cell.text, kind)
         except ValueError as exc:
-            result.readings[field_id] = FieldReading(
-                None, cell.start, cell.end, confident=False, note=str(exc)
-            )
-            result.problems.append((f"{field_id}: {exc}", [field_id]))
+            result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=str(exc))
+            result.problem(f"{field_id}: {exc}", [field_id])
             continue
-        result.readings[field_id] = FieldReading(value, cell.start, cell.end)
-
-
-_CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
-_NULL_MARKS = re.compile(r"^(?:/|—+|–|-{1,2}|无数据)$")
-
-
-def parse_value(text: str, kind: ValueKind) -> int | float | None:
-    """A cell's value: ``None`` for a blank or a not-stated mark; ValueError if unreadable."""
-    text = text.strip()
-    if text.isascii() and text.isdigit():  # the common case, fast
-        return int(text)
-    if not text or _NULL_MARKS.match(text):
-        return None
-    sign = 1
-    change = _CHANGE.match(text)
-    if change:
-        if kind is not ValueKind.CHANGE:
-            raise ValueError(f"{text!r} is a change, a count was expected")
-        sign = -1 if change["sign"] == "减" else 1
-        text = change["number"]
-    number = float(text.replace(",", ""))
-    if kind is ValueKind.MONEY:
-        return sign * (int(number) if number.is_integer() and "." not in text else number)
-    if not number.is_integer():
-        raise ValueError(f"{text!r} is not a whole number")
-    if number < 0 and kind is ValueKind.COUNT:
-        raise ValueError(f"{text!r} is negative")
-    return sign * int(number)
+        result.fields[field_id] = FieldReading(value, cell.start, cell.end)

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .catalog import T3_COLUMNS, TABLES, Format, ValueKind, identities, section_of
-from .cells import VALUE_TOKEN
-from .locate import NONE_STATED
-from .models import Check, FieldReading, Value, same_value
+from .catalog import CATALOG, T3_COLUMNS, Catalog, Format, section_of
+from .models import Check, Document, FieldReading, Problem, Value, same_value
 from .segmenting import format_of_marker
-from .tables import parse_value
+from .values import VALUE_CELL, ValueKind, parse_value
 
 
 def _shown(values: list[Value]) -> str:
@@ -28,17 +26,17 @@ def identity(check_id: str, left: list[str], right: list[str], fields: Mapping[s
     stated = [v for v in lvalues + rvalues if v is not None]
     if not stated:
         return Check(id=check_id, passed=True, fields=used, detail="all blank")
-    lsum = sum(v for v in lvalues if v is not None)
-    rsum = sum(v for v in rvalues if v is not None)
+    lsum = sum(v for v in lvalues if isinstance(v, int | float))
+    rsum = sum(v for v in rvalues if isinstance(v, int | float))
     blank = " (∅ blank, counted as 0)" if len(stated) < len(used) else ""
     relation = "=" if lsum == rsum else "≠"
     detail = f"{_shown(lvalues)} {relation} {_shown(rvalues)}{blank}"
     return Check(id=check_id, passed=lsum == rsum, fields=used, detail=detail)
 
 
-def table_identities(fields: Mapping[str, Value], fmt: Format) -> list[Check]:
+def table_identities(fields: Mapping[str, Value], fmt: Format, catalog: Catalog = CATALOG) -> list[Check]:
     """Identities 1–4 of ``fields.md``: table 三 columns and rows, table 四 groups."""
-    return [identity(check_id, left, right, fields) for check_id, left, right in identities(fmt)]
+    return [identity(check_id, left, right, fields) for check_id, left, right in catalog.identities(fmt)]
 
 
 def prose_identities(fields: Mapping[str, Value]) -> list[Check]:
@@ -58,7 +56,9 @@ def prose_identities(fields: Mapping[str, Value]) -> list[Check]:
 # --- grounding -------------------------------------------------------------------
 
 
-def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind | None = None) -> bool:
+def is_grounded(
+    field_id: str, reading: FieldReading, text: str, kind: ValueKind | None = None, catalog: Catalog = CATALOG
+) -> bool:
     """True when the text at the reading's span says the reading's value."""
     if reading.value is None:
         return True
@@ -72,24 +72,29 @@ def is_grounded(field_id: str, reading: FieldReading, text: str, kind: ValueKind
     if isinstance(reading.value, str):
         return span.strip() == reading.value
     token = span.strip()
-    if VALUE_TOKEN.fullmatch(token):
+    if VALUE_CELL.match(token):
         try:
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value
         except ValueError:
             return False
-    pattern = NONE_STATED.get(field_id)
-    return reading.value == 0 and pattern is not None and pattern.search(span) is not None
+    if reading.value != 0 or field_id not in catalog.prose_ids:
+        return False
+    pattern = catalog.fact(field_id).none_stated
+    return pattern is not None and pattern.search(span) is not None
 
 
-def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[str, ValueKind]) -> list[Check]:
+def grounding(
+    readings: Mapping[str, FieldReading], text: str, fmt: Format, catalog: Catalog = CATALOG
+) -> list[Check]:
     """One check per section: every stated value is found at its span."""
+    kinds = catalog.value_kinds(fmt)
     by_section: dict[str, list[str]] = {}
     for field_id, reading in readings.items():
         if reading.value is not None:
             by_section.setdefault(section_of(field_id), []).append(field_id)
     checks = []
     for section, ids in by_section.items():
-        bad = [f for f in ids if not is_grounded(f, readings[f], text, kinds.get(f))]
+        bad = [f for f in ids if not is_grounded(f, readings[f], text, kinds.get(f), catalog)]
         detail = f"{len(ids) - len(bad)} of {len(ids)} values found at their spans"
         if bad:
             detail += "; not found: " + ", ".join(bad)
@@ -97,33 +102,43 @@ def grounding(readings: Mapping[str, FieldReading], text: str, kinds: Mapping[st
     return checks
 
 
-def reading_checks(problems: Iterable[tuple[str, list[str]]], fmt: Format) -> list[Check]:
-    """One check for the title and one per table: was everything found and read?"""
-    per_table: dict[str, list[tuple[str, list[str]]]] = {"meta": []}
-    per_table.update({spec.id: [] for spec in TABLES[fmt]})
-    for message, ids in problems:
-        per_table.setdefault(section_of(ids[0]) if ids else "report", []).append((message, ids))
+def doubts(readings: Mapping[str, FieldReading]) -> list[Problem]:
+    """A problem for every value read without confidence: a doubt is always a failed check."""
     return [
-        Check(
-            id=f"read.{table}",
-            passed=not found,
-            fields=[f for _, ids in found for f in ids],
-            detail="; ".join(m for m, _ in found) or "every row found and read",
-        )
-        for table, found in per_table.items()
+        Problem(f"{field_id} not read with confidence: {reading.note or 'doubtful'}", (field_id,))
+        for field_id, reading in readings.items()
+        if not reading.confident
     ]
 
 
-def cross_year(documents: Iterable[Mapping]) -> list[tuple]:
+def reading_checks(problems: Iterable[Problem], fmt: Format, catalog: Catalog = CATALOG) -> list[Check]:
+    """One check for the title, one for the prose and one per table: was everything found and
+    read with confidence?"""
+    per_section: dict[str, list[Problem]] = {"meta": []}
+    per_section.update({spec.id: [] for spec in catalog.tables[fmt]})
+    for problem in problems:
+        section = section_of(problem.fields[0]) if problem.fields else "report"
+        per_section.setdefault(section, []).append(problem)
+    return [
+        Check(
+            id=f"read.{section}",
+            passed=not found,
+            fields=list(dict.fromkeys(f for p in found for f in p.fields)),
+            detail="; ".join(p.message for p in found) or "every field found and read",
+        )
+        for section, found in per_section.items()
+    ]
+
+
+def cross_year(documents: Iterable[Document]) -> list[tuple]:
     """Across a batch: each agency's ``t3.carried_over.*`` of year N against its
     ``t3.carried_forward.*`` of year N-1, when both years are there. One row per column:
     (agency, year, field, value, previous field, previous value, passed)."""
-    by_year: dict[tuple[str, int], Mapping] = {}
+    by_year: dict[tuple[str, int], Mapping[str, Value]] = {}
     for doc in documents:
-        fields = doc.get("fields") or {}
-        agency, year = fields.get("meta.agency"), fields.get("meta.year")
-        if agency and isinstance(year, int):
-            by_year.setdefault((agency, year), fields)
+        agency, year = doc.fields.get("meta.agency"), doc.fields.get("meta.year")
+        if isinstance(agency, str) and agency and isinstance(year, int):
+            by_year.setdefault((agency, year), doc.fields)
     rows = []
     for (agency, year), fields in sorted(by_year.items()):
         previous = by_year.get((agency, year - 1))

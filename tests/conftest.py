@@ -1,8 +1,13 @@
-"""Shared fixtures: the sample reports, their gold files, the generator."""
+"""Shared fixtures: the sample reports, their gold files, the generator; and :func:`needs`, which
+skips a test whose optional parts are not installed (a rule-only install runs the rule tests
+green), except under CI (``CI`` set), where every part must be there and every test runs."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -23,3 +28,21 @@ def seed_texts() -> dict[str, str]:
 
 def gold_of(name: str) -> dict:
     return json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def needs(*parts: str, extra: str) -> None:
+    """Skip the calling test (or module) unless every one of ``parts`` is there: a module name,
+    or a program path such as ``/usr/bin/chromium``. Under CI a missing part fails instead."""
+    missing = [
+        part
+        for part in parts
+        if not (
+            (shutil.which(part) or Path(part).exists()) if "/" in part else importlib.util.find_spec(part)
+        )
+    ]
+    if not missing:
+        return
+    message = f"needs {', '.join(missing)} (install: {extra})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI runs every test", pytrace=False)
+    pytest.skip(message, allow_module_level=True)

@@ -4,7 +4,7 @@ import json
 import subprocess
 import sys
 
-from .conftest import REPORTS, ROOT, SEED_NAMES
+from .conftest import REPORTS, ROOT, SEED_NAMES, needs
 
 
 def run(*args, cwd=ROOT):
@@ -76,6 +76,7 @@ def test_eval_prints_the_figures_and_writes_json(tmp_path):
 
 
 def test_evidence_of_a_pdf_points_into_the_text_the_text_command_prints(tmp_path):
+    needs("reportlab", extra="pip install -e '.[dev]'")
     import random
 
     from evals.generate import random_record, render_file
@@ -94,6 +95,7 @@ def test_evidence_of_a_pdf_points_into_the_text_the_text_command_prints(tmp_path
 
 
 def test_eval_over_a_generated_suite_prints_accuracy_per_layout(tmp_path):
+    needs("reportlab", extra="pip install -e '.[dev]'")  # the suite has PDF files
     built = subprocess.run(
         [sys.executable, "-m", "evals.generate", str(tmp_path / "suite"), "--count", "26"],
         capture_output=True,

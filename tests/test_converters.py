@@ -1,9 +1,13 @@
 """Converters: HTML, Word and PDF files read as the same report text, and bad files refused."""
 
+import pytest
+
+from .conftest import needs
+
+needs("reportlab", extra="pip install -e '.[dev]'")  # the generator writes PDF files with it
+
 import io
 import random
-
-import pytest
 
 from evals.generate import random_record, render_file, seed_records
 from evals.markup import SpanTable, to_docx, to_html, to_pdf

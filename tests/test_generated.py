@@ -1,9 +1,13 @@
 """The generated suite: every layout, both formats, other agencies, years and numbers, rendered
 from records (the gold), as text, markdown, HTML, Word and PDF files."""
 
-from collections import Counter
-
 import pytest
+
+from .conftest import needs
+
+needs("reportlab", extra="pip install -e '.[dev]'")  # the generator writes PDF files with it
+
+from collections import Counter
 
 from evals.generate import LAYOUTS, PROSE_LAYOUTS, generate, generate_from_seeds
 from extractor import extract

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import json
 
-import httpx2
 import pytest
+
+from .conftest import needs
+
+needs("instructor", "openai", "diskcache", "tenacity", "httpx2", extra="pip install -e '.[llm]'")
+pytestmark = pytest.mark.model
+
+import httpx2
 
 from extractor.cache import AnswerCache
 from extractor.llm_client import LLMClient, LLMConfig, LLMError
@@ -97,7 +103,7 @@ def test_429_and_5xx_are_retried_on_the_transport_budget():
     llm = client(script)
     got = ask(llm, "t4")
     assert not got.problems
-    assert got.readings["t4.review.total"].value == 0
+    assert got.fields["t4.review.total"].value == 0
     assert llm.usage.calls == 3  # two transport retries, no validation re-ask
 
 
@@ -110,14 +116,14 @@ def test_a_model_that_stays_down_leaves_its_section_for_review_and_the_rest_inta
     failed = {c.id for c in doc.checks if not c.passed}
     assert {"read.t2", "read.t3", "read.t4"} <= failed
     assert doc.fields["t3.new_received.total"] == 6  # the rule reading stands
-    assert doc.evidence["t3.new_received.total"]["method"] == "rule"
+    assert doc.evidence["t3.new_received.total"].method == "rule"
 
 
 def test_malformed_json_is_re_asked_and_the_second_answer_taken():
     script = Script('{"review": [0, 0, 0, 0, 0], "litigation_direct": [0, 0', T4_ZEROS)
     llm = client(script)
     got = ask(llm, "t4")
-    assert not got.problems and got.readings["t4.litigation_direct.total"].value == 0
+    assert not got.problems and got.fields["t4.litigation_direct.total"].value == 0
     assert llm.usage.calls == 2
 
 
@@ -127,8 +133,8 @@ def test_a_value_in_the_wrong_row_is_sent_back_with_the_precise_error_and_fixed(
     script = Script(wrong, right)
     llm = client(script)
     got = ask(llm, "t3")
-    assert got.readings["t3.granted.total"].value == 1
-    assert got.readings["t3.withheld_enforcement_files.total"].value == 4
+    assert got.fields["t3.granted.total"].value == 1
+    assert got.fields["t3.withheld_enforcement_files.total"].value == 4
     re_ask = script.requests[1]["messages"][-1]["content"]
     assert "t3.granted.natural_person = 4" in re_ask and "does not state 4" in re_ask
 
@@ -141,7 +147,7 @@ def test_an_invented_number_is_never_accepted():
     doc = extract(SEED, options=Options(llm, "always"))
     assert llm.usage.calls >= 3  # asked, then re-asked twice
     assert doc.fields["overview.wechat_posts"] is None  # 88 is stated nowhere: rejected
-    assert doc.llm["fields"]["overview.wechat_posts"] is None
+    assert doc.llm.fields["overview.wechat_posts"] is None
     assert doc.status == "needs_review"
     assert any("88" in note and "rejected" in note for note in doc.notes)
     assert doc.fields["overview.proactive_total"] == 172  # the grounded rest of the answer is kept
@@ -161,15 +167,15 @@ def test_a_model_that_fixes_a_sum_by_inventing_a_number_is_caught(tmp_path):
     script = Script(fixed, faithful)
     llm = client(script, max_retries=1)
     got = ask(llm, "t3", report)
-    assert got.readings["t3.granted.total"].value == 1  # the invented 2 never got through
-    assert got.readings["t3.total.total"].value == 7  # the faithful reading of the printed table
+    assert got.fields["t3.granted.total"].value == 1  # the invented 2 never got through
+    assert got.fields["t3.total.total"].value == 7  # the faithful reading of the printed table
     assert any("breaks an identity" in note for note in got.notes)
     insisting = ask(client(Script(fixed), max_retries=1), "t3", report)  # the model never lets go of it
-    assert insisting.readings["t3.granted.total"].value is None
-    assert not insisting.readings["t3.granted.total"].confident
+    assert insisting.fields["t3.granted.total"].value is None
+    assert not insisting.fields["t3.granted.total"].confident
     doc = extract(report, options=Options(client(Script(faithful), max_retries=1), "always"))
     assert doc.fields["t3.total.total"] == 7 and doc.status == "needs_review"
-    assert doc.evidence["t3.total.total"]["method"] == "rule+llm"
+    assert doc.evidence["t3.total.total"].method == "rule+llm"
 
 
 def test_answers_are_cached_and_a_warm_run_makes_no_call(tmp_path):
@@ -180,7 +186,7 @@ def test_answers_are_cached_and_a_warm_run_makes_no_call(tmp_path):
     warm = client(Script(500), cache)  # a cold call would now fail
     got = ask(warm, "t4")
     assert warm.usage.calls == 0 and warm.usage.cache_hits == 1
-    assert got.readings["t4.review.total"].value == 0
+    assert got.fields["t4.review.total"].value == 0
 
 
 def test_a_local_server_restarted_on_another_port_still_hits_the_cache(tmp_path):
@@ -197,8 +203,8 @@ def test_a_local_server_restarted_on_another_port_still_hits_the_cache(tmp_path)
 def test_a_model_that_never_answers_validly_gives_an_error_not_a_value():
     llm = client(Script("not json at all"), max_retries=1)
     got = ask(llm, "t4")
-    assert not got.readings
-    assert got.problems and "no valid answer" in got.problems[0][0]
+    assert not got.fields
+    assert got.problems and "no valid answer" in got.problems[0].message
     with pytest.raises(LLMError):
         src = read_file(SEED)
         from extractor.catalog import T4
@@ -220,8 +226,8 @@ def test_fallback_asks_only_for_what_the_rules_could_not_read():
     text = SEED.read_text(encoding="utf-8")
     damaged = text.replace("0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0", "0\t0\t0")  # table 四 cut short
     doc = extract(damaged, options=Options(llm, "fallback"))
-    assert doc.llm["tasks"] == ["t4"] and llm.usage.calls == 1
-    assert doc.fields["t4.review.total"] == 0 and doc.evidence["t4.review.total"]["method"] == "llm"
+    assert doc.llm.tasks == ["t4"] and llm.usage.calls == 1
+    assert doc.fields["t4.review.total"] == 0 and doc.evidence["t4.review.total"].method == "llm"
 
 
 def seed_t3(**rows: list[int]) -> dict[str, list[int]]:
@@ -237,3 +243,28 @@ def seed_t3(**rows: list[int]) -> dict[str, list[int]]:
         total=[6, 0, 0, 0, 0, 0, 6],
     )
     return {**printed, **rows}
+
+
+def test_a_new_catalog_fact_is_in_the_response_schema_the_prompt_and_grounding():
+    from extractor.llm_schemas import facts_answer_model
+    from extractor.prompting import facts_listing, load_prompt
+
+    from .test_catalog import WITH_DOUYIN
+
+    schema = facts_answer_model("prose", WITH_DOUYIN).model_json_schema()
+    assert "douyin" in schema["properties"]["douyin_posts"]["description"].lower()
+    assert "douyin_posts" not in facts_answer_model("prose").model_json_schema()["properties"]
+    assert "- douyin_posts: items published on the Douyin" in facts_listing("prose", WITH_DOUYIN)
+    system = load_prompt("prose").messages("…", None, WITH_DOUYIN)[0]["content"]
+    assert "douyin_posts" in system and "douyin_posts" not in load_prompt("prose").messages("…")[0]["content"]
+    text = SEED.read_text(encoding="utf-8").replace(
+        "一、总体情况\n", "一、总体情况\n抖音号发布短视频41条。\n", 1
+    )
+    answer = {"proactive_total": None, "applications_received": 6, "wechat_posts": None, "weibo_posts": None,
+              "processing_fee_yuan": None, "douyin_posts": 41}  # fmt: skip
+    doc = extract(text, options=Options(client(Script(answer)), "always", WITH_DOUYIN))
+    assert doc.llm.fields["overview.douyin_posts"] == 41
+    assert (
+        doc.fields["overview.douyin_posts"] == 41
+        and doc.evidence["overview.douyin_posts"].method == "rule+llm"
+    )

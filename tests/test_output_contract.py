@@ -45,7 +45,7 @@ def test_evidence_offsets_are_into_the_decoded_text_not_the_normalised_one():
     text = text.replace("行政许可\t1130", "行政许可\t１１３０")
     doc = extract(text)
     ev = doc.evidence["t2.licensing.decisions"]
-    assert text[ev["start"] : ev["end"]] == "１１３０"
+    assert text[ev.start : ev.end] == "１１３０"
     assert doc.fields["t2.licensing.decisions"] == 1130
 
 

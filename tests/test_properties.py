@@ -1,11 +1,16 @@
 """Property tests: whatever the input, the extractor answers with a document, never a crash."""
 
+from .conftest import needs
+
+needs("hypothesis", extra="pip install -e '.[dev]'")
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractor import extract
+from extractor.decoding import decode
 from extractor.errors import InputError
-from extractor.reading import decode, normalise
+from extractor.reading import normalise
 
 from .conftest import REPORTS, SEED_NAMES
 

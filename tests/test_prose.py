@@ -1,11 +1,16 @@
 import pytest
 
 from extractor.prose import read_prose
+from extractor.segmenting import Section
 
 
 def facts(overview: str, other: str = "") -> dict:
     text = overview + "\n" + other
-    readings = read_prose(text, (0, len(overview)), (len(overview) + 1, len(text)))
+    sections = {
+        "overview": Section("overview", "", 0, 0, len(overview)),
+        "other": Section("other", "", len(overview) + 1, len(overview) + 1, len(text)),
+    }
+    readings = read_prose(text, sections).fields
     for reading in readings.values():  # every fact points at the words that state it
         assert text[reading.start : reading.end]
     return {field: reading.value for field, reading in readings.items()}
@@ -69,5 +74,6 @@ def test_processing_fee(other, fee):
 )
 def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, field):
     text = overview + "\n"
-    reading = read_prose(text, (0, len(overview)), None)[field]
+    sections = {"overview": Section("overview", "", 0, 0, len(overview))}
+    reading = read_prose(text, sections).fields[field]
     assert reading.value is None and not reading.confident

@@ -4,6 +4,18 @@ import random
 import shutil
 
 import pytest
+
+from .conftest import needs
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+needs(
+    "playwright",
+    "PIL",
+    CHROMIUM,
+    extra="pip install -e '.[dev]' and apt-get install chromium fonts-wqy-zenhei",
+)
+pytestmark = pytest.mark.browser
+
 from PIL import Image
 
 from evals.generate import break_identity, random_record, render
@@ -12,7 +24,6 @@ from extractor.review import review_page, source_text
 
 from .conftest import REPORTS, SEED_NAMES
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 _FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,15 +51,15 @@ def _page_of(tmp_path, doc):
 
 
 def test_a_sample_review_page_shows_every_value_highlighted_where_it_was_read(tmp_path, browser):
-    doc = extract(REPORTS / f"{SEED_NAMES[1]}.txt").model_dump(mode="json")
+    doc = extract(REPORTS / f"{SEED_NAMES[1]}.txt")
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(_page_of(tmp_path, doc).as_uri())
     marks = page.locator("mark[data-field]")
-    assert marks.count() == len(doc["evidence"])
+    assert marks.count() == len(doc.evidence)
     # each highlight shows the very text its value was read from, in the rule colour
     for field_id in ("t3.new_received.total", "t2.licensing.decisions", "overview.proactive_total"):
         mark = page.locator(f'mark[data-field="{field_id}"]')
-        assert mark.inner_text() == str(doc["fields"][field_id])
+        assert mark.inner_text() == str(doc.fields[field_id])
         assert mark.evaluate("m => getComputedStyle(m).backgroundColor") == "rgb(155, 228, 155)"
         assert mark.is_visible()
     mark = page.locator('mark[data-field="t3.new_received.total"]')
@@ -69,9 +80,9 @@ def test_failed_checks_are_listed_with_links_to_their_cells_outlined_in_red(tmp_
     record = break_identity(random_record(rng), rng)  # a report whose 总计 row is misprinted
     path = tmp_path / "broken.txt"
     path.write_text(render(record, "tab_rows", rng), encoding="utf-8")
-    doc = extract(path).model_dump(mode="json")
-    failed = [c for c in doc["checks"] if not c["passed"]]
-    assert doc["status"] == "needs_review" and failed
+    doc = extract(path)
+    failed = doc.failed_checks
+    assert doc.status == "needs_review" and failed
     page = browser.new_page()
     page.goto(_page_of(tmp_path, doc).as_uri())
     assert page.locator("tr.failed-check").count() == len(failed)

@@ -59,7 +59,7 @@ def test_a_table_without_its_heading_is_found_by_its_opening_words():
 )
 def test_title_variants(head, agency, year):
     text = head + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
-    readings = read_title(text, text.index("一、总体情况"))
+    readings = read_title(text, text.index("一、总体情况")).fields
     assert readings["meta.agency"].value == agency
     assert readings["meta.year"].value == year
     r = readings["meta.agency"]
@@ -70,7 +70,7 @@ def test_title_variants(head, agency, year):
 def test_seed_title_and_format(seed_texts, name):
     text = seed_texts[name]
     sections = find_sections(text)
-    readings = read_title(text, sections["overview"].start)
+    readings = read_title(text, sections["overview"].start).fields
     gold = gold_of(name)["fields"]
     fmt, reading = detect_format(text, sections, readings["meta.year"].value)
     assert (readings["meta.agency"].value, readings["meta.year"].value) == (

@@ -9,6 +9,12 @@ import time
 from contextlib import contextmanager
 
 import pytest
+
+from .conftest import needs
+
+needs("fastapi", "uvicorn", "multipart", "requests", extra="pip install -e '.[dev]'")
+pytestmark = pytest.mark.service
+
 import requests
 import uvicorn
 

@@ -94,7 +94,7 @@ def test_table_three_read_by_labels_or_by_order_when_labels_are_lost(lost_labels
     text = _t3_text(VALUES, lost_labels)
     result = parse_table(T3_2021, table_rows(text, 0, len(text)))
     assert not result.problems
-    got = {k: r.value for k, r in result.readings.items()}
+    got = {k: r.value for k, r in result.fields.items()}
     assert len(got) == 175
     for row_id, row in VALUES.items():
         assert [got[f"t3.{row_id}.{c}"] for c in ("natural_person", "commercial", "total")] == [
@@ -103,7 +103,7 @@ def test_table_three_read_by_labels_or_by_order_when_labels_are_lost(lost_labels
             row[6],
         ]
     assert got["t3.partially_granted.total"] == 0
-    for field_id, reading in result.readings.items():
+    for field_id, reading in result.fields.items():
         assert text[reading.start : reading.end] == str(reading.value), field_id
 
 
@@ -114,10 +114,10 @@ def test_a_missing_row_is_reported_not_guessed():
     text = "\n".join(lines).replace("\t0\t", "\t\t", 0)
     result = parse_table(T3_2021, table_rows(text, 0, len(text)))
     assert result.problems
-    unread = {f for _, ids in result.problems for f in ids}
+    unread = {f for p in result.problems for f in p.fields}
     assert "t3.withheld_enforcement_files.total" in unread
-    assert all(f not in result.readings for f in unread)
-    assert result.readings["t3.new_received.total"].value == 6  # labelled rows still read
+    assert all(f not in result.fields for f in unread)
+    assert result.fields["t3.new_received.total"].value == 6  # labelled rows still read
 
 
 def test_table_two_2019_with_signed_changes_and_blank_cells():
@@ -135,7 +135,7 @@ def test_table_two_2019_with_signed_changes_and_blank_cells():
         ]
     )
     result = parse_table(T2_2019, table_rows(text, 0, len(text)))
-    got = {k: r.value for k, r in result.readings.items()}
+    got = {k: r.value for k, r in result.fields.items()}
     assert not result.problems
     assert got["t2.licensing.change"] == 2 and got["t2.penalty.change"] == -1
     assert got["t2.other_services.change"] is None
@@ -146,12 +146,12 @@ def test_table_two_2019_with_signed_changes_and_blank_cells():
 def test_table_four_in_one_line_with_a_blank_group():
     text = "行政复议\t\t\t\t\t行政诉讼\n" + "\t" * 5 + "\t".join(["1", "0", "0", "1", "2"] * 2)
     result = parse_table(T4, table_rows(text, 0, len(text)))
-    got = {k: r.value for k, r in result.readings.items()}
+    got = {k: r.value for k, r in result.fields.items()}
     assert got["t4.review.total"] is None
     assert got["t4.litigation_direct.upheld"] == 1 and got["t4.litigation_after_review.total"] == 2
 
 
 def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
-    got = {k: r.value for k, r in parse_table(T4, table_rows(text, 0, len(text))).readings.items()}
+    got = {k: r.value for k, r in parse_table(T4, table_rows(text, 0, len(text))).fields.items()}
     assert got["t4.review.upheld"] == 1 and got["t4.litigation_direct.pending"] == 2

@@ -71,7 +71,7 @@ def test_grounding_rejects_a_value_not_found_at_its_span():
     good = FieldReading(136, 5, 8)
     planted = FieldReading(137, 5, 8)  # a number that is not what the text says
     unplaced = FieldReading(5, None, None)
-    kinds = {}
+    kinds = Format.F2021
     assert grounding({"t2.licensing.decisions": good}, text, kinds)[0].passed
     assert not grounding({"t2.licensing.decisions": planted}, text, kinds)[0].passed
     assert not grounding({"t2.licensing.decisions": unplaced}, text, kinds)[0].passed

@@ -7,12 +7,13 @@ layout, and its cells are read as blocks. Only innermost tables are data tables.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import lxml.html
 from lxml import etree
 
+from ..decoding import decode
 from ..errors import InputError
-from ..reading import decode
 from .grid import clean_cell, expand_spans, render_grid
 
 _BLOCKS = frozenset(
@@ -142,12 +143,16 @@ def _table_grid(table: etree._Element) -> list[list[str]]:
     rows = []
     for tr in table.iter("tr"):
         cells = [
-            (cell.text_content(), _span(cell, "rowspan"), _span(cell, "colspan"))  # render_grid cleans it
+            (_text_content(cell), _span(cell, "rowspan"), _span(cell, "colspan"))  # render_grid cleans it
             for cell in tr
             if cell.tag in ("td", "th")
         ]
         rows.append(cells)
     return expand_spans(rows)
+
+
+def _text_content(cell: etree._Element) -> str:
+    return str(cast(lxml.html.HtmlElement, cell).text_content())  # a document_fromstring tree
 
 
 def _span(cell: etree._Element, name: str) -> int:

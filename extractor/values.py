@@ -1,0 +1,101 @@
+"""The value grammar: how a number, a change (增/减), a not-stated mark and a count with its unit
+are written, and how their text becomes a value. Every reader and checker uses these.
+
+Full-width digits and punctuation are folded to ASCII by the normaliser (:data:`FULL_WIDTH`)
+before any reader sees the text, so the patterns here are written in ASCII.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+from functools import cache
+
+
+class ValueKind(StrEnum):
+    """How a printed value becomes a value."""
+
+    COUNT = "count"  # a non-negative integer
+    MONEY = "money"  # a number, decimals allowed
+    CHANGE = "change"  # a signed integer, 增 2 → 2, 减 4 → -4
+    TEXT = "text"  # words, as printed
+
+
+# A list, not a dict: str.translate indexes it twice as fast; a code point past its end
+# (outside the BMP) raises IndexError, a LookupError, which leaves the character as it is.
+FULL_WIDTH = list(range(0x10000))
+FULL_WIDTH[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII (digits, ，．) → ASCII
+
+NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+NULL_MARK = r"/|—+|–|-{1,2}|无数据"
+CHANGE_PREFIX = r"[增减](?:加|少)?\s*"
+# One cell's value as printed: a number, a change, or a mark that says "not stated".
+VALUE = rf"(?:{NUMBER}|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK})"
+VALUE_CELL = re.compile(rf"^{VALUE}$")
+NULL_CELL = re.compile(rf"^(?:{NULL_MARK})$")
+_CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
+
+# A number stated in running text, as a whole token: ``24`` is not found inside ``2024``.
+_TOKEN = re.compile(
+    r"(?<![\d.,])(?P<sign>[增减](?:加|少)?\s*|[+-])?(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
+    r"(?![\d,]|\.\d)"
+)
+# A zero as a whole token, as in 为0 or 0元 (never the tail of 380元).
+ZERO = r"(?<![\d.,])0(?:\.0+)?(?![\d.,])"
+
+
+def parse_value(text: str, kind: ValueKind) -> int | float | None:
+    """A cell's value: ``None`` for a blank or a not-stated mark; ValueError if unreadable."""
+    text = text.strip()
+    if text.isascii() and text.isdigit():  # the common case, fast
+        return int(text)
+    if not text or NULL_CELL.match(text):
+        return None
+    sign = 1
+    change = _CHANGE.match(text)
+    if change:
+        if kind is not ValueKind.CHANGE:
+            raise ValueError(f"{text!r} is a change, a count was expected")
+        sign = -1 if change["sign"] == "减" else 1
+        text = change["number"]
+    try:
+        number = float(text.replace(",", ""))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+    if kind is ValueKind.MONEY:
+        return sign * (int(number) if number.is_integer() and "." not in text else number)
+    if not number.is_integer():
+        raise ValueError(f"{text!r} is not a whole number")
+    if number < 0 and kind is ValueKind.COUNT:
+        raise ValueError(f"{text!r} is negative")
+    return sign * int(number)
+
+
+def number_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[float, int, int]]:
+    """Every number stated in ``text[start:end]``: (value, span start, span end); 减 4 is -4."""
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        number = float(match["n"].replace(",", "") + ("." + match["frac"] if match["frac"] else ""))
+        sign = match["sign"] or ""
+        if sign.startswith(("减", "-")):
+            number = -number
+        yield number, match.start(), match.end()
+
+
+def find_number(text: str, value: float, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """The span of the first statement of ``value`` in ``text[start:end]``."""
+    return next(((s, e) for number, s, e in number_tokens(text, start, end) if number == value), None)
+
+
+@cache
+def count_pattern(units: str, kind: ValueKind) -> re.Pattern[str]:
+    """A count (an amount, for money) followed by one of ``units``, a regex alternation such as
+    ``条|篇``; its digits in group ``n``."""
+    fraction = r"(?:\.\d+)?" if kind is ValueKind.MONEY else ""
+    return re.compile(rf"(?<![\d.,])(?P<n>\d+(?:,\d{{3}})*{fraction})(?![\d.,])\s*(?:{units})")
+
+
+def count_value(digits: str) -> int | float:
+    """The value of a count's or an amount's digits (thousands separators allowed)."""
+    number = float(digits.replace(",", ""))
+    return int(number) if number.is_integer() else number

@@ -96,9 +96,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     results = {}
     reports, gold_dir = Path(args.reports), Path(args.gold)
-    if args.suite:
-        reports, gold_dir = _EVALS / "suite" / "reports", _EVALS / "suite" / "gold"
-        if not gold_dir.is_dir():
+    chosen = "suite" if args.suite else args.set
+    if chosen:
+        reports, gold_dir = _EVALS / chosen / "reports", _EVALS / chosen / "gold"
+        if chosen == "suite" and not gold_dir.is_dir():
             print("error: no suite yet: build it with  python -m evals.generate", file=sys.stderr)
             return 2
     layouts = set(args.layouts.split(",")) if args.layouts else None
@@ -229,8 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--gold", default=str(_EVALS / "gold"), help="directory of the gold files")
     ev.add_argument("--output", default=str(_EVALS / "results.json"), help="where to write the results")
     ev.add_argument(
-        "--suite", action="store_true", help="score the generated suite (python -m evals.generate)"
+        "--set",
+        choices=["real", "suite", "converted"],
+        help="score another eval set: real (real reports as they circulate), suite (generated: "
+        "python -m evals.generate), converted (reports after real converters)",
     )
+    ev.add_argument("--suite", action="store_true", help="the same as --set suite")
     ev.add_argument("--layouts", help="only these layouts of the suite, comma-separated")
     ev.add_argument("--per-layout", type=int, help="at most this many reports of each layout")
     ev.add_argument(

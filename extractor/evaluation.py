@@ -1,9 +1,14 @@
 """Evaluation: field accuracy of the extractor against gold files read by hand.
 
-A gold file ``evals/gold/<name>.json`` holds ``{"source": ..., "format": ...,
-"fields": {field id: value}, "expected_status": ..., "checked": {...}}``. Accuracy is
-reported over all gold fields and over the fields whose gold is non-zero and non-null
-(most cells are 0, so plain accuracy flatters), beside an all-zeros baseline.
+A gold file ``evals/<set>/gold/<name>.json`` holds ``{"source": ..., "format": ...,
+"fields": {field id: value}, "expected_status": ..., "checked": {...}}`` and, where the copy
+itself cannot settle a cell, ``"undeterminable": {field id: reason}``. Accuracy is reported
+over all gold fields, over the fields whose gold is non-zero and non-null (most cells are 0,
+so plain accuracy flatters) beside an all-zeros baseline, and over the determinable fields.
+
+A wrong value is *silent* in a report whose status is ``ok``, and *unflagged* in a
+``needs_review`` report when no failed check names its field: both are what a user cannot
+see. A wrong value named by a failed check is flagged, the honest outcome.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ class ReportScore:
     baseline: Tally = field(default_factory=Tally)
     sections: dict[str, Tally] = field(default_factory=lambda: {s: Tally() for s in SECTIONS})
     wrong: dict[str, dict[str, Value]] = field(default_factory=dict)
+    unflagged: dict[str, dict[str, Value]] = field(default_factory=dict)
+    determinable: Tally = field(default_factory=Tally)
     llm_only: Tally = field(default_factory=Tally)  # the model's own answers, before merging
     llm_prose: Tally = field(default_factory=Tally)
     llm_usage: dict[str, float] = field(default_factory=dict)
@@ -68,6 +75,8 @@ class ReportScore:
 def score(doc: Document, gold: dict, name: str, seconds: float) -> ReportScore:
     """Compare one document with its gold file."""
     result = ReportScore(name, doc.status, gold.get("expected_status"), seconds, gold.get("layout", "sample"))
+    undeterminable = gold.get("undeterminable", {})
+    flagged = {f for check in doc.failed_checks for f in check.fields}
     for field_id, want in gold["fields"].items():
         got = doc.fields.get(field_id)
         ok = same_value(got, want)
@@ -76,8 +85,12 @@ def score(doc: Document, gold: dict, name: str, seconds: float) -> ReportScore:
         result.baseline.add(same_value(0, want))
         if want not in (0, None):
             result.nonzero.add(ok)
+        if field_id not in undeterminable:
+            result.determinable.add(ok)
         if not ok:
             result.wrong[field_id] = {"got": got, "gold": want}
+            if doc.status != "ok" and field_id not in flagged:
+                result.unflagged[field_id] = {"got": got, "gold": want}
     if doc.llm is not None:
         for field_id, got in doc.llm.fields.items():
             if field_id in gold["fields"]:
@@ -115,18 +128,26 @@ def evaluate(reports: Path, golds: list[dict], options: Options | None = None) -
 
 
 def _figures(scores: list[ReportScore]) -> dict:
-    """Accuracy, reports read fully right, silent errors and status as expected of ``scores``."""
-    fields, nonzero = Tally(), Tally()
+    """Accuracy, reports read fully right, silent and unflagged errors, status as expected."""
+    fields, nonzero, determinable, prose, tables = Tally(), Tally(), Tally(), Tally(), Tally()
     for s in scores:
         fields.merge(s.all_fields)
         nonzero.merge(s.nonzero)
+        determinable.merge(s.determinable)
+        prose.merge(s.sections["overview"])
+        for section in ("meta", "t2", "t3", "t4"):
+            tables.merge(s.sections[section])
     n = len(scores) or 1
     return {
         "reports": len(scores),
         "accuracy_all": fields.rate,
         "accuracy_nonzero": nonzero.rate,
+        "accuracy_determinable": determinable.rate,
+        "accuracy_tables_and_meta": tables.rate,
+        "accuracy_prose": prose.rate,
         "reports_all_right": sum(not s.wrong for s in scores) / n,
         "silent_errors": sum(s.silent_errors for s in scores),
+        "unflagged_errors": sum(len(s.unflagged) for s in scores),
         "status_as_expected": sum(s.status == s.expected_status for s in scores) / n,
     }
 
@@ -171,13 +192,18 @@ def _by_layout(scores: list[ReportScore]) -> dict[str, dict]:
 
 
 def render_layouts(overall: dict) -> str:
-    """Accuracy per layout, for runs over the generated suite."""
-    head = f"{'layout':24} {'reports':>7} {'all%':>6} {'nz%':>6} {'right%':>6} {'silent':>6} {'status%':>7}"
+    """Accuracy per layout (or per converter), for runs over the generated or converted sets."""
+    head = (
+        f"{'layout':34} {'reports':>7} {'all%':>6} {'nz%':>6} {'tab%':>6} {'prose%':>6} {'right%':>6} "
+        f"{'silent':>6} {'unflag':>6} {'status%':>7}"
+    )
     lines = [head, "-" * len(head)]
     for layout, o in overall["layouts"].items():
         lines.append(
-            f"{layout:24} {o['reports']:7d} {_pct(o['accuracy_all'])} {_pct(o['accuracy_nonzero'])} "
-            f"{_pct(o['reports_all_right'])} {o['silent_errors']:6d} {_pct(o['status_as_expected']):>7}"
+            f"{layout[:34]:34} {o['reports']:7d} {_pct(o['accuracy_all'])} {_pct(o['accuracy_nonzero'])} "
+            f"{_pct(o['accuracy_tables_and_meta'])} {_pct(o['accuracy_prose'])} "
+            f"{_pct(o['reports_all_right'])} {o['silent_errors']:6d} {o['unflagged_errors']:6d} "
+            f"{_pct(o['status_as_expected']):>7}"
         )
     rate = overall["silent_error_rate"]
     lines.append(
@@ -204,15 +230,24 @@ def render(scores: list[ReportScore], overall: dict) -> str:
             f"{s.name[:28]:28} {s.status:13} {_pct(s.all_fields.rate)} {_pct(s.nonzero.rate)} "
             f"{_pct(s.baseline.rate)} " + " ".join(_pct(t.rate) for t in s.sections.values())
         )
-        lines.extend(f"    wrong {f}: got {v['got']!r}, gold {v['gold']!r}" for f, v in s.wrong.items())
+        lines.extend(
+            f"    wrong {f}: got {v['got']!r}, gold {v['gold']!r}" + (" UNFLAGGED" if f in s.unflagged else "")
+            for f, v in s.wrong.items()
+        )
     lines.append("-" * len(head))
     lines.append(
         f"{'overall':28} {'':13} {_pct(overall['accuracy_all'])} {_pct(overall['accuracy_nonzero'])} "
         f"{_pct(overall['baseline_all_zeros'])} " + " ".join(_pct(r) for r in overall["sections"].values())
     )
     lines.append(
+        f"tables and meta: {_pct(overall['accuracy_tables_and_meta']).strip()} %   "
+        f"prose facts: {_pct(overall['accuracy_prose']).strip()} %   "
+        f"determinable fields: {_pct(overall['accuracy_determinable']).strip()} %"
+    )
+    lines.append(
         f"reports with every field right: {100 * overall['reports_all_right']:.1f} %   "
         f"silent errors (wrong values in status ok): {overall['silent_errors']}   "
+        f"unflagged (wrong, in needs_review, named by no failed check): {overall['unflagged_errors']}   "
         f"status as expected: {100 * overall['status_as_expected']:.1f} %   "
         f"ms per report: {overall['ms_per_report']:.2f}"
     )
@@ -256,6 +291,7 @@ def results_json(scores: list[ReportScore], overall: dict) -> dict:
                 "expected_status": s.expected_status,
                 "seconds": s.seconds,
                 "wrong": s.wrong,
+                "unflagged": s.unflagged,
                 "accuracy_all": s.all_fields.rate,
                 "accuracy_nonzero": s.nonzero.rate,
                 "baseline_all_zeros": s.baseline.rate,

@@ -378,7 +378,7 @@ FACTS: tuple[FactSpec, ...] = (
         "prose states it; 0 when it says none were received (未收到申请)",
         piece="clause",
         topic=re.compile(r"申请"),
-        excluded=re.compile(r"复议|诉讼|办件|政务服务"),  # 申请 in these speaks of something else
+        excluded=re.compile(r"复议|诉讼|办件|政务服务|许可|审批|备案"),  # 申请 here is for something else
         units="件|个|条|份|人次",
         none_stated=re.compile(
             rf"未(?:收到|接到|受理)|没有(?:收到|接到)|无(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -148,8 +149,13 @@ def _figures(scores: list[ReportScore]) -> dict:
         "reports_all_right": sum(not s.wrong for s in scores) / n,
         "silent_errors": sum(s.silent_errors for s in scores),
         "unflagged_errors": sum(len(s.unflagged) for s in scores),
-        "status_as_expected": sum(s.status == s.expected_status for s in scores) / n,
+        "status_as_expected": _share(s.status == s.expected_status for s in scores if s.expected_status),
     }
+
+
+def _share(outcomes: Iterable[bool]) -> float | None:
+    seen = list(outcomes)
+    return sum(seen) / len(seen) if seen else None
 
 
 def summary(scores: list[ReportScore]) -> dict:
@@ -231,7 +237,8 @@ def render(scores: list[ReportScore], overall: dict) -> str:
             f"{_pct(s.baseline.rate)} " + " ".join(_pct(t.rate) for t in s.sections.values())
         )
         lines.extend(
-            f"    wrong {f}: got {v['got']!r}, gold {v['gold']!r}" + (" UNFLAGGED" if f in s.unflagged else "")
+            f"    wrong {f}: got {v['got']!r}, gold {v['gold']!r}"
+            + (" UNFLAGGED" if f in s.unflagged else "")
             for f, v in s.wrong.items()
         )
     lines.append("-" * len(head))
@@ -248,7 +255,7 @@ def render(scores: list[ReportScore], overall: dict) -> str:
         f"reports with every field right: {100 * overall['reports_all_right']:.1f} %   "
         f"silent errors (wrong values in status ok): {overall['silent_errors']}   "
         f"unflagged (wrong, in needs_review, named by no failed check): {overall['unflagged_errors']}   "
-        f"status as expected: {100 * overall['status_as_expected']:.1f} %   "
+        f"status as expected: {_pct(overall['status_as_expected']).strip()} %   "
         f"ms per report: {overall['ms_per_report']:.2f}"
     )
     usage = overall["llm_usage_per_report"]

@@ -1,9 +1,14 @@
 """Segmenting: the six sections, the title (agency, year) and the table format.
 
-Headings are found by their numeral and a keyword of the section, in order, so the
-rows of table 三 (``三、本年度办理结果``, ``四、结转下年度继续办理``) are never taken for
-headings, and title variants such as ``四、因政府信息公开工作被申请行政复议、提起行政
-诉讼情况`` are.
+Headings are told by a numeral mark (``一、``, ``第二部分``, ``附表1``, markdown ``#``/``**``
+around it) and a keyword of the section in their title, not by their number: reports number
+their sections differently, and some attach the three tables at the end under headings of
+their own. A table's section starts at the heading right before the table's own opening words
+(``第二十条第``, ``勾稽关系``/``本年新收``, ``行政复议``), or at those words when no such
+heading stands there, so the rows of table 三 (``三、本年度办理结果``, ``四、结转下年度继续办理``)
+are never taken for headings, and title variants such as ``四、因政府信息公开工作被申请行政复议、
+提起行政诉讼情况`` are. Text flattened onto one line (a crawler's copy) has its headings
+inside lines; they are found there when no line starts with one.
 """
 
 from __future__ import annotations
@@ -15,31 +20,42 @@ from .catalog import Format
 from .models import FieldReading, Reading
 
 SECTION_IDS = ("overview", "t2", "t3", "t4", "problems", "other")
+TABLE_IDS = ("t2", "t3", "t4")
 
-_HEADINGS = (
-    ("overview", "一", r"总体情况|概述|总体|基本情况"),
-    ("t2", "二", r"主动公开"),
-    ("t3", "三", r"申请"),
-    ("t4", "四", r"复议|诉讼"),
-    ("problems", "五", r"问题|改进|不足"),
-    ("other", "六", r"其他|其它"),
-)
-# Markdown from converters may mark a heading with ``#`` or ``**``.
-_HEADING_LINE = (
-    r"^[ \t]*(?:#{{1,6}}[ \t]*)?(?:\*\*|__)?(?:第)?{numeral}(?:部分)?[、.,:\s]\s*"
-    r"(?P<title>[^\n]{{0,40}}?)\s*(?:\*\*|__)?\s*$"
-)
-_HEADING_PATTERNS = tuple(
-    (sid, re.compile(_HEADING_LINE.format(numeral=num), re.MULTILINE), re.compile(kw))
-    for sid, num, kw in _HEADINGS
-)
-
-# A table may come without its section heading; its opening words still find it.
-_TABLE_ANCHORS = {
-    "t2": re.compile(r"^.*第二十条第.*$", re.MULTILINE),
-    "t3": re.compile(r"^.*(?:本年新收|勾稽关系).*$", re.MULTILINE),
-    "t4": re.compile(r"^.*行政复议.*$", re.MULTILINE),
+_KEYWORDS = {
+    "overview": re.compile(r"总体情况|概述|总体|基本情况"),
+    "t2": re.compile(r"主动公开"),
+    "t3": re.compile(r"申请"),
+    "t4": re.compile(r"复议|诉讼"),
+    "problems": re.compile(r"问题|改进|不足"),
+    "other": re.compile(r"其他|其它"),
 }
+_NUMERALS = "一二三四五六七八九十"
+_MARK = (
+    rf"第?[{_NUMERALS}]{{1,3}}(?:部分)?(?:[、.．,，:：]|[ \t　]+)"
+    r"|附[ \t]*表[ \t]*[一二三四五六1-6]?[ \t]*[、.．:：]?"
+    r"|表[ \t]*[一二三四1-6][ \t]*[、.．:：]?"
+)
+# A heading is a short line of its own; markdown from converters may mark it with # or **.
+_HEADING_LINE = re.compile(
+    rf"^[ \t]*(?:#{{1,6}}[ \t]*)?(?:\*\*|__)?[ \t]*(?P<mark>{_MARK})[ \t]*"
+    r"(?P<title>[^\n\t|]{0,40}?)[ \t]*(?:\*\*|__)?[ \t]*$",
+    re.MULTILINE,
+)
+# Inside a flattened line: a numeral mark and the words after it, up to a number or a full stop.
+_HEADING_INLINE = re.compile(
+    rf"(?P<mark>[{_NUMERALS}]、)"
+    rf"(?P<title>(?:(?![{_NUMERALS}]、|[(（][{_NUMERALS}]|第[{_NUMERALS}]+条)[^\d\n。；;]){{1,40}})"
+)  # the words after the mark, up to a number, a full stop, the next mark or sub-heading
+# A table may come without its section heading; its opening words still find it. Those of
+# table 四 are also the words of its heading; the others stand in the table itself.
+_TABLE_ANCHORS = {
+    "t2": re.compile(r"第二十条第"),
+    "t3": re.compile(r"勾稽关系|本年新收"),
+    "t4": re.compile(r"行政复议"),
+}
+_ANCHOR_IN_HEADING = frozenset({"t4"})
+_INLINE_LINE = 80  # an anchor further into its line than this is inside flattened text
 
 
 @dataclass(frozen=True)
@@ -53,51 +69,102 @@ class Section:
     end: int
 
 
+@dataclass(frozen=True)
+class _Heading:
+    start: int
+    body_start: int
+    title: str
+    end: int  # where its words end
+
+
 def find_sections(text: str) -> dict[str, Section]:
     """The sections found in ``text``, by id. Missing sections are absent."""
-    found: list[tuple[str, str, int, int]] = []
-    pos = 0
-    for sid, heading, keyword in _HEADING_PATTERNS:
-        for match in heading.finditer(text, pos):
-            if keyword.search(match["title"]):
-                found.append((sid, match["title"], match.start(), match.end()))
-                pos = match.end()
-                break
-    found = _add_anchored_tables(text, found)
+    headings = _headings(text)
+    found: dict[str, _Heading] = {}
+    overview = _first(headings, "overview", 0)
+    if overview:
+        found["overview"] = overview
+    bound = overview.start if overview else 0
+    tables_from = None
+    for table in TABLE_IDS:
+        placed, bound = _table_heading(text, table, headings, bound)
+        if placed:
+            found[table] = placed
+            tables_from = placed.start if tables_from is None else tables_from
+    # five and six stand before the tables (when those are attached at the end) or after them
+    outside = [h for h in headings if tables_from is None or h.start < tables_from or h.start > bound]
+    after = overview.start if overview else 0
+    for prose in ("problems", "other"):
+        heading = _first(outside, prose, after)
+        if heading:
+            found[prose] = heading
+            after = heading.start
+    ordered = sorted(found.items(), key=lambda item: item[1].start)
     sections = {}
-    for i, (sid, title, start, body_start) in enumerate(found):
-        end = found[i + 1][2] if i + 1 < len(found) else len(text)
-        sections[sid] = Section(sid, title, start, body_start, end)
+    for i, (sid, heading) in enumerate(ordered):
+        end = ordered[i + 1][1].start if i + 1 < len(ordered) else len(text)
+        sections[sid] = Section(sid, heading.title, heading.start, heading.body_start, end)
     return sections
 
 
-def _add_anchored_tables(
-    text: str, found: list[tuple[str, str, int, int]]
-) -> list[tuple[str, str, int, int]]:
-    """Place table sections whose heading is missing at their table's opening line."""
-    have = {sid for sid, *_ in found}
-    for sid, anchor in _TABLE_ANCHORS.items():
-        if sid in have:
-            continue
-        after = max(
-            (start for s, _, start, _ in found if SECTION_IDS.index(s) < SECTION_IDS.index(sid)),
-            default=0,
-        )
-        match = anchor.search(text, after)
-        if match:
-            found.append((sid, "", match.start(), match.start()))
-    found.sort(key=lambda item: item[2])
-    return found
+def _headings(text: str) -> list[_Heading]:
+    """Every heading-like line; in a flattened text, every numbered heading inside its lines."""
+    lines = [
+        _Heading(m.start(), min(m.end() + 1, len(text)), m["title"], m.end())
+        for m in _HEADING_LINE.finditer(text)
+        if not m["title"][-1:].isdigit()
+    ]
+    if any(_KEYWORDS["overview"].search(h.title) for h in lines) or len(lines) >= 3:
+        return lines
+    inline = [_Heading(m.start(), m.end("mark"), m["title"], m.end()) for m in _HEADING_INLINE.finditer(text)]
+    return sorted(lines + inline, key=lambda h: h.start)
+
+
+def _first(headings: list[_Heading], section: str, after: int) -> _Heading | None:
+    keyword = _KEYWORDS[section]
+    return next((h for h in headings if h.start >= after and keyword.search(h.title)), None)
+
+
+def _table_heading(
+    text: str, table: str, headings: list[_Heading], bound: int
+) -> tuple[_Heading | None, int]:
+    """Where a table's section starts: the heading right before the table's opening words when
+    it names the table, else those words; without them, the first heading naming the table.
+    Also the position the next table is looked for after."""
+    anchor = _TABLE_ANCHORS[table].search(text, bound)
+    if anchor is None:
+        heading = _first(headings, table, bound)
+        return heading, heading.body_start if heading else bound
+    allowed_own = table in _ANCHOR_IN_HEADING  # may the opening words be the heading's own words?
+    last = next(
+        (
+            h
+            for h in reversed(headings)
+            if bound <= h.start <= anchor.start() and (allowed_own or anchor.start() >= h.end)
+        ),
+        None,
+    )
+    if last and _KEYWORDS[table].search(last.title):
+        return last, anchor.end()
+    line_start = text.rfind("\n", 0, anchor.start()) + 1
+    at = line_start if anchor.start() - line_start < _INLINE_LINE else anchor.start()
+    return _Heading(at, at, "", at), anchor.end()
 
 
 # --- title -------------------------------------------------------------------------
 
 _TITLE = re.compile(
-    r"(?P<before>[^\n]*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<between>[^\n]*?)\s*"
-    r"(?:政府信息公开|政务公开|信息公开)[^\n]{0,6}?年度?报告"
+    r"(?P<before>[^\n]*?)[ \t]*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<between>[^\n]*?)\s*"
+    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|\n(?![ \t]*\n)){0,8}?年\s*度?\s*报\s*告"
+)  # the title may run over two lines, and the year may come first
+# What stands around an agency's name in a title line and is not the name: markdown, a label
+# (标题：), quotes, a print header's date and time, a leading 关于.
+_AGENCY_NOISE = re.compile(
+    r"^(?:[\s#>*_|《“\"]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
+    r"|\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于)+"
+    r"|(?:[\s*_|》”\"]|关于)+$"
 )
-_AGENCY_CLEAN = re.compile(r"^[\s《“\"]+|[\s》”\"]+$|关于$")
-_AGENCY_LINE = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
+_AGENCY = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
 
 
 def read_title(text: str, head_end: int) -> Reading:
@@ -118,22 +185,29 @@ def read_title(text: str, head_end: int) -> Reading:
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
     for group in ("before", "between"):
-        name = _AGENCY_CLEAN.sub("", match[group])
-        if name:
-            start = match.start(group) + match[group].index(name)
-            return FieldReading(name, start, start + len(name))
+        found = _name_in(text, match.start(group), match.end(group))
+        if found:
+            return found
     # The agency on a line of its own above the title line.
     line_start = text.rfind("\n", 0, match.start()) + 1
     for line in reversed(text[:line_start].splitlines(keepends=True)):
         line_start -= len(line)
-        name = line.strip()
-        if not name:
-            continue
-        if _AGENCY_LINE.match(name):
-            start = line_start + line.index(name)
-            return FieldReading(name, start, start + len(name))
-        return None
+        if line.strip():
+            return _name_in(text, line_start, line_start + len(line.rstrip("\n")))
     return None
+
+
+def _name_in(text: str, start: int, end: int) -> FieldReading | None:
+    """The agency's name in ``text[start:end]`` once the noise around it is cut off."""
+    piece = text[start:end]
+    lead = _AGENCY_NOISE.match(piece)
+    begin = lead.end() if lead else 0
+    trail = _AGENCY_NOISE.search(piece, begin)
+    stop = trail.start() if trail and trail.end() == len(piece) else len(piece)
+    name = piece[begin:stop]
+    if not _AGENCY.match(name):
+        return None
+    return FieldReading(name, start + begin, start + stop)
 
 
 # --- format ------------------------------------------------------------------------

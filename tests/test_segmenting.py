@@ -55,6 +55,20 @@ def test_a_table_without_its_heading_is_found_by_its_opening_words():
         ("2021年某某市民政局政府信息公开工作年度报告\n", "某某市民政局", 2021),
         ("某某市人民政府办公室2020年度政府信息公开工作年度报告\n", "某某市人民政府办公室", 2020),
         ("《某某镇人民政府2024年政府信息公开工作年度报告》\n", "某某镇人民政府", 2024),
+        # the title over two lines, the year first
+        ("正文\n2024 年某某市科学技术委员会政府信息公开工作\n年度报告\n", "某某市科学技术委员会", 2024),
+        ("2025 年某某市人民政府办公厅政府信息公开\n工作年度报告\n", "某某市人民政府办公厅", 2025),
+        # markup and labels around the name
+        ("# 某某县人民政府 2025 年 政府信息公开工作年度报告\n", "某某县人民政府", 2025),
+        ("**某某县民政局2023年政府信息公开工作年度报告**\n", "某某县民政局", 2023),
+        (
+            "标题: 某某综合实验区2019年度政府信息公开工作年度报告\n发布时间: 2020-01-20\n",
+            "某某综合实验区",
+            2019,
+        ),
+        ("| 名称 | 某某区交通运输局2022年政府信息公开工作年度报告 |\n", "某某区交通运输局", 2022),
+        # a browser's print header on the title line
+        ("2024/5/6 14:32 某某县卫生健康局2023年政府信息公开工作年度报告\n", "某某县卫生健康局", 2023),
     ],
 )
 def test_title_variants(head, agency, year):
@@ -89,3 +103,40 @@ def test_format_from_table_three_when_table_two_is_silent_and_from_year_when_all
     fmt, reading = detect_format(with_sub_rows, find_sections(with_sub_rows), 2019)
     assert fmt == Format.F2021 and reading.confident
     assert not detect_format(text, sections, 2019)[1].confident
+
+
+def test_sections_numbered_otherwise_with_the_tables_attached_at_the_end():
+    """Some reports number their own sections and attach the three tables after them."""
+    prose = (
+        "一、总体情况\n本年度主动公开政府信息共 120 条。\n二、工作机制保障\n略。\n"
+        "三、主动公开工作情况\n略。\n四、依申请公开工作情况\n全年共收到政府信息公开申请 3 件。\n"
+        "五、政府信息管理情况\n略。\n六、存在的主要问题及改进情况\n略。\n七、其他需要报告的事项\n无。\n"
+    )
+    tables = BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    tables = tables[tables.index("二、主动公开政府信息情况") : tables.index("五、存在的主要问题")]
+    tables = tables.replace("二、主动公开政府信息情况", "附表1：主动公开政府信息情况")
+    tables = tables.replace("三、收到和处理政府信息公开申请情况", "附表2：收到和处理政府信息公开申请情况")
+    tables = tables.replace(
+        "四、政府信息公开行政复议、行政诉讼情况", "附表3：政府信息公开行政复议、行政诉讼情况"
+    )
+    text = prose + "附表\n" + tables
+    sections = find_sections(text)
+    assert list(sections) == ["overview", "problems", "other", "t2", "t3", "t4"]
+    assert text[sections["t2"].start :].startswith("附表1：主动公开")
+    assert text[sections["t3"].start :].startswith("附表2：收到和处理")
+    assert text[sections["t4"].start :].startswith("附表3：")
+    overview = text[sections["overview"].start : sections["overview"].end]
+    assert "四、依申请公开工作情况" in overview and "三、主动公开工作情况" in overview  # prose, not tables
+    assert text[sections["problems"].start :].startswith("六、存在的主要问题")
+
+
+def test_headings_inside_a_flattened_line_are_found():
+    """A crawler's copy puts the whole body on one line: headings stand inside it."""
+    body = BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    flat = "标题: 某某区民政局2023年政府信息公开工作年度报告\n==== 正文 ====\n" + body.replace("\n", "")
+    sections = find_sections(flat)
+    assert list(sections) == ["overview", "t2", "t3", "t4", "problems", "other"]
+    t3 = flat[sections["t3"].body_start : sections["t3"].end]
+    assert "四、结转下年度继续办理" in t3 and "一、本年新收" in t3
+    assert flat[sections["t4"].start :].startswith("四、政府信息公开行政复议")
+    assert flat[sections["t2"].start :].startswith("二、主动公开")

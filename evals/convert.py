@@ -1,0 +1,132 @@
+"""Build the converted eval set: reports after the real converters people feed us.
+
+    python -m evals.convert [OUT_DIR]      (needs ../shared/tools/convert.sh and Debian's chromium)
+
+Runs every source through ``../shared/tools/convert.sh`` (LibreOffice, pdftotext in both modes,
+markitdown, pymupdf4llm) and, for web pages, a browser print to PDF (headless Chromium, with its
+header and footer: date, title, address, page n/N) followed by the same PDF converters. The
+sources are the real development set (``evals/real``) and generated reports rendered as HTML,
+Word and PDF files (``evals.generate``). Every text and markdown output, and the PDFs of the
+real set, are written to ``OUT_DIR/reports`` (default ``evals/converted``) with the gold of
+their source in ``OUT_DIR/gold`` (``layout`` = the conversion chain). The outputs are committed,
+so the tests and ``eval --set converted`` need no converter installed. The converters are
+measurement tools, never dependencies of the project.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .generate import generate, generate_from_seeds
+
+ROOT = Path(__file__).resolve().parent.parent
+CONVERT = ROOT.parent / "shared" / "tools" / "convert.sh"
+REAL = ROOT / "evals" / "real"
+KEPT_SUFFIXES = (".txt", ".md")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def sources(work: Path) -> list[tuple[Path, dict]]:
+    """Every source file with its gold: the real set, then generated HTML, Word and PDF files."""
+    found = []
+    for gold_path in sorted((REAL / "gold").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        found.append((REAL / "reports" / Path(gold["source"]).name, gold))
+    generated = generate(12, seed=20261201, layouts=("html", "docx", "pdf")) + generate_from_seeds(
+        seed=5, layouts=("html", "docx")
+    )
+    for name, suffix, content, gold in generated:
+        path = work / f"{name}{suffix}"
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        found.append((path, gold))
+    return found
+
+
+def browser_print(html: Path, out: Path) -> Path | None:
+    """The page printed to PDF by headless Chromium, header and footer included."""
+    pdf = out / f"{html.stem}__chromium_pdf.pdf"
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    done = subprocess.run(
+        [chromium, *CHROMIUM_FLAGS, f"--print-to-pdf={pdf}", html.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
+    return pdf if done.returncode == 0 and pdf.exists() else None
+
+
+def convert(path: Path, out: Path) -> None:
+    """All conversions of one source into ``out``."""
+    inputs = [path]
+    if path.suffix in (".html", ".htm"):
+        printed = browser_print(path, out)
+        if printed:
+            inputs.append(printed)
+    subprocess.run(["bash", str(CONVERT), str(out), *map(str, inputs)], capture_output=True, timeout=1800)
+
+
+def _chain(output: Path) -> str:
+    """The conversion chain an output's name records: ``lo_docx-lo_pdf-pdftotext``."""
+    return output.stem.split("__", 1)[1].replace("__", "-")
+
+
+def build(out: Path) -> int:
+    """Write the converted set; returns the number of converted reports."""
+    reports, gold_dir = out / "reports", out / "gold"
+    for folder in (reports, gold_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.iterdir():
+            old.unlink()
+    count = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for source, gold in sources(work):
+            converted = work / f"out_{source.stem}"
+            converted.mkdir()
+            convert(source, converted)
+            for output in sorted(converted.iterdir()):
+                keep = output.suffix in KEPT_SUFFIXES or (
+                    output.suffix == ".pdf" and source.parent.parent == REAL
+                )
+                if not keep or not output.name.startswith(f"{source.stem}__"):
+                    continue
+                chain = _chain(output)
+                name = f"{source.stem}__{chain}{output.suffix}"
+                shutil.copy(output, reports / name)
+                entry = {
+                    **gold,
+                    "source": f"reports/{name}",
+                    "layout": chain,
+                    "expected_status": None,  # what survives depends on the converter
+                    "checked": f"the gold of {source.name}, converted by {chain}",
+                }
+                (gold_dir / f"{Path(name).stem}.json").write_text(
+                    json.dumps(entry, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+                )
+                count += 1
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("out", type=Path, nargs="?", default=ROOT / "evals" / "converted")
+    args = parser.parse_args()
+    print(f"{build(args.out)} converted reports with the gold of their sources written under {args.out}")
+
+
+if __name__ == "__main__":
+    main()

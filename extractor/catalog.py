@@ -148,6 +148,10 @@ class Catalog:
         """Identities 1–4 of ``fields.md`` for format ``fmt``: (check id, left fields, right fields)."""
         return _identities(self, fmt)
 
+    def identities_of(self, fmt: Format, table_id: str) -> tuple[Identity, ...]:
+        """The identities among one table's fields."""
+        return tuple(i for i in self.identities(fmt) if i[1][0].startswith(table_id + "."))
+
     def with_fact(self, fact: FactSpec) -> Catalog:
         """A copy of this catalog with one more fact (or ``fact`` replacing the one of its id)."""
         kept = tuple(f for f in self.facts if f.id != fact.id)
@@ -273,7 +277,7 @@ _T3_HEAD = (
     ("new_received", r"本年新收", "一、本年新收政府信息公开申请数量"),
     ("carried_over", r"上年结转", "二、上年结转政府信息公开申请数量"),
     ("granted", r"予以公开", "（一）予以公开"),
-    ("partially_granted", r"部分公开", "（二）部分公开"),
+    ("partially_granted", r"部分公开", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
     ("withheld_state_secret", r"国家秘密", "（三）不予公开 1.属于国家秘密"),
     ("withheld_prohibited_by_law", r"法律行政法规禁止", "2.其他法律行政法规禁止公开"),
     ("withheld_safety_stability", r"三安全一稳定|危及", "3.危及“三安全一稳定”"),
@@ -292,8 +296,16 @@ _T3_HEAD = (
     ("declined_confirmation", r"确认或重新出", "5.要求行政机关确认或重新出具已获取信息"),
 )
 _T3_OTHER_2021 = (
-    ("other_no_correction", r"逾期不补正", "（六）其他处理 1.申请人无正当理由逾期不补正"),
-    ("other_no_fee", r"缴纳费用|收费通知", "2.申请人逾期未按收费通知要求缴纳费用"),
+    (
+        "other_no_correction",
+        r"逾期不补正",
+        "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
+    (
+        "other_no_fee",
+        r"缴纳费用|收费通知",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
     ("other_other", r"^其他$", "3.其他"),
 )
 _T3_OTHER_2019 = (("other_processing", r"其他处理", "（六）其他处理"),)
@@ -361,12 +373,12 @@ FACTS: tuple[FactSpec, ...] = (
         "the total number of items proactively published that year, only when the text states it "
         "as one exact number (such as 主动公开政府信息共 54 条); null when it gives only categories "
         "(11 条, 45 条 …) or a vague amount (千余条)",
-        topic=re.compile(r"公开|发布"),
+        topic=re.compile(r"公开|发布|公布"),
         excluded=re.compile(r"微信|微博|公众号|新媒体|申请"),  # counts of other channels, or of applications
         units=_POSTS,
         total=re.compile(
-            r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布)"
-            r"|(?:公开|发布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
+            r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布|公布)"
+            r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
         ),
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph
     ),

@@ -1,12 +1,19 @@
-"""Cells: a table region of the normalised text → rows of cells with their spans.
+"""Cells: a table region of the normalised text → printed rows of cells with their spans.
 
-Two layouts are told apart by the region's own lines:
+Four layouts are told apart by the region's own lines:
 
 * **rows on lines** — one table row per line, cells split by tabs or ``|`` (markdown),
   and trailing numbers split off a label by spaces (``一、本年新收… 6 0 0 0 0 0 6``);
-* **one cell per line** — each cell on its own line starting with a tab, rows separated
-  by blank lines, a cell's text wrapped over following lines without a tab (headers
-  printed one character per line).
+* **one cell per line, indented** — each cell on its own line starting with a tab, rows
+  separated by blank lines, a cell's text wrapped over following lines without a tab
+  (headers printed one character per line), as Word copies give them;
+* **one cell per line, plain** — no tabs: each label, then the numbers of its row, one per
+  line, a blank line for an empty cell (text exports of Word files, PDF text extraction);
+  a printed row is a label and the values that follow it;
+* **glued** — a crawler's copy of a web table, cells run together with no separator
+  (``行政许可3960181`` is 396 / 0 / 181): a printed row is a run of words and the digits after
+  it, kept as one :attr:`CellKind.GLUED` cell per space-separated part for the table reader to
+  split (its splits are checked against the cell count and the identities there).
 """
 
 from __future__ import annotations
@@ -22,9 +29,10 @@ class CellKind(Enum):
     EMPTY = "empty"
     VALUE = "value"
     LABEL = "label"
+    GLUED = "glued"  # digits that may hold several values run together
 
 
-_EMPTY, _VALUE, _LABEL = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL
+_EMPTY, _VALUE, _LABEL, _GLUED = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL, CellKind.GLUED
 _TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
 _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -33,34 +41,115 @@ _SPACES = re.compile(r"\s+")
 
 @dataclass(slots=True)
 class Cell:
-    """A cell's text (inner white space removed) and its span in the normalised text."""
+    """A cell's text (inner white space removed), its span in the normalised text, and its
+    column in a grid (the tab- or pipe-separated position on its line; -1 when it has none)."""
 
     text: str
     start: int
     end: int
     kind: CellKind
+    col: int = -1
 
 
-def make_cell(raw: str, start: int) -> Cell:
+def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     """A cell from its raw text at ``start``: the span is trimmed to the visible text."""
     stripped = raw.strip()
     if not stripped:
-        return Cell("", start, start, _EMPTY)
+        return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
     end = begin + len(stripped)
     if (stripped.isascii() and stripped.isdigit()) or VALUE_CELL.match(stripped):
-        return Cell(stripped, begin, end, _VALUE)
+        return Cell(stripped, begin, end, _VALUE, col)
     label = _SPACES.sub("", stripped) if " " in stripped or "\n" in stripped else stripped
-    return Cell(label, begin, end, _LABEL)
+    return Cell(label, begin, end, _LABEL, col)
 
 
 def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
-    """The rows of cells of the region ``text[start:end]``."""
+    """The printed rows of cells of the region ``text[start:end]``."""
+    if _is_glued(text, start, end):
+        return _rows_glued(text, start, end)
     lines = _lines(text, start, end)
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
-    return [row for line_start, line in lines if (row := _row_on_line(line, line_start))]
+    rows = [_row_on_line(line, line_start) for line_start, line in lines]
+    if _is_plain_cell_per_line(rows):
+        return _rows_by_label(rows)
+    return [row for row in rows if row]
+
+
+# --- one cell per line, plain: a label and the values after it ---------------------------
+
+
+def _is_plain_cell_per_line(rows: list[list[Cell]]) -> bool:
+    """Most lines hold a single value and no line holds a grid of cells."""
+    if any(cell.col >= 0 for row in rows for cell in row):
+        return False
+    lone_values = sum(1 for row in rows if len(row) == 1 and row[0].kind is _VALUE)
+    return lone_values >= 8 and lone_values * 2 > sum(1 for row in rows if row)
+
+
+def _rows_by_label(lines: list[list[Cell]]) -> list[list[Cell]]:
+    """Printed rows as a label (its fragments on consecutive lines) and the values after it;
+    a blank line among the values is an empty cell."""
+    rows: list[list[Cell]] = []
+    current: list[Cell] = []
+    for line in lines:
+        if not line:
+            if current and current[-1].kind is not _LABEL:
+                current.append(Cell("", current[-1].end, current[-1].end, _EMPTY))
+            continue
+        if line[0].kind is _LABEL and current and current[-1].kind is not _LABEL:
+            rows.append(current)
+            current = []
+        current.extend(line)
+    if current:
+        rows.append(current)
+    return rows
+
+
+# --- glued: a crawler's copy with the cells run together ---------------------------------
+
+# Digits (a space may stand between two cells), with a decimal part and a unit of money.
+_DIGITS = re.compile(r"\d(?:[\d ]*\d)?(?:\.\d+)?(?:万元|元)?")
+_NUMBERING_AFTER = re.compile(r"[.、．][^\d\s]")  # ``2.其他`` : the 2 numbers the next label
+_GLUE = re.compile(r"[\u4e00-\u9fff）)]\d{3,}|\d{3,}[\u4e00-\u9fff（(]")
+_FLATTENED = 400  # characters: a line this long holds more than one table row
+
+
+def _is_glued(text: str, start: int, end: int) -> bool:
+    """Words and runs of digits touching, on a flattened line (one that goes on far beyond a
+    table row), with no grid separators."""
+    if "\t" in text[start:end] or "|" in text[start:end]:
+        return False
+    lines_from = text.rfind("\n", 0, start) + 1
+    lines_to = text.find("\n", end)
+    lines = text[lines_from : len(text) if lines_to < 0 else lines_to].split("\n")
+    return max(map(len, lines)) > _FLATTENED and _GLUE.search(text, start, end) is not None
+
+
+def _rows_glued(text: str, start: int, end: int) -> list[list[Cell]]:
+    """A printed row per run of words and the digits after it; each space-separated part of
+    the digits one :attr:`CellKind.GLUED` cell."""
+    rows: list[list[Cell]] = []
+    words_from = start
+    for match in _DIGITS.finditer(text, start, end):
+        digits_end = match.end()
+        if _NUMBERING_AFTER.match(text, digits_end) and not match.group().rstrip("元万").count("."):
+            digits_end -= 1  # its last digit numbers the next label
+        if digits_end <= match.start():
+            continue
+        words = text[words_from : match.start()]
+        if words.strip():
+            label = make_cell(words, words_from)
+            row = [Cell(label.text, label.start, label.end, _LABEL)]
+            row.extend(
+                Cell(part.group(), match.start() + part.start(), match.start() + part.end(), _GLUED)
+                for part in re.finditer(r"\S+", text[match.start() : digits_end])
+            )
+            rows.append(row)
+        words_from = digits_end
+    return rows
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -131,9 +220,10 @@ def _row_on_line(line: str, line_start: int) -> list[Cell]:
         parts = [line]
     else:
         return []
+    grid = len(parts) > 1  # cells apart by tabs or pipes have a column; a line of words has none
     cells: list[Cell] = []
-    for part in parts:  # the hot loop: one make_cell per cell, splitting only when needed
-        cell = make_cell(part, pos)
+    for col, part in enumerate(parts):  # the hot loop: one make_cell per cell, splitting only when needed
+        cell = make_cell(part, pos, col if grid else -1)
         if cell.kind is _LABEL and _ends_like_a_value(cell.text):
             cells.extend(_split_trailing_values(part, cell))
         else:

@@ -93,7 +93,9 @@ def extract_section(
         fmt, _ = detect_format(src.text, {section_id: whole}, None)
     fmt = Format(fmt)
     spec = CATALOG.table(fmt, section_id)
-    reading = parse_table(spec, table_rows(src.text, 0, len(src.text)))
+    reading = parse_table(
+        spec, table_rows(src.text, 0, len(src.text)), CATALOG.identities_of(fmt, section_id)
+    )
     ids = tuple(spec.field_ids())
     checks = [c for c in checks_of(reading, fmt, src.text, CATALOG) if set(c.fields) <= set(ids)]
     return build_document(source, src, fmt, reading, checks, only=ids, section=section_id)
@@ -115,7 +117,8 @@ def read_by_rules(
         if section is None:
             reading.problem(f"section {spec.id} ({spec.title}) not found", spec.field_ids())
             continue
-        reading.add(parse_table(spec, table_rows(text, section.body_start, section.end)))
+        rows = table_rows(text, section.body_start, section.end)
+        reading.add(parse_table(spec, rows, catalog.identities_of(fmt, spec.id)))
     return fmt, reading
 
 

@@ -16,7 +16,7 @@ from .models import FieldReading, Reading
 from .segmenting import Section
 from .values import count_pattern, count_value
 
-_BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*(?:其中|包括|包含)")
+_BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|包含)")
 _NOT_STATED = FieldReading(None, None, None, note="not stated")
 
 

@@ -1,51 +1,99 @@
 """Table parser: one parser for every standard table, driven by its :class:`TableSpec`.
 
-A printed row is a *candidate* when it holds a value, or when its label names a row of
-the table and enough cells follow it. Candidates are placed on the table's rows by their
-labels (anchors, kept in printed order); runs of unlabelled candidates between anchors
-are placed by order when their count fits the rows left there (labels lost in
-conversion); a labelled row out of order is still placed by its label. A row's values
-are the last ``n`` cells after its label once the grid's empty edge cells are trimmed.
-Nothing is guessed: a row that cannot be placed or read is reported, with its fields,
-as not read.
+1. **Candidates.** A printed row is a candidate when it holds a value, or when its label names a
+   row of the table and enough cells follow it.
+2. **Placement.** Candidates are placed on the table's rows by their labels (anchors, kept in
+   printed order); runs of unlabelled candidates between anchors are placed by order when their
+   count fits the rows left there (labels lost or floated away in conversion); a labelled row
+   out of order is still placed by its label.
+3. **Interpretations.** Each placed row is read every way its cells allow: by the columns of the
+   table's header when the row stands in a grid that lines up with it; else by its cells less
+   those that can be set aside — empty cells (grid padding, a phantom column, a spanned cell),
+   then, only where the identities can confirm it, leading cells where a label was lost; a glued
+   run of digits is split every way that gives the row's cell count.
+4. **Resolution.** A field is read when every interpretation left gives it the same value. Where
+   a row has several, the identities of ``fields.md`` choose, row by row and then jointly, and a
+   value chosen so is read only when every surviving combination agrees on it (and says so in its
+   note). Nothing is guessed: what stays doubtful is reported, with its fields, as not read.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from .catalog import RowSpec, TableSpec
 from .cells import Cell, CellKind
 from .models import FieldReading, Reading
-from .values import parse_value
+from .values import ValueKind, parse_value
 
-_NUMBERING = re.compile(r"^(?:[(（]?[一二三四五六七八九十]+[)）、.]|\d+[.、．)]|[(（]\d+[)）])+")
+_NUMBERING = re.compile(
+    r"^(?:[\u4e00-\u9fff](?=[(（][一二三四五六七八九十]))?"  # a vertical group label's character first
+    r"(?:[(（]?[一二三四五六七八九十]+[)）、.]|\d+[.、．)]|[(（]\d+[)）])+"
+)
+_TITLE_NOTE = re.compile(r"[(（][^)）]*[)）]|\s")
+_EMPTY, _VALUE, _LABEL, _GLUED = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL, CellKind.GLUED
+_MAX_OPTIONS = 64  # interpretations of one row; more is no reading at all
+_MAX_COMBINATIONS = 4096  # joint choices the identities may search
+
+Identity = tuple[str, list[str], list[str]]
+Option = tuple[Cell, ...]  # one interpretation of a row: its cells in column order (EMPTY: blank)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """A header: column title (normalised) → its first grid column, and where values start."""
+
+    at: dict[str, int]
+    first: int
 
 
 @dataclass(frozen=True)
 class _Candidate:
     label: str
-    values: list[Cell]
+    row: list[Cell]  # every cell of the printed row
+    values: list[Cell]  # the cells after its last label
     spec_index: int | None
+    header: _Columns | None  # the header in force, for a row of a grid
 
 
-def parse_table(spec: TableSpec, rows: list[list[Cell]]) -> Reading:
-    """Read table ``spec`` from its printed ``rows``."""
+@dataclass
+class _Row:
+    """What a table row's cells allow: its interpretations, and how sure each kind is."""
+
+    ids: list[str]
+    options: list[Option]
+    confirm: bool  # the interpretations are guesses the identities must confirm
+    problem: str = ""
+
+    @property
+    def open(self) -> bool:
+        """Its reading needs the identities: several interpretations, or guesses."""
+        return len(self.options) > 1 or (self.confirm and bool(self.options))
+
+
+def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Identity] = ()) -> Reading:
+    """Read table ``spec`` from its printed ``rows``; ``identities`` (of ``fields.md``, those
+    over this table's fields) choose among interpretations the cells leave open."""
     result = Reading()
-    candidates = [c for row in rows if (c := _candidate(spec, row)) is not None]
+    candidates = _candidates(spec, rows)
     placed = _place(spec, candidates)
+    row_readings: dict[int, _Row] = {}
     if spec.flat and not placed:
-        placed = _place_flat(spec, candidates, result)
+        row_readings = _flat_rows(spec, candidates)
     for index, row_spec in enumerate(spec.rows):
+        if index in row_readings:
+            continue
         ids = [f"{spec.id}.{row_spec.id}.{col}" for col in row_spec.columns]
         candidate = placed.get(index)
         if candidate is None:
-            result.problem(f"row {row_spec.id} not found", ids)
+            row_readings[index] = _Row(ids, [], False, f"row {row_spec.id} not found")
             continue
-        _read_row(row_spec, ids, candidate, result)
+        row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
+    _resolve(spec, row_readings, identities, result)
     return result
 
 
@@ -54,10 +102,55 @@ def normal_label(text: str) -> str:
     return _NUMBERING.sub("", text)
 
 
-def _match(spec: TableSpec, labels: list[str]) -> int | None:
+# --- candidates and their placement ----------------------------------------------------
+
+
+def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
+    found = []
+    header: _Columns | None = None
+    in_header = False
+    for row in rows:
+        titles = _titles(spec, row)
+        if titles:  # consecutive header rows make one header
+            merged = {**header.at, **titles} if in_header and header else titles
+            header = _Columns(merged, min(merged.values()))
+            in_header = True
+            continue
+        in_header = False
+        candidate = _candidate(spec, row, header)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _column_titles(spec: TableSpec) -> frozenset[str]:
+    return frozenset(_title_key(t) for row in spec.rows for t in row.column_titles)
+
+
+def _title_key(title: str) -> str:
+    """A column title without its notes and spaces: 本年收费金额（单位：万元） → 本年收费金额."""
+    return _TITLE_NOTE.sub("", title).replace("社会组织", "社会公益组织")
+
+
+def _titles(spec: TableSpec, row: list[Cell]) -> dict[str, int]:
+    """The column titles a header row of a grid prints, by grid column; none for a data row."""
+    if any(cell.kind is _VALUE or cell.kind is _GLUED for cell in row):
+        return {}
+    known = _column_titles(spec)
+    return {
+        key: cell.col
+        for cell in row
+        if cell.kind is _LABEL and cell.col >= 0 and (key := _title_key(cell.text)) in known
+    }
+
+
+def _match(spec: TableSpec, labels: list[str], glued: bool) -> int | None:
     """The index of the table row the row's labels name, most specific (last) label first."""
     if not labels:
         return None
+    if glued:  # the words before a glued row's digits end with its label
+        return _match_suffix(spec, labels[-1])
     index = _match_label(spec, labels[-1])
     return index if index is not None or len(labels) == 1 else _match_label(spec, "".join(labels))
 
@@ -69,23 +162,36 @@ def _match_label(spec: TableSpec, label: str) -> int | None:
     return next((index for index, row in enumerate(spec.rows) if row.label.search(text)), None)
 
 
-def _candidate(spec: TableSpec, row: list[Cell]) -> _Candidate | None:
+def _match_suffix(spec: TableSpec, words: str) -> int | None:
+    """The row whose label ends ``words`` (a header's words run into it): of the rows whose
+    label stands within their printed title's length of the end, the one nearest the end."""
+    nearest: tuple[int, int] | None = None
+    for index, row in enumerate(spec.rows):
+        reach = min(len(words), len(row.title) + 8)
+        at = next((n for n in range(1, reach + 1) if row.label.search(normal_label(words[-n:]))), None)
+        if at is not None and (nearest is None or at < nearest[0]):
+            nearest = (at, index)
+    return nearest[1] if nearest else None
+
+
+def _candidate(spec: TableSpec, row: list[Cell], header: _Columns | None) -> _Candidate | None:
     last_label = len(row) - 1
-    while last_label >= 0 and row[last_label].kind is not CellKind.LABEL:
+    while last_label >= 0 and row[last_label].kind is not _LABEL:
         last_label -= 1
     values = row[last_label + 1 :]
-    has_value = any(c.kind is CellKind.VALUE for c in values)
+    has_value = any(c.kind is _VALUE or c.kind is _GLUED for c in values)
     if not has_value and last_label < 0:
         return None
-    labels = [c.text for c in row[: last_label + 1] if c.kind is CellKind.LABEL]
-    index = _match(spec, labels)
-    if index is not None and len(values) < len(spec.rows[index].columns):
+    labels = [c.text for c in row[: last_label + 1] if c.kind is _LABEL]
+    glued = any(c.kind is _GLUED for c in values)
+    index = _match(spec, labels, glued)
+    if index is not None and not glued and len(values) < len(spec.rows[index].columns):
         index = None  # a header cell that happens to read like a row label
         if not has_value:
             return None
     if not has_value and index is None:
         return None
-    return _Candidate(labels[-1] if labels else "", values, index)
+    return _Candidate(labels[-1] if labels else "", row, values, index, header)
 
 
 def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidate]:
@@ -106,55 +212,289 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidat
     return placed
 
 
-def _place_flat(spec: TableSpec, candidates: list[_Candidate], result: Reading) -> dict[int, _Candidate]:
-    """All the table's values in one printed row, in row order (table 四)."""
-    widths = [len(row.columns) for row in spec.rows]
-    wide = [c for c in candidates if len(c.values) >= sum(widths)]
+def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]:
+    """All the table's values in one printed row, in row order (table 四): read as one row of
+    every column, then cut into the table's rows."""
+    width = sum(len(row.columns) for row in spec.rows)
+    wide = [c for c in candidates if len(c.values) >= width or any(v.kind is _GLUED for v in c.values)]
     if len(wide) != 1:
         return {}
-    cells = _take(wide[0].values, sum(widths), result, spec.id)
-    if cells is None:
-        return {}
-    placed = {}
+    whole = _options(wide[0].values, width, allow_stray=True)
+    rows = {}
     offset = 0
-    for index, width in enumerate(widths):
-        placed[index] = _Candidate("", cells[offset : offset + width], index)
-        offset += width
-    return placed
+    for index, row_spec in enumerate(spec.rows):
+        n = len(row_spec.columns)
+        ids = [f"{spec.id}.{row_spec.id}.{col}" for col in row_spec.columns]
+        cut = _distinct([tuple(option[offset : offset + n]) for option in whole.options])
+        rows[index] = _Row(ids, cut, whole.confirm, whole.problem and f"row {row_spec.id}: {whole.problem}")
+        offset += n
+    return rows
 
 
-def _take(cells: list[Cell], n: int, result: Reading, where: str) -> list[Cell] | None:
-    """The row's ``n`` value cells: trim empty edge cells of the grid, then keep the last ``n``."""
-    cells = list(cells)
-    while len(cells) > n and cells[-1].kind is CellKind.EMPTY:
-        cells.pop()
-    while len(cells) > n and cells[0].kind is CellKind.EMPTY:
-        cells.pop(0)
-    if len(cells) < n:
+# --- interpretations of one row ---------------------------------------------------------
+
+
+def _interpret(row: RowSpec, ids: list[str], candidate: _Candidate, allow_stray: bool) -> _Row:
+    by_header = _by_header(row, candidate)
+    if by_header is not None:
+        return _Row(ids, [by_header], False)
+    found = _options(candidate.values, len(row.columns), allow_stray)
+    found.ids = ids
+    if found.problem:
+        found.problem = f"row {row.id}: {found.problem}"
+    return found
+
+
+def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
+    """The row read by the grid columns of its header, when the row lines up with it: its
+    labels left of the values, each of its columns titled, at most one value under each."""
+    header = candidate.header
+    if header is None or any(c.col < 0 for c in candidate.row):
         return None
-    if len(cells) > n:
-        dropped = cells[: len(cells) - n]
-        result.notes.append(
-            f"{where}: {len(dropped)} leading cell(s) taken for a lost label: "
-            + " ".join(c.text or "∅" for c in dropped)
-        )
-        cells = cells[-n:]
-    return cells
+    if any(c.kind is _LABEL and c.col >= header.first for c in candidate.row):
+        return None
+    starts = []
+    for title in row.column_titles:
+        col = header.at.get(_title_key(title))
+        if col is None:
+            return None
+        starts.append(col)
+    if starts != sorted(starts) or len(set(starts)) != len(starts):
+        return None
+    titled = sorted(set(header.at.values()))
+    cells = []
+    for begin in starts:  # a title covers the untitled columns after it (a spanned header cell)
+        stop = next((col for col in titled if col > begin), None)
+        under = [c for c in candidate.row if c.col >= begin and (stop is None or c.col < stop)]
+        stated = [c for c in under if c.kind is not _EMPTY]
+        if len(stated) > 1:
+            return None
+        cells.append(stated[0] if stated else under[0] if under else None)
+    if any(cell is None for cell in cells):
+        return None
+    return tuple(c for c in cells if c is not None)
 
 
-def _read_row(row: RowSpec, ids: list[str], candidate: _Candidate, result: Reading) -> None:
-    cells = _take(candidate.values, len(row.columns), result, f"{ids[0].rsplit('.', 1)[0]}")
-    if cells is None:
-        result.problem(f"row {row.id}: {len(candidate.values)} cells, {len(row.columns)} expected", ids)
+def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
+    """Every reading of ``cells`` as ``n`` values: the cells themselves; or less empty cells;
+    or (to be confirmed by the identities) less leading cells where a label was lost; a glued
+    run of digits split every way that makes ``n`` values."""
+    if any(c.kind is _GLUED for c in cells):
+        splits = _splits([c for c in cells if c.kind is _GLUED], n)
+        return _Row([], splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
+    if len(cells) < n:
+        return _Row([], [], False, f"{len(cells)} cells, {n} expected")
+    if len(cells) == n:
+        return _Row([], [tuple(cells)], False)
+    found = _without_empties(cells, n)
+    if found:
+        return _Row([], found, False)
+    if allow_stray:  # a lost label leaves a stray cell before the values: as few as can be
+        by_strays: dict[int, list[Option]] = {}
+        for lead in range(1, len(cells) - n + 1):
+            strays = sum(1 for c in cells[:lead] if c.kind is not _EMPTY)
+            by_strays.setdefault(strays, []).extend(_without_empties(cells[lead:], n))
+        fewest = min((k for k, found in by_strays.items() if found), default=None)
+        if fewest is not None:
+            return _Row([], _distinct(by_strays[fewest]), True)
+    return _Row([], [], False, f"{len(cells)} cells, {n} expected")
+
+
+def _without_empties(cells: list[Cell], n: int) -> list[Option]:
+    """The readings of ``cells`` as ``n`` values with only empty cells set aside."""
+    drop = len(cells) - n
+    empties = [i for i, c in enumerate(cells) if c.kind is _EMPTY]
+    if drop < 0 or len(empties) < drop:
+        return []
+    if drop == 0:
+        return [tuple(cells)]
+    found = []
+    for gone in itertools.islice(itertools.combinations(empties, drop), _MAX_OPTIONS * 4):
+        skip = set(gone)
+        found.append(tuple(c for i, c in enumerate(cells) if i not in skip))
+    return _distinct(found)
+
+
+def _distinct(options: list[Option]) -> list[Option]:
+    """Options that read differently (the same texts in the same columns are one reading)."""
+    seen: dict[tuple[str, ...], Option] = {}
+    for option in options:
+        seen.setdefault(tuple(c.text for c in option), option)
+    return list(seen.values())[: _MAX_OPTIONS + 1]
+
+
+def _splits(parts: list[Cell], n: int) -> list[Option]:
+    """Every way to cut glued digit parts into ``n`` numbers (no leading zeros, a decimal part
+    kept whole), as cells spanning their digits."""
+    found: list[Option] = []
+
+    def cut(index: int, left: int, taken: list[Cell]) -> None:
+        if len(found) > _MAX_OPTIONS:
+            return
+        if index == len(parts):
+            if left == 0:
+                found.append(tuple(taken))
+            return
+        part = parts[index]
+        for pieces in _pieces(part.text, left - (len(parts) - index - 1)):
+            cells, at = [], part.start
+            for piece in pieces:
+                cells.append(Cell(piece, at, at + len(piece), _VALUE))
+                at += len(piece)
+            cut(index + 1, left - len(pieces), taken + cells)
+
+    cut(0, n, [])
+    return found if len(found) <= _MAX_OPTIONS else []
+
+
+def _pieces(digits: str, most: int) -> Iterator[list[str]]:
+    """The ways to read ``digits`` as 1..``most`` numbers."""
+    if most < 1 or not digits:
         return
-    for field_id, cell, kind in zip(ids, cells, row.kinds, strict=True):
-        if cell.text.isdigit() and cell.text.isascii():  # the common case, fast
-            result.fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
+    if _is_number(digits):
+        yield [digits]
+    for cut in range(1, len(digits)):
+        head = digits[:cut]
+        if "." in head or not _is_number(head):  # a decimal number is the row's last
             continue
+        for rest in _pieces(digits[cut:], most - 1):
+            yield [head, *rest]
+
+
+_NUMBER_PIECE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
+
+
+def _is_number(piece: str) -> bool:
+    """A number as printed whole: no leading zero (but 0 itself); a decimal part only last."""
+    return _NUMBER_PIECE.fullmatch(piece) is not None
+
+
+# --- resolution ---------------------------------------------------------------------------
+
+
+def _values(row: RowSpec, option: Option) -> list[int | float | None]:
+    values = []
+    for cell, kind in zip(option, row.kinds, strict=True):
         try:
-            value = parse_value(cell.text, kind)
-        except ValueError as exc:
-            result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=str(exc))
-            result.problem(f"{field_id}: {exc}", [field_id])
+            values.append(parse_value(cell.text, kind) if cell.text else None)
+        except ValueError:
+            values.append(None)
+    return values
+
+
+def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identity], result: Reading) -> None:
+    """Choose among each row's interpretations and record what is read and what is not."""
+    specs = spec.rows
+    known: dict[str, int | float | None] = {}
+    for index, row in rows.items():
+        if row.options and not row.open:
+            known.update(_as(row, specs[index], row.options[0]))
+    open_rows = {i: r for i, r in rows.items() if r.open}
+    for index, row in open_rows.items():  # first by the identities over this row alone
+        row.options = [
+            o for o in row.options if _holds(identities, {**known, **_as(row, specs[index], o)}, row.ids)
+        ]
+    combinations = _surviving(spec, open_rows, identities, known)
+    for index, row in sorted(rows.items()):
+        if not row.options:
+            result.problem(
+                row.problem or f"row {specs[index].id}: no reading of its cells satisfies the identities",
+                row.ids,
+            )
             continue
-        result.fields[field_id] = FieldReading(value, cell.start, cell.end)
+        _record(specs[index], row, combinations.get(index), index in open_rows, result)
+
+
+def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | None]:
+    return dict(zip(row.ids, _values(spec, option), strict=True))
+
+
+def _holds(
+    identities: Sequence[Identity], values: dict[str, int | float | None], touching: list[str]
+) -> bool:
+    """Every identity over ``touching`` fields whose fields are all known holds (blanks count 0)."""
+    wanted = set(touching)
+    for _, left, right in identities:
+        fields = left + right
+        if wanted.isdisjoint(fields) or any(f not in values for f in fields):
+            continue
+        if sum(values[f] or 0 for f in left) != sum(values[f] or 0 for f in right):
+            return False
+    return True
+
+
+def _surviving(
+    spec: TableSpec,
+    open_rows: dict[int, _Row],
+    identities: Sequence[Identity],
+    known: dict[str, int | float | None],
+) -> dict[int, list[Option]]:
+    """For rows still open: the options that take part in a combination satisfying every
+    identity, when the search is small enough; else their own options."""
+    ambiguous = {i: r for i, r in open_rows.items() if len(r.options) > 1}
+    if not ambiguous or not identities:
+        return {i: r.options for i, r in open_rows.items()}
+    total = 1
+    for row in ambiguous.values():
+        total *= len(row.options)
+    if total > _MAX_COMBINATIONS:
+        return {i: r.options for i, r in open_rows.items()}
+    base = dict(known)
+    for i, row in open_rows.items():
+        if len(row.options) == 1:
+            base.update(_as(row, spec.rows[i], row.options[0]))
+    order = list(ambiguous)
+    kept: dict[int, list[Option]] = {i: [] for i in order}
+    for choice in itertools.product(*(ambiguous[i].options for i in order)):
+        values = dict(base)
+        for i, option in zip(order, choice, strict=True):
+            values.update(_as(ambiguous[i], spec.rows[i], option))
+        if _holds(identities, values, list(values)):
+            for i, option in zip(order, choice, strict=True):
+                if option not in kept[i]:
+                    kept[i].append(option)
+    result = {i: r.options for i, r in open_rows.items()}
+    result.update(kept)
+    return result
+
+
+def _record(
+    row: RowSpec, found: _Row, chosen: list[Option] | None, by_identities: bool, result: Reading
+) -> None:
+    """The row's fields: read where every remaining interpretation agrees, else not read."""
+    options = chosen if chosen is not None else found.options
+    if not options:
+        result.problem(f"row {row.id}: no reading of its cells satisfies the identities", found.ids)
+        return
+    values = [_values(row, option) for option in options]
+    for col, field_id in enumerate(found.ids):
+        seen = {v[col] for v in values}
+        cell = options[0][col]
+        if len(seen) > 1:
+            result.fields[field_id] = FieldReading(
+                None, None, None, confident=False, note=f"its cells can be read {len(options)} ways"
+            )
+            continue
+        value = next(iter(seen))
+        note = "the only reading of the row's cells that satisfies the identities" if by_identities else ""
+        _read_cell(field_id, cell, row.kinds[col], value, note, result)
+
+
+def _read_cell(
+    field_id: str, cell: Cell, kind: ValueKind, value: int | float | None, note: str, result: Reading
+) -> None:
+    if cell.text.isdigit() and cell.text.isascii() and not note:  # the common case, fast
+        result.fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
+        return
+    if not cell.text:
+        result.fields[field_id] = FieldReading(None, cell.start, cell.end, note=note)
+        return
+    try:
+        parsed = parse_value(cell.text, kind)
+    except ValueError as exc:
+        result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=str(exc))
+        result.problem(f"{field_id}: {exc}", [field_id])
+        return
+    result.fields[field_id] = FieldReading(
+        parsed if value is None else value, cell.start, cell.end, note=note
+    )

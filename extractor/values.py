@@ -30,11 +30,13 @@ FULL_WIDTH[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII (digits, ，�
 NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 NULL_MARK = r"/|—+|–|-{1,2}|无数据"
 CHANGE_PREFIX = r"[增减](?:加|少)?\s*"
-# One cell's value as printed: a number, a change, or a mark that says "not stated".
-VALUE = rf"(?:{NUMBER}|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK})"
+UNIT = r"(?:万元|元|件|条|个|项|人次)"  # a unit some tables print in their cells (251000元)
+# One cell's value as printed: a number (with its unit), a change, or a mark that says "not stated".
+VALUE = rf"(?:{NUMBER}\s*{UNIT}?|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK})"
 VALUE_CELL = re.compile(rf"^{VALUE}$")
 NULL_CELL = re.compile(rf"^(?:{NULL_MARK})$")
 _CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
+_TRAILING_UNIT = re.compile(rf"\s*{UNIT}$")
 
 # A number stated in running text, as a whole token: ``24`` is not found inside ``2024``.
 _TOKEN = re.compile(
@@ -59,6 +61,7 @@ def parse_value(text: str, kind: ValueKind) -> int | float | None:
             raise ValueError(f"{text!r} is a change, a count was expected")
         sign = -1 if change["sign"] == "减" else 1
         text = change["number"]
+    text = _TRAILING_UNIT.sub("", text)
     try:
         number = float(text.replace(",", ""))
     except ValueError:

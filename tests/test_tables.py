@@ -1,8 +1,14 @@
 import pytest
 
-from extractor.catalog import T2_2019, T3_2021, T4, ValueKind
+from extractor.catalog import CATALOG, T2_2019, T3_2021, T4, Format, ValueKind
 from extractor.cells import table_rows
-from extractor.tables import parse_table, parse_value
+from extractor.tables import parse_table
+from extractor.values import parse_value
+
+
+def read(spec, text, fmt=Format.F2021):
+    """The table read as the pipeline reads it: with the identities among its fields."""
+    return parse_table(spec, table_rows(text, 0, len(text)), CATALOG.identities_of(fmt, spec.id))
 
 
 @pytest.mark.parametrize(
@@ -92,7 +98,7 @@ VALUES = {
 @pytest.mark.parametrize("lost_labels", [False, True])
 def test_table_three_read_by_labels_or_by_order_when_labels_are_lost(lost_labels):
     text = _t3_text(VALUES, lost_labels)
-    result = parse_table(T3_2021, table_rows(text, 0, len(text)))
+    result = read(T3_2021, text)
     assert not result.problems
     got = {k: r.value for k, r in result.fields.items()}
     assert len(got) == 175
@@ -112,7 +118,7 @@ def test_a_missing_row_is_reported_not_guessed():
     lines = text.split("\n")
     del lines[10]  # an unlabelled row in a run of unlabelled rows: nothing can place the others
     text = "\n".join(lines).replace("\t0\t", "\t\t", 0)
-    result = parse_table(T3_2021, table_rows(text, 0, len(text)))
+    result = read(T3_2021, text)
     assert result.problems
     unread = {f for p in result.problems for f in p.fields}
     assert "t3.withheld_enforcement_files.total" in unread
@@ -134,7 +140,7 @@ def test_table_two_2019_with_signed_changes_and_blank_cells():
             "规范性文件\t0\t0\t2",
         ]
     )
-    result = parse_table(T2_2019, table_rows(text, 0, len(text)))
+    result = read(T2_2019, text, Format.F2019)
     got = {k: r.value for k, r in result.fields.items()}
     assert not result.problems
     assert got["t2.licensing.change"] == 2 and got["t2.penalty.change"] == -1
@@ -145,7 +151,7 @@ def test_table_two_2019_with_signed_changes_and_blank_cells():
 
 def test_table_four_in_one_line_with_a_blank_group():
     text = "行政复议\t\t\t\t\t行政诉讼\n" + "\t" * 5 + "\t".join(["1", "0", "0", "1", "2"] * 2)
-    result = parse_table(T4, table_rows(text, 0, len(text)))
+    result = read(T4, text)
     got = {k: r.value for k, r in result.fields.items()}
     assert got["t4.review.total"] is None
     assert got["t4.litigation_direct.upheld"] == 1 and got["t4.litigation_after_review.total"] == 2
@@ -153,5 +159,5 @@ def test_table_four_in_one_line_with_a_blank_group():
 
 def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
-    got = {k: r.value for k, r in parse_table(T4, table_rows(text, 0, len(text))).fields.items()}
+    got = {k: r.value for k, r in read(T4, text).fields.items()}
     assert got["t4.review.upheld"] == 1 and got["t4.litigation_direct.pending"] == 2

@@ -123,3 +123,21 @@ def test_eval_over_a_generated_suite_prints_accuracy_per_layout(tmp_path):
     assert "silent-error rate: 0 wrong values" in result.stdout
     results = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert set(results["overall"]["layouts"]) == {"html", "docx", "pdf", "prose_tables"}
+
+
+def test_evidence_quotes_the_text_the_text_command_shows_at_its_offsets(tmp_path):
+    # CRLF line ends in GBK: the decoded text's offsets are not the normalised text's
+    raw = (REPORTS / f"{SEED_NAMES[0]}.txt").read_text(encoding="utf-8")
+    report = tmp_path / "crlf.txt"
+    report.write_bytes(raw.replace("\n", "\r\n").encode("gbk"))
+    doc = json.loads(run("extract", str(report)).stdout)
+    shown = subprocess.run(
+        [sys.executable, "-m", "extractor", "text", str(report)], capture_output=True, cwd=ROOT
+    ).stdout.decode("utf-8")  # bytes: no newline translation
+    assert "\r\n" in shown and doc["status"] == "ok"
+    for field_id, where in doc["evidence"].items():
+        assert set(where) >= {"start", "end", "method", "text"}
+        assert where["text"] == shown[where["start"] : where["end"]], field_id
+        value = doc["fields"][field_id]
+        if isinstance(value, int) and field_id.startswith(("t3.", "t4.")):
+            assert where["text"] == str(value), field_id

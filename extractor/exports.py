@@ -1,5 +1,6 @@
 """Exports of a batch: JSON Lines, CSV wide and long (stdlib ``csv``) with a field dictionary
-``fields.csv``, XLSX (openpyxl); and the field dictionary itself (ids with their Chinese labels).
+``fields.csv``, XLSX (openpyxl); the field dictionary itself (ids with their Chinese labels); and
+a short summary of one document for people.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalog import CATALOG, Catalog, Format
-from .models import Document, Evidence
+from .models import Check, Document, Evidence
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -183,12 +184,70 @@ class _Sheet:
 
 def _width(name: str, label: str) -> int:
     """A column's width: fixed for long text, else its widest header (within 8 to 32)."""
-    return _LONG_TEXT_WIDTHS.get(name) or min(32, max(8, _display_width(name), _display_width(label)) + 2)
+    return _LONG_TEXT_WIDTHS.get(name) or min(32, max(8, display_width(name), display_width(label)) + 2)
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Columns a text takes on screen: wide (Chinese) characters count two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+KEY_TOTALS = ("overview.applications_received", "t3.new_received.total", "t3.total.total")
+_SUMMARY_DETAILS = 2  # failed checks shown per family
+_DETAIL_CHARS = 96
+
+
+def render_summary(doc: Document, catalog: Catalog = CATALOG) -> str:
+    """One screen about a document: status, agency, year and format, the key totals (and every
+    total of table 四) with their labels, the failed checks by family with counts and their first
+    details, the first notes."""
+    if doc.format is None:
+        return f"{doc.source}\n  status   failed: {doc.error}\n"
+    fields = doc.fields
+    failed = doc.failed_checks
+    lines = [
+        doc.source,
+        f"  status   {doc.status}: {len(doc.checks) - len(failed)} of {len(doc.checks)} checks passed",
+        f"  report   {fields.get('meta.agency')} · {fields.get('meta.year')} · format {doc.format} · "
+        f"{doc.input_format} ({doc.encoding})",
+        "  totals",
+    ]
+    labels = catalog.labels(doc.format)
+    t4_totals = [f for f in catalog.table(doc.format, "t4").field_ids() if f.endswith(".total")]
+    for field_id in (*KEY_TOTALS, *t4_totals):
+        value = "—" if fields.get(field_id) is None else fields[field_id]
+        lines.append(f"    {value!s:>6}  {_joined(*labels[field_id])}  ({field_id})")
+    if failed:
+        lines.append("  failed checks")
+    for family, checks in _families(failed, catalog).items():
+        lines.append(f"    {family} ×{len(checks)}")
+        for check in checks[:_SUMMARY_DETAILS]:
+            member = check.id.removeprefix(family).lstrip(".") or check.id
+            lines.append(f"      {member}: {_cut(check.detail)}")
+        if len(checks) > _SUMMARY_DETAILS:
+            lines.append(f"      … and {len(checks) - _SUMMARY_DETAILS} more")
+    lines += [f"  note     {_cut(note)}" for note in doc.notes[:3]]
+    if doc.llm is not None:
+        usage = doc.llm.usage
+        lines.append(
+            f"  model    {doc.llm.model}: {', '.join(doc.llm.tasks)}; {usage.get('calls', 0):g} calls"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _families(checks: list[Check], catalog: Catalog) -> dict[str, list[Check]]:
+    """Checks by family: a table's identity (``t3.row_sum``), else the id's head (``read``)."""
+    tables = {spec.id for specs in catalog.tables.values() for spec in specs}
+    families: dict[str, list[Check]] = {}
+    for check in checks:
+        parts = check.id.split(".")
+        family = ".".join(parts[:2]) if parts[0] in tables and len(parts) > 2 else parts[0]
+        families.setdefault(family, []).append(check)
+    return families
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _DETAIL_CHARS else text[: _DETAIL_CHARS - 1] + "…"
 
 
 WRITERS: dict[str, tuple[str, Callable[[Iterable[Document], Path], None]]] = {

@@ -1,8 +1,12 @@
 """The command line as a user runs it: a real subprocess, JSON Lines on stdout."""
 
 import json
+import os
+import re
 import subprocess
 import sys
+
+import pytest
 
 from .conftest import REPORTS, ROOT, SEED_NAMES, needs
 
@@ -358,10 +362,11 @@ def test_a_missing_optional_part_is_one_line_naming_its_extra():
     for modules, args, asked_by, extra in cases:
         result = run_without(modules, *args)
         assert result.returncode == 2, (args, result.stderr)
-        assert result.stderr.splitlines() == [
-            f"gov-report-extractor {args[0]}: error: {asked_by} needs the '{extra}' extra "
-            f"({modules[0]} is not installed): pip install -e '.[{extra}]'"
-        ]
+        expected = (
+            rf"gov-report-extractor {args[0]}: error: {re.escape(asked_by)} needs the '{extra}' extra "
+            rf"\((\w+) is not installed\): pip install -e '\.\[{extra}\]'"
+        )  # the module named is the blocked one, or one really missing (a rule-only install)
+        assert re.fullmatch(expected, result.stderr.strip()), result.stderr
         assert result.stdout == ""
     rules_only = run_without(("diskcache", "openai", "instructor", "fastapi", "uvicorn"), "extract", report)
     assert rules_only.returncode == 0 and json.loads(rules_only.stdout)["status"] == "ok"
@@ -407,51 +412,52 @@ class _Listener:
         self.socket.close()
 
 
-def test_an_openai_endpoint_in_the_environment_is_never_used_unasked(tmp_path):
-    import os
+@pytest.fixture
+def unreadable_by_rules(tmp_path):
+    """A report whose tables are written as prose: the rules cannot read them, so a model
+    fallback, if there were one, would be asked."""
     import random
 
     from evals.generate import random_record, render_file
 
     _, text = render_file(random_record(random.Random(2)), "prose_tables", random.Random(2))
-    report = tmp_path / "prose.txt"  # tables written as prose: the rules cannot read them
+    report = tmp_path / "prose.txt"
     report.write_text(text, encoding="utf-8")
-    listener = _Listener()
-    try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_LLM", "OPENAI_"))}
-        openai_env = {**env, "OPENAI_BASE_URL": listener.url, "OPENAI_API_KEY": "sk-test"}
-        for args in (("extract", str(report)), ("review", str(report), "-o", str(tmp_path / "p.html"))):
-            result = subprocess.run(
-                [sys.executable, "-m", "extractor", *args],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                env=openai_env,
-            )
-            assert result.returncode == 0, result.stderr
-        doc = json.loads(run("extract", str(report)).stdout)
-        unasked = json.loads(
-            subprocess.run(
-                [sys.executable, "-m", "extractor", "extract", str(report)],
-                capture_output=True,
-                text=True,
-                cwd=ROOT,
-                env=openai_env,
-            ).stdout
-        )
-        assert listener.connections == 0 and "llm" not in unasked and unasked["status"] == "needs_review"
-        assert unasked["fields"] == doc["fields"]  # rule-only
-        asked = subprocess.run(  # the project's own setting is a request: the model is tried
-            [sys.executable, "-m", "extractor", "extract", str(report)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env={**env, "EXTRACTOR_LLM_BASE_URL": listener.url},
-            timeout=120,
-        )
-        assert listener.connections > 0 and "llm" in json.loads(asked.stdout)
-    finally:
-        listener.close()
+    return report
+
+
+@pytest.fixture
+def listener():
+    running = _Listener()
+    yield running
+    running.close()
+
+
+def _without_model_settings():
+    return {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_LLM", "OPENAI_"))}
+
+
+def _extract_with(env, *args):
+    command = [sys.executable, "-m", "extractor", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+
+
+def test_an_openai_endpoint_in_the_environment_is_never_used_unasked(tmp_path, unreadable_by_rules, listener):
+    env = {**_without_model_settings(), "OPENAI_BASE_URL": listener.url, "OPENAI_API_KEY": "sk-test"}
+    unasked = _extract_with(env, "extract", str(unreadable_by_rules))
+    review = _extract_with(env, "review", str(unreadable_by_rules), "-o", str(tmp_path / "p.html"))
+    assert unasked.returncode == 0 and review.returncode == 0, unasked.stderr + review.stderr
+    assert listener.connections == 0
+    doc = json.loads(unasked.stdout)
+    assert "llm" not in doc and doc["status"] == "needs_review"
+    assert doc["fields"] == json.loads(run("extract", str(unreadable_by_rules)).stdout)["fields"]  # rule-only
+
+
+def test_the_projects_own_endpoint_setting_asks_for_the_model(unreadable_by_rules, listener):
+    needs("instructor", "openai", "diskcache", "tenacity", extra="pip install -e '.[llm]'")
+    env = {**_without_model_settings(), "EXTRACTOR_LLM_BASE_URL": listener.url}
+    asked = _extract_with(env, "extract", str(unreadable_by_rules))
+    assert listener.connections > 0 and "llm" in json.loads(asked.stdout)  # the listener hears a model call
 
 
 def test_every_command_that_extracts_takes_the_same_model_options():
@@ -476,7 +482,6 @@ def test_every_command_that_extracts_takes_the_same_model_options():
 
 
 def test_eval_finds_its_data_from_any_directory(tmp_path):
-    import os
     import shutil
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -515,3 +520,19 @@ def test_help_names_the_program_explains_every_argument_globs_and_exit_codes():
     assert "'in/**/*.pdf'" in extract and "standard input" in extract
     for code in ("0  every input got its document", "1  --strict", "2  usage error"):
         assert code in extract
+
+
+def test_ci_runs_exactly_the_readmes_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```bash\n(.*?)\n```", quick_start, re.S)
+    assert len(commands) == 2
+    assert commands[0].startswith("bash install.sh && python3 -m extractor extract evals/reports/")
+    assert commands[1] == "python3 -m pytest"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    steps = [
+        line for line in ci[ci.index('export CI="${CI:-true}"') + 1 :] if line and not line.startswith("#")
+    ]
+    assert steps == commands
+    sample = commands[0].split("python3 -m extractor ", 1)[1].split()
+    assert run(*sample).returncode == 0

@@ -111,7 +111,7 @@ def _inputs(names: Sequence[str]) -> list[str]:
         elif path.is_dir():
             matches = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             found += [str(p) for p in sorted(matches)]
-        elif not path.exists() and glob.has_magic(name):
+        elif not path.exists() and any(ch in name for ch in "*?["):
             matched = sorted(p for p in glob.glob(name, recursive=True) if Path(p).is_file())
             unmatched += [] if matched else [name]
             found += matched

@@ -193,7 +193,6 @@ def display_width(text: str) -> int:
 
 
 KEY_TOTALS = ("overview.applications_received", "t3.new_received.total", "t3.total.total")
-_SUMMARY_DETAILS = 2  # failed checks shown per family
 _DETAIL_CHARS = 96
 
 
@@ -203,36 +202,39 @@ def render_summary(doc: Document, catalog: Catalog = CATALOG) -> str:
     details, the first notes."""
     if doc.format is None:
         return f"{doc.source}\n  status   failed: {doc.error}\n"
-    fields = doc.fields
-    failed = doc.failed_checks
+    fields, failed = doc.fields, doc.failed_checks
     lines = [
         doc.source,
         f"  status   {doc.status}: {len(doc.checks) - len(failed)} of {len(doc.checks)} checks passed",
         f"  report   {fields.get('meta.agency')} · {fields.get('meta.year')} · format {doc.format} · "
         f"{doc.input_format} ({doc.encoding})",
         "  totals",
+        *_totals(doc, doc.format, catalog),
+        *(["  failed checks", *_failed(failed, catalog)] if failed else []),
+        *(f"  note     {_cut(note)}" for note in doc.notes[:2]),
     ]
-    labels = catalog.labels(doc.format)
-    t4_totals = [f for f in catalog.table(doc.format, "t4").field_ids() if f.endswith(".total")]
-    for field_id in (*KEY_TOTALS, *t4_totals):
-        value = "—" if fields.get(field_id) is None else fields[field_id]
-        lines.append(f"    {value!s:>6}  {_joined(*labels[field_id])}  ({field_id})")
-    if failed:
-        lines.append("  failed checks")
-    for family, checks in _families(failed, catalog).items():
-        lines.append(f"    {family} ×{len(checks)}")
-        for check in checks[:_SUMMARY_DETAILS]:
-            member = check.id.removeprefix(family).lstrip(".") or check.id
-            lines.append(f"      {member}: {_cut(check.detail)}")
-        if len(checks) > _SUMMARY_DETAILS:
-            lines.append(f"      … and {len(checks) - _SUMMARY_DETAILS} more")
-    lines += [f"  note     {_cut(note)}" for note in doc.notes[:3]]
     if doc.llm is not None:
-        usage = doc.llm.usage
-        lines.append(
-            f"  model    {doc.llm.model}: {', '.join(doc.llm.tasks)}; {usage.get('calls', 0):g} calls"
-        )
+        calls = doc.llm.usage.get("calls", 0)
+        lines.append(f"  model    {doc.llm.model}: {', '.join(doc.llm.tasks)}; {calls:g} calls")
     return "\n".join(lines) + "\n"
+
+
+def _totals(doc: Document, fmt: Format, catalog: Catalog) -> Iterator[str]:
+    labels = catalog.labels(fmt)
+    t4_totals = [f for f in catalog.table(fmt, "t4").field_ids() if f.endswith(".total")]
+    for field_id in (*KEY_TOTALS, *t4_totals):
+        value = doc.fields.get(field_id)
+        yield f"    {'—' if value is None else value!s:>6}  {_joined(*labels[field_id])}  ({field_id})"
+
+
+def _failed(failed: list[Check], catalog: Catalog) -> Iterator[str]:
+    families = _families(failed, catalog)
+    shown = 2 if len(families) <= 4 else 1  # details per family, so that it fits one screen
+    for family, checks in families.items():
+        yield f"    {family} ×{len(checks)}"
+        for check in checks[:shown]:
+            member = check.id.removeprefix(family).lstrip(".") or check.id
+            yield f"      {member}: {_cut(check.detail)}"
 
 
 def _families(checks: list[Check], catalog: Catalog) -> dict[str, list[Check]]:

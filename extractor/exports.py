@@ -1,17 +1,87 @@
-"""Exports of a batch: JSON Lines, CSV wide and long (stdlib ``csv``), XLSX (openpyxl)."""
+"""Exports of a batch: JSON Lines, CSV wide and long (stdlib ``csv``) with a field dictionary
+``fields.csv``, XLSX (openpyxl); the field dictionary itself (ids with their Chinese labels); and
+a short summary of one document for people.
+"""
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Iterator
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .catalog import CATALOG, Catalog
-from .models import Document
+from .catalog import CATALOG, Catalog, Format
+from .models import Check, Document, Evidence
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 REPORT_COLUMNS = ("source", "status", "format", "input_format", "error")
-LONG_COLUMNS = ("report", "field", "value", "status", "method")
+REPORT_LABELS = ("来源文件", "状态", "表格格式", "输入格式", "错误")
+LONG_COLUMNS = ("report", "field", "value", "status", "method", "start", "end", "evidence_text")
+DICTIONARY_NAME = "fields.csv"
+DICTIONARY_COLUMNS = ("field", "row_label", "column_label", "kind", "formats")
+FAILED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "来源文件"),
+    ("check", "检查项"),
+    ("detail", "说明"),
+    ("fields", "字段"),
+    ("field_labels", "字段名称（行 · 列）"),
+)
+
+
+@dataclass(frozen=True)
+class FieldLabel:
+    """A field id as people read it: its row (or fact) and column labels in Chinese, its value
+    kind, and the formats that have it."""
+
+    id: str
+    row: str
+    column: str
+    kind: str
+    formats: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """Row and column label in one: ``一、本年新收政府信息公开申请数量 · 总计``."""
+        return _joined(self.row, self.column)
+
+
+def _joined(row: str, column: str) -> str:
+    return f"{row} · {column}" if column else row
+
+
+def field_labels(formats: Sequence[Format] = tuple(Format), catalog: Catalog = CATALOG) -> list[FieldLabel]:
+    """Every field id of ``formats``, in the order of their wide columns, with its labels; where
+    the formats word a label differently, the first format's wording and then the others'."""
+    labels = {fmt: catalog.labels(fmt) for fmt in formats}
+    kinds = {fmt: catalog.value_kinds(fmt) for fmt in formats}
+    ids = dict.fromkeys(f for fmt in formats for f in catalog.field_ids(fmt))
+    found = []
+    for field_id in ids:
+        present = [fmt for fmt in formats if field_id in labels[fmt]]
+        row, column = (_worded({fmt: labels[fmt][field_id][i] for fmt in present}) for i in (0, 1))
+        kind = kinds[present[0]][field_id].value
+        found.append(FieldLabel(field_id, row, column, kind, tuple(str(fmt) for fmt in present)))
+    return found
+
+
+def _worded(by_format: dict[Format, str]) -> str:
+    first, *others = by_format.items()
+    extra = [f"{fmt}: {text}" for fmt, text in others if text != first[1]]
+    return first[1] + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def write_field_dictionary(path: Path, catalog: Catalog = CATALOG) -> None:
+    """``fields.csv``: every field id of the CSV exports with its Chinese labels and value kind."""
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(DICTIONARY_COLUMNS)
+        writer.writerows(
+            (f.id, f.row, f.column, f.kind, ",".join(f.formats)) for f in field_labels(catalog=catalog)
+        )
 
 
 def write_jsonl(docs: Iterable[Document], path: Path) -> None:
@@ -31,42 +101,155 @@ def wide_columns(catalog: Catalog = CATALOG) -> list[str]:
 
 
 def write_csv_wide(docs: Iterable[Document], path: Path, catalog: Catalog = CATALOG) -> None:
-    """One row per report, one column per field id (blank where the report has no such field)."""
+    """One row per report, one column per field id (blank where the report has no such field);
+    the field dictionary ``fields.csv`` beside it (one header row here, for CSV readers)."""
     ids = catalog.all_field_ids()
     with path.open("w", encoding="utf-8-sig", newline="") as out:  # the BOM lets Excel see UTF-8
         writer = csv.writer(out)
         writer.writerow(wide_columns(catalog))
         writer.writerows(_wide_rows(docs, ids))
+    write_field_dictionary(path.with_name(DICTIONARY_NAME), catalog)
 
 
 def write_csv_long(docs: Iterable[Document], path: Path) -> None:
-    """One row per report and field: report, field, value, status, method."""
+    """One row per report and field: report, field, value, status, and the evidence (method,
+    start, end, the quoted text; blank where nothing in the text supports the value); the
+    field dictionary ``fields.csv`` beside it."""
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(LONG_COLUMNS)
         for doc in docs:
-            evidence = doc.evidence
-            writer.writerows(
-                (doc.source, f, value, doc.status, evidence[f].method if f in evidence else "")
-                for f, value in doc.fields.items()
-            )
+            where = doc.evidence.get
+            rows = ((doc.source, f, value, doc.status, *_where(where(f))) for f, value in doc.fields.items())
+            writer.writerows(rows)
+    write_field_dictionary(path.with_name(DICTIONARY_NAME))
+
+
+def _where(evidence: Evidence | None) -> tuple[str, int | str, int | str, str]:
+    if evidence is None:
+        return ("", "", "", "")
+    return (evidence.method, evidence.start, evidence.end, evidence.text)
 
 
 def write_xlsx(docs: Iterable[Document], path: Path, catalog: Catalog = CATALOG) -> None:
-    """A workbook for analysts: a sheet of reports (one column per field) and one of failed checks."""
+    """A workbook for analysts: a sheet of reports (one column per field) and one of failed
+    checks. Each sheet has two header rows, the ids and then their Chinese labels
+    (``pandas.read_excel(path, header=[0, 1])``), frozen below them, with a filter and widths."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    reports = book.create_sheet("reports")
-    failed = book.create_sheet("failed checks")
     ids = catalog.all_field_ids()
-    reports.append(wide_columns(catalog))
-    failed.append(["source", "check", "detail", "fields"])
+    labels = {f.id: f.text for f in field_labels(catalog=catalog)}
+    report_columns = [*zip(REPORT_COLUMNS, REPORT_LABELS, strict=True), *((f, labels[f]) for f in ids)]
+    reports = _Sheet(book, "reports", report_columns)
+    failed = _Sheet(book, "failed checks", FAILED_COLUMNS)
     for doc in docs:
         reports.append(next(_wide_rows([doc], ids)))
+        own = catalog.labels(doc.format) if doc.format else {}
         for check in doc.failed_checks:
-            failed.append([doc.source, check.id, check.detail, ", ".join(check.fields)])
+            named = "; ".join(_joined(*own.get(f, (f, ""))) for f in check.fields)
+            failed.append([doc.source, check.id, check.detail, ", ".join(check.fields), named])
+    reports.finish()
+    failed.finish()
     book.save(path)
+
+
+_LONG_TEXT_WIDTHS = {"source": 48, "detail": 60, "error": 40, "field_labels": 60}
+
+
+class _Sheet:
+    """A write-only sheet with two header rows (ids, labels), frozen below them and beside the
+    first column, each column as wide as its headers (up to a limit), and a filter on its rows."""
+
+    def __init__(self, book: Workbook, title: str, columns: Sequence[tuple[str, str]]):
+        from openpyxl.utils import get_column_letter
+
+        self.sheet = book.create_sheet(title)
+        self.sheet.freeze_panes = "B3"  # before the first row: a write-only sheet writes its view then
+        for number, (name, label) in enumerate(columns, start=1):
+            self.sheet.column_dimensions[get_column_letter(number)].width = _width(name, label)
+        self.last_column = get_column_letter(len(columns))
+        self.sheet.append([name for name, _ in columns])
+        self.sheet.append([label for _, label in columns])
+        self.rows = 2
+
+    def append(self, row: list[Any]) -> None:
+        self.sheet.append(row)
+        self.rows += 1
+
+    def finish(self) -> None:
+        """The filter over the label row and every row below it (written when the book is saved)."""
+        self.sheet.auto_filter.ref = f"A2:{self.last_column}{self.rows}"
+
+
+def _width(name: str, label: str) -> int:
+    """A column's width: fixed for long text, else its widest header (within 8 to 32)."""
+    return _LONG_TEXT_WIDTHS.get(name) or min(32, max(8, display_width(name), display_width(label)) + 2)
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on screen: wide (Chinese) characters count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+KEY_TOTALS = ("overview.applications_received", "t3.new_received.total", "t3.total.total")
+_DETAIL_CHARS = 96
+
+
+def render_summary(doc: Document, catalog: Catalog = CATALOG) -> str:
+    """One screen about a document: status, agency, year and format, the key totals (and every
+    total of table 四) with their labels, the failed checks by family with counts and their first
+    details, the first notes."""
+    if doc.format is None:
+        return f"{doc.source}\n  status   failed: {doc.error}\n"
+    fields, failed = doc.fields, doc.failed_checks
+    lines = [
+        doc.source,
+        f"  status   {doc.status}: {len(doc.checks) - len(failed)} of {len(doc.checks)} checks passed",
+        f"  report   {fields.get('meta.agency')} · {fields.get('meta.year')} · format {doc.format} · "
+        f"{doc.input_format} ({doc.encoding})",
+        "  totals",
+        *_totals(doc, doc.format, catalog),
+        *(["  failed checks", *_failed(failed, catalog)] if failed else []),
+        *(f"  note     {_cut(note)}" for note in doc.notes[:2]),
+    ]
+    if doc.llm is not None:
+        calls = doc.llm.usage.get("calls", 0)
+        lines.append(f"  model    {doc.llm.model}: {', '.join(doc.llm.tasks)}; {calls:g} calls")
+    return "\n".join(lines) + "\n"
+
+
+def _totals(doc: Document, fmt: Format, catalog: Catalog) -> Iterator[str]:
+    labels = catalog.labels(fmt)
+    t4_totals = [f for f in catalog.table(fmt, "t4").field_ids() if f.endswith(".total")]
+    for field_id in (*KEY_TOTALS, *t4_totals):
+        value = doc.fields.get(field_id)
+        yield f"    {'—' if value is None else value!s:>6}  {_joined(*labels[field_id])}  ({field_id})"
+
+
+def _failed(failed: list[Check], catalog: Catalog) -> Iterator[str]:
+    families = _families(failed, catalog)
+    shown = 2 if len(families) <= 4 else 1  # details per family, so that it fits one screen
+    for family, checks in families.items():
+        yield f"    {family} ×{len(checks)}"
+        for check in checks[:shown]:
+            member = check.id.removeprefix(family).lstrip(".") or check.id
+            yield f"      {member}: {_cut(check.detail)}"
+
+
+def _families(checks: list[Check], catalog: Catalog) -> dict[str, list[Check]]:
+    """Checks by family: a table's identity (``t3.row_sum``), else the id's head (``read``)."""
+    tables = {spec.id for specs in catalog.tables.values() for spec in specs}
+    families: dict[str, list[Check]] = {}
+    for check in checks:
+        parts = check.id.split(".")
+        family = ".".join(parts[:2]) if parts[0] in tables and len(parts) > 2 else parts[0]
+        families.setdefault(family, []).append(check)
+    return families
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= _DETAIL_CHARS else text[: _DETAIL_CHARS - 1] + "…"
 
 
 WRITERS: dict[str, tuple[str, Callable[[Iterable[Document], Path], None]]] = {

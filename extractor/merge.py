@@ -38,7 +38,7 @@ def build_document(
             start, end = found.start, found.end
             if src.has_deletions:
                 start, end = src.span_to_decoded(start, end)
-            evidence[field_id] = Evidence(start=start, end=end, method=found.method)
+            evidence[field_id] = Evidence(start, end, found.method, src.decoded[start:end])
     return Document(
         source=source,
         status=status_of(checks),

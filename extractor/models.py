@@ -105,15 +105,19 @@ def same_value(a: Value, b: Value) -> bool:
 
 @dataclass(slots=True)
 class Evidence:
-    """Where a value was read: character offsets into the decoded input text, and how.
+    """Where a value was read: character offsets into the decoded input text, how, and the
+    text quoted from there (``decoded[start:end]``, what ``extractor text FILE`` shows at
+    those offsets), so a value can be checked without re-slicing its source.
 
     A plain dataclass (a report carries some 200): pydantic validates and serialises it as
-    part of a :class:`Document`.
+    part of a :class:`Document`. ``text`` defaults to "" so documents stored before it
+    existed still load.
     """
 
     start: int
     end: int
     method: str
+    text: str = ""
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ from .errors import ExtractorError, InputError, NotAReportError
 from .merge import build_document, combine, failed_document
 from .models import Check, Document, LLMInfo, Reading
 from .prose import read_prose
-from .reading import SourceText, read_file, read_text
+from .reading import SourceText, read_bytes, read_file, read_text
 from .segmenting import Section, detect_format, find_sections, read_title
 from .tables import parse_table
 from .validators import doubts, grounding, prose_identities, reading_checks, table_identities
@@ -37,26 +37,41 @@ class Options:
     catalog: Catalog = field(default=CATALOG)
 
 
-def extract(source: str | Path, *, name: str | None = None, options: Options | None = None) -> Document:
-    """Extract one report. ``source`` is a path, or the report's text itself when it is a
+def extract(
+    source: str | Path | bytes, *, name: str | None = None, options: Options | None = None
+) -> Document:
+    """Extract one report. ``source`` is a path, a file's content as ``bytes`` (``name`` tells
+    its kind by its suffix when the bytes do not), or the report's text itself when it is a
     ``str`` holding a line break. Never raises for bad input: it returns a ``failed`` document.
     """
     is_text = isinstance(source, str) and "\n" in source
-    label = name or ("<text>" if is_text else str(source))
+    label = name or _label(source, is_text)
     try:
-        src = read_text(str(source)) if is_text else read_file(source)
+        if isinstance(source, bytes):
+            src = read_bytes(source, label)
+        else:
+            src = read_text(str(source)) if is_text else read_file(source)
         return extract_source(src, label, options)
     except ExtractorError as exc:
         return failed_document(label, str(exc))
 
 
-def extract_guarded(path: str | Path, options: Options | None = None) -> tuple[Document, bool]:
+def _label(source: str | Path | bytes, is_text: bool) -> str:
+    if isinstance(source, bytes):
+        return "<bytes>"
+    return "<text>" if is_text else str(source)
+
+
+def extract_guarded(
+    source: str | Path | bytes, options: Options | None = None, *, name: str | None = None
+) -> tuple[Document, bool]:
     """:func:`extract`, and also a ``failed`` document when the extractor itself fails (a bug),
     so one file never stops a batch; the flag tells whether that happened."""
     try:
-        return extract(path, options=options), False
+        return extract(source, name=name, options=options), False
     except Exception as exc:
-        return failed_document(str(path), f"internal error: {type(exc).__name__}: {exc}"), True
+        label = name or _label(source, False)
+        return failed_document(label, f"internal error: {type(exc).__name__}: {exc}"), True
 
 
 def extract_source(src: SourceText, source: str, options: Options | None = None) -> Document:

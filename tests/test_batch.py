@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -72,10 +73,59 @@ def test_batch_writes_a_store_and_exports_that_agree_with_the_gold(tmp_path):
     assert first["t3.new_received.total"] == str(gold_of(SEED_NAMES[1])["fields"]["t3.new_received.total"])
     with (out / "fields_long.csv").open(encoding="utf-8-sig") as f:
         long_rows = list(csv.DictReader(f))
-    assert set(long_rows[0]) == {"report", "field", "value", "status", "method"}
+    assert " ".join(long_rows[0]) == "report field value status method start end evidence_text"
     assert sum(1 for r in long_rows if r["field"] == "t3.total.total") == 5
+    quoted = [r for r in long_rows if r["field"].startswith("t3.") and r["method"] == "rule"]
+    assert quoted and all(r["evidence_text"] == r["value"] for r in quoted)  # a count quoted as printed
+    texts = {r["report"]: Path(r["report"]).read_text(encoding="utf-8") for r in long_rows if r["start"]}
+    for row in (r for r in long_rows if r["start"]):
+        assert texts[row["report"]][int(row["start"]) : int(row["end"])] == row["evidence_text"]
     sheet = load_workbook(out / "reports.xlsx", read_only=True)["reports"]
-    assert sum(1 for _ in sheet.iter_rows()) == 8
+    assert sum(1 for _ in sheet.iter_rows()) == 2 + 7  # the ids, their labels, a row per document
+
+
+def test_exports_carry_the_chinese_labels_a_filter_and_a_field_dictionary(tmp_path):
+    record = random_record(random.Random(4), fmt="2021")
+    record["t3.granted.natural_person"] += 1  # the report contradicts itself: a failed check
+    _, text = render_file(record, "tab_rows", random.Random(4))
+    broken = tmp_path / "in" / "broken.txt"
+    broken.parent.mkdir()
+    broken.write_text(text, encoding="utf-8")
+    inputs = [REPORTS / f"{SEED_NAMES[0]}.txt", broken]
+    out = tmp_path / "out"
+    run_batch(inputs, out, Options(), jobs=1, outputs=["csv", "xlsx"], progress=False)
+    book = load_workbook(out / "reports.xlsx")
+    reports, failed = book["reports"], book["failed checks"]
+    ids = [c.value for c in reports[1]]
+    labels = dict(zip(ids, (c.value for c in reports[2]), strict=True))
+    assert labels["t3.new_received.total"] == "一、本年新收政府信息公开申请数量 · 总计"
+    assert labels["t4.review.upheld"] == "行政复议 · 结果维持" and labels["meta.agency"] == "发布机关"
+    assert labels["source"] == "来源文件"
+    assert [c.value for c in reports[3]][:2] == [str(inputs[0]), "ok"]  # data from the third row
+    for sheet, rows in ((reports, 2), (failed, None)):
+        assert sheet.freeze_panes == "B3"
+        last = sheet.max_row if rows is None else 2 + rows
+        assert sheet.auto_filter.ref == f"A2:{sheet.cell(1, sheet.max_column).column_letter}{last}"
+        assert sheet.column_dimensions["A"].width >= 40  # the source path
+    column = ids.index("t3.new_received.total") + 1
+    assert reports.column_dimensions[reports.cell(1, column).column_letter].width >= 30  # its label
+    checks = [[c.value for c in row] for row in failed.iter_rows(min_row=3)]
+    assert [row[1] for row in checks] == ["t3.outcome_sum.natural_person", "t3.row_sum.granted"]
+    row_sum = checks[1]
+    assert row_sum[0] == str(broken)
+    assert row_sum[3].split(", ")[:2] == ["t3.granted.total", "t3.granted.natural_person"]
+    assert row_sum[4].split("; ")[:2] == ["（一）予以公开 · 总计", "（一）予以公开 · 自然人"]
+    with (out / "fields_wide.csv").open(encoding="utf-8-sig") as f:
+        wide = list(csv.reader(f))
+    assert wide[1][0] == str(inputs[0])  # one header row: pandas and DuckDB read it as is
+    with (out / "fields.csv").open(encoding="utf-8-sig") as f:
+        dictionary = {row["field"]: row for row in csv.DictReader(f)}
+    assert list(dictionary) == wide[0][5:]  # every field column of the wide CSV, in its order
+    assert dictionary["t3.new_received.total"]["row_label"] == "一、本年新收政府信息公开申请数量"
+    assert dictionary["t3.new_received.total"]["column_label"] == "总计"
+    assert dictionary["other.processing_fee_yuan"]["kind"] == "money"
+    assert dictionary["t2.procurement.amount"]["formats"] == "2019"
+    assert dictionary["t3.total.total"]["formats"] == "2021,2019"
 
 
 def test_a_rerun_skips_what_is_done_and_an_interrupted_batch_resumes(tmp_path):

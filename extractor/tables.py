@@ -385,24 +385,27 @@ def _values(row: RowSpec, option: Option) -> list[int | float | None]:
 def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identity], result: Reading) -> None:
     """Choose among each row's interpretations and record what is read and what is not."""
     specs = spec.rows
-    known: dict[str, int | float | None] = {}
-    for index, row in rows.items():
-        if row.options and not row.open:
-            known.update(_as(row, specs[index], row.options[0]))
     open_rows = {i: r for i, r in rows.items() if r.open}
-    for index, row in open_rows.items():  # first by the identities over this row alone
-        row.options = [
-            o for o in row.options if _holds(identities, {**known, **_as(row, specs[index], o)}, row.ids)
-        ]
-    combinations = _surviving(spec, open_rows, identities, known)
+    chosen: dict[int, list[Option]] = {}
+    if open_rows:
+        known: dict[str, int | float | None] = {}
+        for index, row in rows.items():
+            if row.options and index not in open_rows:
+                known.update(_as(row, specs[index], row.options[0]))
+        for index, row in open_rows.items():  # first by the identities over this row alone
+            row.options = [
+                o for o in row.options if _holds(identities, {**known, **_as(row, specs[index], o)}, row.ids)
+            ]
+        chosen = _surviving(spec, open_rows, identities, known)
     for index, row in sorted(rows.items()):
         if not row.options:
-            result.problem(
-                row.problem or f"row {specs[index].id}: no reading of its cells satisfies the identities",
-                row.ids,
-            )
-            continue
-        _record(specs[index], row, combinations.get(index), index in open_rows, result)
+            why = row.problem or f"row {specs[index].id}: no reading of its cells satisfies the identities"
+            result.problem(why, row.ids)
+        elif index in open_rows:
+            _record(specs[index], row, chosen.get(index, row.options), result)
+        else:  # the common case: one reading, as printed
+            for field_id, cell, kind in zip(row.ids, row.options[0], specs[index].kinds, strict=True):
+                _read_cell(field_id, cell, kind, None, "", result)
 
 
 def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | None]:
@@ -458,11 +461,9 @@ def _surviving(
     return result
 
 
-def _record(
-    row: RowSpec, found: _Row, chosen: list[Option] | None, by_identities: bool, result: Reading
-) -> None:
-    """The row's fields: read where every remaining interpretation agrees, else not read."""
-    options = chosen if chosen is not None else found.options
+def _record(row: RowSpec, found: _Row, options: list[Option], result: Reading) -> None:
+    """An open row's fields: read where every reading left agrees (chosen by the identities),
+    else doubtful."""
     if not options:
         result.problem(f"row {row.id}: no reading of its cells satisfies the identities", found.ids)
         return
@@ -475,9 +476,8 @@ def _record(
                 None, None, None, confident=False, note=f"its cells can be read {len(options)} ways"
             )
             continue
-        value = next(iter(seen))
-        note = "the only reading of the row's cells that satisfies the identities" if by_identities else ""
-        _read_cell(field_id, cell, row.kinds[col], value, note, result)
+        note = "the only reading of the row's cells that satisfies the identities"
+        _read_cell(field_id, cell, row.kinds[col], next(iter(seen)), note, result)
 
 
 def _read_cell(

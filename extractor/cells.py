@@ -65,28 +65,33 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
 
 
 def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
-    """The printed rows of cells of the region ``text[start:end]``."""
+    """The printed rows of cells of the region ``text[start:end]``. In rows on lines, an empty
+    row stands where a blank line broke the grid (a grid's columns are comparable only within
+    one unbroken run of its rows); a markdown rule line is left out."""
     if _is_glued(text, start, end):
         return _rows_glued(text, start, end)
     lines = _lines(text, start, end)
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
-    rows = [_row_on_line(line, line_start) for line_start, line in lines]
+    rows = [_row_on_line(line, line_start) for line_start, line in lines if not _MARKDOWN_RULE.match(line)]
     if _is_plain_cell_per_line(rows):
         return _rows_by_label(rows)
-    return [row for row in rows if row]
+    return rows
 
 
 # --- one cell per line, plain: a label and the values after it ---------------------------
 
 
+_LONE_VALUES = 5  # lines holding one value alone: the region prints a cell per line
+_VALUE_ROWS = 3  # lines holding a row of values: the region prints rows on lines
+
+
 def _is_plain_cell_per_line(rows: list[list[Cell]]) -> bool:
-    """Most lines hold a single value and no line holds a grid of cells."""
+    """Lines holding a value alone, and no line holding a grid of cells."""
     if any(cell.col >= 0 for row in rows for cell in row):
         return False
-    lone_values = sum(1 for row in rows if len(row) == 1 and row[0].kind is _VALUE)
-    return lone_values >= 8 and lone_values * 2 > sum(1 for row in rows if row)
+    return sum(1 for row in rows if len(row) == 1 and row[0].kind is _VALUE) >= _LONE_VALUES
 
 
 def _rows_by_label(lines: list[list[Cell]]) -> list[list[Cell]]:
@@ -172,9 +177,12 @@ def _is_cell_line(line: str) -> bool:
 
 
 def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> bool:
+    """Indented single cells outnumber grid lines, and no lines print a row of values (as a
+    PDF's space-aligned rows do, with their labels wrapped onto indented lines)."""
     single = sum(cell_lines)
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
-    return single > 2 * multi and single >= 8
+    value_rows = sum(1 for _, line in lines if "\t" not in line and len(_ONE_VALUE.findall(line)) >= 3)
+    return single > 2 * multi and single >= 8 and value_rows < _VALUE_ROWS
 
 
 def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> list[list[Cell]]:
@@ -244,7 +252,9 @@ def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
     offset = cell.start
     cells = []
     if match["label"]:
-        cells.append(make_cell(match["label"], offset))
+        cells.append(make_cell(match["label"], offset, cell.col))
     values_at = offset + match.start("values")
-    cells.extend(make_cell(m.group(), values_at + m.start()) for m in _ONE_VALUE.finditer(match["values"]))
+    cells.extend(
+        make_cell(m.group(), values_at + m.start(), cell.col) for m in _ONE_VALUE.finditer(match["values"])
+    )
     return cells

@@ -15,8 +15,10 @@ from .catalog import FactSpec, RowSpec, TableSpec
 from .tables import normal_label
 from .values import find_number, number_tokens
 
-SENTENCE = re.compile(r"[^。；;\n]+")
-CLAUSE = re.compile(r"[^。；;，,\n]+")
+# A sentence or a clause runs on over a single line break (text wrapped in a PDF or a copy of
+# it breaks lines anywhere); a blank line ends it.
+SENTENCE = re.compile(r"(?:[^。；;\n]|\n(?![ \t]*\n))+")
+CLAUSE = re.compile(r"(?:[^。；;，,\n]|\n(?![ \t]*\n))+")
 _PIECES = {"sentence": SENTENCE, "clause": CLAUSE}
 _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 

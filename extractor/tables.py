@@ -38,6 +38,7 @@ _TITLE_NOTE = re.compile(r"[(（][^)）]*[)）]|\s")
 _EMPTY, _VALUE, _LABEL, _GLUED = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL, CellKind.GLUED
 _MAX_OPTIONS = 64  # interpretations of one row; more is no reading at all
 _MAX_COMBINATIONS = 4096  # joint choices the identities may search
+_LABEL_PARTS = 3  # a row label wrapped or split into cells comes in at most this many parts
 
 Identity = tuple[str, list[str], list[str]]
 Option = tuple[Cell, ...]  # one interpretation of a row: its cells in column order (EMPTY: blank)
@@ -45,9 +46,11 @@ Option = tuple[Cell, ...]  # one interpretation of a row: its cells in column or
 
 @dataclass(frozen=True)
 class _Columns:
-    """A header: column title (normalised) → its first grid column, and where values start."""
+    """A header: column title (normalised) → its grid column, every titled column (a title
+    may recur, as table 四's do), and where values start."""
 
     at: dict[str, int]
+    cols: frozenset[int]
     first: int
 
 
@@ -80,10 +83,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     over this table's fields) choose among interpretations the cells leave open."""
     result = Reading()
     candidates = _candidates(spec, rows)
-    placed = _place(spec, candidates)
-    row_readings: dict[int, _Row] = {}
-    if spec.flat and not placed:
-        row_readings = _flat_rows(spec, candidates)
+    row_readings = _flat_rows(spec, candidates) if spec.flat else {}
+    placed = {} if row_readings else _place(spec, candidates)
     for index, row_spec in enumerate(spec.rows):
         if index in row_readings:
             continue
@@ -106,21 +107,61 @@ def normal_label(text: str) -> str:
 
 
 def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
-    found = []
+    data: list[tuple[list[Cell], _Columns | None]] = []
     header: _Columns | None = None
     in_header = False
     for row in rows:
+        if not row or any(c.col < 0 for c in row):  # a blank line or words: the grid breaks here
+            header = None
+            in_header = False
+            data.append((row, None))
+            continue
         titles = _titles(spec, row)
         if titles:  # consecutive header rows make one header
-            merged = {**header.at, **titles} if in_header and header else titles
-            header = _Columns(merged, min(merged.values()))
+            merged = {**header.at, **titles} if in_header and header else dict(titles)
+            cols = (header.cols if in_header and header else frozenset()) | {
+                c.col for c in row if c.kind is _LABEL and _title_key(c.text) in _column_titles(spec)
+            }
+            header = _Columns(merged, cols, min(cols))
             in_header = True
             continue
         in_header = False
-        candidate = _candidate(spec, row, header)
-        if candidate is not None:
-            found.append(candidate)
+        data.append((row, header))
+    header_of = {id(row): in_force for row, in_force in data}
+    found = []
+    for block in _grid_blocks([row for row, _ in data]):
+        titled = {col for row in block if (h := header_of[id(row)]) for col in h.cols}
+        window = _value_columns(block, titled)
+        for row in block:
+            candidate = _candidate(spec, row, header_of[id(row)], window)
+            if candidate is not None:
+                found.append(candidate)
     return found
+
+
+def _grid_blocks(rows: list[list[Cell]]) -> Iterator[list[list[Cell]]]:
+    """Runs of rows whose columns are comparable: the rows of one unbroken grid; a row that is
+    no grid row (words, or values apart by spaces) is a run of its own."""
+    block: list[list[Cell]] = []
+    for row in rows:
+        grid = bool(row) and all(cell.col >= 0 for cell in row)
+        if block and not grid:
+            yield block
+            block = []
+        if grid:
+            block.append(row)
+        elif row:
+            yield [row]
+    if block:
+        yield block
+
+
+def _value_columns(block: list[list[Cell]], titled: set[int]) -> tuple[int, int] | None:
+    """The grid columns a block's values stand in, from the first to the last that holds a
+    value or a column title: an empty cell left or right of them pads a label column or the
+    grid's edge, never a blank value."""
+    cols = titled | {cell.col for row in block for cell in row if cell.col >= 0 and cell.kind is _VALUE}
+    return (min(cols), max(cols)) if cols else None
 
 
 @lru_cache(maxsize=64)
@@ -152,7 +193,9 @@ def _match(spec: TableSpec, labels: list[str], glued: bool) -> int | None:
     if glued:  # the words before a glued row's digits end with its label
         return _match_suffix(spec, labels[-1])
     index = _match_label(spec, labels[-1])
-    return index if index is not None or len(labels) == 1 else _match_label(spec, "".join(labels))
+    if index is not None or len(labels) == 1:
+        return index
+    return _match_label(spec, "".join(labels[-_LABEL_PARTS:]))  # a label wrapped into parts
 
 
 @lru_cache(maxsize=4096)  # bounded: a long-running service sees labels without end
@@ -174,11 +217,15 @@ def _match_suffix(spec: TableSpec, words: str) -> int | None:
     return nearest[1] if nearest else None
 
 
-def _candidate(spec: TableSpec, row: list[Cell], header: _Columns | None) -> _Candidate | None:
+def _candidate(
+    spec: TableSpec, row: list[Cell], header: _Columns | None, window: tuple[int, int] | None
+) -> _Candidate | None:
     last_label = len(row) - 1
     while last_label >= 0 and row[last_label].kind is not _LABEL:
         last_label -= 1
     values = row[last_label + 1 :]
+    if window is not None:
+        values = [c for c in values if window[0] <= c.col <= window[1]]
     has_value = any(c.kind is _VALUE or c.kind is _GLUED for c in values)
     if not has_value and last_label < 0:
         return None
@@ -213,8 +260,8 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidat
 
 
 def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]:
-    """All the table's values in one printed row, in row order (table 四): read as one row of
-    every column, then cut into the table's rows."""
+    """All the table's values in one printed row, in row order (table 四), when one printed row
+    holds that many: read as one row of every column, then cut into the table's rows."""
     width = sum(len(row.columns) for row in spec.rows)
     wide = [c for c in candidates if len(c.values) >= width or any(v.kind is _GLUED for v in c.values)]
     if len(wide) != 1:
@@ -261,7 +308,7 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
         starts.append(col)
     if starts != sorted(starts) or len(set(starts)) != len(starts):
         return None
-    titled = sorted(set(header.at.values()))
+    titled = sorted(header.cols)
     cells = []
     for begin in starts:  # a title covers the untitled columns after it (a spanned header cell)
         stop = next((col for col in titled if col > begin), None)

@@ -30,11 +30,19 @@ class CellKind(Enum):
     VALUE = "value"
     LABEL = "label"
     GLUED = "glued"  # digits that may hold several values run together
+    GAP = "gap"  # an empty line among a row's values: an empty cell, or only a gap between rows
 
 
-_EMPTY, _VALUE, _LABEL, _GLUED = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL, CellKind.GLUED
+_EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
+    CellKind.EMPTY,
+    CellKind.VALUE,
+    CellKind.LABEL,
+    CellKind.GLUED,
+    CellKind.GAP,
+)
 _TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
 _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
+_GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SPACES = re.compile(r"\s+")
 
@@ -74,9 +82,10 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
-    rows = [_row_on_line(line, line_start) for line_start, line in lines if not _MARKDOWN_RULE.match(line)]
+    lines = [(start, line) for start, line in lines if not _MARKDOWN_RULE.match(line)]
+    rows = [_row_on_line(line, line_start) for line_start, line in lines]
     if _is_plain_cell_per_line(rows):
-        return _rows_by_label(rows)
+        return _rows_by_label(rows, [line for _, line in lines])
     return rows
 
 
@@ -91,18 +100,22 @@ def _is_plain_cell_per_line(rows: list[list[Cell]]) -> bool:
     """Lines holding a value alone, and no line holding a grid of cells."""
     if any(cell.col >= 0 for row in rows for cell in row):
         return False
-    return sum(1 for row in rows if len(row) == 1 and row[0].kind is _VALUE) >= _LONE_VALUES
+    return sum(1 for row in rows if _lone_value(row)) >= _LONE_VALUES
 
 
-def _rows_by_label(lines: list[list[Cell]]) -> list[list[Cell]]:
-    """Printed rows as a label (its fragments on consecutive lines) and the values after it;
-    a blank line among the values is an empty cell."""
+def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
+    """Printed rows as a label (its fragments on consecutive lines) and the values after it.
+    Among the values, a line holding only white space is an empty cell; an empty line may be
+    one, or only a gap (:attr:`CellKind.GAP`) — none at all where empty lines stand between
+    values throughout (every cell a paragraph of its own, as PDF text extraction gives them)."""
+    gaps = not _blank_lines_separate(lines)
     rows: list[list[Cell]] = []
     current: list[Cell] = []
-    for line in lines:
+    for line, text in zip(lines, raw, strict=True):
         if not line:
-            if current and current[-1].kind is not _LABEL:
-                current.append(Cell("", current[-1].end, current[-1].end, _EMPTY))
+            kind = _EMPTY if text else _GAP
+            if current and current[-1].kind is not _LABEL and (kind is _EMPTY or gaps):
+                current.append(Cell("", current[-1].end, current[-1].end, kind))
             continue
         if line[0].kind is _LABEL and current and current[-1].kind is not _LABEL:
             rows.append(current)
@@ -111,6 +124,21 @@ def _rows_by_label(lines: list[list[Cell]]) -> list[list[Cell]]:
     if current:
         rows.append(current)
     return rows
+
+
+def _blank_lines_separate(lines: list[list[Cell]]) -> bool:
+    """Values stand apart by a blank line more often than next to each other."""
+    apart = next_to = 0
+    for a, b, c in zip(lines, lines[1:], lines[2:], strict=False):
+        if _lone_value(a) and _lone_value(b):
+            next_to += 1
+        elif _lone_value(a) and not b and _lone_value(c):
+            apart += 1
+    return apart > next_to
+
+
+def _lone_value(line: list[Cell]) -> bool:
+    return len(line) == 1 and line[0].kind is _VALUE
 
 
 # --- glued: a crawler's copy with the cells run together ---------------------------------
@@ -245,8 +273,9 @@ def _ends_like_a_value(text: str) -> bool:
 
 
 def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
-    """A label followed by value cells when numbers trail it after spaces, else ``[cell]``."""
-    match = _TRAILING_VALUES.match(raw.strip())
+    """A label followed by value cells when numbers trail it after spaces (or one number right
+    after its last character: 行政规范性文件0), else ``[cell]``."""
+    match = _TRAILING_VALUES.match(raw.strip()) or _GLUED_VALUE.match(raw.strip())
     if not match:
         return [cell]
     offset = cell.start

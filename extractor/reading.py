@@ -24,16 +24,24 @@ for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
 _TRANSLATION[0x0D] = 0x0A  # a lone \r ends a line
 _TRANSLATION[0x0C] = 0x0A  # so does a page break (form feed), as pdftotext writes it
 
+# Deleted: \r of \r\n, invisible marks, markdown's inline-code backticks (a PDF-to-markdown
+# converter wraps numbers in them), and page furniture on a line of its own: page numbers
+# (- 3 -, 第 3 页 共 9 页, 3/9), a browser print's date and time and its file or web address.
 _DELETIONS = re.compile(
     r"\r(?=\n)"
-    r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+    r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad`]"
     r"|^[ \t\u3000\xa0]*(?:[-－—–]\s*\d{1,4}\s*[-－—–]"
-    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?\s+(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?"
+    r"|(?:file|https?)://\S+)"
     r"[ \t\u3000\xa0]*(?:\r?\n|$)",
     re.MULTILINE,
 )
-_DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_MAYBE_PAGE_LINE = re.compile(r"(?:^|\n)[ \t\u3000\xa0]*[-－—–第]")
+_DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad`"
+_MAYBE_PAGE_LINE = re.compile(
+    r"(?:^|\n)[ \t\u3000\xa0]*(?:[-－—–第]|\d{1,4}\s*/|\d{1,4}[/-]\d|file:|https?:)"
+)
 
 
 def _may_delete(text: str) -> bool:

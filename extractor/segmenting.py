@@ -47,6 +47,8 @@ _HEADING_INLINE = re.compile(
     rf"(?P<mark>[{_NUMERALS}]、)"
     rf"(?P<title>(?:(?![{_NUMERALS}]、|[(（][{_NUMERALS}]|第[{_NUMERALS}]+条)[^\d\n。；;]){{1,40}})"
 )  # the words after the mark, up to a number, a full stop, the next mark or sub-heading
+_SENTENCE_END = re.compile(r"[。；;]")  # a heading holds no sentence
+_MARKUP = 8  # characters of markdown and spaces a heading line may open with
 # A table may come without its section heading; its opening words still find it. Those of
 # table 四 are also the words of its heading; the others stand in the table itself.
 _TABLE_ANCHORS = {
@@ -112,11 +114,16 @@ def _headings(text: str) -> list[_Heading]:
     lines = [
         _Heading(m.start(), min(m.end() + 1, len(text)), m["title"], m.end())
         for m in _HEADING_LINE.finditer(text)
-        if not m["title"][-1:].isdigit()
+        if not m["title"][-1:].isdigit() and not _SENTENCE_END.search(m["title"])
     ]
-    if any(_KEYWORDS["overview"].search(h.title) for h in lines) or len(lines) >= 3:
+    if all(any(_KEYWORDS[s].search(h.title) for h in lines) for s in ("overview", "problems", "other")):
         return lines
-    inline = [_Heading(m.start(), m.end("mark"), m["title"], m.end()) for m in _HEADING_INLINE.finditer(text)]
+    taken = {h.start for h in lines}  # the rest may stand inside lines: text joined into paragraphs
+    inline = [
+        _Heading(m.start(), m.end("mark"), m["title"], m.end())
+        for m in _HEADING_INLINE.finditer(text)
+        if not any(m.start() - _MARKUP <= start <= m.start() for start in taken)
+    ]
     return sorted(lines + inline, key=lambda h: h.start)
 
 
@@ -165,6 +172,9 @@ _AGENCY_NOISE = re.compile(
     r"|(?:[\s*_|》”\"]|关于)+$"
 )
 _AGENCY = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
+_AGENCY_END = re.compile(
+    r"(?:局|委员会|委|办公室|办公厅|办|厅|政府|院|会|室|处|所|区|县|市|镇|乡|街道|中心|部|署|站|队|馆|社|司|集团|学校|大学)$"
+)
 
 
 def read_title(text: str, head_end: int) -> Reading:
@@ -184,10 +194,9 @@ def read_title(text: str, head_end: int) -> Reading:
 
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
-    for group in ("before", "between"):
-        found = _name_in(text, match.start(group), match.end(group))
-        if found:
-            return found
+    named = [found for g in ("before", "between") if (found := _name_in(text, match.start(g), match.end(g)))]
+    if named:  # the one that ends as an agency's name does (正文 2025年某某局… is a label, then the name)
+        return next((n for n in named if _AGENCY_END.search(str(n.value))), named[0])
     # The agency on a line of its own above the title line.
     line_start = text.rfind("\n", 0, match.start()) + 1
     for line in reversed(text[:line_start].splitlines(keepends=True)):

@@ -35,10 +35,18 @@ _NUMBERING = re.compile(
     r"(?:[(（]?[一二三四五六七八九十]+[)）、.]|\d+[.、．)]|[(（]\d+[)）])+"
 )
 _TITLE_NOTE = re.compile(r"[(（][^)）]*[)）]|\s")
-_EMPTY, _VALUE, _LABEL, _GLUED = CellKind.EMPTY, CellKind.VALUE, CellKind.LABEL, CellKind.GLUED
+_EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
+    CellKind.EMPTY,
+    CellKind.VALUE,
+    CellKind.LABEL,
+    CellKind.GLUED,
+    CellKind.GAP,
+)
+_BLANK = frozenset((_EMPTY, _GAP))
 _MAX_OPTIONS = 64  # interpretations of one row; more is no reading at all
 _MAX_COMBINATIONS = 4096  # joint choices the identities may search
 _LABEL_PARTS = 3  # a row label wrapped or split into cells comes in at most this many parts
+_MAX_STRAYS = 2  # cells a lost label can leave before a row's values
 
 Identity = tuple[str, list[str], list[str]]
 Option = tuple[Cell, ...]  # one interpretation of a row: its cells in column order (EMPTY: blank)
@@ -84,7 +92,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     result = Reading()
     candidates = _candidates(spec, rows)
     row_readings = _flat_rows(spec, candidates) if spec.flat else {}
-    placed = {} if row_readings else _place(spec, candidates)
+    placed, beside_strays = ({}, set()) if row_readings else _place(spec, candidates)
     for index, row_spec in enumerate(spec.rows):
         if index in row_readings:
             continue
@@ -95,6 +103,13 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
     _resolve(spec, row_readings, identities, result)
+    for index in beside_strays:  # what the row holds may be short of what it printed
+        row_spec = spec.rows[index]
+        for col in row_spec.columns:
+            found = result.fields.get(f"{spec.id}.{row_spec.id}.{col}")
+            if found is not None and found.confident:
+                found.confident = False
+                found.note = "values printed next to this row belong to no row"
     return result
 
 
@@ -241,22 +256,30 @@ def _candidate(
     return _Candidate(labels[-1] if labels else "", row, values, index, header)
 
 
-def _place(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Candidate]:
-    """Table row index → the printed row read for it."""
+def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Candidate], set[int]]:
+    """Table row index → the printed row read for it; and the rows next to values printed
+    between them that no row takes (a row's digits may have wrapped away from it)."""
     anchors: list[tuple[int, int]] = []  # (candidate position, table row index), both increasing
     for pos, cand in enumerate(candidates):
         if cand.spec_index is not None and (not anchors or cand.spec_index > anchors[-1][1]):
             anchors.append((pos, cand.spec_index))
     placed = {row: candidates[pos] for pos, row in anchors}
+    beside_strays: set[int] = set()
     bounds = [(-1, -1), *anchors, (len(candidates), len(spec.rows))]
     for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(bounds):
         loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None]
         if len(loose) == row_b - row_a - 1:
             placed.update(zip(range(row_a + 1, row_b), loose, strict=True))
+        elif any(_has_number(c) for c in loose):
+            beside_strays.update(r for r in (row_a, row_b) if 0 <= r < len(spec.rows))
     for cand in candidates:  # a labelled row printed out of order is still read by its label
         if cand.spec_index is not None:
             placed.setdefault(cand.spec_index, cand)
-    return placed
+    return placed, beside_strays
+
+
+def _has_number(candidate: _Candidate) -> bool:
+    return any(c.kind is _GLUED or (c.kind is _VALUE and c.text[:1].isdigit()) for c in candidate.values)
 
 
 def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]:
@@ -313,7 +336,7 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     for begin in starts:  # a title covers the untitled columns after it (a spanned header cell)
         stop = next((col for col in titled if col > begin), None)
         under = [c for c in candidate.row if c.col >= begin and (stop is None or c.col < stop)]
-        stated = [c for c in under if c.kind is not _EMPTY]
+        stated = [c for c in under if c.kind not in _BLANK]
         if len(stated) > 1:
             return None
         cells.append(stated[0] if stated else under[0] if under else None)
@@ -336,10 +359,12 @@ def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
     found = _without_empties(cells, n)
     if found:
         return _Row([], found, False)
-    if allow_stray:  # a lost label leaves a stray cell before the values: as few as can be
+    if allow_stray:  # a lost label leaves a stray cell or two before the values: as few as can be
         by_strays: dict[int, list[Option]] = {}
         for lead in range(1, len(cells) - n + 1):
-            strays = sum(1 for c in cells[:lead] if c.kind is not _EMPTY)
+            strays = sum(1 for c in cells[:lead] if c.kind not in _BLANK)
+            if strays > _MAX_STRAYS:
+                break
             by_strays.setdefault(strays, []).extend(_without_empties(cells[lead:], n))
         fewest = min((k for k, found in by_strays.items() if found), default=None)
         if fewest is not None:
@@ -350,7 +375,7 @@ def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
 def _without_empties(cells: list[Cell], n: int) -> list[Option]:
     """The readings of ``cells`` as ``n`` values with only empty cells set aside."""
     drop = len(cells) - n
-    empties = [i for i, c in enumerate(cells) if c.kind is _EMPTY]
+    empties = [i for i, c in enumerate(cells) if c.kind in _BLANK]
     if drop < 0 or len(empties) < drop:
         return []
     if drop == 0:
@@ -532,6 +557,11 @@ def _read_cell(
 ) -> None:
     if cell.text.isdigit() and cell.text.isascii() and not note:  # the common case, fast
         result.fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
+        return
+    if cell.kind is _GAP:  # an empty line taken for an empty cell: it may be only a gap
+        result.fields[field_id] = FieldReading(
+            None, cell.start, cell.end, confident=False, note="an empty line, read as an empty cell"
+        )
         return
     if not cell.text:
         result.fields[field_id] = FieldReading(None, cell.start, cell.end, note=note)

@@ -146,6 +146,13 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
     found = []
     for block in _grid_blocks([row for row, _ in data]):
         titled = {col for row in block if (h := header_of[id(row)]) for col in h.cols}
+        if spec.flat:  # a flat table's row labels head groups of its columns
+            titled |= {
+                c.col
+                for row in block
+                for c in row
+                if c.kind is _LABEL and _match(spec, [c.text], False) is not None
+            }
         window = _value_columns(block, titled)
         for row in block:
             candidate = _candidate(spec, row, header_of[id(row)], window)

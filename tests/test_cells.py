@@ -8,7 +8,7 @@ def texts(rows):
 def test_tab_rows_keep_empty_cells_and_spans():
     text = "行政许可\t136\t\t\n规章\t0\t/\t—\n"
     rows = table_rows(text, 0, len(text))
-    assert texts(rows) == [["行政许可", "136", "", ""], ["规章", "0", "/", "—"]]
+    assert texts(rows) == [["行政许可", "136", "", ""], ["规章", "0", "/", "—"], []]  # [] : the grid ends
     cell = rows[0][1]
     assert text[cell.start : cell.end] == "136"
     assert [c.kind for c in rows[1]] == [CellKind.LABEL, CellKind.VALUE, CellKind.VALUE, CellKind.VALUE]
@@ -36,5 +36,5 @@ def test_numbers_trailing_a_label_after_spaces_are_cells():
 def test_markdown_pipe_rows():
     text = "| 信息内容 | 本年制发件数 | 本年废止件数 |\n|---|---|---|\n| 规章 | 3 | 1 |\n"
     rows = table_rows(text, 0, len(text))
-    assert texts(rows) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"]]
+    assert texts(rows) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"], []]  # no rule line
     assert text[rows[1][1].start : rows[1][1].end] == "3"

@@ -36,5 +36,5 @@ def test_numbers_trailing_a_label_after_spaces_are_cells():
 def test_markdown_pipe_rows():
     text = "| 信息内容 | 本年制发件数 | 本年废止件数 |\n|---|---|---|\n| 规章 | 3 | 1 |\n"
     rows = table_rows(text, 0, len(text))
-    assert texts(rows) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"], []]  # no rule line
+    assert texts(rows) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"], []]
     assert text[rows[1][1].start : rows[1][1].end] == "3"

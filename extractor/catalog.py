@@ -74,7 +74,8 @@ class FactSpec:
     sentence, or a clause) that speaks of its ``topic`` and not of ``excluded`` words, as the
     one count followed by one of its ``units``; ``none_stated`` is how a report says there was
     none (a 0). With ``total``, only a sentence that says it states a total counts (others are
-    doubtful); with ``until``, a section is read only up to that line (the next sub-heading).
+    doubtful); with ``until``, a section is read only up to that line (the next sub-heading);
+    statements made with ``preferred`` words outrank the others (those must agree).
     """
 
     id: str
@@ -90,6 +91,7 @@ class FactSpec:
     none_stated: re.Pattern[str] | None = None
     total: re.Pattern[str] | None = None
     until: re.Pattern[str] | None = None
+    preferred: re.Pattern[str] | None = None
 
     @property
     def group(self) -> str:
@@ -381,6 +383,7 @@ FACTS: tuple[FactSpec, ...] = (
             r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
         ),
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph
+        preferred=re.compile(r"主动公开"),
     ),
     FactSpec(
         "overview.applications_received",
@@ -395,6 +398,7 @@ FACTS: tuple[FactSpec, ...] = (
         none_stated=re.compile(
             rf"未(?:收到|接到|受理)|没有(?:收到|接到)|无(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
         ),
+        preferred=re.compile(r"收到|受理|接收|接到|新收"),  # over counts of answers, kinds, carried-over ones
     ),
     FactSpec(
         "overview.wechat_posts",
@@ -428,7 +432,8 @@ FACTS: tuple[FactSpec, ...] = (
         topic=re.compile(r"处理费"),
         units="元",
         none_stated=re.compile(
-            rf"(?:未|无|没有|不)(?:收取|收费)[^。；]{{0,20}}?处理费|处理费[^。；]{{0,10}}?(?:为零|为{ZERO}|{ZERO}元)"
+            rf"(?:未|无|没有|不)(?:发生)?(?:收取|收费)[^。；]{{0,20}}?处理费"
+            rf"|处理费[^。；]{{0,10}}?(?:为零|为{ZERO}|{ZERO}元)|未发生[^。；]{{0,12}}?处理费[^。；]{{0,6}}?收费"
         ),
     ),
 )

@@ -93,7 +93,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
 
 
 _LONE_VALUES = 5  # lines holding one value alone: the region prints a cell per line
-_VALUE_ROWS = 3  # lines holding a row of values: the region prints rows on lines
+_VALUE_ROWS = 2  # lines holding a label and its values: the region prints rows on lines
+_LABEL_THEN_VALUES = re.compile(rf"^\s*\S*[\u4e00-\u9fff）)]\S*\s+{VALUE}(?:\s+{VALUE})*\s*$")
 
 
 def _is_plain_cell_per_line(rows: list[list[Cell]]) -> bool:
@@ -205,12 +206,12 @@ def _is_cell_line(line: str) -> bool:
 
 
 def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> bool:
-    """Indented single cells outnumber grid lines, and no lines print a row of values (as a
-    PDF's space-aligned rows do, with their labels wrapped onto indented lines)."""
+    """Indented single cells outnumber grid lines, and no lines print a label and its values
+    side by side (as a PDF's space-aligned rows do, indented, their labels wrapped)."""
     single = sum(cell_lines)
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
-    value_rows = sum(1 for _, line in lines if "\t" not in line and len(_ONE_VALUE.findall(line)) >= 3)
-    return single > 2 * multi and single >= 8 and value_rows < _VALUE_ROWS
+    side_by_side = sum(1 for _, line in lines if "\t" not in line and _LABEL_THEN_VALUES.match(line))
+    return single > 2 * multi and single >= 8 and side_by_side < _VALUE_ROWS
 
 
 def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> list[list[Cell]]:

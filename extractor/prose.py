@@ -17,6 +17,7 @@ from .segmenting import Section
 from .values import count_pattern, count_value
 
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|包含)")
+_BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
 _NOT_STATED = FieldReading(None, None, None, note="not stated")
 
 
@@ -26,20 +27,29 @@ def _unsure(why: str) -> FieldReading:
 
 
 def read_fact(fact: FactSpec, text: str, regions: list[tuple[int, int]]) -> FieldReading | None:
-    """The first statement of ``fact`` in ``regions``: 0 where a piece about it says "none",
-    its one count where a piece states one (the first, when a breakdown follows it), doubtful
-    where a piece states several, or a count without the total the fact needs; a fact that
-    needs a total is not stated by a list of categories."""
+    """The statement of ``fact`` in the first of ``regions`` that makes one: 0 where a piece
+    about it says "none", its one count where a piece states one (the first, when a breakdown
+    follows it). Statements made with the fact's preferred words outrank the others; the rest
+    must agree, or the fact is doubtful. Doubtful too: a piece stating several counts, or a
+    count without the total the fact needs; a fact that needs a total is not stated by a list
+    of categories, nor by a clause that breaks down the one before (其中…)."""
     counts_in = count_pattern(fact.units, fact.kind)
     doubt = None
     for start, end in regions:
         if fact.until is not None and (stop := fact.until.search(text, start, end)):
             end = stop.start()
+        said: list[tuple[FieldReading, bool]] = []
         for piece in pieces_about(fact, text, start, end):
             body = piece.group()
+            if _BREAKS_DOWN.match(body):
+                continue
+            preferred = fact.preferred is not None and fact.preferred.search(body) is not None
             none = fact.none_stated.search(body) if fact.none_stated else None
             if none:
-                return FieldReading(0, piece.start() + none.start(), piece.start() + none.end())
+                said.append(
+                    (FieldReading(0, piece.start() + none.start(), piece.start() + none.end()), preferred)
+                )
+                continue
             counts = list(counts_in.finditer(text, piece.start(), piece.end()))
             if not counts:
                 continue
@@ -48,13 +58,25 @@ def read_fact(fact: FactSpec, text: str, regions: list[tuple[int, int]]) -> Fiel
                     doubt = _unsure(f"a count without a stated total: {body.strip()[:60]}")
                 continue
             first = counts[0]
-            values = {count_value(c["n"]) for c in counts}
-            if len(values) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
-                return FieldReading(count_value(first["n"]), first.start("n"), first.end("n"))
-            if fact.total is not None:  # a list of categories with no total: not one exact number
-                return _NOT_STATED
-            return _unsure(f"several counts in one statement: {body.strip()[:60]}")
+            if len({count_value(c["n"]) for c in counts}) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
+                said.append(
+                    (FieldReading(count_value(first["n"]), first.start("n"), first.end("n")), preferred)
+                )
+            elif fact.total is None and doubt is None:  # (with a total to state: a list of categories)
+                doubt = _unsure(f"several counts in one statement: {body.strip()[:60]}")
+        if said:
+            return _agreed(said)
     return doubt
+
+
+def _agreed(said: list[tuple[FieldReading, bool]]) -> FieldReading:
+    """The one value a region's statements give (those in preferred words, if any), else doubt."""
+    if any(preferred for _, preferred in said):
+        said = [s for s in said if s[1]]
+    values = sorted({str(reading.value) for reading, _ in said})
+    if len(values) == 1:
+        return said[0][0]
+    return _unsure(f"the text states it {len(values)} ways: {', '.join(values)}")
 
 
 def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATALOG) -> Reading:

@@ -25,6 +25,11 @@ def facts(overview: str, other: str = "") -> dict:
         ("门户网站共发布部门动态信息11条，政务公开信息45条，财务信息6条。", None),
         ("（一）主动公开。严格落实制度。\n（二）依申请公开。\n（三）平台建设。发布政策解读 12 条。", None),
         ("通过微信公众号发布信息 300 条。", None),
+        # published in other words, a line break inside the statement, a breakdown in brackets
+        ("今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条)。", 2599),
+        ("（一）主动公开情况。全年通过门户网站主动公开政府信\n息 4511 条，开展意见征集9期。", 4511),
+        # the words of proactive disclosure outrank a later count of one kind of item
+        ("全年主动公开政府信息4511条。全年累计发布解读类信息21条。", 4511),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
@@ -39,6 +44,11 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("（二）依申请公开。依法办理依申请公开事项1件，全年未发生因政府信息公开被申请行政复议的情况。", 1),
         ("（二）依申请公开。严格按照条例办理依申请公开事项。", None),
         ("（三）办事服务情况。办件总量为 402 件，其中依申请办件 30 件。", None),
+        # the receiving words outrank counts of answers, kinds of applicant and carried-over ones
+        ("共受理政府信息公开申请 749 件，其中自然人申请 741 件，法人或其他组织申请 8 件；", 749),
+        ("代表市政府共受理政府信息公开申请 859 件；另有 72 件申请顺延到下年度答复。", 859),
+        ("接收各类政府信息公开申请共计81件，涉及自然人80件、商业企业1件。", 81),
+        ("全年户外广告设置许可的申请 783 件。", None),  # an application for a licence, not for information
     ],
 )
 def test_applications_received(overview, received):
@@ -57,6 +67,8 @@ def test_channels_from_section_one_then_six():
         ("本机关2024年未收取信息处理费。", 0),
         ("2024年无收取信息处理费情况。", 0),
         ("本年度共收取信息处理费 120 元。", 120),
+        ("收取信息处理费共计380元，其中民政局1件，收取380元。", 380),  # not the 0 at the end of 380元
+        ("本年度未发生信息处理费收费情况。", 0),
         ("无。", None),
     ],
 )
@@ -70,6 +82,8 @@ def test_processing_fee(other, fee):
         ("（一）主动公开情况。我局门户网站发布信息 96 条。", "overview.proactive_total"),
         ("（二）依申请公开。受理和办结申请分别为 5 件、4 件。", "overview.applications_received"),
         ("通过微信公众号发布信息 30 条、视频 12 条。", "overview.wechat_posts"),
+        # two statements of the same fact that disagree: doubtful, not a guess
+        ("共收到政府信息公开申请 6 件。\n全年受理政府信息公开申请 8 件。", "overview.applications_received"),
     ],
 )
 def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, field):

@@ -84,8 +84,9 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
         return _rows_cell_per_line(lines, cell_lines)
     lines = [(start, line) for start, line in lines if not _MARKDOWN_RULE.match(line)]
     rows = [_row_on_line(line, line_start) for line_start, line in lines]
-    if _is_plain_cell_per_line(rows):
-        return _rows_by_label(rows, [line for _, line in lines])
+    raw = [line for _, line in lines]
+    if _is_plain_cell_per_line(rows, raw):
+        return _rows_by_label(rows, raw)
     return rows
 
 
@@ -97,11 +98,15 @@ _VALUE_ROWS = 2  # lines holding a label and its values: the region prints rows 
 _LABEL_THEN_VALUES = re.compile(rf"^\s*\S*[\u4e00-\u9fff）)]\S*\s+{VALUE}(?:\s+{VALUE})*\s*$")
 
 
-def _is_plain_cell_per_line(rows: list[list[Cell]]) -> bool:
-    """Lines holding a value alone, and no line holding a grid of cells."""
+def _is_plain_cell_per_line(rows: list[list[Cell]], raw: list[str]) -> bool:
+    """Lines holding a value alone (or a space alone: an empty cell), and no line holding a grid
+    of cells."""
     if any(cell.col >= 0 for row in rows for cell in row):
         return False
-    return sum(1 for row in rows if _lone_value(row)) >= _LONE_VALUES
+    lone = sum(
+        1 for row, line in zip(rows, raw, strict=True) if _lone_value(row) or (line and not line.strip())
+    )
+    return lone >= _LONE_VALUES
 
 
 def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
@@ -115,7 +120,7 @@ def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
     for line, text in zip(lines, raw, strict=True):
         if not line:
             kind = _EMPTY if text else _GAP
-            if current and current[-1].kind is not _LABEL and (kind is _EMPTY or gaps):
+            if current and (kind is _EMPTY or (gaps and current[-1].kind is not _LABEL)):
                 current.append(Cell("", current[-1].end, current[-1].end, kind))
             continue
         if line[0].kind is _LABEL and current and current[-1].kind is not _LABEL:
@@ -145,7 +150,8 @@ def _lone_value(line: list[Cell]) -> bool:
 # --- glued: a crawler's copy with the cells run together ---------------------------------
 
 # Digits (a space may stand between two cells), with a decimal part and a unit of money.
-_DIGITS = re.compile(r"\d(?:[\d ]*\d)?(?:\.\d+)?(?:万元|元)?")
+# Digits (a space may stand between two cells; 增/减 signs a change), a decimal part, a unit.
+_DIGITS = re.compile(r"[增减]?\d(?:[\d 增减]*\d)?(?:\.\d+)?(?:万元|元)?")
 _NUMBERING_AFTER = re.compile(r"[.、．][^\d\s]")  # ``2.其他`` : the 2 numbers the next label
 _GLUE = re.compile(r"[\u4e00-\u9fff）)]\d{3,}|\d{3,}[\u4e00-\u9fff（(]")
 _FLATTENED = 400  # characters: a line this long holds more than one table row

@@ -44,6 +44,7 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
 )
 _BLANK = frozenset((_EMPTY, _GAP))
 _MAX_OPTIONS = 64  # interpretations of one row; more is no reading at all
+_MAX_SPLITS = 5000  # splits of a glued row (its own identity then leaves few)
 _MAX_COMBINATIONS = 4096  # joint choices the identities may search
 _LABEL_PARTS = 3  # a row label wrapped or split into cells comes in at most this many parts
 _MAX_STRAYS = 2  # cells a lost label can leave before a row's values
@@ -69,6 +70,7 @@ class _Candidate:
     values: list[Cell]  # the cells after its last label
     spec_index: int | None
     header: _Columns | None  # the header in force, for a row of a grid
+    blank: bool = False  # only empty cells, no label: a flat table's row of blanks at most
 
 
 @dataclass
@@ -249,9 +251,12 @@ def _candidate(
     if window is not None:
         values = [c for c in values if window[0] <= c.col <= window[1]]
     has_value = any(c.kind is _VALUE or c.kind is _GLUED for c in values)
-    if not has_value and last_label < 0:
-        return None
     labels = [c.text for c in row[: last_label + 1] if c.kind is _LABEL]
+    if not has_value and (last_label < 0 or _match(spec, labels, False) is None):
+        # printed empty cells (not a grid's padding) may be a flat table's row of blanks: cells
+        # each on a line of their own, or a whole row of a flat table's grid
+        blanks = [c for c in values if c.kind is _EMPTY and (c.col < 0 or spec.flat)]
+        return _Candidate("", row, values, None, header, blank=True) if blanks else None
     glued = any(c.kind is _GLUED for c in values)
     index = _match(spec, labels, glued)
     if index is not None and not glued and len(values) < len(spec.rows[index].columns):
@@ -274,7 +279,7 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
     beside_strays: set[int] = set()
     bounds = [(-1, -1), *anchors, (len(candidates), len(spec.rows))]
     for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(bounds):
-        loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None]
+        loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None and not c.blank]
         if len(loose) == row_b - row_a - 1:
             placed.update(zip(range(row_a + 1, row_b), loose, strict=True))
         elif any(_has_number(c) for c in loose):
@@ -286,7 +291,11 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
 
 
 def _has_number(candidate: _Candidate) -> bool:
-    return any(c.kind is _GLUED or (c.kind is _VALUE and c.text[:1].isdigit()) for c in candidate.values)
+    """Holds a number, not only marks of not-stated cells (-, /)."""
+    return any(
+        c.kind is _GLUED or (c.kind is _VALUE and any(ch.isdigit() for ch in c.text))
+        for c in candidate.values
+    )
 
 
 def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]:
@@ -294,6 +303,8 @@ def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]
     holds that many: read as one row of every column, then cut into the table's rows."""
     width = sum(len(row.columns) for row in spec.rows)
     wide = [c for c in candidates if len(c.values) >= width or any(v.kind is _GLUED for v in c.values)]
+    stated = [c for c in wide if not c.blank]
+    wide = stated or wide  # a row of blanks only when no row holds a value
     if len(wide) != 1:
         return {}
     whole = _options(wide[0].values, width, allow_stray=True)
@@ -359,6 +370,8 @@ def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
     if any(c.kind is _GLUED for c in cells):
         splits = _splits([c for c in cells if c.kind is _GLUED], n)
         return _Row([], splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
+    while len(cells) > n and cells[-1].kind is _GAP:  # an empty line after a row: a gap
+        cells = cells[:-1]
     if len(cells) < n:
         return _Row([], [], False, f"{len(cells)} cells, {n} expected")
     if len(cells) == n:
@@ -408,7 +421,7 @@ def _splits(parts: list[Cell], n: int) -> list[Option]:
     found: list[Option] = []
 
     def cut(index: int, left: int, taken: list[Cell]) -> None:
-        if len(found) > _MAX_OPTIONS:
+        if len(found) > _MAX_SPLITS:
             return
         if index == len(parts):
             if left == 0:
@@ -423,7 +436,7 @@ def _splits(parts: list[Cell], n: int) -> list[Option]:
             cut(index + 1, left - len(pieces), taken + cells)
 
     cut(0, n, [])
-    return found if len(found) <= _MAX_OPTIONS else []
+    return found if len(found) <= _MAX_SPLITS else []
 
 
 def _pieces(digits: str, most: int) -> Iterator[list[str]]:
@@ -434,13 +447,14 @@ def _pieces(digits: str, most: int) -> Iterator[list[str]]:
         yield [digits]
     for cut in range(1, len(digits)):
         head = digits[:cut]
-        if "." in head or not _is_number(head):  # a decimal number is the row's last
-            continue
+        if "." in head or digits[cut] not in _DIGIT_OR_SIGN or not _is_number(head):
+            continue  # a decimal number is the row's last; a sign opens a number
         for rest in _pieces(digits[cut:], most - 1):
             yield [head, *rest]
 
 
-_NUMBER_PIECE = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
+_DIGIT_OR_SIGN = frozenset("0123456789增减")
+_NUMBER_PIECE = re.compile(r"[增减]?(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
 
 
 def _is_number(piece: str) -> bool:
@@ -471,10 +485,9 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
         for index, row in rows.items():
             if row.options and index not in open_rows:
                 known.update(_as(row, specs[index], row.options[0]))
-        for index, row in open_rows.items():  # first by the identities over this row alone
-            row.options = [
-                o for o in row.options if _holds(identities, {**known, **_as(row, specs[index], o)}, row.ids)
-            ]
+        for index, row in open_rows.items():  # first by the identities within this row alone
+            own = [i for i in identities if set(i[1] + i[2]) <= set(row.ids)]
+            row.options = [o for o in row.options if _holds(own, _as(row, specs[index], o), row.ids)]
         chosen = _surviving(spec, open_rows, identities, known)
     for index, row in sorted(rows.items()):
         if not row.options:
@@ -536,7 +549,8 @@ def _surviving(
                 if option not in kept[i]:
                     kept[i].append(option)
     result = {i: r.options for i, r in open_rows.items()}
-    result.update(kept)
+    if any(kept.values()):  # else the report breaks an identity itself: each row's own readings stand
+        result.update(kept)
     return result
 
 

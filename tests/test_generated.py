@@ -10,6 +10,7 @@ needs("reportlab", extra="pip install -e '.[dev]'")  # the generator writes PDF 
 from collections import Counter
 
 from evals.generate import LAYOUTS, PROSE_LAYOUTS, generate, generate_from_seeds
+from evals.wild import TRACELESS_BLANKS
 from extractor import extract
 from extractor.models import same_value
 
@@ -36,12 +37,18 @@ def _wrong(doc, gold):
 @pytest.mark.parametrize(("name", "suffix", "content", "gold"), REPORTS, ids=[r[0] for r in REPORTS])
 def test_generated_report_reads_right_or_says_it_cannot(tmp_path, name, suffix, content, gold):
     doc = _extract(tmp_path, name, suffix, content)
-    assert doc.status == gold["expected_status"]
+    if gold["expected_status"] is not None:  # None: glued cells the identities may or may not settle
+        assert doc.status == gold["expected_status"]
+    wrong = _wrong(doc, gold)
+    flagged = {f for check in doc.failed_checks for f in check.fields}
+    assert not (wrong and doc.status == "ok"), wrong  # never silently wrong
+    assert {f: v for f, v in wrong.items() if f not in flagged} == {}  # every wrong value flagged
+    assert all(got is None for got, _ in wrong.values())  # unread, never misread
     if gold["layout"] in PROSE_LAYOUTS:  # the rules cannot read tables written as prose
         assert doc.status == "needs_review"
         assert any(not c.passed and c.id.startswith("read.") for c in doc.checks)
-    else:
-        assert _wrong(doc, gold) == {}
+    elif gold["layout"] not in TRACELESS_BLANKS:  # else blank cells vanished: their rows are flagged
+        assert set(wrong) <= set(gold.get("undeterminable", {}))
 
 
 @pytest.mark.parametrize(("name", "suffix", "content", "gold"), SEED_FILES, ids=[r[0] for r in SEED_FILES])

@@ -14,9 +14,10 @@ def clean_cell(text: str | None) -> str:
 
 
 def render_grid(rows: Grid) -> str:
-    """One line per row, cells joined by tabs; rows with no text left out."""
+    """One line per row, cells joined by tabs; a row of empty cells kept as its tabs (a table's
+    row of blanks is a row), a row of no cells left out."""
     lines = ["\t".join(clean_cell(cell) for cell in row) for row in rows]
-    return "\n".join(line for line in lines if line.strip())
+    return "\n".join(line for line in lines if line)
 
 
 def expand_spans(rows: list[list[tuple[str, int, int]]]) -> Grid:

@@ -1,0 +1,417 @@
+"""Layouts of reports in the wild: what real documents, and the converters they pass through, do
+to the standard tables — each kind seen on a real report (``evals/real``, ``evals/converted``),
+rendered here from records so the fixes are guarded beyond a handful of files.
+
+* ``html_sparse`` — a web page whose blank cells are ``&nbsp;`` (zeros left blank), label
+  cells spanning two columns, table 二 with a header cell spanning two columns, 元 in a cell;
+* ``crawler_glued`` — a crawler's copy: a metadata header (标题：…), the body on one line, the
+  tables' cells run together (``行政许可3960181``), a row's digits running into the next
+  label's numbering;
+* ``cell_lines_plain`` — a Word file's text export: one cell per line, no tabs, a line of a
+  space for an empty cell;
+* ``markdown_floating`` — markdown from a PDF: row labels floated onto lines of their own above
+  their rows, long labels cut with their rest on the line below, the table broken by a page;
+* ``layout_spaces`` — ``pdftotext -layout``: rows aligned with spaces, long labels wrapped onto
+  the lines below, group labels printed one character per line;
+* ``appended_tables`` — sections numbered the agency's own way, the three tables attached at
+  the end under 附表 headings;
+* ``split_rows`` — table 三 as one small markdown table per row, with made-up headers;
+* ``pdf_lines_sparse`` — a PDF text copy of a report with blank cells: they vanish without a
+  trace, and the rows they leave short must be flagged, never read.
+
+Titles vary too: over two lines with the year first, a markdown ``#``, a crawler's label, a
+browser print's date. Gold is the record; a cell the rendering itself leaves open (glued
+digits with more than one split) is named in the gold's ``undeterminable``. Nothing here
+imports the extractor.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from .generate import (
+    COLUMNS,
+    T2_ROWS,
+    T4_COLUMNS,
+    T4_GROUPS,
+    _num,
+    _prose,
+    _t2_printed,
+    _t3_printed,
+    _t4_printed,
+    _tail,
+    blocks,
+    t3_rows,
+)
+from .markup import SpanTable, to_html, to_markdown
+
+Rendered = tuple[str, str | bytes, dict[str, str]]  # suffix, content, undeterminable fields
+
+
+def sparse(record: dict) -> dict:
+    """The record as a report that leaves its zero cells of tables 三 and 四 blank."""
+    return {k: (None if k.startswith(("t3.", "t4.")) and v == 0 else v) for k, v in record.items()}
+
+
+def title(f: dict, rng: random.Random) -> str:
+    """The report's title, as real ones come."""
+    agency, year = f["meta.agency"], f["meta.year"]
+    return rng.choice(
+        [
+            f"{year} 年{agency}政府信息公开\n工作年度报告",
+            f"# {agency} {year} 年 政府信息公开工作年度报告",
+            f"{agency}\n{year}年政府信息公开工作年度报告",
+            f"{year}/3/1 上午10:32 {agency}{year}年政府信息公开工作年度报告",
+        ]
+    )
+
+
+# --- HTML with blank cells and spans -----------------------------------------------------
+
+
+def _html_sparse(f: dict, rng: random.Random) -> Rendered:
+    parts = blocks(f, rng)
+    for i, block in enumerate(parts):
+        if isinstance(block, SpanTable) and block.width == 4:  # table 二
+            parts[i] = _wide_t2(block, f["meta.format"] == "2019")
+    page = to_html(parts, f"{f['meta.agency']}{f['meta.year']}年政府信息公开工作年度报告", "utf-8", False)
+    return ".html", page.replace(b"<td></td>", b"<td>&nbsp;</td>"), {}
+
+
+def _wide_t2(table: SpanTable, units: bool) -> SpanTable:
+    """Table 二 one column wider: the second value column spans two grid columns in the
+    header, and the data rows print its value then an empty cell; 元 after the procurement
+    amount."""
+    rows = []
+    for row in table.rows:
+        if len(row) == 1:  # a 第二十条 heading across the table
+            rows.append([(row[0][0], 1, 5)])
+            continue
+        cells = list(row)
+        text, rs, cs = cells[-1]
+        cells[-1] = (text, rs, cs + 1)
+        header = not any(t[:1].isdigit() or t.startswith(("增", "减")) for t, _, _ in row[1:])
+        if not header and len(cells) > 2:
+            second = cells[2]
+            cells[2:3] = [second, ("", 1, 1)]
+            text, rs, cs = cells[-1]
+            cells[-1] = (text, rs, cs - 1)
+        elif header and len(cells) > 2:
+            text, rs, cs = cells[2]
+            cells[2] = (text, rs, cs + 1)
+            text, rs, cs = cells[-1]
+            cells[-1] = (text, rs, max(1, cs - 1))
+        if units and row[0][0] == "政府集中采购" and cells[-1][0]:
+            text, rs, cs = cells[-1]
+            cells[-1] = (f"{text}元", rs, cs)
+        rows.append(cells)
+    return SpanTable(rows, 5)
+
+
+# --- a crawler's flattening ----------------------------------------------------------------
+
+
+def _crawler_glued(f: dict, rng: random.Random) -> Rendered:
+    agency, year = f["meta.agency"], f["meta.year"]
+    header = (
+        f"标题: {agency}{year}年度政府信息公开工作年度报告\n发布时间: {year + 1}-01-20 15:22\n文号: \n"
+        f"发布机构: \n栏目: 政府信息公开年报\n==================== 正文 ====================\n"
+    )
+    prose = "".join(p.strip() for p in _prose(f).split("\n") if p.strip())
+    undeterminable: dict[str, str] = {}
+    tables = _glued_t2(f, undeterminable) + _glued_t3(f, rng, undeterminable) + _glued_t4(f, undeterminable)
+    tail = "".join(p.strip() for p in _tail(f).split("\n") if p.strip())
+    body = f"{agency}{year}年政府信息公开工作年度报告 {prose}{tables}{tail}"
+    return ".txt", header + body + "\n", undeterminable
+
+
+def _glued(values: list[str], rng: random.Random | None = None) -> str:
+    """Cells run together; now and then a space stands between two of them."""
+    out = ""
+    for i, value in enumerate(values):
+        gap = " " if rng is not None and i and rng.random() < 0.15 else ""
+        out += gap + value.replace(" ", "")
+    return out
+
+
+def _glued_t2(f: dict, undeterminable: dict[str, str]) -> str:
+    out = "二、主动公开政府信息情况 "
+    for head, header, data, columns in T2_ROWS[f["meta.format"]]:
+        out += head + "".join(header)
+        for row_id, label in data:
+            values = [_num(f[f"t2.{row_id}.{c}"], c == "change") for c in columns]
+            digits = _glued(values)
+            out += label + digits
+            if _split_count(digits, len(values), None) != 1:
+                undeterminable.update(
+                    {f"t2.{row_id}.{c}": f"glued '{digits}' splits more than one way" for c in columns}
+                )
+    return out
+
+
+def _glued_t3(f: dict, rng: random.Random, undeterminable: dict[str, str]) -> str:
+    kinds = "自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+    out = "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，"
+    out += "等于第三项加第四项之和）申请人情况" + kinds
+    labels = [
+        ("new_received", "一、本年新收政府信息公开申请数量"),
+        ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ]
+    labels += [
+        (r, (("三、本年度办理结果" if i == 0 else "") + g + lab))
+        for i, (r, g, lab) in enumerate(t3_rows(f["meta.format"]))
+    ]
+    labels += [("total", "（七）总计"), ("carried_forward", "四、结转下年度继续办理")]
+    for row_id, label in labels:
+        values = [_num(f[f"t3.{row_id}.{c}"]) for c in COLUMNS]
+        digits = _glued(values, rng)
+        out += label + digits
+        if _split_count(digits, 7, "row") != 1:
+            undeterminable.update(
+                {f"t3.{row_id}.{c}": f"glued '{digits}' splits more than one way" for c in COLUMNS}
+            )
+    return out
+
+
+def _glued_t4(f: dict, undeterminable: dict[str, str]) -> str:
+    head = "结果维持结果纠正其他结果尚未审结总计"
+    out = (
+        f"四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼{head}未经复议直接起诉复议后起诉{head}{head}"
+    )
+    values = [_num(f[f"t4.{g}.{c}"]) for g in T4_GROUPS for c in T4_COLUMNS]
+    digits = _glued(values)
+    if _split_count(digits, 15, "groups") != 1:
+        undeterminable.update(
+            {f"t4.{g}.{c}": "glued digits split more than one way" for g in T4_GROUPS for c in T4_COLUMNS}
+        )
+    return out + digits + " "
+
+
+def _split_count(digits: str, n: int, check: str | None) -> int:
+    """How many ways ``digits`` split into ``n`` numbers (no leading zeros; 增/减 open a number)
+    that hold the row's own sum (``row``: the last is the sum of the others; ``groups``: each
+    five the last of which is the sum of four), counting up to 2."""
+    found = 0
+
+    def holds(numbers: list[int]) -> bool:
+        if check == "row":
+            return numbers[-1] == sum(numbers[:-1])
+        if check == "groups":
+            return all(numbers[i + 4] == sum(numbers[i : i + 4]) for i in range(0, 15, 5))
+        return True
+
+    def walk(rest: str, taken: list[int]) -> None:
+        nonlocal found
+        if found > 1:
+            return
+        if not rest:
+            if len(taken) == n and holds(taken):
+                found += 1
+            return
+        if len(taken) == n:
+            return
+        for cut in range(1, len(rest) + 1):
+            piece = rest[:cut]
+            sign = -1 if piece[0] == "减" else 1
+            number = piece.lstrip("增减")
+            if not number.isdigit() or (len(number) > 1 and number[0] == "0"):
+                continue
+            if cut < len(rest) and not (rest[cut].isdigit() or rest[cut] in "增减"):
+                continue
+            walk(rest[cut:], [*taken, sign * int(number)])
+
+    for part in [digits]:
+        walk(part.replace(" ", ""), [])
+    return found
+
+
+# --- one cell per line, without tabs --------------------------------------------------------
+
+
+def _cell_lines_plain(f: dict, rng: random.Random) -> Rendered:
+    lines = [title(f, rng)]
+    for block in blocks(f, rng):
+        if isinstance(block, str):
+            lines.append(block)
+            continue
+        for _, _, text, _, _ in block.placed():
+            lines.append(text or "\xa0")  # a text export writes an empty cell as a no-break space
+    return ".txt", "\n".join(lines) + "\n", {}
+
+
+# --- markdown from a PDF ----------------------------------------------------------------------
+
+
+def _markdown_floating(f: dict, rng: random.Random) -> Rendered:
+    text = to_markdown(blocks(f, rng))
+    out = []
+    for line in text.split("\n"):
+        cells = [c.strip() for c in line.strip("|").split("|")] if line.startswith("|") else None
+        if not cells or not any(c[:1].isdigit() for c in cells) or (not cells[0] and not cells[1:2]):
+            out.append(line)
+            continue
+        label_at = max((i for i, c in enumerate(cells) if c and not _is_value(c)), default=None)
+        if label_at is None:
+            out.append(line)
+            continue
+        label = cells[label_at]
+        move = rng.random()
+        if move < 0.3:  # the label floats onto a line of its own above its row
+            cells[label_at] = ""
+            out.append(label)
+        elif move < 0.5 and len(label) > 12:  # a long label cut, its rest on the line below
+            cells[label_at] = label[:8]
+            out.append("| " + " | ".join(cells) + " |")
+            out.append(label[8:])
+            continue
+        out.append("| " + " | ".join(cells) + " |")
+        if rng.random() < 0.08:  # a page ends: the table goes on as a new one
+            out += [
+                f"— {rng.randint(2, 6)} —",
+                "| " + " | ".join([""] * len(cells)) + " |",
+                "|" + "---|" * len(cells),
+            ]
+    return ".md", title(f, rng) + "\n\n" + "\n".join(out), {}
+
+
+# --- pdftotext -layout ------------------------------------------------------------------------
+
+
+def _layout_spaces(f: dict, rng: random.Random) -> Rendered:
+    fmt = f["meta.format"]
+    tables = {
+        "t2": _aligned(_t2_printed(f, fmt), rng),
+        "t3": _aligned(_t3_printed(f, fmt, False), rng),
+        "t4": _aligned(_t4_printed(f), rng),
+    }
+    return ".txt", _report(f, rng, tables), {}
+
+
+def _aligned(rows: list[list[str]], rng: random.Random) -> str:
+    """Rows as space-aligned lines: labels padded, a long one wrapped onto the lines below,
+    a group label one character per line beside the rows."""
+    out = []
+    for row in rows:
+        labels = [c for c in row if c and not _is_value(c)]
+        values = [c for c in row if _is_value(c)]
+        label = "".join(labels)
+        if not values:
+            out.append("    " + "  ".join(labels))
+            continue
+        wrap = 10 if len(label) > 12 and rng.random() < 0.6 else len(label)
+        out.append(f"  {label[:wrap]:<14}" + "".join(f" {v:>5}" for v in values))
+        rest = label[wrap:]
+        while rest:
+            out.append("                " + rest[:4])
+            rest = rest[4:]
+    return "\n".join(out)
+
+
+def _is_value(cell: str) -> bool:
+    return bool(cell) and (cell[:1].isdigit() or cell.startswith(("增", "减")))
+
+
+# --- the agency's own numbering, the tables attached ------------------------------------------
+
+
+def _appended_tables(f: dict, rng: random.Random) -> Rendered:
+    fmt = f["meta.format"]
+    prose = _prose(f).split("\n\n")
+    body = [
+        title(f, rng),
+        *prose,
+        "二、工作机制保障情况",
+        "健全工作机制，明确专人负责。",
+        "三、主动公开工作情况",
+        "围绕中心工作做好信息发布。",
+        "四、依申请公开工作情况",
+        "依法规范办理。",
+        "五、存在的主要问题及改进情况",
+        "公开内容的深度和广度仍需加强。",
+        "六、其他需要报告的事项",
+        _tail(f).split("六、其他需要报告的事项")[1].strip(),
+        "附表",
+        "附表1：主动公开政府信息情况",
+        "\n".join("\t".join(r) for r in _t2_printed(f, fmt)),
+        "附表2：收到和处理政府信息公开申请情况",
+        "\n".join("\t".join(r) for r in _t3_printed(f, fmt, False)),
+        "附表3：政府信息公开行政复议、行政诉讼情况",
+        "\n".join("\t".join(r) for r in _t4_printed(f)),
+    ]
+    return ".txt", "\n\n".join(body) + "\n", {}
+
+
+# --- table 三 one small table per row ------------------------------------------------------------
+
+
+def _split_rows(f: dict, rng: random.Random) -> Rendered:
+    fmt = f["meta.format"]
+    head = (
+        "| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |\n|---|---|---|---|---|---|---|---|"
+    )
+    t3 = ["(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)"]
+    rows = [
+        ("new_received", "", "本年新收政府信息公开申请数量"),
+        ("carried_over", "", "上年结转政府信息公开申请数量"),
+    ]
+    rows += [*t3_rows(fmt), ("total", "", "（七）总计"), ("carried_forward", "", "四、结转下年度继续办理")]
+    group = None
+    for row_id, grp, label in rows:
+        if grp and grp != group:
+            group = grp
+            t3.append(f"### {grp}")
+        values = " | ".join(_num(f[f"t3.{row_id}.{c}"]) for c in COLUMNS)
+        if row_id in ("new_received", "carried_over"):
+            t3.append(f"### {'一' if row_id == 'new_received' else '二'}、{label}")
+        t3.append(f"{head}\n| {label or grp} | {values} |")
+    md = to_markdown(blocks(f, rng))
+    before, rest = md.split("三、收到和处理政府信息公开申请情况", 1)
+    after = rest[rest.index("## 四、") :]
+    return ".md", f"{before}三、收到和处理政府信息公开申请情况\n\n" + "\n\n".join(t3) + f"\n\n{after}", {}
+
+
+# --- a PDF text copy of blank cells ------------------------------------------------------------
+
+
+def _pdf_lines_sparse(f: dict, rng: random.Random) -> Rendered:
+    fmt = f["meta.format"]
+    tables = {
+        "t2": _spaced(_t2_printed(f, fmt)),
+        "t3": _spaced(_t3_printed(f, fmt, False)),
+        "t4": _spaced(_t4_printed(f)),
+    }
+    return ".txt", _report(f, rng, tables), {}
+
+
+def _spaced(rows: list[list[str]]) -> str:
+    return "\n".join(" ".join(c for c in row if c) for row in rows if any(row))
+
+
+def _report(f: dict, rng: random.Random, tables: dict[str, str]) -> str:
+    return "".join(
+        [
+            title(f, rng) + "\n\n",
+            _prose(f),
+            "\n\n二、主动公开政府信息情况\n\n" + tables["t2"],
+            "\n\n三、收到和处理政府信息公开申请情况\n\n" + tables["t3"],
+            "\n\n四、政府信息公开行政复议、行政诉讼情况\n\n" + tables["t4"],
+            "\n\n" + _tail(f),
+        ]
+    )
+
+
+RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
+    "html_sparse": _html_sparse,
+    "crawler_glued": _crawler_glued,
+    "cell_lines_plain": _cell_lines_plain,
+    "markdown_floating": _markdown_floating,
+    "layout_spaces": _layout_spaces,
+    "appended_tables": _appended_tables,
+    "split_rows": _split_rows,
+    "pdf_lines_sparse": _pdf_lines_sparse,
+}
+# What a layout's gold holds: the record itself, or the record with its zero cells left blank.
+SPARSE = frozenset({"html_sparse", "cell_lines_plain", "pdf_lines_sparse"})
+# Layouts whose blank cells leave no trace: a report of them with any blank cell is to be flagged.
+TRACELESS_BLANKS = frozenset({"pdf_lines_sparse", "layout_spaces"})

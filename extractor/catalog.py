@@ -152,12 +152,17 @@ class Catalog:
 
     def identities_of(self, fmt: Format, table_id: str) -> tuple[Identity, ...]:
         """The identities among one table's fields."""
-        return tuple(i for i in self.identities(fmt) if i[1][0].startswith(table_id + "."))
+        return _identities_of(self, fmt, table_id)
 
     def with_fact(self, fact: FactSpec) -> Catalog:
         """A copy of this catalog with one more fact (or ``fact`` replacing the one of its id)."""
         kept = tuple(f for f in self.facts if f.id != fact.id)
         return dataclasses.replace(self, facts=(*kept, fact))
+
+
+@cache
+def _identities_of(catalog: Catalog, fmt: Format, table_id: str) -> tuple[Identity, ...]:
+    return tuple(i for i in catalog.identities(fmt) if i[1][0].startswith(table_id + "."))
 
 
 @cache

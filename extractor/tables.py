@@ -62,6 +62,10 @@ class _Columns:
     cols: frozenset[int]
     first: int
 
+    @property
+    def titled(self) -> list[int]:
+        return sorted(self.cols)
+
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -193,6 +197,7 @@ def _column_titles(spec: TableSpec) -> frozenset[str]:
     return frozenset(_title_key(t) for row in spec.rows for t in row.column_titles)
 
 
+@lru_cache(maxsize=4096)  # bounded: the same few titles recur
 def _title_key(title: str) -> str:
     """A column title without its notes and spaces: 本年收费金额（单位：万元） → 本年收费金额."""
     return _TITLE_NOTE.sub("", title).replace("社会组织", "社会公益组织")
@@ -349,7 +354,7 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
         starts.append(col)
     if starts != sorted(starts) or len(set(starts)) != len(starts):
         return None
-    titled = sorted(header.cols)
+    titled = header.titled
     cells = []
     for begin in starts:  # a title covers the untitled columns after it (a spanned header cell)
         stop = next((col for col in titled if col > begin), None)

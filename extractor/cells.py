@@ -61,6 +61,8 @@ class Cell:
 
 def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     """A cell from its raw text at ``start``: the span is trimmed to the visible text."""
+    if raw.isdigit() and raw.isascii():  # the common case, fast: a bare number
+        return Cell(raw, start, start + len(raw), _VALUE, col)
     stripped = raw.strip()
     if not stripped:
         return Cell("", start, start, _EMPTY, col)

@@ -23,6 +23,10 @@ for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
     _TRANSLATION[_space] = 0x20
 _TRANSLATION[0x0D] = 0x0A  # a lone \r ends a line
 _TRANSLATION[0x0C] = 0x0A  # so does a page break (form feed), as pdftotext writes it
+_MAPPED = {chr(code): chr(to) for code, to in enumerate(_TRANSLATION) if code != to}
+# the characters to map, found by one scan (str.translate looks up every character of a
+# Chinese text, three times slower)
+_TO_MAP = re.compile("[" + re.escape("".join(_MAPPED)) + "]")
 
 # Deleted: \r of \r\n, invisible marks, markdown's inline-code backticks (a PDF-to-markdown
 # converter wraps numbers in them), and page furniture on a line of its own: page numbers
@@ -41,7 +45,7 @@ _DELETIONS = re.compile(
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad`"
 _MAYBE_PAGE_LINE = re.compile(
-    r"(?:^|\n)[ \t\u3000\xa0]*(?:[-－—–第]|\d{1,4}\s*/|\d{1,4}[/-]\d|file:|https?:)"
+    r"(?:^|\n)[ \t\u3000\xa0]*(?:[-－—–]|第\s*\d|\d{1,4}\s*/|\d{1,4}[/-]\d|file:|https?:)"
 )
 
 
@@ -94,10 +98,14 @@ def normalise(decoded: str, encoding: str = "str", input_format: str = "text") -
         norm_starts.append(length)
         orig_starts.append(kept_from)
     pieces.append(decoded[kept_from:])
-    text = "".join(pieces).translate(_TRANSLATION)
+    text = _TO_MAP.sub(_mapped, "".join(pieces))
     if "<br" in text:  # a line break inside a markdown table cell: as many spaces, offsets kept
         text = _BREAK_TAG.sub(lambda m: " " * len(m.group()), text)
     return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format)
+
+
+def _mapped(match: re.Match[str]) -> str:
+    return _MAPPED[match.group()]
 
 
 def read_text(text: str) -> SourceText:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .catalog import RowSpec, TableSpec
@@ -61,10 +61,44 @@ class _Columns:
     at: dict[str, int]
     cols: frozenset[int]
     first: int
+    _slots: dict[RowSpec, _Slots | None] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
-    def titled(self) -> list[int]:
-        return sorted(self.cols)
+    def slots(self, row: RowSpec) -> _Slots | None:
+        """Where each of ``row``'s columns stands under this header (None when the header does
+        not title them all, in order): a title covers the untitled grid columns after it (a
+        spanned header cell)."""
+        if row not in self._slots:
+            self._slots[row] = self._find_slots(row)
+        return self._slots[row]
+
+    def _find_slots(self, row: RowSpec) -> _Slots | None:
+        starts = [self.at.get(_title_key(title)) for title in row.column_titles]
+        if any(col is None for col in starts):
+            return None
+        begins = [col for col in starts if col is not None]
+        if begins != sorted(begins) or len(set(begins)) != len(begins):
+            return None
+        titled = sorted(self.cols)
+        slot_of: dict[int, int] = {}
+        open_from = None  # the last column's title may cover every grid column after it
+        for slot, begin in enumerate(begins):
+            stop = next((col for col in titled if col > begin), None)
+            if stop is None:
+                open_from = (begin, slot)
+                stop = begin + 1
+            for col in range(begin, stop):
+                slot_of.setdefault(col, slot)
+        return _Slots(len(begins), slot_of, open_from)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slots:
+    """A row's columns under a header: grid column → the row's column it holds; and, when the
+    last title spans to the grid's edge, from which grid column on that holds."""
+
+    count: int
+    slot_of: dict[int, int]
+    open_from: tuple[int, int] | None
 
 
 @dataclass(frozen=True)
@@ -342,30 +376,34 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     """The row read by the grid columns of its header, when the row lines up with it: its
     labels left of the values, each of its columns titled, at most one value under each."""
     header = candidate.header
-    if header is None or any(c.col < 0 for c in candidate.row):
+    if header is None:
         return None
-    if any(c.kind is _LABEL and c.col >= header.first for c in candidate.row):
-        return None
-    starts = []
-    for title in row.column_titles:
-        col = header.at.get(_title_key(title))
-        if col is None:
+    first = header.first
+    for cell in candidate.row:
+        if cell.col < 0 or (cell.kind is _LABEL and cell.col >= first):
             return None
-        starts.append(col)
-    if starts != sorted(starts) or len(set(starts)) != len(starts):
+    slots = header.slots(row)
+    if slots is None:
         return None
-    titled = header.titled
-    cells = []
-    for begin in starts:  # a title covers the untitled columns after it (a spanned header cell)
-        stop = next((col for col in titled if col > begin), None)
-        under = [c for c in candidate.row if c.col >= begin and (stop is None or c.col < stop)]
-        stated = [c for c in under if c.kind not in _BLANK]
-        if len(stated) > 1:
-            return None
-        cells.append(stated[0] if stated else under[0] if under else None)
-    if any(cell is None for cell in cells):
+    slot_of, open_from = slots.slot_of, slots.open_from
+    firsts: list[Cell | None] = [None] * slots.count  # the first cell under each column
+    stated: list[Cell | None] = [None] * slots.count  # its one stated cell
+    for cell in candidate.row:
+        slot = slot_of.get(cell.col)
+        if slot is None:
+            if open_from is None or cell.col < open_from[0]:
+                continue
+            slot = open_from[1]
+        if firsts[slot] is None:
+            firsts[slot] = cell
+        if cell.kind is not _EMPTY and cell.kind is not _GAP:
+            if stated[slot] is not None:
+                return None
+            stated[slot] = cell
+    chosen = [s or f for s, f in zip(stated, firsts, strict=True)]
+    if any(cell is None for cell in chosen):
         return None
-    return tuple(c for c in cells if c is not None)
+    return tuple(cell for cell in chosen if cell is not None)
 
 
 def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from .values import CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, VALUE_CELL
+from .values import CELL_LINE_BREAK, CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, VALUE_CELL
 
 
 class CellKind(Enum):
@@ -57,6 +57,9 @@ class Cell:
     end: int
     kind: CellKind
     col: int = -1
+    # a value on the next line of the cell that holds the value before it: a number wrapped
+    # in a narrow cell may go on there (13 / 9 is 139, or 13 and 9)
+    after_break: bool = False
 
 
 def make_cell(raw: str, start: int, col: int = -1) -> Cell:
@@ -70,7 +73,8 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     end = begin + len(stripped)
     if (stripped.isascii() and stripped.isdigit()) or VALUE_CELL.match(stripped):
         return Cell(stripped, begin, end, _VALUE, col)
-    label = _SPACES.sub("", stripped) if " " in stripped or "\n" in stripped else stripped
+    spaced = " " in stripped or "\n" in stripped or CELL_LINE_BREAK in stripped
+    label = _SPACES.sub("", stripped) if spaced else stripped
     return Cell(label, begin, end, _LABEL, col)
 
 
@@ -119,16 +123,21 @@ def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
     gaps = not _blank_lines_separate(lines)
     rows: list[list[Cell]] = []
     current: list[Cell] = []
+    after_blank = True
     for line, text in zip(lines, raw, strict=True):
         if not line:
             kind = _EMPTY if text else _GAP
             if current and (kind is _EMPTY or (gaps and current[-1].kind is not _LABEL)):
                 current.append(Cell("", current[-1].end, current[-1].end, kind))
+            after_blank = True
             continue
         if line[0].kind is _LABEL and current and current[-1].kind is not _LABEL:
             rows.append(current)
             current = []
+        elif not (gaps or after_blank) and _lone_value(line) and current and current[-1].kind is _VALUE:
+            line[0].after_break = True  # one paragraph: the value before may go on on this line
         current.extend(line)
+        after_blank = False
     if current:
         rows.append(current)
     return rows
@@ -240,7 +249,7 @@ def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) ->
         elif row:  # a wrapped cell: its text goes on without a tab
             start, raw = row[-1]
             gap = line_start - (start + len(raw))
-            row[-1] = (start, raw + " " * gap + line)
+            row[-1] = (start, raw + CELL_LINE_BREAK + " " * (gap - 1) + line)
         else:
             rows.append(_row_on_line(line, line_start))
     close_row()
@@ -292,7 +301,11 @@ def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
     if match["label"]:
         cells.append(make_cell(match["label"], offset, cell.col))
     values_at = offset + match.start("values")
-    cells.extend(
-        make_cell(m.group(), values_at + m.start(), cell.col) for m in _ONE_VALUE.finditer(match["values"])
-    )
+    values = match["values"]
+    after = None  # where the value before ends
+    for m in _ONE_VALUE.finditer(values):
+        value = make_cell(m.group(), values_at + m.start(), cell.col)
+        value.after_break = after is not None and CELL_LINE_BREAK in values[after : m.start()]
+        cells.append(value)
+        after = m.end()
     return cells

@@ -2,8 +2,9 @@
 the decoded offsets.
 
 Normalisation only ever maps one character to one character (full-width ASCII, odd
-spaces) or deletes characters (``\\r`` of ``\\r\\n``, zero-width marks, page-number lines),
-so a position in the normalised text maps back to the decoded text exactly.
+spaces; a markdown cell's ``<br>`` becomes :data:`~.values.CELL_LINE_BREAK` and spaces) or
+deletes characters (``\\r`` of ``\\r\\n``, zero-width marks, page-number lines), so a
+position in the normalised text maps back to the decoded text exactly.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from .converters import convert, kind_of
 from .decoding import decode
 from .errors import InputError
-from .values import FULL_WIDTH
+from .values import CELL_LINE_BREAK, FULL_WIDTH
 
 _TRANSLATION = list(FULL_WIDTH)  # full-width ASCII → ASCII, and the spaces and breaks below
 for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
@@ -99,9 +100,13 @@ def normalise(decoded: str, encoding: str = "str", input_format: str = "text") -
         orig_starts.append(kept_from)
     pieces.append(decoded[kept_from:])
     text = _TO_MAP.sub(_mapped, "".join(pieces))
-    if "<br" in text:  # a line break inside a markdown table cell: as many spaces, offsets kept
-        text = _BREAK_TAG.sub(lambda m: " " * len(m.group()), text)
+    if "<br" in text:  # a line break inside a markdown table cell, offsets kept
+        text = _BREAK_TAG.sub(_cell_line_break, text)
     return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format)
+
+
+def _cell_line_break(match: re.Match[str]) -> str:
+    return CELL_LINE_BREAK + " " * (len(match.group()) - 1)
 
 
 def _mapped(match: re.Match[str]) -> str:

@@ -48,6 +48,7 @@ _MAX_SPLITS = 5000  # splits of a glued row (its own identity then leaves few)
 _MAX_COMBINATIONS = 4096  # joint choices the identities may search
 _LABEL_PARTS = 3  # a row label wrapped or split into cells comes in at most this many parts
 _MAX_STRAYS = 2  # cells a lost label can leave before a row's values
+_MAX_BREAKS = 6  # line breaks inside a row's cells that may wrap a number (2**6 joinings)
 
 Identity = tuple[str, list[str], list[str]]
 Option = tuple[Cell, ...]  # one interpretation of a row: its cells in column order (EMPTY: blank)
@@ -409,10 +410,48 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
 def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
     """Every reading of ``cells`` as ``n`` values: the cells themselves; or less empty cells;
     or (to be confirmed by the identities) less leading cells where a label was lost; a glued
-    run of digits split every way that makes ``n`` values."""
+    run of digits split every way that makes ``n`` values; where a value stands on the next
+    line of its cell, also (to be confirmed) with the number before it wrapped onto that line."""
     if any(c.kind is _GLUED for c in cells):
         splits = _splits([c for c in cells if c.kind is _GLUED], n)
         return _Row([], splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
+    as_printed = _cells_options(cells, n, allow_stray)
+    breaks = [i for i, c in enumerate(cells) if c.after_break and _wraps(cells[i - 1], c)]
+    if not allow_stray or not breaks or len(breaks) > _MAX_BREAKS:  # no identities to confirm
+        return as_printed
+    wrapped = [o for cut in _joinings(cells, breaks) for o in _cells_options(cut, n, allow_stray).options]
+    if not wrapped:
+        return as_printed
+    return _Row([], _distinct(as_printed.options + wrapped), True)
+
+
+def _wraps(before: Cell, cell: Cell) -> bool:
+    """Two numbers one can be the wrapped head and tail of."""
+    return before.kind is _VALUE and cell.kind is _VALUE and before.text.isdigit() and cell.text.isdigit()
+
+
+def _joinings(cells: list[Cell], breaks: list[int]) -> Iterator[list[Cell]]:
+    """``cells`` with the numbers at some of ``breaks`` joined to the number before (each way
+    but none), where the joined digits make a number."""
+    for joins in itertools.product((False, True), repeat=len(breaks)):
+        if not any(joins):
+            continue
+        joined = set(itertools.compress(breaks, joins))
+        out: list[Cell] = []
+        whole = True  # every joined run of digits is a number (no leading zero)
+        for i, cell in enumerate(cells):
+            if i in joined:
+                head = out[-1]
+                out[-1] = Cell(head.text + cell.text, head.start, cell.end, _VALUE, head.col)
+                whole = whole and _is_number(out[-1].text)
+            else:
+                out.append(cell)
+        if whole:
+            yield out
+
+
+def _cells_options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
+    """The readings of ``cells`` as printed: themselves, less empty cells, or less a stray."""
     while len(cells) > n and cells[-1].kind is _GAP:  # an empty line after a row: a gap
         cells = cells[:-1]
     if len(cells) < n:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from .catalog import CATALOG, T3_COLUMNS, Catalog, Format, section_of
 from .models import Check, Document, FieldReading, Problem, Value, same_value
 from .segmenting import format_of_marker
-from .values import VALUE_CELL, ValueKind, parse_value
+from .values import VALUE_CELL, WRAPPED_NUMBER, ValueKind, parse_value
 
 
 def _shown(values: list[Value]) -> str:
@@ -76,6 +76,8 @@ def is_grounded(
     if isinstance(reading.value, str):
         return span.strip() == reading.value
     token = span.strip()
+    if WRAPPED_NUMBER.fullmatch(token):  # a number wrapped over the lines of its cell
+        return int("".join(token.split())) == reading.value
     if VALUE_CELL.match(token):
         try:
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value

@@ -27,6 +27,12 @@ class ValueKind(StrEnum):
 FULL_WIDTH = list(range(0x10000))
 FULL_WIDTH[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII (digits, ，．) → ASCII
 
+# A line break inside one table cell (markdown's <br>), as the normaliser writes it: it is no
+# line of the text, but a number in a narrow cell may wrap there.
+CELL_LINE_BREAK = "\u2028"
+# A whole number wrapped over lines of its cell (a narrow column wraps 139 as 13 / 9).
+WRAPPED_NUMBER = re.compile(r"\d+(?:[ \t]*[\n\u2028][ \t]*\d+)+")
+
 NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 NULL_MARK = r"/|—+|–|-{1,2}|无数据"
 CHANGE_PREFIX = r"[增减](?:加|少)?\s*"

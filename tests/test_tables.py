@@ -2,7 +2,9 @@ import pytest
 
 from extractor.catalog import CATALOG, T2_2019, T3_2021, T4, Format, ValueKind
 from extractor.cells import table_rows
+from extractor.reading import read_text
 from extractor.tables import parse_table
+from extractor.validators import is_grounded
 from extractor.values import parse_value
 
 
@@ -161,3 +163,60 @@ def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
     got = {k: r.value for k, r in read(T4, text).fields.items()}
     assert got["t4.review.upheld"] == 1 and got["t4.litigation_direct.pending"] == 2
+
+
+# --- a number wrapped in a narrow cell ---------------------------------------------------
+
+WRAPPED = {
+    "new_received": [11, 0, 0, 0, 0, 0, 11],
+    "withheld_process_info": [11, 0, 0, 0, 0, 0, 11],
+    "total": [11, 0, 0, 0, 0, 0, 11],
+}
+WRAPPED_FIELDS = [f"t3.withheld_process_info.{c}" for c in ("natural_person", "other_org", "total")]
+
+
+def _markdown_t3(values: dict[str, list[int]], drop_total: bool = False) -> str:
+    """Table 三 as a PDF-to-markdown converter writes it: the process-information row's last
+    two columns in one cell, its total 11 wrapped over two lines of that cell (0<br>1<br>1)."""
+    lines = _t3_text(values, lost_labels=False).split("\n")
+    if drop_total:
+        lines = [line for line in lines if "总计" not in line]
+    rows = ["|" + line.replace("\t", "|") + "|" for line in lines]
+    row = "|6. 属于四类过程性信息|11|0|0|0|0|0|11|"
+    text = "\n".join(rows).replace(row, row.replace("|0|11|", "|0<br>1<br>1|"))
+    assert "<br>" in text
+    return read_text(text).text
+
+
+def test_a_number_wrapped_in_its_cell_is_read_whole_where_the_identities_say_so():
+    text = _markdown_t3(WRAPPED)
+    result = read(T3_2021, text)
+    got = [result.fields[f].value for f in WRAPPED_FIELDS]
+    assert got == [11, 0, 11]  # not 0 / 1 / 1, the row less a "stray" 11 that also adds up
+    assert all(result.fields[f].confident for f in WRAPPED_FIELDS)
+    total = result.fields["t3.withheld_process_info.total"]
+    assert is_grounded("t3.withheld_process_info.total", total, text)
+    assert text[total.start : total.end].split() == ["1", "1"]
+
+
+def test_a_wrapped_number_nothing_decides_is_doubtful():
+    result = read(T3_2021, _markdown_t3(WRAPPED, drop_total=True))  # no column sums to decide by
+    natural, other, total = (result.fields.get(f) for f in WRAPPED_FIELDS)
+    assert natural is not None and not natural.confident and natural.value is None
+    assert total is not None and not total.confident and total.value is None
+    assert other is not None and not other.confident
+
+
+def test_a_number_wrapped_in_a_paragraph_of_its_own():
+    """PDF text extraction writes each cell as a paragraph (blank lines between); a narrow
+    cell's number wraps into lines of one paragraph."""
+    paragraphs = []
+    for line in _t3_text(WRAPPED, lost_labels=False).split("\n"):
+        cells = [cell for cell in line.split("\t") if cell]
+        if cells[0].startswith("6."):
+            cells[-1] = "1\n1"
+        paragraphs += cells
+    text = "\n\n".join(paragraphs)
+    result = read(T3_2021, text)
+    assert [result.fields[f].value for f in WRAPPED_FIELDS] == [11, 0, 11]
+    assert result.fields["t3.new_received.total"].value == 11

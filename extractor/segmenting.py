@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .catalog import Format
 from .models import FieldReading, Reading
+from .values import YEAR, year_value
 
 SECTION_IDS = ("overview", "t2", "t3", "t4", "problems", "other")
 TABLE_IDS = ("t2", "t3", "t4")
@@ -161,14 +162,16 @@ def _table_heading(
 # --- title -------------------------------------------------------------------------
 
 _TITLE = re.compile(
-    r"(?P<before>[^\n]*?)[ \t]*(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<between>[^\n]*?)\s*"
-    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|\n(?![ \t]*\n)){0,8}?年\s*度?\s*报\s*告"
-)  # the title may run over two lines, and the year may come first
+    rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?\s*(?P<between>[^\n]*?)\s*"
+    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|\n(?![ \t]*\n)){0,8}?(?:年\s*度?\s*)?报\s*告"
+)  # the title may run over two lines, the year may come first (in Chinese numerals too), and
+# some titles call it a 工作报告
 # What stands around an agency's name in a title line and is not the name: markdown, a label
-# (标题：), quotes, a print header's date and time, a leading 关于.
+# (标题：), quotes, a print header's date and time, a leading 关于 (印发…: a notice that
+# publishes the report).
 _AGENCY_NOISE = re.compile(
     r"^(?:[\s#>*_|《“\"]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
-    r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于)+"
+    r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
     r"|(?:[\s*_|》”\"]|关于)+$"
 )
 _AGENCY = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
@@ -183,7 +186,8 @@ def read_title(text: str, head_end: int) -> Reading:
     head = text[: max(head_end, 0)] or text[:600]
     match = _TITLE.search(head)
     if match:
-        reading.fields["meta.year"] = FieldReading(int(match["year"]), match.start("year"), match.end("year"))
+        year = year_value(match["year"])
+        reading.fields["meta.year"] = FieldReading(year, match.start("year"), match.end("year"))
         agency = _agency(text, match)
         if agency:
             reading.fields["meta.agency"] = agency

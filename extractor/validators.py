@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from .catalog import CATALOG, T3_COLUMNS, Catalog, Format, section_of
 from .models import Check, Document, FieldReading, Problem, Value, same_value
 from .segmenting import format_of_marker
-from .values import VALUE_CELL, WRAPPED_NUMBER, ValueKind, parse_value
+from .values import VALUE_CELL, WRAPPED_NUMBER, ValueKind, parse_value, year_value
 
 
 def _shown(values: list[Value]) -> str:
@@ -73,6 +73,8 @@ def is_grounded(
         return int(span) == reading.value
     if field_id == "meta.format":  # derived from the header words that decided it
         return str(format_of_marker(span)) == reading.value
+    if field_id == "meta.year":  # in digits or in Chinese numerals
+        return year_value(span) == reading.value
     if isinstance(reading.value, str):
         return span.strip() == reading.value
     token = span.strip()

@@ -34,6 +34,20 @@ CELL_LINE_BREAK = "\u2028"
 WRAPPED_NUMBER = re.compile(r"\d+(?:[ \t]*[\n\u2028][ \t]*\d+)+")
 
 NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# A year as a title prints it: in digits, or in Chinese numerals (二〇二三, 二零二三).
+# (A full-width Ｏ for 〇 is an O once normalised.)
+_CHINESE_DIGITS = {ch: str(i) for i, ch in enumerate("〇一二三四五六七八九")} | dict.fromkeys("零○O", "0")
+YEAR = r"(?:19|20)\d{2}|[一二][〇零○O九][〇零○O一二三四五六七八九]{2}"
+_YEAR = re.compile(YEAR)
+
+
+def year_value(text: str) -> int | None:
+    """The year ``text`` prints (2023 or 二〇二三), or None."""
+    if not _YEAR.fullmatch(text):
+        return None
+    return int("".join(_CHINESE_DIGITS.get(ch, ch) for ch in text))
+
+
 NULL_MARK = r"/|—+|–|-{1,2}|无数据"
 CHANGE_PREFIX = r"[增减](?:加|少)?\s*"
 UNIT = r"(?:万元|元|件|条|个|项|人次)"  # a unit some tables print in their cells (251000元)

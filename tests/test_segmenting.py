@@ -1,5 +1,8 @@
+import re
+
 import pytest
 
+from extractor import extract
 from extractor.catalog import Format
 from extractor.segmenting import detect_format, find_sections, read_title
 
@@ -69,6 +72,16 @@ def test_a_table_without_its_heading_is_found_by_its_opening_words():
         ("| 名称 | 某某区交通运输局2022年政府信息公开工作年度报告 |\n", "某某区交通运输局", 2022),
         # a browser's print header on the title line
         ("2024/5/6 14:32 某某县卫生健康局2023年政府信息公开工作年度报告\n", "某某县卫生健康局", 2023),
+        # the year in Chinese numerals; a 工作报告; the notice that publishes the report
+        ("某某市人民政府二〇二三年政府信息公开工作年度报告\n", "某某市人民政府", 2023),
+        ("二零二一年度某某区教育委员会政府信息公开工作年度报告\n", "某某区教育委员会", 2021),
+        ("某某县民政局2022年度政府信息公开工作报告\n", "某某县民政局", 2022),
+        (
+            "关于印发《某某县民政局2022年政府信息公开工作年度报告》的通知\n\n"
+            "某某县民政局2022年政府信息公开工作年度报告\n",
+            "某某县民政局",
+            2022,
+        ),
     ],
 )
 def test_title_variants(head, agency, year):
@@ -140,3 +153,15 @@ def test_headings_inside_a_flattened_line_are_found():
     assert "四、结转下年度继续办理" in t3 and "一、本年新收" in t3
     assert flat[sections["t4"].start :].startswith("四、政府信息公开行政复议")
     assert flat[sections["t2"].start :].startswith("二、主动公开")
+
+
+def test_a_year_in_chinese_numerals_is_grounded(seed_texts):
+    name = SEED_NAMES[0]
+    text = seed_texts[name]
+    year = re.search(r"(20\d{2}) ?年", text)
+    assert year is not None
+    numerals = "".join("〇一二三四五六七八九"[int(d)] for d in year[1])
+    doc = extract(text[: year.start(1)] + numerals + text[year.end(1) :])
+    assert doc.fields["meta.year"] == int(year[1])
+    assert doc.evidence["meta.year"].text == numerals
+    assert all(c.passed for c in doc.checks if c.id == "grounding.meta")

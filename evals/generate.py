@@ -533,6 +533,7 @@ WILD_LAYOUTS = (
     "appended_tables",
     "split_rows",
     "pdf_lines_sparse",
+    "headings_unnumbered",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
 PROSE_LAYOUTS = ("prose_tables",)

@@ -17,7 +17,9 @@ rendered here from records so the fixes are guarded beyond a handful of files.
   the end under 附表 headings;
 * ``split_rows`` — table 三 as one small markdown table per row, with made-up headers;
 * ``pdf_lines_sparse`` — a PDF text copy of a report with blank cells: they vanish without a
-  trace, and the rows they leave short must be flagged, never read.
+  trace, and the rows they leave short must be flagged, never read;
+* ``headings_unnumbered`` — a copy of a Word file whose headings were numbered automatically:
+  the numbers are lost (一、总体情况 is 总体情况), or come back as 1. 2. 3.
 
 Titles vary too: over two lines with the year first, a markdown ``#``, a crawler's label, a
 browser print's date. Gold is the record; a cell the rendering itself leaves open (glued
@@ -28,6 +30,7 @@ imports the extractor.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 
 from .generate import (
@@ -42,6 +45,7 @@ from .generate import (
     _t4_printed,
     _tail,
     blocks,
+    render,
     t3_rows,
 )
 from .markup import SpanTable, to_html, to_markdown
@@ -401,6 +405,20 @@ def _report(f: dict, rng: random.Random, tables: dict[str, str]) -> str:
     )
 
 
+# --- headings whose automatic numbers were lost ------------------------------------------
+
+
+_SECTION_HEADING = re.compile(r"^([一二三四五六])、(?=[^\t\n]*$)", re.MULTILINE)  # not a table row
+
+
+def _headings_unnumbered(f: dict, rng: random.Random) -> Rendered:
+    arabic = rng.random() < 0.5
+    text = _SECTION_HEADING.sub(
+        lambda m: f"{'一二三四五六'.index(m[1]) + 1}." if arabic else "", render(f, "tab_rows", rng)
+    )
+    return ".txt", text, {}
+
+
 RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "html_sparse": _html_sparse,
     "crawler_glued": _crawler_glued,
@@ -410,6 +428,7 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "appended_tables": _appended_tables,
     "split_rows": _split_rows,
     "pdf_lines_sparse": _pdf_lines_sparse,
+    "headings_unnumbered": _headings_unnumbered,
 }
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset({"html_sparse", "cell_lines_plain", "pdf_lines_sparse"})

@@ -88,6 +88,9 @@ def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATAL
     reading = Reading()
     for fact in catalog.facts_from("prose"):
         regions = [(s.body_start, s.end) for sid in fact.sections if (s := sections.get(sid))]
+        if not regions:  # "not stated" would be a claim about text never read
+            reading.problem(f"{fact.id}: section {' or '.join(fact.sections)} not found", [fact.id])
+            continue
         found = read_fact(fact, text, regions)
         reading.fields[fact.id] = found or _NOT_STATED
     return reading

@@ -43,6 +43,19 @@ _HEADING_LINE = re.compile(
     r"(?P<title>[^\n\t|]{0,40}?)[ \t]*(?:\*\*|__)?[ \t]*$",
     re.MULTILINE,
 )
+# A section's standard title on a line of its own, numbered otherwise (1.) or not at all (a
+# copy of a Word file whose headings were numbered automatically loses their numbers).
+_STANDARD_TITLE = (
+    r"总体情况|概述|主动公开政府信息(?:工作)?情况|收到和处理政府信息公开申请(?:情况)?"
+    r"|(?:政府信息公开)?行政复议[、和及]?行政诉讼(?:情况)?"
+    r"|(?:存在的)?主要问题(?:及|和|与)?改进(?:情况|措施)?|其他需要报告的事项"
+)
+_STANDARD_HEADING_LINE = re.compile(
+    rf"^[ \t]*(?:#{{1,6}}[ \t]*)?(?:\*\*|__)?[ \t]*"
+    rf"(?P<mark>(?:{_MARK}|\d{{1,2}}[、.．]|[(（]\d{{1,2}}[)）])?)"
+    rf"[ \t]*(?P<title>{_STANDARD_TITLE})[ \t]*(?:\*\*|__)?[ \t]*$",
+    re.MULTILINE,
+)
 # Inside a flattened line: a numeral mark and the words after it, up to a number or a full stop.
 _HEADING_INLINE = re.compile(
     rf"(?P<mark>[{_NUMERALS}]、)"
@@ -117,6 +130,14 @@ def _headings(text: str) -> list[_Heading]:
         for m in _HEADING_LINE.finditer(text)
         if not m["title"][-1:].isdigit() and not _SENTENCE_END.search(m["title"])
     ]
+    numbered = {h.start for h in lines}
+    standard = [
+        _Heading(m.start(), min(m.end() + 1, len(text)), m["title"], m.end())
+        for m in _STANDARD_HEADING_LINE.finditer(text)
+        if m.start() not in numbered
+    ]
+    if standard:
+        lines = sorted(lines + standard, key=lambda h: h.start)
     if all(any(_KEYWORDS[s].search(h.title) for h in lines) for s in ("overview", "problems", "other")):
         return lines
     taken = {h.start for h in lines}  # the rest may stand inside lines: text joined into paragraphs

@@ -91,3 +91,17 @@ def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, fiel
     sections = {"overview": Section("overview", "", 0, 0, len(overview))}
     reading = read_prose(text, sections).fields[field]
     assert reading.value is None and not reading.confident
+
+
+def test_a_fact_whose_section_is_missing_is_unread_not_read_as_not_stated():
+    text = "二、主动公开政府信息情况\n第二十条第（一）项\n六、其他需要报告的事项\n微信发布信息 12 条。\n"
+    other = text.index("六、")
+    sections = {
+        "t2": Section("t2", "主动公开政府信息情况", 0, 13, other),
+        "other": Section("other", "其他需要报告的事项", other, other + 12, len(text)),
+    }
+    reading = read_prose(text, sections)
+    unread = {f for p in reading.problems for f in p.fields}
+    assert {"overview.proactive_total", "overview.applications_received"} <= unread
+    assert "overview.proactive_total" not in reading.fields
+    assert reading.fields["overview.wechat_posts"].value == 12  # its other section is there

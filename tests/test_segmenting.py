@@ -165,3 +165,21 @@ def test_a_year_in_chinese_numerals_is_grounded(seed_texts):
     assert doc.fields["meta.year"] == int(year[1])
     assert doc.evidence["meta.year"].text == numerals
     assert all(c.passed for c in doc.checks if c.id == "grounding.meta")
+
+
+@pytest.mark.parametrize("numbering", ["", "1.", "(1)"])
+def test_sections_whose_heading_numbers_were_lost_or_are_arabic(numbering):
+    """A copy of a Word file with automatically numbered headings: the numbers are gone, or
+    come back as 1. 2. 3. A section's standard title on a line of its own still heads it."""
+    marks = iter(f"{n}." if numbering == "1." else f"({n})" if numbering else "" for n in range(1, 7))
+    text = re.sub(
+        r"^[一二三四五六]、(?=[^\t\n]*$)",
+        lambda _: next(marks),
+        BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况"),
+        flags=re.M,
+    )
+    assert "总体情况" in text.splitlines()[0]
+    sections = find_sections(text)
+    assert list(sections) == ["overview", "t2", "t3", "t4", "problems", "other"]
+    t3 = text[sections["t3"].body_start : sections["t3"].end]
+    assert "四、结转下年度继续办理" in t3

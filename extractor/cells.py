@@ -45,6 +45,8 @@ _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _SPACES = re.compile(r"\s+")
+# A line naming the report with no cells in it: a page's running header, never a table row.
+_RUNNING_HEADER = re.compile(r"^[^\t|]*政府信息公开(?:工作)?年度报告[^\t|]*$")
 
 
 @dataclass(slots=True)
@@ -81,10 +83,11 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
 def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     """The printed rows of cells of the region ``text[start:end]``. In rows on lines, an empty
     row stands where a blank line broke the grid (a grid's columns are comparable only within
-    one unbroken run of its rows); a markdown rule line is left out."""
+    one unbroken run of its rows); a markdown rule line is left out, and so is a page's running
+    header printed inside the table (a line naming the report)."""
     if _is_glued(text, start, end):
         return _rows_glued(text, start, end)
-    lines = _lines(text, start, end)
+    lines = [(at, line) for at, line in _lines(text, start, end) if not _RUNNING_HEADER.search(line)]
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)

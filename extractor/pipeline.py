@@ -20,7 +20,7 @@ from .validators import doubts, grounding, prose_identities, reading_checks, tab
 if TYPE_CHECKING:  # the model layer is an optional extra: imported only when used
     from .llm_client import LLMClient
 
-SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".docx", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".txt", ".text", ".md", ".pdf", ".docx", ".doc", ".wps", ".html", ".htm")
 LLMMode = Literal["never", "fallback", "always", "only"]
 LLM_TASKS = ("meta", "t2", "t3", "t4", "prose")
 TABLE_SECTIONS = ("t2", "t3", "t4")

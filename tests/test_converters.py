@@ -8,6 +8,8 @@ needs("reportlab", extra="pip install -e '.[dev]'")  # the generator writes PDF 
 
 import io
 import random
+import shutil
+import subprocess
 
 from evals.generate import random_record, render_file, seed_records
 from evals.markup import SpanTable, to_docx, to_html, to_pdf
@@ -83,7 +85,10 @@ def test_word_merged_cells_keep_their_text_once(tmp_path):
     assert "\t\t2.其他法律行政法规禁止公开\t1" in text
 
 
-def test_a_zip_that_is_not_a_word_file_and_an_old_doc_file_are_refused(tmp_path):
+OLE_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def test_a_zip_that_is_not_a_word_file_and_an_old_spreadsheet_are_refused(tmp_path):
     import zipfile
 
     buffer = io.BytesIO()
@@ -91,8 +96,47 @@ def test_a_zip_that_is_not_a_word_file_and_an_old_doc_file_are_refused(tmp_path)
         archive.writestr("data.csv", "a,b\n")
     doc = extract(_write(tmp_path, "x.zip", buffer.getvalue()))
     assert doc.status == "failed" and "not a Word .docx" in doc.error
-    doc = extract(_write(tmp_path, "old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600))
-    assert doc.status == "failed" and "save it as .docx" in doc.error
+    doc = extract(_write(tmp_path, "old.xls", OLE_HEADER + b"\0" * 600))
+    assert doc.status == "failed" and "not a Word document" in doc.error
+
+
+def test_an_old_word_file_is_read_through_libreoffice(tmp_path):
+    """A .doc file (LibreOffice writes it from a generated .docx) gives the .docx's fields."""
+    program = shutil.which("soffice") or "/usr/bin/soffice"
+    needs(program, extra="LibreOffice: apt-get install libreoffice-writer-nogui (install.sh does)")
+    docx = _write(
+        tmp_path, "report.docx", render_file(random_record(random.Random(7)), "docx", random.Random(7))[1]
+    )
+    subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    old = tmp_path / (docx.stem + ".doc")
+    assert old.read_bytes().startswith(OLE_HEADER)
+    doc, reference = extract(old), extract(docx)
+    assert doc.input_format == "doc" and doc.status == reference.status
+    assert doc.fields == reference.fields
+    broken = extract(_write(tmp_path, "broken.doc", OLE_HEADER + b"\0" * 600))
+    assert broken.status == "failed" and broken.error.startswith("not a readable .doc file")
+
+
+def test_an_old_word_file_without_libreoffice_names_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # a machine without LibreOffice
+    doc = extract(_write(tmp_path, "old.doc", OLE_HEADER + b"\0" * 600))
+    assert doc.status == "failed" and "\n" not in doc.error
+    assert "LibreOffice" in doc.error and "libreoffice-writer-nogui" in doc.error
 
 
 def test_a_broken_docx_is_refused_with_one_line(tmp_path):

@@ -14,11 +14,14 @@ from pathlib import Path
 from ..errors import InputError
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_OLE = b"\xd0\xcf\x11\xe0"  # the compound file of old Office formats
+_WORD_STREAM = "WordDocument".encode("utf-16-le")  # the stream an old Word file keeps its text in
+_OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot")
 _HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta", b"<table", b"<div")
 
 
 def kind_of(path: Path, data: bytes) -> str:
-    """``pdf``, ``docx``, ``html`` or ``text``: by the file's first bytes, then its suffix."""
+    """``pdf``, ``docx``, ``doc``, ``html`` or ``text``: by the file's first bytes, then its suffix."""
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -26,8 +29,10 @@ def kind_of(path: Path, data: bytes) -> str:
         if b"word/" in data[:4096] or path.suffix.lower() == ".docx":
             return "docx"
         raise InputError("a zip archive, not a Word .docx file")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputError("an old Office (.doc/.xls) file: save it as .docx first")
+    if head.startswith(_OLE):
+        if _WORD_STREAM in data or path.suffix.lower() in _OLD_WORD_SUFFIXES:
+            return "doc"
+        raise InputError("an old Office file (.xls, .ppt?), not a Word document")
     if path.suffix.lower() in _HTML_SUFFIXES or _looks_like_html(head):
         return "html"
     return "text"
@@ -39,7 +44,11 @@ def _looks_like_html(head: bytes) -> bool:
 
 
 def convert(kind: str, data: bytes) -> tuple[str, str]:
-    """The text of a ``pdf``, ``docx`` or ``html`` file, and how it was read."""
+    """The text of a ``pdf``, ``docx``, ``doc`` or ``html`` file, and how it was read."""
+    if kind == "doc":
+        from .from_doc import doc_text
+
+        return doc_text(data)
     if kind == "pdf":
         from .from_pdf import pdf_text
 

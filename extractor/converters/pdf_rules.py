@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 SNAP = 3.0  # rules this close to one line are one rule
@@ -52,9 +53,32 @@ class Table:
     def grid(self) -> list[list[Cell | None]]:
         """The cells by grid position: rows at the cells' distinct tops, columns at their
         distinct left edges; a place covered by a merged cell that starts elsewhere is None."""
-        xs = sorted({c[0] for c in self.cells})
+        xs, tops, _ = self._units
         starts = {(c[1], c[0]): c for c in self.cells}
-        return [[starts.get((top, x)) for x in xs] for top in sorted({c[1] for c in self.cells})]
+        return [[starts.get((top, x)) for x in xs] for top in tops]
+
+    def cells_at(self, x: float, y: float) -> list[Cell]:
+        """The cells holding the point (their left and top edges in, right and bottom out)."""
+        xs, tops, units = self._units
+        if units is None:  # cells overlap: look at each
+            return [c for c in self.cells if c[0] <= x < c[2] and c[1] <= y < c[3]]
+        cell = units.get((bisect.bisect_right(tops, y) - 1, bisect.bisect_right(xs, x) - 1))
+        return [cell] if cell and cell[0] <= x < cell[2] and cell[1] <= y < cell[3] else []
+
+    @cached_property
+    def _units(self) -> tuple[list[float], list[float], dict[tuple[int, int], Cell] | None]:
+        """The grid's columns and rows, and which cell covers each of its places (None when
+        two cells cover one)."""
+        xs = sorted({c[0] for c in self.cells})
+        tops = sorted({c[1] for c in self.cells})
+        units: dict[tuple[int, int], Cell] = {}
+        for cell in self.cells:
+            x0, top, x1, bottom = cell
+            for row in range(bisect.bisect_left(tops, top), bisect.bisect_left(tops, bottom)):
+                for col in range(bisect.bisect_left(xs, x0), bisect.bisect_left(xs, x1)):
+                    if units.setdefault((row, col), cell) is not cell:
+                        return xs, tops, None
+        return xs, tops, units
 
 
 def find_tables(segments: list[Segment]) -> list[Table]:

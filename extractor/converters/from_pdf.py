@@ -32,7 +32,7 @@ import pypdfium2.raw as raw
 
 from ..errors import InputError
 from .layout import LayoutBuilder, PdfLayout
-from .pdf_rules import Cell, Segment, Table, cluster_ids, find_tables
+from .pdf_rules import MIN_LENGTH_BEFORE, Cell, Segment, Table, cluster_ids, find_tables
 
 _MARGIN = 0.07  # share of the page height where running headers and footers stand (above the body)
 _LINE = 3.0  # characters whose tops chain within this are one line (pt)
@@ -195,6 +195,8 @@ def _handle(helper: pdfium.PdfPage | pdfium.PdfTextPage) -> int:
     return ctypes.cast(helper.raw, ctypes.c_void_p).value or 0
 
 
+_MOVETO, _BEZIERTO = raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_BEZIERTO
+
 Matrix = tuple[float, float, float, float, float, float]  # a b c d e f, as PDF writes them
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -293,8 +295,10 @@ class _Fonts:
 
 
 def _glyphs(textpage: int, fonts: _Fonts) -> list[Glyph]:
-    """The page's characters as drawn (PDFium's generated spaces and line breaks left out),
-    each boxed from its baseline and its font: the text object's size, the font's descent."""
+    """The page's characters as drawn (PDFium's generated spaces and line breaks left out).
+    Across, a character's box is PDFium's loose box (its advance, widened to its ink where
+    the glyph overhangs); up and down it stands on the baseline by the font's size and
+    descent, as pdfminer boxes characters, so every character of a line shares its top."""
     count = _count_chars(textpage)
     codes = _codes(textpage, count)
     loose = raw.FS_RECTF()
@@ -375,41 +379,37 @@ def _path_segments(path: int, matrix: Matrix, height: float) -> list[Segment]:
     a, b, c, d, e, f = matrix
     segments = [_segment(path, i) for i in range(_count_segments(path))]
     kinds = [_segment_type(segment) for segment in segments]
+    kinds.append(_MOVETO)  # past the last segment, as if a new subpath began
     out: list[Segment] = []
     points: list[tuple[float, float]] = []
     beziers = 0
     for i, segment in enumerate(segments):
-        kind = kinds[i]
-        beziers = beziers + 1 if kind == raw.FPDF_SEGMENT_BEZIERTO else 0
+        beziers = beziers + 1 if kinds[i] == _BEZIERTO else 0
         if beziers % 3 == 0:  # a Bézier curve's end point, not its control points
             _segment_point(segment, x_ref, y_ref)
             points.append((a * x.value + c * y.value + e, height - (b * x.value + d * y.value + f)))
-        if i + 1 == len(kinds) or kinds[i + 1] == raw.FPDF_SEGMENT_MOVETO:  # the subpath ends
-            closed = bool(_segment_closes(segment))
-            out += _steps(points, closed)
+        if kinds[i + 1] == _MOVETO:  # the subpath ends
+            out += _steps(points, bool(_segment_closes(segment)))
             points = []
     return out
 
 
 def _steps(points: list[tuple[float, float]], closed: bool) -> list[Segment]:
-    """The straight horizontal and vertical steps between a subpath's points."""
+    """The straight horizontal and vertical steps between a subpath's points (those long
+    enough to be rules)."""
     if closed and len(points) > 2 and _same(points[-1], points[0]):
         points = points[:-1]  # a last point back at the start only closes the path
     if len(points) == 2:  # a line, closed or not
-        return _straight(points[0], points[1])
-    if closed:
-        points = [*points, points[0]]
-    return [s for p, q in pairwise(points) for s in _straight(p, q)]
-
-
-def _straight(p: tuple[float, float], q: tuple[float, float]) -> list[Segment]:
-    """The step from ``p`` to ``q`` as a segment when it runs horizontally or vertically."""
-    (x0, y0), (x1, y1) = p, q
-    if abs(y0 - y1) < 0.01:
-        return [Segment(True, y0, min(x0, x1), max(x0, x1))]
-    if abs(x0 - x1) < 0.01:
-        return [Segment(False, x0, min(y0, y1), max(y0, y1))]
-    return []
+        pairs = [(points[0], points[1])]
+    else:
+        pairs = list(pairwise([*points, points[0]] if closed else points))
+    out = []
+    for (x0, y0), (x1, y1) in pairs:
+        if abs(y0 - y1) < 0.01 and abs(x0 - x1) >= MIN_LENGTH_BEFORE:
+            out.append(Segment(True, y0, min(x0, x1), max(x0, x1)))
+        elif abs(x0 - x1) < 0.01 and abs(y0 - y1) >= MIN_LENGTH_BEFORE:
+            out.append(Segment(False, x0, min(y0, y1), max(y0, y1)))
+    return out
 
 
 def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .errors import ExtractorError
+from .errors import ExtractorError, MissingExtraError
 from .evaluation import compare, evaluate, load_gold, render, render_layouts, results_json, summary
 from .pipeline import SUPPORTED_SUFFIXES, Options, extract, extract_guarded
 from .reading import read_file
@@ -140,15 +140,21 @@ def _batch(args: argparse.Namespace) -> int:
         return 2
     outputs = args.outputs.split(",") if args.outputs else None
     with llm_options(args) as options:
-        result = run_batch(
-            paths,
-            Path(args.out),
-            options,
-            jobs=args.jobs,
-            llm_concurrency=args.llm_concurrency,
-            progress=not args.no_progress,
-            **({"outputs": outputs} if outputs else {}),
-        )
+        try:
+            result = run_batch(
+                paths,
+                Path(args.out),
+                options,
+                jobs=args.jobs,
+                llm_concurrency=args.llm_concurrency,
+                progress=not args.no_progress,
+                engine=args.engine,
+                ray_address=args.ray_address,
+                **({"outputs": outputs} if outputs else {}),
+            )
+        except MissingExtraError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     print(result.render(), file=sys.stderr)
     return 0
 
@@ -199,12 +205,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument(
         "--outputs",
-        help="comma-separated: jsonl,csv,csv-long,xlsx,review (default jsonl,csv,csv-long; "
-        "the SQLite store reports.sqlite is always written)",
+        help="comma-separated: jsonl,csv,csv-long,parquet,parquet-long,xlsx,review (default "
+        "jsonl,csv,csv-long; parquet needs pip install '.[parquet]'; the SQLite store reports.sqlite "
+        "is always written)",
     )
     batch.add_argument("--jobs", type=int, help="worker processes for the rule path (default: every core)")
     batch.add_argument("--llm-concurrency", type=int, default=1, help="model calls at once (default 1)")
     batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+    batch.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local: worker processes on this machine (default); ray: tasks on Ray "
+        "(pip install '.[ray]'; also writes Parquet shards of the documents under DIR/shards)",
+    )
+    batch.add_argument(
+        "--ray-address",
+        help="with --engine ray: an existing cluster (ray://HEAD:10001, or auto); default: a local instance",
+    )
     _add_llm_flags(ex)
     ex.set_defaults(run=cmd_extract)
 

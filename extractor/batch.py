@@ -299,7 +299,7 @@ def _engine(
     if name == "ray":
         from .ray_engine import ray_engine
 
-        with ray_engine(options, ray_address, llm_concurrency, out / "shards") as run:
+        with ray_engine(options, ray_address, jobs, llm_concurrency, out / "shards") as run:
             yield run
         return
     if name != "local":

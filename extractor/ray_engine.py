@@ -13,6 +13,7 @@ readable from every node: a shared file system, or the same folder on each.
 
 from __future__ import annotations
 
+import logging
 import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,14 +49,25 @@ class _ModelSettings:
 
 
 @contextmanager
-def ray_engine(options: Options, address: str | None, llm_concurrency: int, shards: Path) -> Iterator[Engine]:
+def ray_engine(
+    options: Options, address: str | None, cpus: int | None, llm_concurrency: int, shards: Path
+) -> Iterator[Engine]:
     """An engine running on Ray: the cluster at ``address`` (``auto``: the one this machine
-    belongs to), else a local instance started for the batch and stopped after it."""
+    belongs to), else a local instance of ``cpus`` CPUs (default: all) started for the batch
+    and stopped after it."""
     ray = ray_modules()
     pyarrow_modules()  # the shards are Parquet
     started = not ray.is_initialized()
     if started:
-        ray.init(address=address, include_dashboard=False, configure_logging=False, log_to_driver=False)
+        logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up and execution notes
+        local = {"num_cpus": cpus} if address is None and cpus else {}
+        ray.init(
+            address=address,
+            include_dashboard=False,
+            logging_level=logging.ERROR,
+            log_to_driver=False,
+            **local,
+        )
     model = None
     if options.llm is not None and options.mode != "never":
         model = _ModelSettings(options.llm.config, options.llm.cache.directory, options.mode)
@@ -73,7 +85,9 @@ def _run(
         return
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # the driver stores and exports in input order
-    context.enable_progress_bars = False
+    context.enable_progress_bars = False  # the batch has its own
+    context.print_on_execution_start = False
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     jobs = [{"job": pickle.dumps(job)} for job in todo]
     dataset = ray.data.from_items(jobs, override_num_blocks=max(1, len(jobs) // BATCH_SIZE)).map_batches(
         _extract_batch,

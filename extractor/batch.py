@@ -116,9 +116,8 @@ def run_batch(
     ``engine="ray"`` runs the extraction as Ray tasks (a local instance, or the cluster at
     ``ray_address``) and also writes the documents as Parquet shards under ``out/shards``."""
     chosen = set(outputs)
-    if chosen & NEEDS_PYARROW:
-        pyarrow_modules()  # a missing extra is said before any work, not after it
-    with _collector_at_ease():
+    arrow = pyarrow_modules()[0] if chosen & NEEDS_PYARROW else None  # said before any work, not after
+    with _collector_at_ease(), _one_arrow_thread(arrow):
         return _run_batch(paths, out, options, jobs, llm_concurrency, chosen, progress, engine, ray_address)
 
 
@@ -333,6 +332,20 @@ def _collector_at_ease() -> Iterator[None]:
     finally:
         gc.set_threshold(*threshold)
         gc.unfreeze()
+
+
+@contextmanager
+def _one_arrow_thread(pyarrow: object | None) -> Iterator[None]:
+    """pyarrow writing with one thread while the batch runs: the cores are the workers'."""
+    if pyarrow is None:
+        yield
+        return
+    before = pyarrow.cpu_count()  # type: ignore[attr-defined]
+    pyarrow.set_cpu_count(1)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        pyarrow.set_cpu_count(before)  # type: ignore[attr-defined]
 
 
 def worker_setup() -> None:

@@ -94,12 +94,7 @@ def write_parquet_long(docs: Iterable[Document], path: Path) -> None:
     it (the wide file has the values typed), null where the CSV is blank."""
     pa, pq = pyarrow_modules()
     schema = pa.schema([(column, pa.string()) for column in LONG_COLUMNS])
-    rows = (tuple(_text(v) for v in row) for doc in docs for row in _long_rows(doc))
-    _write_parquet(pq, pa, schema, rows, path)
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or value == "" else str(value)
+    _write_parquet(pq, pa, schema, (row for doc in docs for row in _long_rows(doc)), path)
 
 
 def _write_parquet(pq: Any, pa: Any, schema: Any, rows: Iterable[Sequence[Any]], path: Path) -> None:
@@ -116,9 +111,16 @@ def _write_parquet(pq: Any, pa: Any, schema: Any, rows: Iterable[Sequence[Any]],
 
 def _table(pa: Any, schema: Any, rows: list[Sequence[Any]]) -> Any:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
-    return pa.Table.from_arrays(
-        [pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema
-    )
+    arrays = [
+        pa.array(_texts(c) if f.type == pa.string() else c, type=f.type)
+        for c, f in zip(columns, schema, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _texts(column: Sequence[Any]) -> list[str | None]:
+    """A text column as the CSV writes it: numbers as their text, null where the CSV is blank."""
+    return [v if type(v) is str and v else None if v is None or v == "" else str(v) for v in column]
 
 
 def write_xlsx(docs: Iterable[Document], path: Path, catalog: Catalog = CATALOG) -> None:

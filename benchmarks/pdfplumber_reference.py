@@ -12,8 +12,6 @@ the next page reads on without them. A PDF with no text layer (a scan) is refuse
 from __future__ import annotations
 
 import io
-import re
-from collections import Counter
 from dataclasses import dataclass
 
 import pdfplumber
@@ -21,11 +19,11 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extractor.converters.from_pdf import _running_lines, _shape  # the same as before PDFium
 from extractor.converters.grid import render_grid
 from extractor.errors import InputError
 
 _MARGIN = 0.07  # share of the page height where running headers and footers stand (above the body)
-_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -85,15 +83,3 @@ def _inside(obj: dict, box: tuple[float, float, float, float]) -> bool:
     middle_x = (obj["x0"] + obj["x1"]) / 2
     middle_y = (obj["top"] + obj["bottom"]) / 2
     return x0 <= middle_x <= x1 and top <= middle_y <= bottom
-
-
-def _shape(text: str) -> str:
-    return _DIGITS.sub("#", text.strip())
-
-
-def _running_lines(blocks: list[_Block]) -> set[str]:
-    """Margin lines whose shape recurs on two pages or more."""
-    pages_of: Counter[str] = Counter()
-    for shape in {(b.page, _shape(b.text)) for b in blocks if b.in_margin}:
-        pages_of[shape[1]] += 1
-    return {shape for shape, pages in pages_of.items() if pages >= 2}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,8 +57,12 @@ def ray_engine(
     and stopped after it."""
     ray = ray_modules()
     pyarrow_modules()  # the shards are Parquet
-    started = not ray.is_initialized()
-    if started:
+    started = False
+
+    def connect() -> None:  # only when there is something to do
+        nonlocal started
+        if ray.is_initialized():
+            return
         logging.getLogger("ray").setLevel(logging.ERROR)  # its start-up and execution notes
         local = {"num_cpus": cpus} if address is None and cpus else {}
         ray.init(
@@ -68,21 +72,29 @@ def ray_engine(
             log_to_driver=False,
             **local,
         )
+        started = True
+
     model = None
     if options.llm is not None and options.mode != "never":
         model = _ModelSettings(options.llm.config, options.llm.cache.directory, options.mode)
     try:
-        yield lambda todo: _run(ray, todo, model, llm_concurrency, shards)
+        yield lambda todo: _run(ray, connect, todo, model, llm_concurrency, shards)
     finally:
         if started:
             ray.shutdown()
 
 
 def _run(
-    ray: Any, todo: list[Job], model: _ModelSettings | None, llm_concurrency: int, shards: Path
+    ray: Any,
+    connect: Callable[[], None],
+    todo: list[Job],
+    model: _ModelSettings | None,
+    llm_concurrency: int,
+    shards: Path,
 ) -> Iterator[StoreRows]:
     if not todo:
         return
+    connect()
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True  # the driver stores and exports in input order
     context.enable_progress_bars = False  # the batch has its own

@@ -30,6 +30,17 @@ def gold_of(name: str) -> dict:
     return json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def stored_count(store: Path) -> int:
+    """How many documents a batch's SQLite store holds (0 before it exists)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(store) as db:
+            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def needs(*parts: str, extra: str) -> None:
     """Skip the calling test (or module) unless every one of ``parts`` is there: a module name,
     or a program path such as ``/usr/bin/chromium``. Under CI a missing part fails instead."""

@@ -15,7 +15,7 @@ from evals.generate import random_record, render_file
 from extractor.batch import run_batch
 from extractor.pipeline import Options
 
-from .conftest import REPORTS, ROOT, SEED_NAMES, gold_of, needs
+from .conftest import REPORTS, ROOT, SEED_NAMES, gold_of, needs, stored_count
 
 
 def _folder(tmp_path):
@@ -102,27 +102,19 @@ def test_a_rerun_skips_what_is_done_and_an_interrupted_batch_resumes(tmp_path):
     store = out / "reports.sqlite"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and child.poll() is None:  # stop it once some are committed
-        if store.exists() and _stored(store) >= 1:
+        if store.exists() and stored_count(store) >= 1:
             break
         time.sleep(0.05)
     child.kill()
     child.wait()
-    before = _stored(store)
+    before = stored_count(store)
     assert 0 < before < 400  # killed part-way, with some documents committed
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert f"extracted now {400 - before}, already done {before}" in rerun.stderr
-    assert _stored(store) == 400
+    assert stored_count(store) == 400
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert "extracted now 0, already done 400" in again.stderr and "400 ok" in again.stderr
-
-
-def _stored(store):
-    try:
-        with sqlite3.connect(store) as db:
-            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
 
 
 def test_cross_year_compares_carried_over_with_the_year_before(tmp_path):

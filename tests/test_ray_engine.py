@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from .conftest import REPORTS, ROOT, needs
+from .conftest import REPORTS, ROOT, needs, stored_count
 
 needs("ray", "pyarrow", extra="pip install -e '.[ray]'")
 
@@ -72,14 +72,6 @@ def test_ray_gives_the_documents_of_the_default_engine_and_shards_of_them(tmp_pa
     assert [shard["report_id"] for shard in shards] == list(range(1, len(documents) + 1))
 
 
-def _stored(store):
-    try:
-        with sqlite3.connect(store) as db:
-            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
-
-
 def _kill_session(leader):
     """The batch and every process it started (Ray's too): they share its session."""
     os.killpg(leader.pid, signal.SIGKILL)
@@ -119,15 +111,15 @@ def test_a_ray_batch_killed_part_way_resumes_where_it_stopped(tmp_path):
     store = out / "reports.sqlite"
     deadline = time.monotonic() + 180
     try:
-        while time.monotonic() < deadline and child.poll() is None and _stored(store) < 1:
+        while time.monotonic() < deadline and child.poll() is None and stored_count(store) < 1:
             time.sleep(0.05)
     finally:
         _kill_session(child)
-    before = _stored(store)
+    before = stored_count(store)
     assert 0 < before < count  # killed part-way, with some documents committed
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert f"extracted now {count - before}, already done {before}" in rerun.stderr
-    assert _stored(store) == count
+    assert stored_count(store) == count
     with (out / "fields_wide.csv").open(encoding="utf-8-sig") as f:
         assert sum(1 for _ in f) == count + 1

@@ -178,6 +178,7 @@ def _documents_in_order(
     """Every content's document in input order: this run's as its rows come in (committed
     as they come, so an interrupted batch keeps them), earlier runs' from the store."""
     new = {job.content_hash for job in todo}
+    earlier = store.rows_in_order(settings, [h for h in order if h not in new])
     pending: list[StoreRows] = []
     last = time.monotonic()
     bar = tqdm(total=len(todo), unit="report", file=sys.stderr, disable=not progress)
@@ -191,7 +192,7 @@ def _documents_in_order(
                     store.add(pending)
                     pending, last = [], time.monotonic()
             else:
-                rows = store.rows(settings, content)
+                rows = next(earlier)
             if rows is not None:
                 yield document_of(rows)
     finally:  # an interrupted batch keeps everything finished so far

@@ -32,6 +32,7 @@ from .models import Check, Document, Evidence
 SCHEMA_VERSION = 2  # 1: each document zlib-packed in reports.document, fields and checks as tables
 EVIDENCE = tuple(f.name for f in dataclasses.fields(Evidence))  # its columns in field_values
 _IN_ROWS = {"fields", "evidence", "checks"}  # the document's keys kept as rows
+_READ_AT_ONCE = 256  # documents per read (SQLite allows 32,766 parameters in a statement)
 
 
 _EVIDENCE_OF_V = ", ".join(f'v."{n}"' for n in EVIDENCE)
@@ -288,30 +289,55 @@ class Store:
 
     def documents(self, settings: str, hashes: list[str]) -> Iterator[tuple[str, Document]]:
         """``(content hash, document)`` of each document stored under ``settings``, in ``hashes`` order."""
-        for content_hash in hashes:
-            rows = self.rows(settings, content_hash)
+        for content_hash, rows in zip(hashes, self.rows_in_order(settings, hashes), strict=True):
             if rows:
                 yield content_hash, document_of(rows)
 
     def rows(self, settings: str, content_hash: str) -> StoreRows | None:
         """The rows of the document stored for ``content_hash`` under ``settings``."""
-        report = self.db.execute(
-            "SELECT * FROM reports WHERE settings = ? AND content_hash = ?", (settings, content_hash)
-        ).fetchone()
-        if report is None:
-            return None
-        fields = self.db.execute(
-            f"SELECT n.name, v.value, {_EVIDENCE_OF_V} "
-            "FROM field_values v JOIN field_names n ON n.id = v.field_id "
-            "WHERE v.report_id = ? ORDER BY v.position",
-            (report[0],),
-        ).fetchall()
-        checks = self.db.execute(
-            "SELECT k.name, k.fields, c.passed, c.detail FROM check_results c "
-            "JOIN check_kinds k ON k.id = c.kind_id WHERE c.report_id = ? ORDER BY c.position",
-            (report[0],),
-        ).fetchall()
-        return StoreRows(tuple(report), fields, checks)
+        return next(self.rows_in_order(settings, [content_hash]))
+
+    def rows_in_order(self, settings: str, hashes: list[str]) -> Iterator[StoreRows | None]:
+        """The rows of each document stored for ``hashes`` (None where there is none), in their
+        order, read a few hundred documents at a time."""
+        for start in range(0, len(hashes), _READ_AT_ONCE):
+            chunk = hashes[start : start + _READ_AT_ONCE]
+            marks = ", ".join("?" * len(chunk))
+            reports = {
+                row[1]: row
+                for row in self.db.execute(
+                    f"SELECT * FROM reports WHERE settings = ? AND content_hash IN ({marks})",
+                    (settings, *chunk),
+                )
+            }
+            ids = [row[0] for row in reports.values()]
+            fields = self._grouped(
+                f"SELECT v.report_id, n.name, v.value, {_EVIDENCE_OF_V} FROM field_values v "
+                "JOIN field_names n ON n.id = v.field_id WHERE v.report_id IN ({}) "
+                "ORDER BY v.report_id, v.position",
+                ids,
+            )
+            checks = self._grouped(
+                "SELECT c.report_id, k.name, k.fields, c.passed, c.detail FROM check_results c "
+                "JOIN check_kinds k ON k.id = c.kind_id WHERE c.report_id IN ({}) "
+                "ORDER BY c.report_id, c.position",
+                ids,
+            )
+            for content_hash in chunk:
+                report = reports.get(content_hash)
+                yield (
+                    None
+                    if report is None
+                    else StoreRows(report, fields.get(report[0], []), checks.get(report[0], []))
+                )
+
+    def _grouped(self, query: str, ids: list[int]) -> dict[int, list[tuple]]:
+        """The query's rows by their first column (a report id), without it."""
+        grouped: dict[int, list[tuple]] = {}
+        if ids:
+            for row in self.db.execute(query.format(", ".join("?" * len(ids))), ids):
+                grouped.setdefault(row[0], []).append(row[1:])
+        return grouped
 
     def set_cross_year(self, rows: list[tuple]) -> None:
         with self.db:

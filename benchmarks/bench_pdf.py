@@ -90,7 +90,8 @@ def main() -> None:
         runs["pdfplumber"] = old
     else:
         print("(pdfplumber not installed: no figures for the converter before PDFium)")
-    header = f"{'file':44} {'pages':>5}" + "".join(f" {name:>11}" for name in runs) + "   ms/page"
+    print(f"{'':50}" + f"{'ms per page (median of rounds)':^{12 * len(runs)}}")
+    header = f"{'file':44} {'pages':>5}" + "".join(f" {name:>11}" for name in runs)
     print(header + ("   new/raw  new/old  text  fields" if old else "   new/raw"))
     totals = dict.fromkeys(runs, 0.0)
     pages_total = same_text = same_fields = 0
@@ -108,7 +109,7 @@ def main() -> None:
             totals[name] += median[name] * pages
         pages_total += pages
         line = f"{path.name[:44]:44} {pages:5d}" + "".join(f" {1000 * median[n]:11.2f}" for n in runs)
-        line += f"   {' ' * 6}{median['converter'] / median['raw pdfium']:7.1f}×"
+        line += f"   {median['converter'] / median['raw pdfium']:6.1f}×"
         if old:
             new_text, old_text = pdf_text(data)[0], old(data)[0]
             text_same, fields_same = new_text == old_text, fields(new_text) == fields(old_text)

@@ -41,7 +41,7 @@ class Table:
 
     cells: list[Cell]
 
-    @property
+    @cached_property
     def bbox(self) -> Cell:
         return (
             min(c[0] for c in self.cells),

@@ -116,7 +116,11 @@ def run_batch(
     ``engine="ray"`` runs the extraction as Ray tasks (a local instance, or the cluster at
     ``ray_address``) and also writes the documents as Parquet shards under ``out/shards``."""
     chosen = set(outputs)
-    arrow = pyarrow_modules()[0] if chosen & NEEDS_PYARROW else None  # said before any work, not after
+    if engine == "ray":  # a missing extra is said before any work, not after it
+        from .ray_engine import ray_modules
+
+        ray_modules()
+    arrow = pyarrow_modules()[0] if chosen & NEEDS_PYARROW or engine == "ray" else None
     with _collector_at_ease(), _one_arrow_thread(arrow):
         return _run_batch(paths, out, options, jobs, llm_concurrency, chosen, progress, engine, ray_address)
 

@@ -27,7 +27,7 @@ from .jobs import Engine, Job, work
 from .pipeline import LLMMode, Options
 from .store import StoreRows, document_of
 
-BATCH_SIZE = 16  # inputs per task
+BATCH_SIZE = 16  # inputs per task (the rule path)
 
 
 def ray_modules() -> Any:
@@ -101,9 +101,10 @@ def _run(
     context.print_on_execution_start = False
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     jobs = [{"job": pickle.dumps(job)} for job in todo]
-    dataset = ray.data.from_items(jobs, override_num_blocks=max(1, len(jobs) // BATCH_SIZE)).map_batches(
+    size = 1 if model else BATCH_SIZE  # with a model, the calls take the time: one input per task
+    dataset = ray.data.from_items(jobs, override_num_blocks=-(-len(jobs) // size)).map_batches(
         _extract_batch,
-        batch_size=BATCH_SIZE,
+        batch_size=size,
         batch_format="pyarrow",
         fn_kwargs={"model": model},
         concurrency=max(1, llm_concurrency) if model else None,

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from openpyxl import load_workbook
 
 from evals.generate import random_record, render_file
@@ -288,18 +289,27 @@ def _same(text, value):
     return float(text) == value if isinstance(value, float) else str(value) == text
 
 
-def test_parquet_without_pyarrow_is_one_line_naming_the_extra(tmp_path):
+@pytest.mark.parametrize(
+    ("missing", "flags", "message"),
+    [
+        (
+            "pyarrow",
+            ["--outputs", "csv,parquet"],
+            "Parquet needs pyarrow: pip install 'gov-report-extractor[parquet]'",
+        ),
+        ("ray", ["--engine", "ray"], "--engine ray needs Ray: pip install 'gov-report-extractor[ray]'"),
+    ],
+)
+def test_a_missing_extra_is_one_line_naming_it_before_any_work(tmp_path, missing, flags, message):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_bytes((REPORTS / f"{SEED_NAMES[0]}.txt").read_bytes())
     code = (
-        "import sys; sys.modules['pyarrow'] = None; from extractor.cli import main; "
-        f"sys.exit(main(['extract', {str(folder)!r}, '--out', {str(tmp_path / 'out')!r}, "
-        "'--outputs', 'csv,parquet', '--no-progress']))"
+        f"import sys; sys.modules[{missing!r}] = None; from extractor.cli import main; "
+        f"sys.exit(main(['extract', {str(folder)!r}, '--out', {str(tmp_path / 'out')!r}, '--no-progress', "
+        f"*{flags!r}]))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [
-        "error: Parquet needs pyarrow: pip install 'gov-report-extractor[parquet]'"
-    ]
-    assert not (tmp_path / "out" / "reports.sqlite").exists()  # said before any work
+    assert done.stderr.strip().splitlines() == [f"error: {message}"]
+    assert not (tmp_path / "out" / "reports.sqlite").exists()

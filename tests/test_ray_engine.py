@@ -123,3 +123,106 @@ def test_a_ray_batch_killed_part_way_resumes_where_it_stopped(tmp_path):
     assert stored_count(store) == count
     with (out / "fields_wide.csv").open(encoding="utf-8-sig") as f:
         assert sum(1 for _ in f) == count + 1
+
+
+class _Endpoint:
+    """A real OpenAI-compatible endpoint on a loopback port that answers every question with an
+    empty tool call (so each is re-asked, then left for review) and counts the calls in flight."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.lock = threading.Lock()
+        self.calls = self.in_flight = self.most_in_flight = 0
+        endpoint = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                with endpoint.lock:
+                    endpoint.calls += 1
+                    endpoint.in_flight += 1
+                    endpoint.most_in_flight = max(endpoint.most_in_flight, endpoint.in_flight)
+                time.sleep(0.1)  # long enough for calls from several tasks to overlap
+                with endpoint.lock:
+                    endpoint.in_flight -= 1
+                name = body["tools"][0]["function"]["name"]
+                call = {"id": "c", "type": "function", "function": {"name": name, "arguments": "{}"}}
+                answer = {
+                    "id": "e",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": body["model"],
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "tool_calls",
+                            "message": {"role": "assistant", "content": None, "tool_calls": [call]},
+                        }
+                    ],
+                    "usage": {"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12},
+                }
+                data = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/v1"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_on_ray_model_calls_go_through_the_client_at_most_llm_concurrency_at_once(tmp_path):
+    needs("instructor", "openai", "diskcache", "tenacity", extra="pip install -e '.[llm,ray]'")
+    from extractor.batch import run_batch
+    from extractor.cache import AnswerCache
+    from extractor.llm_client import LLMClient, LLMConfig
+    from extractor.pipeline import Options
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    samples = sorted(REPORTS.glob("*.txt"))
+    for i in range(12):  # enough tasks for Ray to run more at once than the bound, were there none
+        text = samples[i % len(samples)].read_text(encoding="utf-8") + f"\n（编号 {i}）\n"
+        (folder / f"r{i:02d}.txt").write_text(text, encoding="utf-8")
+    inputs = sorted(folder.iterdir())
+    import ray
+
+    ray.init(num_cpus=4, include_dashboard=False, log_to_driver=False)  # a Ray the batch finds running
+    endpoint = _Endpoint()
+    try:
+        warm = ray.remote(lambda: time.sleep(1.0))
+        ray.get([warm.remote() for _ in range(4)])  # four workers up: were there no bound, four would call
+        config = LLMConfig(base_url=endpoint.url, model="fake", backoff=0.0, timeout=10.0, max_retries=1)
+        llm = LLMClient(config, AnswerCache(tmp_path / "cache"))
+        options = Options(llm, "always")
+        result = run_batch(
+            inputs,
+            tmp_path / "out",
+            options,
+            llm_concurrency=2,
+            outputs=["jsonl"],
+            progress=False,
+            engine="ray",
+        )
+        assert ray.is_initialized()  # a Ray the batch did not start is left running
+    finally:
+        endpoint.close()
+        ray.shutdown()
+    assert endpoint.calls > len(inputs)  # every report asked its sections, through the HTTP client
+    assert endpoint.most_in_flight == 2  # --llm-concurrency bounds the calls in flight across tasks
+    assert result.llm["calls"] == endpoint.calls  # each document accounts for its own calls
+    documents = [json.loads(line) for line in (tmp_path / "out" / "documents.jsonl").read_text().splitlines()]
+    assert len(documents) == len(inputs) and all(doc["llm"]["model"] == "fake" for doc in documents)
+    assert (tmp_path / "cache").is_dir()  # the tasks' clients used the same answer cache

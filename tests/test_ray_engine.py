@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from .conftest import REPORTS, ROOT, needs, stored_count
+from .conftest import REPORTS, ROOT, needs, stored_count, tool_call_answer
 
 needs("ray", "pyarrow", extra="pip install -e '.[ray]'")
 
@@ -147,22 +147,7 @@ class _Endpoint:
                 time.sleep(0.1)  # long enough for calls from several tasks to overlap
                 with endpoint.lock:
                     endpoint.in_flight -= 1
-                name = body["tools"][0]["function"]["name"]
-                call = {"id": "c", "type": "function", "function": {"name": name, "arguments": "{}"}}
-                answer = {
-                    "id": "e",
-                    "object": "chat.completion",
-                    "created": 0,
-                    "model": body["model"],
-                    "choices": [
-                        {
-                            "index": 0,
-                            "finish_reason": "tool_calls",
-                            "message": {"role": "assistant", "content": None, "tool_calls": [call]},
-                        }
-                    ],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 2, "total_tokens": 12},
-                }
+                answer = tool_call_answer(body, "{}")
                 data = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")

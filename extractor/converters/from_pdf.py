@@ -462,7 +462,10 @@ def _table_block(page: int, table: Table, members: dict[Cell, list[Glyph]]) -> _
 def _reading_order(inside: list[Glyph]) -> list[Glyph]:
     """A cell's characters in reading order, its wrapped lines joined and blanks dropped:
     Chinese runs on without spaces, and a narrow column wraps a number's digits."""
-    if max(g.top for g in inside) - min(g.top for g in inside) <= _LINE:  # one line
+    if len(inside) == 1:
+        return [] if inside[0].text.isspace() else inside
+    tops = [g.top for g in inside]
+    if max(tops) - min(tops) <= _LINE:  # one line
         return [g for g in sorted(inside, key=_left) if not g.text.isspace()]
     return [g for line in _word_lines(_words(inside), keep_order=False) for word in line for g in word]
 

@@ -173,7 +173,7 @@ def _cells(crossings: dict[Point, tuple[set[int], set[int]]]) -> list[Cell]:
 
     def joined(a: Point, b: Point, vertical: bool) -> bool:
         side = 0 if vertical else 1
-        return bool(crossings[a][side] & crossings[b][side])
+        return not crossings[a][side].isdisjoint(crossings[b][side])
 
     cells = []
     for x, top in sorted(crossings):

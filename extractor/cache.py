@@ -33,7 +33,8 @@ class AnswerCache:
     """Validated answers by key; ``directory=None`` disables caching."""
 
     def __init__(self, directory: Path | str | None = DEFAULT_DIR) -> None:
-        self._cache = diskcache.Cache(str(directory)) if directory is not None else None
+        self.directory = None if directory is None else str(directory)
+        self._cache = diskcache.Cache(self.directory) if self.directory is not None else None
 
     def get(self, key: str) -> dict[str, Any] | None:
         found = self._cache.get(key) if self._cache is not None else None

@@ -20,7 +20,7 @@ from pathlib import Path
 from . import __version__
 from .batch import DEFAULT_OUTPUTS, run_batch
 from .catalog import Format
-from .errors import ExtractorError
+from .errors import ExtractorError, MissingExtraError
 from .evaluation import compare, evaluate, load_gold, render, render_layouts, results_json, summary
 from .exports import WRITERS, display_width, field_labels, render_summary
 from .models import Document
@@ -293,15 +293,20 @@ def _batch(args: argparse.Namespace, names: list[str]) -> int:
     if args.pretty or args.summary:
         raise UsageError("--pretty and --summary print documents; with --out they are written to DIR")
     with llm_options(args) as options:
-        result = run_batch(
-            [Path(name) for name in names],
-            Path(args.out),
-            options,
-            jobs=args.jobs,
-            llm_concurrency=args.llm_concurrency,
-            progress=not args.no_progress,
-            **({"outputs": args.outputs} if args.outputs else {}),
-        )
+        try:
+            result = run_batch(
+                [Path(name) for name in names],
+                Path(args.out),
+                options,
+                jobs=args.jobs,
+                llm_concurrency=args.llm_concurrency,
+                progress=not args.no_progress,
+                engine=args.engine,
+                ray_address=args.ray_address,
+                **({"outputs": args.outputs} if args.outputs else {}),
+            )
+        except MissingExtraError as exc:
+            raise CommandError(str(exc)) from None
     print(result.render(), file=sys.stderr)
     return 1 if args.strict and result.statuses["failed"] else 0
 
@@ -494,7 +499,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=_output_names,
         metavar="NAMES",
         help=f"comma-separated, of {','.join(OUTPUT_NAMES)} (default {','.join(DEFAULT_OUTPUTS)}; the SQLite "
-        "store reports.sqlite is always written; csv and csv-long add the field dictionary fields.csv)",
+        "store reports.sqlite is always written; csv and csv-long add the field dictionary fields.csv; "
+        "parquet and parquet-long need pip install -e '.[parquet]')",
     )
     batch.add_argument(
         "--jobs", type=int, metavar="N", help="worker processes for the rule path (default: every core)"
@@ -503,6 +509,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--llm-concurrency", type=int, default=1, metavar="N", help="model calls at once (default 1)"
     )
     batch.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    batch.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local: worker processes on this machine (default); ray: tasks on Ray "
+        "(pip install -e '.[ray]'; also writes Parquet shards of the documents under DIR/shards)",
+    )
+    batch.add_argument(
+        "--ray-address",
+        metavar="ADDRESS",
+        help="with --engine ray: an existing cluster (ray://HEAD:10001, or auto); default: a local instance",
+    )
     add_model_options(ex)
 
     rv = command(

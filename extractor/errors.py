@@ -11,3 +11,7 @@ class InputError(ExtractorError):
 
 class NotAReportError(ExtractorError):
     """The text reads fine but is not a 政府信息公开工作年度报告."""
+
+
+class MissingExtraError(ExtractorError):
+    """An optional part is not installed; the message names the extra that installs it."""

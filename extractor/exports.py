@@ -1,6 +1,7 @@
 """Exports of a batch: JSON Lines, CSV wide and long (stdlib ``csv``) with a field dictionary
-``fields.csv``, XLSX (openpyxl); the field dictionary itself (ids with their Chinese labels); and
-a short summary of one document for people.
+``fields.csv``, XLSX (openpyxl), Parquet wide and long (pyarrow, the ``parquet`` extra) with the
+CSVs' columns; the field dictionary itself (ids with their Chinese labels); and a short summary
+of one document for people.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .catalog import CATALOG, Catalog, Format
+from .catalog import CATALOG, Catalog, Format, ValueKind
+from .errors import MissingExtraError
 from .models import Check, Document, Evidence
 
 if TYPE_CHECKING:
@@ -111,6 +113,13 @@ def write_csv_wide(docs: Iterable[Document], path: Path, catalog: Catalog = CATA
     write_field_dictionary(path.with_name(DICTIONARY_NAME), catalog)
 
 
+def _long_rows(doc: Document) -> Iterator[tuple[Any, ...]]:
+    """A document's rows of the long export, one per field: the columns of LONG_COLUMNS."""
+    where = doc.evidence.get
+    for f, value in doc.fields.items():
+        yield (doc.source, f, value, doc.status, *_where(where(f)))
+
+
 def write_csv_long(docs: Iterable[Document], path: Path) -> None:
     """One row per report and field: report, field, value, status, and the evidence (method,
     start, end, the quoted text; blank where nothing in the text supports the value); the
@@ -119,9 +128,7 @@ def write_csv_long(docs: Iterable[Document], path: Path) -> None:
         writer = csv.writer(out)
         writer.writerow(LONG_COLUMNS)
         for doc in docs:
-            where = doc.evidence.get
-            rows = ((doc.source, f, value, doc.status, *_where(where(f))) for f, value in doc.fields.items())
-            writer.writerows(rows)
+            writer.writerows(_long_rows(doc))
     write_field_dictionary(path.with_name(DICTIONARY_NAME))
 
 
@@ -129,6 +136,70 @@ def _where(evidence: Evidence | None) -> tuple[str, int | str, int | str, str]:
     if evidence is None:
         return ("", "", "", "")
     return (evidence.method, evidence.start, evidence.end, evidence.text)
+
+
+_ARROW_TYPES = {
+    ValueKind.COUNT: "int64",
+    ValueKind.CHANGE: "int64",
+    ValueKind.MONEY: "float64",
+    ValueKind.TEXT: "string",
+}
+_ROWS_PER_GROUP = 2000  # reports per Parquet row group (the wide file) or per write (the long one)
+
+
+def pyarrow_modules() -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, or :class:`MissingExtraError` naming the extra."""
+    try:
+        import pyarrow
+        import pyarrow.parquet
+    except ModuleNotFoundError:
+        raise MissingExtraError("Parquet needs pyarrow: pip install -e '.[parquet]'") from None
+    return pyarrow, pyarrow.parquet
+
+
+def write_parquet_wide(docs: Iterable[Document], path: Path, catalog: Catalog = CATALOG) -> None:
+    """The wide CSV's rows and columns as Parquet, each field typed by its kind (counts and
+    changes int64, money float64, text string; null where the CSV is blank)."""
+    pa, pq = pyarrow_modules()
+    ids = catalog.all_field_ids()
+    kinds = {f: kind for fmt in Format for f, kind in catalog.value_kinds(fmt).items()}
+    types = [pa.string()] * len(REPORT_COLUMNS) + [pa.type_for_alias(_ARROW_TYPES[kinds[f]]) for f in ids]
+    schema = pa.schema(list(zip(wide_columns(catalog), types, strict=True)))
+    _write_parquet(pq, pa, schema, _wide_rows(docs, ids), path)
+
+
+def write_parquet_long(docs: Iterable[Document], path: Path) -> None:
+    """The long CSV's rows and columns as Parquet: text columns, ``value`` as the CSV writes
+    it (the wide file has the values typed), null where the CSV is blank."""
+    pa, pq = pyarrow_modules()
+    schema = pa.schema([(column, pa.string()) for column in LONG_COLUMNS])
+    _write_parquet(pq, pa, schema, (row for doc in docs for row in _long_rows(doc)), path)
+
+
+def _write_parquet(pq: Any, pa: Any, schema: Any, rows: Iterable[Sequence[Any]], path: Path) -> None:
+    with pq.ParquetWriter(path, schema) as writer:
+        chunk: list[Sequence[Any]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == _ROWS_PER_GROUP:
+                writer.write_table(_table(pa, schema, chunk))
+                chunk = []
+        if chunk:
+            writer.write_table(_table(pa, schema, chunk))
+
+
+def _table(pa: Any, schema: Any, rows: list[Sequence[Any]]) -> Any:
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    arrays = [
+        pa.array(_texts(c) if f.type == pa.string() else c, type=f.type)
+        for c, f in zip(columns, schema, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _texts(column: Sequence[Any]) -> list[str | None]:
+    """A text column as the CSV writes it: numbers as their text, null where the CSV is blank."""
+    return [v if type(v) is str and v else None if v is None or v == "" else str(v) for v in column]
 
 
 def write_xlsx(docs: Iterable[Document], path: Path, catalog: Catalog = CATALOG) -> None:
@@ -257,4 +328,7 @@ WRITERS: dict[str, tuple[str, Callable[[Iterable[Document], Path], None]]] = {
     "csv": ("fields_wide.csv", write_csv_wide),
     "csv-long": ("fields_long.csv", write_csv_long),
     "xlsx": ("reports.xlsx", write_xlsx),
+    "parquet": ("fields_wide.parquet", write_parquet_wide),
+    "parquet-long": ("fields_long.parquet", write_parquet_long),
 }
+NEEDS_PYARROW = frozenset({"parquet", "parquet-long"})

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .converters import convert, kind_of
+from .converters import PdfLayout, convert, kind_of
 from .decoding import decode
 from .errors import InputError
 from .values import CELL_LINE_BREAK, FULL_WIDTH
@@ -65,6 +65,7 @@ class SourceText:
     _norm_starts: list[int] = field(repr=False)
     _orig_starts: list[int] = field(repr=False)
     input_format: str = "text"  # text, pdf, docx or html: for the last three ``decoded`` is converted text
+    layout: PdfLayout | None = field(default=None, repr=False, compare=False)  # PDF: each decoded char's box
 
     @property
     def has_deletions(self) -> bool:
@@ -85,8 +86,11 @@ class SourceText:
         return self.to_decoded(start), self.to_decoded(end - 1) + 1
 
 
-def normalise(decoded: str, encoding: str = "str", input_format: str = "text") -> SourceText:
-    """Normalise ``decoded`` and keep the map back to its offsets."""
+def normalise(
+    decoded: str, encoding: str = "str", input_format: str = "text", layout: PdfLayout | None = None
+) -> SourceText:
+    """Normalise ``decoded`` and keep the map back to its offsets (and a PDF's character boxes,
+    which are per offset of ``decoded``)."""
     pieces: list[str] = []
     norm_starts: list[int] = [0]
     orig_starts: list[int] = [0]
@@ -102,7 +106,7 @@ def normalise(decoded: str, encoding: str = "str", input_format: str = "text") -
     text = _TO_MAP.sub(_mapped, "".join(pieces))
     if "<br" in text:  # a line break inside a markdown table cell, offsets kept
         text = _BREAK_TAG.sub(_cell_line_break, text)
-    return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format)
+    return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format, layout)
 
 
 def _cell_line_break(match: re.Match[str]) -> str:
@@ -137,5 +141,7 @@ def read_bytes(data: bytes, name: str | Path) -> SourceText:
     """Read and normalise a file's content; ``name`` (its suffix) helps tell its kind when the
     first bytes do not. Raises :class:`InputError` with a one-line reason."""
     kind = kind_of(Path(name), data)
-    text, encoding = decode(data) if kind == "text" else convert(kind, data)
-    return normalise(text, encoding, kind)
+    if kind == "text":
+        return normalise(*decode(data), kind)
+    converted = convert(kind, data)
+    return normalise(converted.text, converted.encoding, kind, converted.layout)

@@ -1,24 +1,43 @@
 """The batch store: a SQLite database of documents, their fields and checks, keyed by content.
 
 A report is done once its document is committed here; a re-run skips every input whose
-content hash (under the same extraction settings) is already stored. Users query the
-same file::
+content hash (under the same extraction settings) is already stored. The store keeps each
+value once: a document's fields and checks are rows (field ids and check kinds numbered in
+tables of their own), and ``reports.document`` holds the document's other keys as JSON text.
+Users query the views, which read as plain tables::
 
     SELECT r.source, f.value FROM fields f JOIN reports r ON r.id = f.report_id
     WHERE f.field = 't3.new_received.total' AND r.status = 'ok';
+
+    SELECT source, json_extract(document, '$.fields."t3.total.total"') FROM documents;
+
+``documents`` assembles each report's whole output document as JSON text from the rows
+(for SQLite's JSON functions); :meth:`Store.documents` rebuilds them as :class:`Document`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import json
+import operator
 import sqlite3
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Document, Evidence
+from .models import Check, Document, Evidence
 
-_SCHEMA = """
+SCHEMA_VERSION = 2  # 1: each document zlib-packed in reports.document, fields and checks as tables
+EVIDENCE = tuple(f.name for f in dataclasses.fields(Evidence))  # its columns in field_values
+_IN_ROWS = {"fields", "evidence", "checks"}  # the document's keys kept as rows
+_READ_AT_ONCE = 256  # documents per read (SQLite allows 32,766 parameters in a statement)
+
+
+_EVIDENCE_OF_V = ", ".join(f'v."{n}"' for n in EVIDENCE)
+_EVIDENCE_PAIRS = ", ".join(f"'{n}', \"{n}\"" for n in EVIDENCE)  # json_object's keys and columns
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
     content_hash TEXT NOT NULL,
@@ -30,24 +49,32 @@ CREATE TABLE IF NOT EXISTS reports (
     year INTEGER,
     input_format TEXT,
     error TEXT,
-    document BLOB NOT NULL,  -- the whole output document: zlib-compressed JSON
+    document TEXT NOT NULL,  -- JSON: the document's keys other than fields, evidence, checks
     UNIQUE (content_hash, settings)
 );
-CREATE TABLE IF NOT EXISTS fields (
+CREATE TABLE IF NOT EXISTS field_names (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS field_values (
     report_id INTEGER NOT NULL REFERENCES reports (id),
-    field TEXT NOT NULL,
+    position INTEGER NOT NULL,  -- the field's place in the document
+    field_id INTEGER NOT NULL REFERENCES field_names (id),
     value,
-    method TEXT,
-    start INTEGER,
-    "end" INTEGER
+    {", ".join(f'"{n}"' for n in EVIDENCE)},  -- the value's evidence (NULL: none)
+    PRIMARY KEY (report_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS check_kinds (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    fields TEXT NOT NULL,  -- JSON array: the field ids the check used
+    UNIQUE (name, fields)
 );
-CREATE TABLE IF NOT EXISTS checks (
+CREATE TABLE IF NOT EXISTS check_results (
     report_id INTEGER NOT NULL REFERENCES reports (id),
-    check_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    kind_id INTEGER NOT NULL REFERENCES check_kinds (id),
     passed INTEGER NOT NULL,
-    fields TEXT NOT NULL,  -- the field ids the check used, space-separated
-    detail TEXT
-);
+    detail TEXT,
+    PRIMARY KEY (report_id, position)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cross_year (
     agency TEXT NOT NULL,
     year INTEGER NOT NULL,
@@ -58,28 +85,58 @@ CREATE TABLE IF NOT EXISTS cross_year (
     passed INTEGER NOT NULL
 );
 """
+# The views, made anew each time the store is opened (they follow field_values' columns).
+_VIEWS = f"""
+DROP VIEW IF EXISTS fields;
+DROP VIEW IF EXISTS checks;
+DROP VIEW IF EXISTS documents;
+CREATE VIEW fields AS
+    SELECT v.report_id, n.name AS field, v.value, {_EVIDENCE_OF_V}
+    FROM field_values v JOIN field_names n ON n.id = v.field_id;
+CREATE VIEW checks AS
+    SELECT c.report_id, k.name AS check_id, c.passed, k.fields, c.detail
+    FROM check_results c JOIN check_kinds k ON k.id = c.kind_id;
+CREATE VIEW documents AS
+    SELECT r.id, r.source, json_set(
+        r.document,
+        '$.fields', (SELECT json_group_object(name, value) FROM
+            (SELECT n.name, v.value FROM field_values v JOIN field_names n ON n.id = v.field_id
+             WHERE v.report_id = r.id ORDER BY v.position)),
+        '$.evidence', (SELECT json_group_object(name, json_object({_EVIDENCE_PAIRS})) FROM
+            (SELECT n.name, {_EVIDENCE_OF_V} FROM field_values v
+             JOIN field_names n ON n.id = v.field_id
+             WHERE v.report_id = r.id AND v."{EVIDENCE[0]}" IS NOT NULL ORDER BY v.position)),
+        '$.checks', (SELECT json_group_array(json_object('id', name, 'passed',
+                json(CASE WHEN passed THEN 'true' ELSE 'false' END), 'fields', json(fields),
+                'detail', detail)) FROM
+            (SELECT k.name, c.passed, k.fields, c.detail FROM check_results c
+             JOIN check_kinds k ON k.id = c.kind_id WHERE c.report_id = r.id ORDER BY c.position))
+    ) AS document
+    FROM reports r;
+"""
 # Built once a batch is stored: a bulk build is much faster than keeping them up row by row.
 _INDEXES = """
-CREATE INDEX IF NOT EXISTS fields_by_report ON fields (report_id, field);
-CREATE INDEX IF NOT EXISTS fields_by_name ON fields (field);
-CREATE INDEX IF NOT EXISTS checks_by_report ON checks (report_id);
+CREATE INDEX IF NOT EXISTS field_values_by_field ON field_values (field_id, report_id);
 """
 
 
 @dataclass(slots=True)
 class StoreRows:
-    """One document as the store's rows, built where the document is (a worker process)."""
+    """One document as the store's rows, built where the document is (a worker): the report
+    row, per field (id, value, evidence...), per check (id, fields as JSON, passed, detail)."""
 
     report: tuple
     fields: list[tuple]
     checks: list[tuple]
 
+    @property
+    def content_hash(self) -> str:
+        return str(self.report[1])
+
 
 def rows_of(report_id: int, content_hash: str, settings: str, doc: Document) -> StoreRows:
     """The rows of ``doc`` under the id the store gave it in advance."""
-    fields = doc.fields
-    evidence = doc.evidence
-    packed = zlib.compress(doc.model_dump_json().encode("utf-8"), 1)
+    fields, evidence = doc.fields, doc.evidence
     report = (
         report_id,
         content_hash,
@@ -91,13 +148,49 @@ def rows_of(report_id: int, content_hash: str, settings: str, doc: Document) -> 
         fields.get("meta.year"),
         doc.input_format,
         doc.error,
-        packed,
+        doc.model_dump_json(exclude=_IN_ROWS),
     )
+    none, where = _NO_EVIDENCE, _evidence_values
     return StoreRows(
         report,
-        [(report_id, f, value, *_where(evidence.get(f))) for f, value in fields.items()],
-        [(report_id, c.id, int(c.passed), " ".join(c.fields), c.detail) for c in doc.checks],
+        [(f, value, *(where(evidence[f]) if f in evidence else none)) for f, value in fields.items()],
+        [(c.id, _json_list(tuple(c.fields)), int(c.passed), c.detail) for c in doc.checks],
     )
+
+
+_evidence_values = operator.attrgetter(*EVIDENCE)
+_NO_EVIDENCE = (None,) * len(EVIDENCE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _json_list(items: tuple[str, ...]) -> str:
+    return json.dumps(list(items))
+
+
+@functools.lru_cache(maxsize=4096)
+def _list_of(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
+def document_of(rows: StoreRows) -> Document:
+    """The document the rows were made of. Its other keys are validated again (they are few);
+    its fields, evidence and checks are trusted, as they were validated when it was made."""
+    doc = Document.model_validate_json(rows.report[10])
+    fields, evidence = doc.fields, doc.evidence
+    for row in rows.fields:
+        fields[row[0]] = row[1]
+        if row[2] is not None:
+            where = row[2:]
+            evidence[row[0]] = Evidence(*where) if None not in where else _partial_evidence(where)
+    doc.checks = [
+        Check(name, bool(passed), list(_list_of(used)), detail) for name, used, passed, detail in rows.checks
+    ]
+    return doc
+
+
+def _partial_evidence(where: tuple) -> Evidence:
+    """Evidence stored before :class:`Evidence` had all its fields: the missing ones as defaults."""
+    return Evidence(**{k: v for k, v in zip(EVIDENCE, where, strict=True) if v is not None})
 
 
 class Store:
@@ -109,7 +202,16 @@ class Store:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
+        if self._version() == 1:
+            self._migrate_from_1()
         self.db.executescript(_SCHEMA)
+        self._add_evidence_columns()
+        self.db.executescript(_VIEWS)
+        self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        self._field_ids = {name: i for i, name in self.db.execute("SELECT id, name FROM field_names")}
+        self._check_ids = {
+            (n, f): i for i, n, f in self.db.execute("SELECT id, name, fields FROM check_kinds")
+        }
 
     def done(self, settings: str) -> set[str]:
         """The content hashes already extracted under ``settings``."""
@@ -121,18 +223,65 @@ class Store:
         (top,) = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM reports").fetchone()
         return top + 1
 
+    def forget(self, settings: str, hashes: list[str]) -> None:
+        """Drop the documents stored for these contents, to store them anew."""
+        with self.db:
+            for content_hash in hashes:
+                found = self.db.execute(
+                    "SELECT id FROM reports WHERE settings = ? AND content_hash = ?", (settings, content_hash)
+                ).fetchone()
+                if found:
+                    for table in ("field_values", "check_results"):
+                        self.db.execute(f"DELETE FROM {table} WHERE report_id = ?", found)
+                    self.db.execute("DELETE FROM reports WHERE id = ?", found)
+
     def add(self, items: list[StoreRows]) -> None:
         """Store documents in one transaction."""
+        if not items:
+            return
+        ids, checks_ids, new_field, new_check = (
+            self._field_ids,
+            self._check_ids,
+            self._field_id,
+            self._check_id,
+        )
+        values = [
+            (item.report[0], position, ids.get(row[0]) or new_field(row[0]), *row[1:])
+            for item in items
+            for position, row in enumerate(item.fields)
+        ]
+        checks = [
+            (item.report[0], position, checks_ids.get(row[:2]) or new_check(*row[:2]), *row[2:])
+            for item in items
+            for position, row in enumerate(item.checks)
+        ]
         with self.db:
             self.db.executemany(
                 f"INSERT INTO reports VALUES ({', '.join('?' * 11)})", [i.report for i in items]
             )
             self.db.executemany(
-                "INSERT INTO fields VALUES (?, ?, ?, ?, ?, ?)", [r for i in items for r in i.fields]
+                f"INSERT INTO field_values VALUES ({', '.join('?' * (4 + len(EVIDENCE)))})", values
             )
-            self.db.executemany(
-                "INSERT INTO checks VALUES (?, ?, ?, ?, ?)", [r for i in items for r in i.checks]
+            self.db.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?)", checks)
+
+    def _field_id(self, name: str) -> int:
+        known = self._field_ids.get(name)
+        if known is None:
+            known = self._field_ids[name] = (
+                self.db.execute("INSERT INTO field_names (name) VALUES (?)", (name,)).lastrowid or 0
             )
+        return known
+
+    def _check_id(self, name: str, used: str) -> int:
+        known = self._check_ids.get((name, used))
+        if known is None:
+            known = self._check_ids[(name, used)] = (
+                self.db.execute(
+                    "INSERT INTO check_kinds (name, fields) VALUES (?, ?)", (name, used)
+                ).lastrowid
+                or 0
+            )
+        return known
 
     def finish(self) -> None:
         """Build the indexes users query by."""
@@ -140,13 +289,55 @@ class Store:
 
     def documents(self, settings: str, hashes: list[str]) -> Iterator[tuple[str, Document]]:
         """``(content hash, document)`` of each document stored under ``settings``, in ``hashes`` order."""
-        for content_hash in hashes:
-            row = self.db.execute(
-                "SELECT document FROM reports WHERE settings = ? AND content_hash = ?",
-                (settings, content_hash),
-            ).fetchone()
-            if row:
-                yield content_hash, Document.model_validate_json(zlib.decompress(row[0]))
+        for content_hash, rows in zip(hashes, self.rows_in_order(settings, hashes), strict=True):
+            if rows:
+                yield content_hash, document_of(rows)
+
+    def rows(self, settings: str, content_hash: str) -> StoreRows | None:
+        """The rows of the document stored for ``content_hash`` under ``settings``."""
+        return next(self.rows_in_order(settings, [content_hash]))
+
+    def rows_in_order(self, settings: str, hashes: list[str]) -> Iterator[StoreRows | None]:
+        """The rows of each document stored for ``hashes`` (None where there is none), in their
+        order, read a few hundred documents at a time."""
+        for start in range(0, len(hashes), _READ_AT_ONCE):
+            chunk = hashes[start : start + _READ_AT_ONCE]
+            marks = ", ".join("?" * len(chunk))
+            reports = {
+                row[1]: row
+                for row in self.db.execute(
+                    f"SELECT * FROM reports WHERE settings = ? AND content_hash IN ({marks})",
+                    (settings, *chunk),
+                )
+            }
+            ids = [row[0] for row in reports.values()]
+            fields = self._grouped(
+                f"SELECT v.report_id, n.name, v.value, {_EVIDENCE_OF_V} FROM field_values v "
+                "JOIN field_names n ON n.id = v.field_id WHERE v.report_id IN ({}) "
+                "ORDER BY v.report_id, v.position",
+                ids,
+            )
+            checks = self._grouped(
+                "SELECT c.report_id, k.name, k.fields, c.passed, c.detail FROM check_results c "
+                "JOIN check_kinds k ON k.id = c.kind_id WHERE c.report_id IN ({}) "
+                "ORDER BY c.report_id, c.position",
+                ids,
+            )
+            for content_hash in chunk:
+                report = reports.get(content_hash)
+                yield (
+                    None
+                    if report is None
+                    else StoreRows(report, fields.get(report[0], []), checks.get(report[0], []))
+                )
+
+    def _grouped(self, query: str, ids: list[int]) -> dict[int, list[tuple]]:
+        """The query's rows by their first column (a report id), without it."""
+        grouped: dict[int, list[tuple]] = {}
+        if ids:
+            for row in self.db.execute(query.format(", ".join("?" * len(ids))), ids):
+                grouped.setdefault(row[0], []).append(row[1:])
+        return grouped
 
     def set_cross_year(self, rows: list[tuple]) -> None:
         with self.db:
@@ -156,8 +347,37 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    # --- older stores ---------------------------------------------------------------------
 
-def _where(evidence: Evidence | None) -> tuple[str | None, int | None, int | None]:
-    if not evidence:
-        return (None, None, None)
-    return (evidence.method, evidence.start, evidence.end)
+    def _version(self) -> int:
+        (version,) = self.db.execute("PRAGMA user_version").fetchone()
+        if version:
+            return int(version)
+        columns = {row[1]: row[2] for row in self.db.execute("PRAGMA table_info(reports)")}
+        return 1 if columns.get("document") == "BLOB" else 0
+
+    def _migrate_from_1(self) -> None:
+        """A store of version 1 (each document zlib-packed) rewritten as rows, in one
+        transaction: a batch begun before resumes in this one."""
+        old = self.db.execute("SELECT * FROM reports ORDER BY id").fetchall()
+        with self.db:
+            self.db.executescript(
+                "DROP TABLE IF EXISTS fields; DROP TABLE IF EXISTS checks;"
+                " ALTER TABLE reports RENAME TO reports_v1;"
+            )
+        self.db.executescript(_SCHEMA)
+        self._field_ids, self._check_ids = {}, {}
+        items = []
+        for report_id, content_hash, settings, *_, packed in old:
+            doc = Document.model_validate_json(zlib.decompress(packed))
+            items.append(rows_of(report_id, content_hash, settings, doc))
+        self.add(items)
+        with self.db:
+            self.db.execute("DROP TABLE reports_v1")
+
+    def _add_evidence_columns(self) -> None:
+        """Columns for what :class:`Evidence` gained since the store was made (NULL before)."""
+        have = {row[1] for row in self.db.execute("PRAGMA table_info(field_values)")}
+        for name in EVIDENCE:
+            if name not in have:
+                self.db.execute(f'ALTER TABLE field_values ADD COLUMN "{name}"')

@@ -138,15 +138,17 @@ def reading_checks(problems: Iterable[Problem], fmt: Format, catalog: Catalog = 
     ]
 
 
-def cross_year(documents: Iterable[Document]) -> list[tuple]:
+def cross_year(documents: Iterable[Document | Mapping[str, Value]]) -> list[tuple]:
     """Across a batch: each agency's ``t3.carried_over.*`` of year N against its
     ``t3.carried_forward.*`` of year N-1, when both years are there. One row per column:
-    (agency, year, field, value, previous field, previous value, passed)."""
+    (agency, year, field, value, previous field, previous value, passed). A document may be
+    given as its fields alone."""
     by_year: dict[tuple[str, int], Mapping[str, Value]] = {}
     for doc in documents:
-        agency, year = doc.fields.get("meta.agency"), doc.fields.get("meta.year")
+        fields = doc.fields if isinstance(doc, Document) else doc
+        agency, year = fields.get("meta.agency"), fields.get("meta.year")
         if isinstance(agency, str) and agency and isinstance(year, int):
-            by_year.setdefault((agency, year), doc.fields)
+            by_year.setdefault((agency, year), fields)
     rows = []
     for (agency, year), fields in sorted(by_year.items()):
         previous = by_year.get((agency, year - 1))

@@ -30,6 +30,36 @@ def gold_of(name: str) -> dict:
     return json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def tool_call_answer(request_body: dict, arguments: str) -> dict:
+    """An OpenAI chat completion answering ``request_body``'s first tool with ``arguments``."""
+    call = {
+        "id": "call",
+        "type": "function",
+        "function": {"name": request_body["tools"][0]["function"]["name"]},
+    }
+    call["function"]["arguments"] = arguments
+    message = {"role": "assistant", "content": None, "tool_calls": [call]}
+    return {
+        "id": "fake",
+        "object": "chat.completion",
+        "created": 0,
+        "model": request_body["model"],
+        "choices": [{"index": 0, "finish_reason": "tool_calls", "message": message}],
+        "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
+    }
+
+
+def stored_count(store: Path) -> int:
+    """How many documents a batch's SQLite store holds (0 before it exists)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(store) as db:
+            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
 def needs(*parts: str, extra: str) -> None:
     """Skip the calling test (or module) unless every one of ``parts`` is there: a module name,
     or a program path such as ``/usr/bin/chromium``. Under CI a missing part fails instead."""

@@ -10,13 +10,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from evals.generate import random_record, render_file
 from extractor.batch import run_batch
 from extractor.pipeline import Options
 
-from .conftest import REPORTS, ROOT, SEED_NAMES, gold_of
+from .conftest import REPORTS, ROOT, SEED_NAMES, gold_of, needs, stored_count
 
 
 def _folder(tmp_path):
@@ -152,27 +153,19 @@ def test_a_rerun_skips_what_is_done_and_an_interrupted_batch_resumes(tmp_path):
     store = out / "reports.sqlite"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and child.poll() is None:  # stop it once some are committed
-        if store.exists() and _stored(store) >= 1:
+        if store.exists() and stored_count(store) >= 1:
             break
         time.sleep(0.05)
     child.kill()
     child.wait()
-    before = _stored(store)
+    before = stored_count(store)
     assert 0 < before < 400  # killed part-way, with some documents committed
     rerun = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert f"extracted now {400 - before}, already done {before}" in rerun.stderr
-    assert _stored(store) == 400
+    assert stored_count(store) == 400
     again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     assert "extracted now 0, already done 400" in again.stderr and "400 ok" in again.stderr
-
-
-def _stored(store):
-    try:
-        with sqlite3.connect(store) as db:
-            return db.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
-    except sqlite3.OperationalError:
-        return 0
 
 
 def test_cross_year_compares_carried_over_with_the_year_before(tmp_path):
@@ -215,3 +208,158 @@ def _set_carried_forward(record, column, value):
     for row in ("carried_forward", "new_received"):
         record[f"t3.{row}.{column}"] += change
         record[f"t3.{row}.total"] += change
+
+
+# --- the store: rows, views, documents rebuilt, an older store ---------------------------
+
+
+def _documents_by_source(folder):
+    from extractor import extract
+
+    return {str(p): extract(p) for p in _inputs(folder)}
+
+
+def test_the_store_gives_back_each_document_exactly_and_sqlite_reads_it_as_json(tmp_path):
+    from extractor.batch import settings_key
+    from extractor.store import Store
+
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    run_batch(_inputs(folder), out, Options(), jobs=1, outputs=[], progress=False)
+    expected = _documents_by_source(folder)
+    store = Store(out / "reports.sqlite")
+    hashes = [h for (h,) in store.db.execute("SELECT content_hash FROM reports ORDER BY id")]
+    for _, doc in store.documents(settings_key(Options()), hashes):
+        assert doc.model_dump_json() == expected[doc.source].model_dump_json()
+    store.close()
+    db = sqlite3.connect(out / "reports.sqlite")
+    for source, document in db.execute("SELECT source, document FROM documents"):
+        assert json.loads(document) == expected[source].model_dump(mode="json")
+    total = db.execute(
+        """SELECT json_extract(document, '$.fields."t3.total.total"') FROM documents WHERE source LIKE ?""",
+        (f"%{SEED_NAMES[1]}.txt",),
+    ).fetchone()[0]
+    assert total == gold_of(SEED_NAMES[1])["fields"]["t3.total.total"]
+    failed_checks = db.execute("SELECT COUNT(*) FROM checks WHERE passed = 0").fetchone()[0]
+    assert failed_checks == sum(len(d.failed_checks) for d in expected.values())
+
+
+def test_a_store_of_the_older_kind_is_rewritten_and_the_batch_resumes_on_it(tmp_path):
+    import zlib
+
+    from extractor import extract
+
+    folder = _folder(tmp_path)
+    inputs = _inputs(folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    old = sqlite3.connect(out / "reports.sqlite")  # version 1: documents zlib-packed, fields as a table
+    old.executescript(
+        "CREATE TABLE reports (id INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, settings TEXT NOT NULL,"
+        " source TEXT NOT NULL, status TEXT NOT NULL, format TEXT, agency TEXT, year INTEGER,"
+        " input_format TEXT, error TEXT, document BLOB NOT NULL, UNIQUE (content_hash, settings));"
+        "CREATE TABLE fields (report_id INTEGER, field TEXT, value, method TEXT, start INTEGER,"
+        ' "end" INTEGER);'
+        "CREATE TABLE checks (report_id INTEGER, check_id TEXT, passed INTEGER, fields TEXT, detail TEXT);"
+    )
+    first = inputs[0]
+    doc = extract(first)
+    digest = __import__("hashlib").sha256(first.read_bytes()).hexdigest()
+    packed = zlib.compress(doc.model_dump_json().encode())
+    old.execute(
+        "INSERT INTO reports VALUES (1, ?, 'rules', ?, ?, ?, NULL, NULL, ?, ?, ?)",
+        (digest, doc.source, doc.status, doc.format, doc.input_format, doc.error, packed),
+    )
+    old.commit()
+    old.close()
+    result = run_batch(inputs, out, Options(), jobs=1, outputs=["jsonl"], progress=False)
+    assert result.skipped_done == 1 and result.extracted == 6
+    db = sqlite3.connect(out / "reports.sqlite")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
+    (stored,) = db.execute("SELECT document FROM documents WHERE id = 1").fetchone()
+    assert json.loads(stored) == doc.model_dump(mode="json")
+    lines = (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == doc.model_dump(mode="json") and len(lines) == 7
+
+
+def test_exports_of_a_resumed_batch_are_those_of_one_run_in_input_order(tmp_path):
+    folder = _folder(tmp_path)
+    inputs = _inputs(folder)
+    outputs = ["jsonl", "csv", "csv-long", "parquet", "parquet-long"]
+    run_batch(inputs, tmp_path / "once", Options(), jobs=2, outputs=outputs, progress=False)
+    run_batch(inputs[3:6], tmp_path / "twice", Options(), jobs=1, outputs=outputs, progress=False)
+    run_batch(inputs, tmp_path / "twice", Options(), jobs=2, outputs=outputs, progress=False)
+    for name in (
+        "documents.jsonl",
+        "fields_wide.csv",
+        "fields_long.csv",
+        "fields_wide.parquet",
+        "fields_long.parquet",
+    ):
+        assert (tmp_path / "once" / name).read_bytes() == (tmp_path / "twice" / name).read_bytes(), name
+    assert not list((tmp_path / "twice").glob("*.partial"))
+
+
+# --- Parquet ---------------------------------------------------------------------------
+
+
+def test_parquet_exports_hold_the_csv_columns_and_rows_typed_where_wide(tmp_path):
+    needs("pyarrow", extra="pip install -e '.[parquet]'")
+    import pyarrow.parquet as pq
+
+    folder = _folder(tmp_path)
+    out = tmp_path / "out"
+    outputs = ["csv", "csv-long", "parquet", "parquet-long"]
+    run_batch(_inputs(folder), out, Options(), jobs=1, outputs=outputs, progress=False)
+    for csv_name, parquet_name in (
+        ("fields_wide.csv", "fields_wide.parquet"),
+        ("fields_long.csv", "fields_long.parquet"),
+    ):
+        with (out / csv_name).open(encoding="utf-8-sig") as f:
+            rows = list(csv.reader(f))
+        table = pq.read_table(out / parquet_name)
+        assert table.column_names == rows[0]
+        parquet_rows = [list(row.values()) for row in table.to_pylist()]
+        assert len(parquet_rows) == len(rows) - 1
+        for csv_row, parquet_row in zip(rows[1:], parquet_rows, strict=True):
+            assert [_same(text, value) for text, value in zip(csv_row, parquet_row, strict=True)] == [
+                True
+            ] * len(csv_row)
+    wide = pq.read_table(out / "fields_wide.parquet")
+    assert str(wide.schema.field("t3.new_received.total").type) == "int64"
+    assert str(wide.schema.field("meta.agency").type) == "string"
+    seed = next(r for r in wide.to_pylist() if r["source"].endswith(f"{SEED_NAMES[1]}.txt"))
+    assert seed["t3.new_received.total"] == gold_of(SEED_NAMES[1])["fields"]["t3.new_received.total"]
+
+
+def _same(text, value):
+    """A CSV cell and the Parquet value of it: blank is null, a money cell a float."""
+    if value is None:
+        return text == ""
+    return float(text) == value if isinstance(value, float) else str(value) == text
+
+
+@pytest.mark.parametrize(
+    ("missing", "flags", "message"),
+    [
+        (
+            "pyarrow",
+            ["--outputs", "csv,parquet"],
+            "Parquet needs pyarrow: pip install -e '.[parquet]'",
+        ),
+        ("ray", ["--engine", "ray"], "--engine ray needs Ray: pip install -e '.[ray]'"),
+    ],
+)
+def test_a_missing_extra_is_one_line_naming_it_before_any_work(tmp_path, missing, flags, message):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes((REPORTS / f"{SEED_NAMES[0]}.txt").read_bytes())
+    code = (
+        f"import sys; sys.modules[{missing!r}] = None; from extractor.cli import main; "
+        f"sys.exit(main(['extract', {str(folder)!r}, '--out', {str(tmp_path / 'out')!r}, '--no-progress', "
+        f"*{flags!r}]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"gov-report-extractor extract: error: {message}"]
+    assert not (tmp_path / "out" / "reports.sqlite").exists()

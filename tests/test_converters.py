@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import needs
+from .conftest import ROOT, needs
 
 needs("reportlab", extra="pip install -e '.[dev]'")  # the generator writes PDF files with it
 
@@ -14,6 +14,7 @@ import subprocess
 from evals.generate import random_record, render_file, seed_records
 from evals.markup import SpanTable, to_docx, to_html, to_pdf
 from extractor import extract
+from extractor.converters.from_pdf import pdf_layout, pdf_text
 from extractor.converters.grid import expand_spans
 from extractor.reading import read_file
 
@@ -182,6 +183,159 @@ def test_an_encrypted_or_broken_pdf_fails_clearly(tmp_path):
     assert doc.status == "failed" and doc.error.startswith("not a readable PDF")
     doc = extract(_write(tmp_path, "cut.pdf", b"%PDF-1.7\n1 0 obj\n<<"))
     assert doc.status == "failed" and doc.error.startswith("not a readable PDF")
+    assert doc.error == "not a readable PDF: damaged, or not a PDF"
+
+
+def test_pdf_merged_cells_keep_their_text_in_the_first_cell_they_cover():
+    table = SpanTable(
+        [
+            [("三、本年度办理结果", 3, 1), ("（一）予以公开", 1, 2), ("5", 1, 1)],
+            [("（三）不予公开", 2, 1), ("1.属于国家秘密", 1, 1), ("0", 1, 1)],
+            [("2.其他法律行政法规禁止公开", 1, 1), ("1", 1, 1)],
+        ],
+        4,
+    )
+    text = pdf_text(to_pdf(["前言", table, "结语"], "某局2024年报告", random.Random(0)))[0]
+    assert "\n三、本年度办理结果\t（一）予以公开\t\t5\n\t（三）不予公开\t1.属于国家秘密\t0\n" in text
+    assert "\n\t\t2.其他法律行政法规禁止公开\t1\n" in text
+    assert text.index("前言") < text.index("三、") < text.index("结语")
+
+
+def _ruled_page(cells: list[tuple[float, float, float, float, list[str]]], prose: str) -> bytes:
+    """One page: a line of prose, then cells (x0, bottom, x1, top in PDF points) ruled round,
+    each with its lines of text from the top down."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 10)
+    page.drawString(72, 760, prose)
+    for x0, bottom, x1, top, lines in cells:
+        page.rect(x0, bottom, x1 - x0, top - bottom)
+        for i, line in enumerate(lines):
+            page.drawString(x0 + 2, top - 11 - 10 * i, line)
+    page.save()
+    return buffer.getvalue()
+
+
+def test_a_number_wrapped_in_a_narrow_pdf_cell_reads_whole():
+    data = _ruled_page(
+        [(72, 650, 200, 700, ["本年新收政府信息", "公开申请数量"]), (200, 650, 212, 700, ["1", "3", "9"])],
+        "三、收到和处理政府信息公开申请情况",
+    )
+    assert "本年新收政府信息公开申请数量\t139" in pdf_text(data)[0].splitlines()
+
+
+def test_pdf_character_boxes_stand_where_the_characters_were_drawn():
+    data = _ruled_page(
+        [(72, 650, 200, 700, ["合计"]), (200, 650, 260, 700, ["57"])], "本年度共收到政府信息公开申请57件"
+    )
+    layout = pdf_layout(data)
+    prose_seven = layout.text.index("7件")
+    box = layout.box(prose_seven)
+    assert (
+        box and box.page == 1 and 841.9 - 760 - 10 < box.top < 841.9 - 760 < box.bottom
+    )  # about the baseline
+    assert box.x0 > layout.box(prose_seven - 1).x0 + 1 and box.x1 > box.x0
+    cell_seven = layout.text.index("57\n", prose_seven + 2) + 1
+    box = layout.box(cell_seven)
+    assert box and 200 < box.x0 < box.x1 < 260 and 841.9 - 700 < box.top < box.bottom < 841.9 - 650
+    assert layout.box(cell_seven - 2) is None  # the tab between the cells was written, not drawn
+    (run,) = layout.boxes(layout.text.index("合计"), layout.text.index("合计") + 2)
+    assert 72 < run.x0 < run.x1 < 200
+
+
+def test_a_space_drawn_as_its_own_text_object_still_parts_the_words_beside_it():
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 10)
+    page.drawString(100, 700, "本年度新收政府信息公开申请共计若干件")
+    page.drawString(100, 680, "成立")
+    page.drawString(120, 680, " ")  # PDFium's text page leaves a text object of blanks out
+    page.drawString(122.5, 680, "70")  # 2.5 pt on: too close to part the words without the blank
+    page.save()
+    assert "成立 70" in pdf_text(buffer.getvalue())[0].splitlines()
+
+
+def _tiny_pdf(content: bytes, to_unicode: bytes) -> bytes:
+    """A one-page PDF in Helvetica whose characters map to Unicode as ``to_unicode`` says."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Resources << /Font << /F1 4 0 R >> >>"
+        b" /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        *(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(s), s) for s in (content, to_unicode)),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_character_beyond_the_bmp_reads_as_one_character_with_its_box():
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        b"1 beginbfchar <41> <D842DFB7> endbfchar\n"  # A is \U00020BB7, written in UTF-16 as PDF does
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    layout = pdf_layout(_tiny_pdf(b"BT /F1 12 Tf 20 100 Td (A BCDEFGHIJKLMNOPQRSTUVWXYZ) Tj ET", cmap))
+    assert layout.text.startswith("\U00020bb7 BCDEFGHIJKLMNOPQRSTUVWXYZ\n")
+    box = layout.box(0)
+    assert box and box.x0 == pytest.approx(20) and box.top < 100 < box.bottom
+
+
+_THREADS = """
+import random, sys
+from concurrent.futures import ThreadPoolExecutor
+from evals.markup import SpanTable, to_pdf
+from extractor.converters.from_pdf import pdf_text
+
+rows = lambda n: SpanTable([[(f"第{i}行", 1, 1), (str(i), 1, 1)] for i in range(n)], 2)
+datas = [to_pdf(["前言", rows(n)], "报告", random.Random(n)) for n in (30, 60, 90)]
+alone = [pdf_text(data)[0] for data in datas]
+for _ in range(10):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(lambda data: pdf_text(data)[0], datas * 8)) == alone * 8
+print("same")
+"""
+
+
+def test_pdfs_read_in_threads_at_once_read_as_one_at_a_time():
+    import subprocess
+    import sys
+
+    # in a process of its own: PDFium entered from two threads at once crashes the process
+    done = subprocess.run([sys.executable, "-c", _THREADS], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0 and done.stdout.strip() == "same", done.stderr[-500:]
+
+
+def test_reading_a_pdf_is_quiet_and_needs_no_pdfminer(capfd):
+    import subprocess
+    import sys
+
+    data = to_pdf(["本年度报告根据《中华人民共和国政府信息公开条例》编制。"], "报告", random.Random(0))
+    code = (
+        "import sys; from extractor.converters.from_pdf import pdf_text; "
+        "pdf_text(sys.stdin.buffer.read()); print(sorted(m for m in sys.modules if m.startswith('pdfminer')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], input=data, capture_output=True, cwd=ROOT, check=True)
+    assert done.stdout.decode().strip() == "[]" and done.stderr == b""
 
 
 # --- round trip -------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from extractor.pipeline import Options, extract
 from extractor.reading import read_file
 from extractor.segmenting import find_sections
 
-from .conftest import REPORTS, SEED_NAMES
+from .conftest import REPORTS, SEED_NAMES, tool_call_answer
 
 SEED = REPORTS / f"{SEED_NAMES[1]}.txt"  # 偃师区: table 三 has 6 applications
 T4_ZEROS = {"review": [0] * 5, "litigation_direct": [0] * 5, "litigation_after_review": [0] * 5}
@@ -33,32 +33,8 @@ T4_ZEROS = {"review": [0] * 5, "litigation_direct": [0] * 5, "litigation_after_r
 
 def completion(request: httpx2.Request, arguments: dict | str) -> httpx2.Response:
     """A chat completion whose tool call answers with ``arguments``."""
-    body = json.loads(request.content)
-    name = body["tools"][0]["function"]["name"]
     args = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
-    return httpx2.Response(
-        200,
-        json={
-            "id": "fake",
-            "object": "chat.completion",
-            "created": 0,
-            "model": body["model"],
-            "choices": [
-                {
-                    "index": 0,
-                    "finish_reason": "tool_calls",
-                    "message": {
-                        "role": "assistant",
-                        "content": None,
-                        "tool_calls": [
-                            {"id": "call", "type": "function", "function": {"name": name, "arguments": args}}
-                        ],
-                    },
-                }
-            ],
-            "usage": {"prompt_tokens": 100, "completion_tokens": 10, "total_tokens": 110},
-        },
-    )
+    return httpx2.Response(200, json=tool_call_answer(json.loads(request.content), args))
 
 
 class Script:

@@ -4,14 +4,17 @@ Every converter yields the same kind of text the rest of the extractor reads: pr
 lines, and each table the source marks up as a grid, one row per line and one cell per
 tab, merged cells expanded (the text in the first cell it covers, the others empty).
 Evidence offsets of a converted input point into this text; ``extractor text FILE``
-prints it.
+prints it. A PDF's text comes with the box of each of its characters on its page
+(:class:`~.layout.PdfLayout`), for highlighting a value on the page image.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputError
+from .layout import PdfLayout
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _OLE = b"\xd0\xcf\x11\xe0"  # the compound file of old Office formats
@@ -43,23 +46,32 @@ def _looks_like_html(head: bytes) -> bool:
     return start.startswith(_HTML_START)
 
 
-def convert(kind: str, data: bytes) -> tuple[str, str]:
+class Converted(NamedTuple):
+    """A converted file: its text, how it was read, and (PDF) where its characters stand."""
+
+    text: str
+    encoding: str
+    layout: PdfLayout | None = None
+
+
+def convert(kind: str, data: bytes) -> Converted:
     """The text of a ``pdf``, ``docx``, ``doc`` or ``html`` file, and how it was read."""
     if kind == "doc":
         from .from_doc import doc_text
 
-        return doc_text(data)
+        return Converted(*doc_text(data))
     if kind == "pdf":
-        from .from_pdf import pdf_text
+        from .from_pdf import pdf_layout
 
-        return pdf_text(data)
+        layout = pdf_layout(data)
+        return Converted(layout.text, "pdf text layer", layout)
     if kind == "docx":
         from .from_docx import docx_text
 
-        return docx_text(data)
+        return Converted(*docx_text(data))
     from .from_html import html_text
 
-    return html_text(data)
+    return Converted(*html_text(data))
 
 
-__all__ = ["convert", "kind_of"]
+__all__ = ["Converted", "PdfLayout", "convert", "kind_of"]

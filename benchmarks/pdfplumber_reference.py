@@ -19,8 +19,8 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from extractor.converters.from_pdf import _running_lines, _shape  # the same as before PDFium
 from extractor.converters.grid import render_grid
+from extractor.converters.page_text import _running_lines, _shape  # the same as before PDFium
 from extractor.errors import InputError
 
 _MARGIN = 0.07  # share of the page height where running headers and footers stand (above the body)

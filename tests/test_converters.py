@@ -10,6 +10,7 @@ import io
 import random
 import shutil
 import subprocess
+import zipfile
 
 from evals.generate import random_record, render_file, seed_records
 from evals.markup import SpanTable, to_docx, to_html, to_pdf
@@ -131,6 +132,37 @@ def test_an_old_word_file_is_read_through_libreoffice(tmp_path):
     assert doc.fields == reference.fields
     broken = extract(_write(tmp_path, "broken.doc", OLE_HEADER + b"\0" * 600))
     assert broken.status == "failed" and broken.error.startswith("not a readable .doc file")
+
+
+def test_a_word_file_whose_pages_are_drawn_reads_as_its_pdf(tmp_path):
+    """A PDF turned into Word by a converter (here LibreOffice's PDF import): every line a text
+    box placed on the page, the tables' rules drawn lines. Read by where they stand."""
+    program = shutil.which("soffice") or "/usr/bin/soffice"
+    needs(program, extra="LibreOffice: apt-get install libreoffice-writer-nogui (install.sh does)")
+    record = random_record(random.Random(11))
+    pdf = _write(tmp_path, "report.pdf", render_file(record, "pdf", random.Random(11))[1])
+    subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--infilter=writer_pdf_import",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(tmp_path / "w"),
+            str(pdf),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    drawn = tmp_path / "w" / "report.docx"
+    assert b"txbxContent" in zipfile.ZipFile(drawn).read("word/document.xml")
+    doc = extract(drawn)
+    assert doc.encoding == "docx (drawn pages)" and doc.status == "ok"
+    assert doc.fields == {f: record[f] for f in doc.fields}
 
 
 def test_an_old_word_file_without_libreoffice_names_it(tmp_path, monkeypatch):

@@ -1,27 +1,48 @@
-"""Word .docx files → report text: paragraphs as lines, tables as grids (merged cells expanded)."""
+"""Word .docx files → report text: paragraphs as lines, tables as grids (merged cells expanded).
+
+A Word file whose pages are drawn rather than written — every line of text a text box placed on
+the page and the tables' rules drawn as lines, as converters from PDF to Word make them — is
+read by where its boxes and rules stand, as a PDF's characters are (``page_text``).
+"""
 
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from lxml import etree
 
 from ..errors import InputError
 from .grid import Grid, render_grid
+from .page_text import Block, Glyph, blocks_layout, page_blocks
+from .pdf_rules import Segment
+
+_EMU_PER_PT = 12700  # drawing positions and sizes are in EMU
+_TWIPS_PER_PT = 20  # page sizes in twentieths of a point
+_A4_HEIGHT = 842.0
+_DRAWING_ML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_AXES = ("wp:positionH", "wp:positionV")
 
 
 def docx_text(data: bytes) -> tuple[str, str]:
-    """The text of a .docx file, body order kept."""
+    """The text of a .docx file, body order kept (or page by page, when its pages are drawn)."""
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"not a readable .docx file: {exc}") from None
     blocks = [block for block in _blocks(document) if block.strip()]
+    flowing = sum(len(block.strip()) for block in blocks)
+    pages = _drawn_pages(document.element.body)
+    if sum(len(g.text.strip()) for page in pages for g in page.glyphs) > flowing:
+        return _pages_text(pages), "docx (drawn pages)"
     return "\n\n".join(blocks) + "\n", "docx"
 
 
@@ -48,3 +69,99 @@ def table_grid(table: Table) -> Grid:
         grid.append(line)
         above = elements
     return grid
+
+
+# --- drawn pages --------------------------------------------------------------------------
+
+
+@dataclass
+class _Page:
+    """What is drawn on one page: text boxes as characters with boxes, lines as rules."""
+
+    glyphs: list[Glyph] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+
+
+def _drawn_pages(body: etree._Element) -> list[_Page]:
+    """The pages of the body's placed shapes, in order. A shape placed well above the one
+    before starts a new page (converters anchor every page's shapes to one paragraph)."""
+    height = _page_height(body)
+    pages: list[_Page] = []
+    last_top = None
+    for anchor in body.iter(qn("wp:anchor")):
+        placed = _placement(anchor)
+        if placed is None:
+            continue
+        x, y, width, depth = placed
+        if not pages or (last_top is not None and y < last_top - height / 2):
+            pages.append(_Page())
+        last_top = y
+        page = pages[-1]
+        lines = _box_lines(anchor)
+        if lines:
+            page.glyphs += _glyphs(lines, x, y, width, depth)
+        elif _is_line(anchor):
+            page.segments += _rule(x, y, width, depth)
+    return pages
+
+
+def _page_height(body: etree._Element) -> float:
+    size = body.find(f"{qn('w:sectPr')}/{qn('w:pgSz')}")
+    height = size.get(qn("w:h")) if size is not None else None
+    return int(height) / _TWIPS_PER_PT if height and height.isdigit() else _A4_HEIGHT
+
+
+def _placement(anchor: etree._Element) -> tuple[float, float, float, float] | None:
+    """A shape's left, top, width and height in points, when it is placed by offsets."""
+    offsets = [anchor.findtext(f"{qn(axis)}/{qn('wp:posOffset')}") for axis in _AXES]
+    extent = anchor.find(qn("wp:extent"))
+    if extent is None or any(o is None or not o.lstrip("-").isdigit() for o in offsets):
+        return None
+    x, y = (int(o or 0) / _EMU_PER_PT for o in offsets)
+    return x, y, int(extent.get("cx", "0")) / _EMU_PER_PT, int(extent.get("cy", "0")) / _EMU_PER_PT
+
+
+def _box_lines(anchor: etree._Element) -> list[str]:
+    """The lines of a text box's paragraphs (one text box of the drawing's own, not its copy
+    for older readers)."""
+    content = next(anchor.iter(qn("w:txbxContent")), None)
+    if content is None:
+        return []
+    lines = ("".join(t.text or "" for t in p.iter(qn("w:t"))).strip() for p in content.iter(qn("w:p")))
+    return [line for line in lines if line]
+
+
+def _is_line(anchor: etree._Element) -> bool:
+    return any(g.get("prst") == "line" for g in anchor.iter(f"{{{_DRAWING_ML}}}prstGeom"))
+
+
+def _glyphs(lines: list[str], x: float, y: float, width: float, depth: float) -> list[Glyph]:
+    """A text box's characters, its lines stacked in its height and each line's characters
+    spread across its width by their display widths (a CJK character twice a digit's)."""
+    glyphs = []
+    step = depth / len(lines)
+    for n, line in enumerate(lines):
+        units = [2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line]
+        per_unit = width / sum(units)
+        left, top = x, y + n * step
+        for ch, unit in zip(line, units, strict=True):
+            glyphs.append(Glyph(ch, left, top, left + unit * per_unit, top + step))
+            left += unit * per_unit
+    return glyphs
+
+
+def _rule(x: float, y: float, width: float, depth: float) -> Iterator[Segment]:
+    """A drawn line as a rule: horizontal or vertical (a slanted one is no rule)."""
+    if depth == 0 and width > 0:
+        yield Segment(True, y, x, x + width)
+    elif width == 0 and depth > 0:
+        yield Segment(False, x, y, y + depth)
+
+
+def _pages_text(pages: list[_Page]) -> str:
+    blocks: list[Block] = []
+    for number, page in enumerate(pages, start=1):
+        if page.glyphs:
+            height = max(g.bottom for g in page.glyphs)
+            blocks += page_blocks(number, height, page.glyphs, page.segments)
+    return blocks_layout(blocks, len(pages)).text

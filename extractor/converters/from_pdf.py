@@ -1,14 +1,9 @@
 """PDF files (text layer) → report text: lines and ruled tables in reading order, page by page.
 
 PDFium (pypdfium2) gives every character with its box, and the page's rules (its path
-objects). Ruled tables are found from the rules (``pdf_rules``) and written as grids, one
-row per line and cells apart by tabs, a merged cell's text in the first grid cell it covers;
-a cell's wrapped lines are joined without spaces (a narrow column wraps ``139`` as ``1 3 9``).
-The other characters form lines: characters whose tops chain within 3 pt, left to right,
-words apart where a blank stands or the gap exceeds 3 pt. Running headers and footers —
-lines in a page's top or bottom margin that recur on other pages once digits are ignored —
-are dropped, so a table continued on the next page reads on without them. A PDF with no
-text layer (a scan), an encrypted or a broken one is refused with a one-line reason.
+objects); ``page_text`` reads them into text as it reads every page of placed characters
+(ruled tables as grids, the rest as lines, running headers and footers dropped). A PDF with
+no text layer (a scan), an encrypted or a broken one is refused with a one-line reason.
 
 Beside the text, :class:`~.layout.PdfLayout` keeps the box of every character.
 """
@@ -20,7 +15,6 @@ import gc
 import re
 import struct
 import threading
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,13 +25,10 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ..errors import InputError
-from .layout import LayoutBuilder, PdfLayout
-from .pdf_rules import MIN_LENGTH_BEFORE, Cell, Segment, Table, cluster_ids, find_tables
+from .layout import PdfLayout
+from .page_text import Block, Glyph, blocks_layout, page_blocks
+from .pdf_rules import MIN_LENGTH_BEFORE, Segment
 
-_MARGIN = 0.07  # share of the page height where running headers and footers stand (above the body)
-_LINE = 3.0  # characters whose tops chain within this are one line (pt)
-_GAP = 3.0  # a wider gap between two characters of a line starts a new word (pt)
-_DIGITS = re.compile(r"\d+")
 _HYPHEN = 0x02  # PDFium's mark for a hyphen ending a line
 _NO_CHARACTER = frozenset((0, 0xFFFE, 0xFFFF))
 _HALF_CODES = frozenset(range(0xD800, 0xE000))  # UTF-16 surrogates: halves of a character beyond the BMP
@@ -53,29 +44,6 @@ _ERRORS = {
 }
 
 
-@dataclass(slots=True)
-class Glyph:
-    """A character of the page with its box (points from the page's top-left)."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-
-@dataclass(frozen=True)
-class _Block:
-    """A line or a table of a page: its text and, per character, the glyph it was read from
-    (None for the separators written here)."""
-
-    page: int
-    top: float
-    text: str
-    glyphs: list[Glyph | None]
-    in_margin: bool
-
-
 def pdf_text(data: bytes) -> tuple[str, str]:
     """The text of a PDF's text layer; :class:`InputError` for scans and unreadable files."""
     return pdf_layout(data).text, "pdf text layer"
@@ -87,13 +55,7 @@ def pdf_layout(data: bytes) -> PdfLayout:
         blocks, pages = _read(data)
     if sum(len(b.text.strip()) for b in blocks) < 20:
         raise InputError(f"PDF has no text layer ({pages} pages of images?): run OCR on it first")
-    running = _running_lines(blocks)
-    layout = LayoutBuilder(pages)
-    for block in blocks:
-        if not (block.in_margin and _shape(block.text) in running):
-            layout.add(block.page, block.text, block.glyphs)
-            layout.add(block.page, "\n", [None])
-    return layout.build()
+    return blocks_layout(blocks, pages)
 
 
 @contextmanager
@@ -109,7 +71,7 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def _read(data: bytes) -> tuple[list[_Block], int]:
+def _read(data: bytes) -> tuple[list[Block], int]:
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -122,7 +84,7 @@ def _read(data: bytes) -> tuple[list[_Block], int]:
         document.close()
 
 
-def _page_blocks(document: pdfium.PdfDocument, number: int) -> list[_Block]:
+def _page_blocks(document: pdfium.PdfDocument, number: int) -> list[Block]:
     """The page's tables (as grids) and its other lines, top to bottom."""
     try:
         page = document[number]
@@ -144,15 +106,7 @@ def _page_blocks(document: pdfium.PdfDocument, number: int) -> list[_Block]:
             textpage.close()
     finally:
         page.close()
-    tables = find_tables(segments)
-    blocks, outside = _table_blocks(number + 1, tables, glyphs) if tables else ([], glyphs)
-    margin = _MARGIN * height
-    for line in _page_lines(outside):
-        top = min(g.top for g in line if g)
-        bottom = max(g.bottom for g in line if g)
-        text = "".join(g.text if g else " " for g in line)
-        blocks.append(_Block(number + 1, top, text, line, top < margin or bottom > height - margin))
-    return sorted(blocks, key=lambda b: b.top)
+    return page_blocks(number + 1, height, glyphs, segments)
 
 
 # --- PDFium ------------------------------------------------------------------------------
@@ -417,138 +371,3 @@ def _same(p: tuple[float, float], q: tuple[float, float]) -> bool:
 
 
 # --- tables ------------------------------------------------------------------------------
-
-
-def _table_blocks(page: int, tables: list[Table], glyphs: list[Glyph]) -> tuple[list[_Block], list[Glyph]]:
-    """The page's tables as blocks, and the glyphs outside them (a glyph is in a cell, or in
-    a table, when its middle is)."""
-    middles = [((g.x0 + g.x1) / 2, (g.top + g.bottom) / 2) for g in glyphs]
-    in_a_table = bytearray(len(glyphs))
-    blocks = []
-    for table in tables:
-        x0, top, x1, bottom = table.bbox
-        members: dict[Cell, list[Glyph]] = defaultdict(list)
-        for i, (x, y) in enumerate(middles):
-            if x0 <= x <= x1 and top <= y <= bottom:
-                in_a_table[i] = 1
-                for cell in table.cells_at(x, y):
-                    members[cell].append(glyphs[i])
-        blocks.append(_table_block(page, table, members))
-    return blocks, [g for g, inside in zip(glyphs, in_a_table, strict=True) if not inside]
-
-
-def _table_block(page: int, table: Table, members: dict[Cell, list[Glyph]]) -> _Block:
-    """A table as a block of tab-separated rows (rows with no text left out), between blank lines."""
-    text: list[str] = ["\n"]
-    boxes: list[Glyph | None] = [None]
-    for row in table.grid():
-        cells = [_reading_order(members[cell]) if cell in members else [] for cell in row]
-        if not any(cells):
-            continue
-        if len(text) > 1:
-            text.append("\n")
-            boxes.append(None)
-        for i, cell in enumerate(cells):
-            if i:
-                text.append("\t")
-                boxes.append(None)
-            text += [g.text for g in cell]
-            boxes += cell
-    text.append("\n")
-    boxes.append(None)
-    return _Block(page, table.bbox[1], "".join(text), boxes, False)
-
-
-def _reading_order(inside: list[Glyph]) -> list[Glyph]:
-    """A cell's characters in reading order, its wrapped lines joined and blanks dropped:
-    Chinese runs on without spaces, and a narrow column wraps a number's digits."""
-    if len(inside) == 1:
-        return [] if inside[0].text.isspace() else inside
-    tops = [g.top for g in inside]
-    if max(tops) - min(tops) <= _LINE:  # one line
-        return [g for g in sorted(inside, key=_left) if not g.text.isspace()]
-    return [g for line in _word_lines(_words(inside), keep_order=False) for word in line for g in word]
-
-
-def _left(glyph: Glyph) -> float:
-    return glyph.x0
-
-
-# --- lines -------------------------------------------------------------------------------
-
-
-def _char_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Characters whose tops chain within _LINE, each line left to right."""
-    ids = cluster_ids([g.top for g in glyphs], _LINE)
-    lines: dict[int, list[Glyph]] = {}
-    for glyph in glyphs:
-        lines.setdefault(ids[glyph.top], []).append(glyph)
-    return [sorted(lines[i], key=lambda g: g.x0) for i in sorted(lines)]
-
-
-def _words(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Words, line by line: a blank or a gap wider than _GAP (or a step back) parts them."""
-    words: list[list[Glyph]] = []
-    for line in _char_lines(glyphs):
-        word: list[Glyph] = []
-        for glyph in line:
-            if glyph.text.isspace():
-                if word:
-                    words.append(word)
-                    word = []
-                continue
-            if word:
-                before = word[-1]
-                if glyph.x0 < before.x0 or glyph.x0 > before.x1 + _GAP or abs(glyph.top - before.top) > _LINE:
-                    words.append(word)
-                    word = []
-            word.append(glyph)
-        if word:
-            words.append(word)
-    return words
-
-
-def _word_lines(words: list[list[Glyph]], keep_order: bool) -> list[list[list[Glyph]]]:
-    """Words grouped into text lines by their tops (chaining within _LINE); with
-    ``keep_order``, only neighbouring words share a line."""
-    tops = [min(g.top for g in word) for word in words]
-    ids = cluster_ids(tops, _LINE)
-    keyed = [(ids[top], word) for top, word in zip(tops, words, strict=True)]
-    if not keep_order:
-        keyed.sort(key=lambda item: item[0])
-    lines: list[list[list[Glyph]]] = []
-    last = None
-    for key, word in keyed:
-        if key != last:
-            lines.append([])
-            last = key
-        lines[-1].append(word)
-    return lines
-
-
-def _page_lines(glyphs: list[Glyph]) -> list[list[Glyph | None]]:
-    """The page's text lines outside its tables: glyphs, and None where a space parts words."""
-    out = []
-    for line in _word_lines(_words(glyphs), keep_order=True):
-        glyph_line: list[Glyph | None] = []
-        for i, word in enumerate(line):
-            if i:
-                glyph_line.append(None)
-            glyph_line += word
-        out.append(glyph_line)
-    return out
-
-
-# --- running headers and footers ---------------------------------------------------------
-
-
-def _shape(text: str) -> str:
-    return _DIGITS.sub("#", text.strip())
-
-
-def _running_lines(blocks: list[_Block]) -> set[str]:
-    """Margin lines whose shape recurs on two pages or more."""
-    pages_of: Counter[str] = Counter()
-    for shape in {(b.page, _shape(b.text)) for b in blocks if b.in_margin}:
-        pages_of[shape[1]] += 1
-    return {shape for shape, pages in pages_of.items() if pages >= 2}

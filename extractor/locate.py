@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from .catalog import FactSpec, RowSpec, TableSpec
 from .tables import normal_label
@@ -18,27 +19,80 @@ from .values import find_number, number_tokens
 # A sentence or a clause runs on over a single line break (text wrapped in a PDF or a copy of
 # it breaks lines anywhere); a blank line ends it.
 SENTENCE = re.compile(r"(?:[^。；;\n]|\n(?![ \t]*\n))+")
-CLAUSE = re.compile(r"(?:[^。；;，,\n]|\n(?![ \t]*\n))+")
+CLAUSE = re.compile(r"(?:[^。；;，,\n]|(?<=\d),(?=\d{3})|\n(?![ \t]*\n))+")  # 1,204 is one number
 _PIECES = {"sentence": SENTENCE, "clause": CLAUSE}
 _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 
 
-def pieces_about(fact: FactSpec, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The sentences (or clauses) of ``text[start:end]`` that speak of ``fact`` and of no other."""
+_BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
+_LIST_ITEM = re.compile(r"[^、]+")  # an item of a list inside a clause (微信120条、微博80条)
+LUMPED = re.compile(r"等|各")  # 微博等新媒体, 微信、微博各50条: things counted together
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence (or clause) that speaks of a fact, and its stretches about that fact alone:
+    a sentence less its clauses about other things (excluded words) and the breakdown after
+    其中; an excluded clause less nothing, unless it lists its things one count each
+    (微信公众号发布信息120条、微博80条). No stretch: it speaks of the fact only together
+    with other things."""
+
+    piece: re.Match[str]
+    parts: list[tuple[int, int]]
+    shared: bool = False  # a clause about other things too, cut into its list's items
+
+
+def statements_about(fact: FactSpec, text: str, start: int, end: int) -> Iterator[Statement]:
+    """The sentences (or clauses) of ``text[start:end]`` that speak of ``fact``."""
     for piece in _PIECES[fact.piece].finditer(text, start, end):
-        words = piece.group()
-        if (fact.topic is None or fact.topic.search(words)) and not (
-            fact.excluded and fact.excluded.search(words)
-        ):
-            yield piece
+        if fact.topic is None or fact.topic.search(piece.group()):
+            shared = fact.piece == "clause" and bool(fact.excluded and fact.excluded.search(piece.group()))
+            yield Statement(piece, _own_parts(fact, text, piece), shared)
+
+
+def _own_parts(fact: FactSpec, text: str, piece: re.Match[str]) -> list[tuple[int, int]]:
+    excluded = fact.excluded
+    if fact.piece == "sentence":
+        parts = []
+        for n, clause in enumerate(CLAUSE.finditer(text, piece.start(), piece.end())):
+            if n and _BREAKS_DOWN.match(clause.group()):
+                break  # the rest breaks down what came before
+            if not (excluded and excluded.search(clause.group())):
+                parts.append(clause.span())
+        return parts
+    if not (excluded and excluded.search(piece.group())):
+        return [piece.span()]
+    return [
+        item.span()
+        for item in _LIST_ITEM.finditer(text, piece.start(), piece.end())
+        if (fact.topic is None or fact.topic.search(item.group()))
+        and not excluded.search(item.group())
+        and not LUMPED.search(item.group())
+    ]
+
+
+def lumped_counts(text: str, statement: Statement, counts: re.Pattern[str]) -> bool:
+    """A shared clause states a count of several things together (微信公众号、微博等新媒体发布
+    信息300条): an item of its list with a count lumps things."""
+    piece = statement.piece
+    return any(
+        LUMPED.search(item.group()) and counts.search(item.group())
+        for item in _LIST_ITEM.finditer(text, piece.start(), piece.end())
+    )
+
+
+def pieces_about(fact: FactSpec, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The stretches of ``text[start:end]`` that speak of ``fact`` and of no other."""
+    for statement in statements_about(fact, text, start, end):
+        yield from statement.parts
 
 
 def find_number_about(
     fact: FactSpec, text: str, value: float, start: int, end: int
 ) -> tuple[int, int] | None:
     """Where ``value`` is stated as ``fact``: in a piece of text about that fact and no other."""
-    for piece in pieces_about(fact, text, start, end):
-        span = find_number(text, value, piece.start(), piece.end())
+    for part_start, part_end in pieces_about(fact, text, start, end):
+        span = find_number(text, value, part_start, part_end)
         if span:
             return span
     return None
@@ -48,13 +102,23 @@ def find_none_stated(
     fact: FactSpec, text: str, start: int = 0, end: int | None = None
 ) -> tuple[int, int] | None:
     """Where ``text`` says in words that there was none of ``fact`` (未收到申请, 未收取信息处理费)."""
-    if fact.none_stated is None:
-        return None
-    for piece in pieces_about(fact, text, start, len(text) if end is None else end):
-        match = fact.none_stated.search(text, piece.start(), piece.end())
-        if match:
-            return match.span()
+    for statement in statements_about(fact, text, start, len(text) if end is None else end):
+        span = none_stated_in(fact, text, statement)
+        if span:
+            return span
     return None
+
+
+def none_stated_in(fact: FactSpec, text: str, statement: Statement) -> tuple[int, int] | None:
+    """Where ``statement`` says in words that there was none of ``fact``: a phrase of the
+    sentence that begins and ends in its stretches about the fact."""
+    if fact.none_stated is None or not statement.parts:
+        return None
+    match = fact.none_stated.search(text, statement.piece.start(), statement.piece.end())
+    if match is None:
+        return None
+    inside = [any(a <= at < b for a, b in statement.parts) for at in (match.start(), match.end() - 1)]
+    return match.span() if all(inside) else None
 
 
 def flat_cells(spec: TableSpec, text: str, start: int, end: int) -> dict[str, tuple[float, int, int]]:

@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 
 from .catalog import CATALOG, Catalog, FactSpec
-from .locate import pieces_about
+from .locate import Statement, lumped_counts, none_stated_in, statements_about
 from .models import FieldReading, Reading
 from .segmenting import Section
 from .values import count_pattern, count_value
 
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|包含)")
 _BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
+_SPACED_DIGITS = re.compile(r"\d[ \t]")  # 1 2 0 条: a PDF copy's spaced-out digits
+_WORDED_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?P<unit>[件条篇则个份])")
+_AS_OF = re.compile(r"截至|截止")
+_COMPARED = re.compile(r"较上年|比上年|同比|环比|较去年")
 _NOT_STATED = FieldReading(None, None, None, note="not stated")
 
 
@@ -29,44 +33,88 @@ def _unsure(why: str) -> FieldReading:
 def read_fact(fact: FactSpec, text: str, regions: list[tuple[int, int]]) -> FieldReading | None:
     """The statement of ``fact`` in the first of ``regions`` that makes one: 0 where a piece
     about it says "none", its one count where a piece states one (the first, when a breakdown
-    follows it). Statements made with the fact's preferred words outrank the others; the rest
-    must agree, or the fact is doubtful. Doubtful too: a piece stating several counts, or a
-    count without the total the fact needs; a fact that needs a total is not stated by a list
-    of categories, nor by a clause that breaks down the one before (其中…)."""
+    follows it). Only a piece's stretches about the fact alone count (a sentence less its
+    clauses about other things and its breakdown after 其中). Statements made with the fact's
+    preferred words outrank the others; the rest must agree, or the fact is doubtful. Doubtful
+    too: several counts, a count without the total the fact needs, a count stated for several
+    things together, digits apart by spaces, a count in Chinese numerals, a count as of a date
+    (截至…: a stock, not the year's)."""
     counts_in = count_pattern(fact.units, fact.kind)
     doubt = None
     for start, end in regions:
         if fact.until is not None and (stop := fact.until.search(text, start, end)):
             end = stop.start()
         said: list[tuple[FieldReading, bool]] = []
-        for piece in pieces_about(fact, text, start, end):
-            body = piece.group()
+        for statement in statements_about(fact, text, start, end):
+            body = statement.piece.group()
             if _BREAKS_DOWN.match(body):
                 continue
-            preferred = fact.preferred is not None and fact.preferred.search(body) is not None
-            none = fact.none_stated.search(body) if fact.none_stated else None
-            if none:
-                said.append(
-                    (FieldReading(0, piece.start() + none.start(), piece.start() + none.end()), preferred)
-                )
-                continue
-            counts = list(counts_in.finditer(text, piece.start(), piece.end()))
-            if not counts:
-                continue
-            if fact.total is not None and not fact.total.search(body):
-                if len(counts) == 1 and doubt is None:
-                    doubt = _unsure(f"a count without a stated total: {body.strip()[:60]}")
-                continue
-            first = counts[0]
-            if len({count_value(c["n"]) for c in counts}) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
-                said.append(
-                    (FieldReading(count_value(first["n"]), first.start("n"), first.end("n")), preferred)
-                )
-            elif fact.total is None and doubt is None:  # (with a total to state: a list of categories)
-                doubt = _unsure(f"several counts in one statement: {body.strip()[:60]}")
+            found = _statement(fact, text, statement, counts_in)
+            if isinstance(found, str):
+                doubt = doubt or _unsure(f"{found}: {body.strip()[:60]}")
+            elif found is not None:
+                said.append((found, fact.preferred is not None and fact.preferred.search(body) is not None))
         if said:
             return _agreed(said)
     return doubt
+
+
+def _statement(
+    fact: FactSpec, text: str, statement: Statement, counts_in: re.Pattern[str]
+) -> FieldReading | str | None:
+    """What one statement says of ``fact``: a reading, a reason to doubt, or nothing."""
+    none = none_stated_in(fact, text, statement)
+    if none:
+        return FieldReading(0, *none)
+    piece = statement.piece
+    counts = [m for a, b in statement.parts for m in counts_in.finditer(text, a, b)]
+    if statement.shared and not counts and lumped_counts(text, statement, counts_in):
+        return "a count stated for several things together"
+    worded = [m for a, b in statement.parts for m in _WORDED_COUNT.finditer(text, a, b)]
+    if not counts:
+        worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]
+        return "a count in Chinese numerals" if worded else None
+    if any(_SPACED_DIGITS.search(text, max(m.start("n") - 2, 0), m.start("n")) for m in counts):
+        return "digits apart by spaces (a number may be cut)"
+    if _AS_OF.search(piece.group()):
+        return "a count as of a date (it may be the stock, not the year's)"
+    if fact.total is not None:
+        counts, others = _totals(fact.total, text, statement.parts, counts)
+        if not counts:
+            return "a count without a stated total" if len(others) == 1 else None
+        if others:
+            return None  # a list of categories: no total stated
+    first = counts[0]
+    if len({count_value(c["n"]) for c in counts}) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
+        return FieldReading(count_value(first["n"]), first.start("n"), first.end("n"))
+    return "several counts in one statement"
+
+
+def _totals(
+    total: re.Pattern[str], text: str, parts: list[tuple[int, int]], counts: list[re.Match[str]]
+) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """The counts of the stretches that say they state a total, and the others (a comparison
+    with last year, 较上年增加…, is neither)."""
+    marked = [(a, b) for a, b in parts if total.search(text, a, b)]
+    compared = [(a, b) for a, b in parts if _COMPARED.search(text, a, b)]
+    totals = [m for m in counts if _within(m, marked)]
+    others = [m for m in counts if not _within(m, marked) and not _within(m, compared)]
+    return totals, others
+
+
+def _within(match: re.Match[str], parts: list[tuple[int, int]]) -> bool:
+    return any(a <= match.start() < b for a, b in parts)
+
+
+def _after_topic(fact: FactSpec, text: str, statement: Statement, count: re.Match[str]) -> bool:
+    """The count comes after the fact's topic word (收到申请两件; not 两条微信阅读量…)."""
+    if fact.topic is None:
+        return True
+    return fact.topic.search(text, statement.piece.start(), count.start()) is not None
+
+
+def _is_unit(fact: FactSpec, match: re.Match[str]) -> bool:
+    return re.fullmatch(fact.units, match["unit"]) is not None
 
 
 def _agreed(said: list[tuple[FieldReading, bool]]) -> FieldReading:

@@ -105,3 +105,46 @@ def test_a_fact_whose_section_is_missing_is_unread_not_read_as_not_stated():
     assert {"overview.proactive_total", "overview.applications_received"} <= unread
     assert "overview.proactive_total" not in reading.fields
     assert reading.fields["overview.wechat_posts"].value == 12  # its other section is there
+
+
+def _doubts(overview: str) -> dict:
+    """Each fact read as a value, ``"doubt"`` (flagged) or left out when not stated."""
+    sections = {"overview": Section("overview", "", 0, 0, len(overview))}
+    readings = read_prose(overview, sections).fields
+    return {
+        field.split(".")[1]: reading.value if reading.confident else "doubt"
+        for field, reading in readings.items()
+        if reading.value is not None or not reading.confident
+    }
+
+
+@pytest.mark.parametrize(
+    ("overview", "read"),
+    [
+        # a sentence's clauses about other things are set aside, not the whole sentence
+        (
+            "（一）主动公开情况。通过政府网站主动公开政府信息120条，通过微信公众号发布信息80条。",
+            {"proactive_total": 120, "wechat_posts": 80},
+        ),
+        ("（一）主动公开情况。主动公开政府信息1200条，较上年增加200条。", {"proactive_total": 1200}),
+        # a count of one kind of item where the total is not stated
+        ("（一）主动公开情况。主动公开文件12件，公开财政预决算信息5条。", {"proactive_total": "doubt"}),
+        # a PDF copy's spaced-out digits, Chinese numerals, a count as of a date
+        ("（一）主动公开情况。本年度主动公开政府信息共计 1 2 0 条。", {"proactive_total": "doubt"}),
+        ("（一）主动公开情况。全年主动公开政府信息一百二十条。", {"proactive_total": "doubt"}),
+        (
+            "（一）主动公开情况。截至2024年底，累计主动公开政府信息12000条，其中本年新增1200条。",
+            {"proactive_total": "doubt"},
+        ),
+        ("（二）依申请公开情况。全年共收到依申请公开申请两件。", {"applications_received": "doubt"}),
+        ("（四）平台建设。两条微信阅读量即达180万次。", {}),  # two posts' readers, not a count of posts
+        # channels listed one count each, or counted together
+        ("（四）平台建设。通过微信公众号发布信息120条、微博80条。", {"wechat_posts": 120, "weibo_posts": 80}),
+        (
+            "（四）平台建设。通过“某某发布”微信公众号、微博等新媒体发布信息共计300条。",
+            {"wechat_posts": "doubt", "weibo_posts": "doubt"},
+        ),
+    ],
+)
+def test_statements_about_several_things_are_read_by_their_own_clauses_or_flagged(overview, read):
+    assert _doubts(overview) == read

@@ -184,5 +184,5 @@ def test_a_typed_value_is_read_as_the_tables_print_values(typed, kind, value):
     ("typed", "kind"), [("abc", ValueKind.COUNT), ("1.5", ValueKind.COUNT), ("-2", ValueKind.COUNT)]
 )
 def test_a_value_that_is_no_such_number_is_refused_with_the_reason(typed, kind):
-    with pytest.raises(ValueError, match="number|negative"):
+    with pytest.raises(ValueError, match=r"number|negative"):
         value_of_text(typed, kind)

@@ -422,8 +422,9 @@ class Store:
             self.set_run(settings, outputs, [], at)
         with self.db:
             self.db.execute(
-                "INSERT INTO batch_inputs SELECT (SELECT COALESCE(MAX(position), -1) + 1 FROM batch_inputs), "
-                "?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM batch_inputs WHERE content_hash = ? AND settings = ?)",
+                "INSERT INTO batch_inputs SELECT (SELECT COALESCE(MAX(position), -1) + 1 FROM batch_inputs),"
+                " ?, ?, ? WHERE NOT EXISTS"
+                " (SELECT 1 FROM batch_inputs WHERE content_hash = ? AND settings = ?)",
                 (content_hash, settings, str(path.resolve()), content_hash, settings),
             )
 

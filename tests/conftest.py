@@ -22,6 +22,8 @@ REPORTS = ROOT / "evals" / "reports"
 GOLD = ROOT / "evals" / "gold"
 sys.path.insert(0, str(ROOT))  # the generator lives in evals/, beside the package
 
+from evals.convert import CHROMIUM_FLAGS as CONVERTER_FLAGS  # the converters' browser, run alike
+
 SEED_NAMES = sorted(p.stem for p in REPORTS.glob("*.txt"))
 
 
@@ -85,14 +87,7 @@ def needs(*parts: str, extra: str) -> None:
 # --- a real server on loopback, a real browser --------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM_FLAGS = [flag for flag in CONVERTER_FLAGS if flag != "--headless"]  # playwright says headless
 BROWSER_PARTS = ("playwright", "PIL", CHROMIUM)
 BROWSER_EXTRA = "pip install -e '.[dev]' and apt-get install chromium fonts-wqy-zenhei"
 

@@ -253,7 +253,8 @@
     reviewer.value = localStorage.getItem("reviewer") || "";
     reviewer.addEventListener("change", () => localStorage.setItem("reviewer", reviewer.value.trim()));
   }
-  let lastReason = sessionStorage.getItem("reason") || "";
+  const reasonKey = "reason " + (data.api || "");  // a reason is carried from cell to cell of one report only
+  let lastReason = sessionStorage.getItem(reasonKey) || "";
 
   function focusEditor() {
     const input = panel.querySelector("input[name=value]");
@@ -327,7 +328,7 @@
     body.reason = reasonInput ? reasonInput.value.trim() : "";
     body.by = by;
     localStorage.setItem("reviewer", by);
-    sessionStorage.setItem("reason", body.reason);
+    sessionStorage.setItem(reasonKey, body.reason);
     const reply = await fetch(data.api + "/corrections", {
       method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
     });

@@ -27,9 +27,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from fastapi import FastAPI, File, HTTPException, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, HTTPException, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from pydantic import BaseModel, Field
@@ -320,6 +320,13 @@ def filtered(rows: list[ListRow], status: str, year: str, q: str, sort: str, des
     return chosen
 
 
+def same_site(request: Request) -> None:
+    """Refuse a post sent by another site's page (a form may be sent across sites unasked)."""
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.headers.get("host"):
+        raise HTTPException(403, f"a request from {origin} is refused: post from the workspace's own pages")
+
+
 def add_workspace(app: FastAPI, folder: Path | None, options: Options | None = None) -> None:
     """The workspace's pages and API on ``app``, over the batch folder ``folder`` (made when
     missing); without one, ``/`` says how to open one."""
@@ -405,11 +412,21 @@ def add_workspace(app: FastAPI, folder: Path | None, options: Options | None = N
         with space.lock:
             return [e.model_dump() for e in space.store.corrections(digest).get(digest, [])]
 
-    @app.post("/api/reports/{report_id}/corrections", status_code=201, summary="a person's entry")
+    @app.post(
+        "/api/reports/{report_id}/corrections",
+        status_code=201,
+        summary="a person's entry",
+        dependencies=[Depends(same_site)],
+    )
     def correct(report_id: int, asked: CorrectionRequest) -> dict:
         return space.record(report_id, asked)
 
-    @app.post("/api/upload", status_code=201, summary="open a report file: extract it into the batch")
+    @app.post(
+        "/api/upload",
+        status_code=201,
+        summary="open a report file: extract it into the batch",
+        dependencies=[Depends(same_site)],
+    )
     async def upload(
         file: Annotated[UploadFile, File(description="a report: .txt .md .pdf .docx .html")],
     ) -> dict:
@@ -424,7 +441,11 @@ def add_workspace(app: FastAPI, folder: Path | None, options: Options | None = N
         report_id = await run_in_threadpool(add_to_batch, path, folder, space.options)
         return {"report_id": report_id, "url": f"/reports/{report_id}"}
 
-    @app.post("/api/export", summary="write the batch's exports again, with the corrections")
+    @app.post(
+        "/api/export",
+        summary="write the batch's exports again, with the corrections",
+        dependencies=[Depends(same_site)],
+    )
     def export() -> dict:
         if not space.exporting.acquire(blocking=False):
             raise HTTPException(409, "an export is being written: try again when it is done")

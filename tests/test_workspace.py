@@ -69,6 +69,12 @@ def test_the_list_filters_and_sorts_and_a_report_reads_as_its_document(workspace
     assert doc["fields"][batch[1]] == batch[2] and "review" not in doc
     page = requests.get(f"{workspace}/reports/{flagged[0]['id']}/pages/1.png", timeout=30)
     assert page.status_code == 200 and page.content.startswith(b"\x89PNG")
+    schema = requests.get(f"{workspace}/openapi.json", timeout=30).json()  # what /docs offers to try
+    corrections = schema["paths"]["/api/reports/{report_id}/corrections"]["post"]["requestBody"]
+    assert "CorrectionRequest" in json.dumps(corrections)
+    upload = schema["paths"]["/api/upload"]["post"]["requestBody"]["content"]
+    extract = schema["paths"]["/extract"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in upload and "multipart/form-data" in extract
 
 
 @pytest.mark.service
@@ -106,6 +112,8 @@ def test_every_refusal_is_a_readable_4xx(workspace, batch):
     reply = requests.post(f"{workspace}/api/upload", files={"file": ("a.exe", b"MZ")}, timeout=30)
     assert reply.status_code == 415 and "not a report file" in reply.json()["detail"]
     assert requests.get(f"{workspace}/exports/reports.sqlite", timeout=30).status_code == 404
+    forged = requests.post(url, json=cases[0][0], headers={"origin": "http://elsewhere.example"}, timeout=30)
+    assert forged.status_code == 403 and "refused" in forged.json()["detail"]
 
 
 @pytest.mark.service

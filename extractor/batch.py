@@ -28,6 +28,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .corrections import now, reviewed
 from .errors import MissingExtraError
 from .exports import NEEDS_PYARROW, WRITERS, pyarrow_modules
 from .jobs import Engine, Job, work
@@ -36,7 +37,8 @@ from .pipeline import Options
 from .store import Store, StoreRows, document_of
 from .validators import cross_year
 
-DEFAULT_OUTPUTS = ("jsonl", "csv", "csv-long")  # the SQLite store is always written
+DEFAULT_OUTPUTS = ("jsonl", "csv", "csv-long", "corrections")  # the SQLite store is always written
+STORE_NAME = "reports.sqlite"
 OUTPUTS = (*WRITERS, "review")
 ENGINES = ("local", "ray")
 _FLUSH_EVERY = 200  # documents per transaction
@@ -61,7 +63,8 @@ class BatchResult:
     export_errors: list[str] = field(default_factory=list)
 
     def render(self) -> str:
-        statuses = ", ".join(f"{self.statuses[s]} {s}" for s in ("ok", "needs_review", "failed"))
+        shown = ("ok", "needs_review", "failed", *(("reviewed",) if self.statuses["reviewed"] else ()))
+        statuses = ", ".join(f"{self.statuses[s]} {s}" for s in shown)
         lines = [
             f"{self.inputs} inputs: {statuses}",
             f"extracted now {self.extracted}, already done {self.skipped_done}, "
@@ -138,15 +141,15 @@ def _run_batch(
 ) -> BatchResult:
     began = time.perf_counter()
     result = BatchResult(inputs=len(paths))
-    store = Store(out / "reports.sqlite")
+    store = Store(out / STORE_NAME)
     settings = settings_key(options)
     try:
         hashes = [content_hash(p) or f"unreadable:{p}" for p in paths]
         order = list(dict.fromkeys(hashes))
         result.duplicates = len(hashes) - len(order)
-        todo = _to_do(
-            dict(zip(reversed(hashes), reversed(paths), strict=True)), order, store, settings, result
-        )
+        first_path = dict(zip(reversed(hashes), reversed(paths), strict=True))
+        store.set_run(settings, _in_order(chosen), [(h, first_path[h]) for h in order], now())
+        todo = _to_do(first_path, order, store, settings, result)
         with _engine(engine, options, jobs, llm_concurrency, ray_address, out) as run:
             documents = _documents_in_order(order, todo, run(todo), store, settings, progress)
             with closing(documents):
@@ -183,6 +186,7 @@ def _documents_in_order(
     as they come, so an interrupted batch keeps them), earlier runs' from the store."""
     new = {job.content_hash for job in todo}
     earlier = store.rows_in_order(settings, [h for h in order if h not in new])
+    corrections = store.corrections()
     pending: list[StoreRows] = []
     last = time.monotonic()
     bar = tqdm(total=len(todo), unit="report", file=sys.stderr, disable=not progress)
@@ -198,10 +202,54 @@ def _documents_in_order(
             else:
                 rows = next(earlier)
             if rows is not None:
-                yield document_of(rows)
+                yield reviewed(document_of(rows), corrections.get(rows.content_hash, ()))
     finally:  # an interrupted batch keeps everything finished so far
         store.add(pending)
         bar.close()
+
+
+def _in_order(outputs: Iterable[str]) -> list[str]:
+    return [name for name in OUTPUTS if name in set(outputs)]
+
+
+def export_batch(out: Path, outputs: Iterable[str] | None = None) -> BatchResult:
+    """The exports of the batch in ``out`` written again from its store, with people's
+    corrections as they stand: the last run's inputs in input order (and the reports opened
+    in the workspace since), its exports unless ``outputs`` are named. Nothing is extracted."""
+    began = time.perf_counter()
+    store = Store(out / STORE_NAME)
+    try:
+        run = store.run()
+        chosen = set(outputs or (run[1] if run else DEFAULT_OUTPUTS))
+        corrections = store.corrections()
+        documents = (reviewed(doc, corrections.get(h, ())) for h, doc in store.documents_of_inputs())
+        result = BatchResult(inputs=len(store.inputs()))
+        arrow = pyarrow_modules()[0] if chosen & NEEDS_PYARROW else None
+        with _one_arrow_thread(arrow):
+            _write(documents, out, chosen, store, result)
+    finally:
+        store.close()
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def add_to_batch(path: Path, out: Path, options: Options) -> int:
+    """One more report in the batch of ``out`` (a file opened in the workspace): extracted
+    unless its content is stored under these settings, and added to the last run's inputs so
+    that the exports hold it. Returns its report id."""
+    settings = settings_key(options)
+    digest = content_hash(path) or f"unreadable:{path}"
+    store = Store(out / STORE_NAME)
+    try:
+        found = store.rows(settings, digest)
+        if found is None:
+            found = work(Job(path, digest, store.next_id(), settings), options)
+            store.add([found])
+        run = store.run()
+        store.add_input(digest, settings, path, run[1] if run else list(DEFAULT_OUTPUTS), now())
+        return int(found.report[0])
+    finally:
+        store.close()
 
 
 def _write(
@@ -359,4 +407,15 @@ def worker_setup() -> None:
     gc.freeze()
 
 
-__all__ = ["DEFAULT_OUTPUTS", "ENGINES", "OUTPUTS", "BatchResult", "Job", "MissingExtraError", "run_batch"]
+__all__ = [
+    "DEFAULT_OUTPUTS",
+    "ENGINES",
+    "OUTPUTS",
+    "STORE_NAME",
+    "BatchResult",
+    "Job",
+    "MissingExtraError",
+    "add_to_batch",
+    "export_batch",
+    "run_batch",
+]

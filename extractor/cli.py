@@ -330,12 +330,12 @@ def cmd_review(args: argparse.Namespace) -> int:
     with llm_options(args) as options:
         doc, crashed = extract_guarded(source, options, name=name)
     try:
-        text: str | None = _read(source, name).decoded
+        text: SourceText | None = _read(source, name)
     except ExtractorError:
         text = None
     stem = "stdin" if args.path == STDIN else Path(args.path).stem
     out = Path(args.output or f"{stem}.review.html")
-    out.write_text(review_page(doc, text), encoding="utf-8")
+    out.write_text(review_page(doc, text, source), encoding="utf-8")
     print(f"{doc.status}: review page written to {out}", file=sys.stderr)
     if doc.status == "failed":
         print(f"error: {doc.source}: {doc.error}", file=sys.stderr)
@@ -347,8 +347,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from .service import create_app
+        from .workspace import add_workspace
+    if args.store and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: the review workspace has no login: anyone reaching {args.host} can correct",
+            file=sys.stderr,
+        )
     with llm_options(args) as options:
-        uvicorn.run(create_app(options), host=args.host, port=args.port, log_level="info")
+        app = create_app(options)
+        add_workspace(app, Path(args.store) if args.store else None, options)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0
 
 
@@ -566,12 +574,18 @@ def build_parser() -> argparse.ArgumentParser:
     sv = command(
         "serve",
         "run the HTTP API (FastAPI + uvicorn; pip install -e '.[service]')",
-        "Run the HTTP API: POST /extract (a file), POST /extract/section (one table as text),\nGET /health.",
+        "Run the HTTP API: POST /extract (a file), POST /extract/section (one table as text),\nGET /health; "
+        "with --store DIR, the review workspace at / (the batch's reports, corrections).",
         "exit status:\n  0  stopped\n  2  usage error, or the service extra is missing\n",
         cmd_serve,
     )
     sv.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
+    sv.add_argument(
+        "--store",
+        metavar="DIR",
+        help="the review workspace at / over a batch's --out folder (made when missing; open files there)",
+    )
     add_model_options(sv)
 
     ev = command(

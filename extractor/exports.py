@@ -7,6 +7,7 @@ of one document for people.
 from __future__ import annotations
 
 import csv
+import json
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalog import CATALOG, Catalog, Format, ValueKind
+from .corrections import HUMAN
 from .errors import MissingExtraError
 from .models import Check, Document, Evidence
 
@@ -22,7 +24,24 @@ if TYPE_CHECKING:
 
 REPORT_COLUMNS = ("source", "status", "format", "input_format", "error")
 REPORT_LABELS = ("来源文件", "状态", "表格格式", "输入格式", "错误")
-LONG_COLUMNS = ("report", "field", "value", "status", "method", "start", "end", "evidence_text")
+# after the fields: the status the extraction gave, and the extraction's value of each field a
+# person corrected or confirmed (a JSON object; the field columns hold the person's values)
+REVIEW_COLUMNS = ("extracted_status", "original_values")
+REVIEW_LABELS = ("提取状态", "人工审核前的提取值")
+# the long export's review columns: the extraction's value and method beside a person's value
+LONG_COLUMNS = (
+    "report",
+    "field",
+    "value",
+    "status",
+    "method",
+    "start",
+    "end",
+    "evidence_text",
+    "original_value",
+    "original_method",
+    "review",
+)
 DICTIONARY_NAME = "fields.csv"
 DICTIONARY_COLUMNS = ("field", "row_label", "column_label", "kind", "formats")
 FAILED_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -31,6 +50,7 @@ FAILED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("detail", "说明"),
     ("fields", "字段"),
     ("field_labels", "字段名称（行 · 列）"),
+    ("review", "审核结论"),
 )
 
 
@@ -94,12 +114,22 @@ def write_jsonl(docs: Iterable[Document], path: Path) -> None:
 
 def _wide_rows(docs: Iterable[Document], ids: tuple[str, ...]) -> Iterator[list[Any]]:
     for doc in docs:
-        yield [getattr(doc, c) for c in REPORT_COLUMNS] + [doc.fields.get(f) for f in ids]
+        yield (
+            [getattr(doc, c) for c in REPORT_COLUMNS] + [doc.fields.get(f) for f in ids] + _review_cells(doc)
+        )
+
+
+def _review_cells(doc: Document) -> list[Any]:
+    """The wide export's review columns of a document."""
+    if doc.review is None:
+        return [doc.status, ""]
+    originals = {f: given.original for f, given in doc.review.fields.items()}
+    return [doc.review.extracted_status, json.dumps(originals, ensure_ascii=False) if originals else ""]
 
 
 def wide_columns(catalog: Catalog = CATALOG) -> list[str]:
-    """The wide export's columns: the report's, then every field id of both formats."""
-    return [*REPORT_COLUMNS, *catalog.all_field_ids()]
+    """The wide export's columns: the report's, every field id of both formats, the review's."""
+    return [*REPORT_COLUMNS, *catalog.all_field_ids(), *REVIEW_COLUMNS]
 
 
 def write_csv_wide(docs: Iterable[Document], path: Path, catalog: Catalog = CATALOG) -> None:
@@ -116,8 +146,19 @@ def write_csv_wide(docs: Iterable[Document], path: Path, catalog: Catalog = CATA
 def _long_rows(doc: Document) -> Iterator[tuple[Any, ...]]:
     """A document's rows of the long export, one per field: the columns of LONG_COLUMNS."""
     where = doc.evidence.get
+    human = doc.review.fields if doc.review else {}
     for f, value in doc.fields.items():
-        yield (doc.source, f, value, doc.status, *_where(where(f)))
+        given = human.get(f)
+        if given is None:
+            yield (doc.source, f, value, doc.status, *_where(where(f)), *_NOT_REVIEWED)
+        else:
+            read = where(f)
+            cells = _where(read) if read else (HUMAN, "", "", "")  # a value given where none was read
+            beside = (given.original, given.original_method or "", given.action)
+            yield (doc.source, f, value, doc.status, *cells, *beside)
+
+
+_NOT_REVIEWED = ("", "", "")
 
 
 def write_csv_long(docs: Iterable[Document], path: Path) -> None:
@@ -163,7 +204,11 @@ def write_parquet_wide(docs: Iterable[Document], path: Path, catalog: Catalog = 
     pa, pq = pyarrow_modules()
     ids = catalog.all_field_ids()
     kinds = {f: kind for fmt in Format for f, kind in catalog.value_kinds(fmt).items()}
-    types = [pa.string()] * len(REPORT_COLUMNS) + [pa.type_for_alias(_ARROW_TYPES[kinds[f]]) for f in ids]
+    types = [
+        *[pa.string()] * len(REPORT_COLUMNS),
+        *[pa.type_for_alias(_ARROW_TYPES[kinds[f]]) for f in ids],
+        *[pa.string()] * len(REVIEW_COLUMNS),
+    ]
     schema = pa.schema(list(zip(wide_columns(catalog), types, strict=True)))
     _write_parquet(pq, pa, schema, _wide_rows(docs, ids), path)
 
@@ -203,29 +248,106 @@ def _texts(column: Sequence[Any]) -> list[str | None]:
 
 
 def write_xlsx(docs: Iterable[Document], path: Path, catalog: Catalog = CATALOG) -> None:
-    """A workbook for analysts: a sheet of reports (one column per field) and one of failed
-    checks. Each sheet has two header rows, the ids and then their Chinese labels
-    (``pandas.read_excel(path, header=[0, 1])``), frozen below them, with a filter and widths."""
+    """A workbook for analysts: a sheet of reports (one column per field), one of failed checks
+    (with how a review resolved each) and one of people's corrections. Each sheet has two header
+    rows, the ids and then their Chinese labels (``pandas.read_excel(path, header=[0, 1])``),
+    frozen below them, with a filter and widths."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     ids = catalog.all_field_ids()
     labels = {f.id: f.text for f in field_labels(catalog=catalog)}
-    report_columns = [*zip(REPORT_COLUMNS, REPORT_LABELS, strict=True), *((f, labels[f]) for f in ids)]
+    report_columns = [
+        *zip(REPORT_COLUMNS, REPORT_LABELS, strict=True),
+        *((f, labels[f]) for f in ids),
+        *zip(REVIEW_COLUMNS, REVIEW_LABELS, strict=True),
+    ]
     reports = _Sheet(book, "reports", report_columns)
     failed = _Sheet(book, "failed checks", FAILED_COLUMNS)
+    corrected = _Sheet(book, "corrections", CORRECTION_COLUMNS)
     for doc in docs:
         reports.append(next(_wide_rows([doc], ids)))
         own = catalog.labels(doc.format) if doc.format else {}
+        resolved = {c.id: c.resolution for c in doc.review.checks} if doc.review else {}
         for check in doc.failed_checks:
             named = "; ".join(_joined(*own.get(f, (f, ""))) for f in check.fields)
-            failed.append([doc.source, check.id, check.detail, ", ".join(check.fields), named])
-    reports.finish()
-    failed.finish()
+            row = [
+                doc.source,
+                check.id,
+                check.detail,
+                ", ".join(check.fields),
+                named,
+                resolved.get(check.id, ""),
+            ]
+            failed.append(row)
+        for given in correction_rows(doc, catalog):
+            corrected.append(list(given))
+    for sheet in (reports, failed, corrected):
+        sheet.finish()
     book.save(path)
 
 
-_LONG_TEXT_WIDTHS = {"source": 48, "detail": 60, "error": 40, "field_labels": 60}
+CORRECTION_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("source", "来源文件"),
+    ("field", "字段或检查项"),
+    ("label", "名称（行 · 列）"),
+    ("action", "审核操作"),
+    ("original_value", "提取值"),
+    ("original_method", "提取方法"),
+    ("value", "人工值"),
+    ("reason", "理由"),
+    ("by", "审核人"),
+    ("at", "时间（UTC）"),
+)
+
+
+def correction_rows(doc: Document, catalog: Catalog = CATALOG) -> Iterator[tuple[Any, ...]]:
+    """What people gave for a document, a row per value (corrected or confirmed) and per mark
+    of inconsistency at the source: the columns of CORRECTION_COLUMNS."""
+    if doc.review is None or doc.format is None:
+        return
+    own = catalog.labels(doc.format)
+    for f, given in doc.review.fields.items():
+        label = _joined(*own.get(f, (f, "")))
+        yield (
+            doc.source,
+            f,
+            label,
+            given.action,
+            given.original,
+            given.original_method or "",
+            given.value,
+            given.reason,
+            given.by,
+            given.at,
+        )
+    for mark in doc.review.inconsistent:
+        yield (
+            doc.source,
+            mark.check or "",
+            "",
+            "inconsistent_at_source",
+            "",
+            "",
+            "",
+            mark.reason,
+            mark.by,
+            mark.at,
+        )
+
+
+def write_corrections_csv(docs: Iterable[Document], path: Path) -> None:
+    """``corrections.csv``: every value people corrected or confirmed and every mark of
+    inconsistency at the source, beside the extraction's value (the whole audit trail, with
+    superseded entries, is the store's ``corrections`` table)."""
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(name for name, _ in CORRECTION_COLUMNS)
+        for doc in docs:
+            writer.writerows(correction_rows(doc))
+
+
+_LONG_TEXT_WIDTHS = {"source": 48, "detail": 60, "error": 40, "field_labels": 60, "reason": 48}
 
 
 class _Sheet:
@@ -330,5 +452,6 @@ WRITERS: dict[str, tuple[str, Callable[[Iterable[Document], Path], None]]] = {
     "xlsx": ("reports.xlsx", write_xlsx),
     "parquet": ("fields_wide.parquet", write_parquet_wide),
     "parquet-long": ("fields_long.parquet", write_parquet_long),
+    "corrections": ("corrections.csv", write_corrections_csv),
 }
 NEEDS_PYARROW = frozenset({"parquet", "parquet-long"})

@@ -19,7 +19,8 @@ from .catalog import CATALOG, Catalog, Format, TableSpec, ValueKind
 SCHEMA_VERSION = "1"
 
 Value = int | float | str | None
-Status = Literal["ok", "needs_review", "failed"]
+Status = Literal["ok", "needs_review", "failed", "reviewed"]  # reviewed: see :class:`Review`
+ExtractedStatus = Literal["ok", "needs_review", "failed"]  # what an extraction alone can say
 
 
 # --- readings -------------------------------------------------------------------------
@@ -147,13 +148,66 @@ def _absent(value: object) -> bool:
     return value is None
 
 
+# --- a person's review of a document (the workspace) -----------------------------------
+
+HumanAction = Literal["corrected", "confirmed"]
+Resolution = Literal["passes", "inconsistent_at_source", "settled", "open"]
+
+
+class HumanValue(BaseModel):
+    """A value a person gave: corrected, or confirmed as printed; and the extraction's beside it."""
+
+    value: Value
+    action: HumanAction
+    original: Value  # the value the extraction read
+    original_method: str | None  # how it was read (None: not found in the text)
+    reason: str
+    by: str
+    at: str  # ISO 8601, UTC
+
+
+class SourceMark(BaseModel):
+    """A person's word that the report itself is inconsistent: one identity, or (``check`` None)
+    every identity that still fails."""
+
+    check: str | None
+    reason: str
+    by: str
+    at: str
+
+
+class CheckReview(BaseModel):
+    """A check as the review leaves it: the extraction's verdict, the identity re-run on the
+    values in ``fields`` (``now``; None for a check that cannot be re-run: read, grounding,
+    agree), and how its doubt was resolved."""
+
+    id: str
+    passed: bool | None  # the extraction's verdict (None: a check that fails only now)
+    now: bool | None
+    detail: str
+    resolution: Resolution
+
+
+class Review(BaseModel):
+    """What people made of a document: the values they gave, the checks that failed before or
+    fail now and how each was resolved, their marks of inconsistency at the source, the status
+    the extraction gave, and how many doubts are still open (``status`` is ``reviewed`` at 0)."""
+
+    extracted_status: ExtractedStatus
+    fields: dict[str, HumanValue] = Field(default_factory=dict)
+    checks: list[CheckReview] = Field(default_factory=list)
+    inconsistent: list[SourceMark] = Field(default_factory=list)
+    open: int = 0
+
+
 class Document(BaseModel):
     """The output contract of ``extract`` (``shared/spec/output.md``), validated.
 
     Besides the contract's keys: ``encoding`` (as detected), ``input_format`` (``text``, ``pdf``,
     ``docx`` or ``html``; for the last three, evidence offsets point into the converted text
     that ``python -m extractor text FILE`` prints), ``notes``, and, only when they apply,
-    ``llm`` (what the model was asked) and ``section`` (the one table read alone).
+    ``llm`` (what the model was asked), ``section`` (the one table read alone) and ``review``
+    (what people corrected or confirmed in the review workspace).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -171,6 +225,7 @@ class Document(BaseModel):
     notes: list[str] = Field(default_factory=list)
     llm: LLMInfo | None = Field(default=None, exclude_if=_absent)
     section: str | None = Field(default=None, exclude_if=_absent)
+    review: Review | None = Field(default=None, exclude_if=_absent)
 
     @property
     def failed_checks(self) -> list[Check]:

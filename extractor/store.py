@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import operator
 import sqlite3
@@ -27,11 +28,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .corrections import Correction
 from .models import Check, Document, Evidence
 
 SCHEMA_VERSION = 2  # 1: each document zlib-packed in reports.document, fields and checks as tables
 EVIDENCE = tuple(f.name for f in dataclasses.fields(Evidence))  # its columns in field_values
 _IN_ROWS = {"fields", "evidence", "checks"}  # the document's keys kept as rows
+_CORRECTION_FIELDS = tuple(f for f in Correction.model_fields if f != "id")
+_CORRECTION_COLUMNS = tuple(
+    {"check": "check_id", "by": "reviewer", "start": '"start"', "end": '"end"'}.get(f, f)
+    for f in _CORRECTION_FIELDS
+)
 _READ_AT_ONCE = 256  # documents per read (SQLite allows 32,766 parameters in a statement)
 
 
@@ -75,6 +82,37 @@ CREATE TABLE IF NOT EXISTS check_results (
     detail TEXT,
     PRIMARY KEY (report_id, position)
 ) WITHOUT ROWID;
+-- The audit trail of the review workspace: entries are only ever added (the latest about a
+-- field, or a check, is in effect), keyed by content so that they outlive re-extractions.
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    action TEXT NOT NULL,  -- correct, confirm, inconsistent, withdraw
+    field TEXT,
+    check_id TEXT,  -- (neither field nor check_id: the whole report)
+    old_value,  -- the extraction's value when the entry was made
+    new_value,  -- the value given, or confirmed as printed
+    "start" INTEGER,  -- a span of the text a person pointed at
+    "end" INTEGER,
+    quoted TEXT NOT NULL DEFAULT '',
+    reason TEXT NOT NULL,
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL  -- ISO 8601, UTC
+);
+CREATE INDEX IF NOT EXISTS corrections_by_content ON corrections (content_hash, id);
+-- The last batch run: its settings and exports, and its inputs in input order.
+CREATE TABLE IF NOT EXISTS batch_run (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    settings TEXT NOT NULL,
+    outputs TEXT NOT NULL,  -- JSON array of export names
+    at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS batch_inputs (
+    position INTEGER PRIMARY KEY,
+    content_hash TEXT NOT NULL,
+    settings TEXT NOT NULL,  -- the run's, or those a report opened in the workspace was read with
+    path TEXT NOT NULL  -- absolute
+);
 CREATE TABLE IF NOT EXISTS cross_year (
     agency TEXT NOT NULL,
     year INTEGER NOT NULL,
@@ -196,10 +234,12 @@ def _partial_evidence(where: tuple) -> Evidence:
 class Store:
     """A SQLite file of finished documents (see the module docstring for its tables)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, threads: bool = False) -> None:
+        """Open (or make) the store; ``threads``: usable from several threads, one at a time
+        (the caller serialises them)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
+        self.db = sqlite3.connect(self.path, check_same_thread=not threads)
         self.db.execute("PRAGMA journal_mode = WAL")
         self.db.execute("PRAGMA synchronous = NORMAL")
         if self._version() == 1:
@@ -338,6 +378,105 @@ class Store:
             for row in self.db.execute(query.format(", ".join("?" * len(ids))), ids):
                 grouped.setdefault(row[0], []).append(row[1:])
         return grouped
+
+    # --- the review workspace ------------------------------------------------------------
+
+    def add_correction(self, entry: Correction) -> Correction:
+        """Add an entry to the audit trail; returns it with its number."""
+        with self.db:
+            number = self.db.execute(
+                f"INSERT INTO corrections ({', '.join(_CORRECTION_COLUMNS)}) "
+                f"VALUES ({', '.join('?' * len(_CORRECTION_COLUMNS))})",
+                [getattr(entry, name) for name in _CORRECTION_FIELDS],
+            ).lastrowid
+        return entry.model_copy(update={"id": number})
+
+    def corrections(self, content_hash: str | None = None) -> dict[str, list[Correction]]:
+        """The audit trail by content hash (of one content, or all), each in the order made."""
+        query = f"SELECT id, {', '.join(_CORRECTION_COLUMNS)} FROM corrections"
+        rows = self.db.execute(
+            query + (" WHERE content_hash = ? ORDER BY id" if content_hash else " ORDER BY id"),
+            (content_hash,) if content_hash else (),
+        )
+        found: dict[str, list[Correction]] = {}
+        for number, *values in rows:
+            entry = Correction(id=number, **dict(zip(_CORRECTION_FIELDS, values, strict=True)))
+            found.setdefault(entry.content_hash, []).append(entry)
+        return found
+
+    def set_run(self, settings: str, outputs: list[str], inputs: list[tuple[str, Path]], at: str) -> None:
+        """Record a batch run: its settings, its exports, its inputs (content hash, path) in order."""
+        with self.db:
+            self.db.execute(
+                "INSERT OR REPLACE INTO batch_run VALUES (1, ?, ?, ?)", (settings, json.dumps(outputs), at)
+            )
+            self.db.execute("DELETE FROM batch_inputs")
+            self.db.executemany(
+                "INSERT INTO batch_inputs VALUES (?, ?, ?, ?)",
+                [(i, h, settings, str(Path(p).resolve())) for i, (h, p) in enumerate(inputs)],
+            )
+
+    def add_input(self, content_hash: str, settings: str, path: Path, outputs: list[str], at: str) -> None:
+        """One more input of the last run (a report opened in the workspace), unless it is there."""
+        if self.run() is None:
+            self.set_run(settings, outputs, [], at)
+        with self.db:
+            self.db.execute(
+                "INSERT INTO batch_inputs SELECT (SELECT COALESCE(MAX(position), -1) + 1 FROM batch_inputs),"
+                " ?, ?, ? WHERE NOT EXISTS"
+                " (SELECT 1 FROM batch_inputs WHERE content_hash = ? AND settings = ?)",
+                (content_hash, settings, str(path.resolve()), content_hash, settings),
+            )
+
+    def run(self) -> tuple[str, list[str]] | None:
+        """The last run's settings and exports (None before any run recorded them)."""
+        found = self.db.execute("SELECT settings, outputs FROM batch_run").fetchone()
+        return None if found is None else (found[0], json.loads(found[1]))
+
+    def inputs(self) -> list[tuple[str, str, Path]]:
+        """The last run's inputs (content hash, settings, absolute path), in input order; every
+        stored report, by id, when no run was recorded (a store made before runs were)."""
+        if self.run() is None:
+            rows = self.db.execute("SELECT content_hash, settings, source FROM reports ORDER BY id")
+        else:
+            rows = self.db.execute("SELECT content_hash, settings, path FROM batch_inputs ORDER BY position")
+        return [(h, settings, Path(p)) for h, settings, p in rows]
+
+    def documents_of_inputs(self) -> Iterator[tuple[str, Document]]:
+        """``(content hash, document)`` of each of :meth:`inputs` that is stored, in their order."""
+        for settings, group in itertools.groupby(self.inputs(), key=operator.itemgetter(1)):
+            yield from self.documents(settings, [h for h, _, _ in group])
+
+    def report_rows(self) -> list[tuple]:
+        """The reports of :meth:`inputs`, in their order: the ``reports`` columns but the
+        document, and the count of failed checks."""
+        columns = (
+            "r.id, r.content_hash, r.settings, r.source, r.status, r.format, r.agency, r.year, "
+            "r.input_format, r.error, (SELECT COUNT(*) FROM check_results c "
+            "WHERE c.report_id = r.id AND NOT c.passed)"
+        )
+        if self.run() is None:
+            return self.db.execute(f"SELECT {columns} FROM reports r ORDER BY r.id").fetchall()
+        return self.db.execute(
+            f"SELECT {columns} FROM batch_inputs b JOIN reports r "
+            "ON r.content_hash = b.content_hash AND r.settings = b.settings ORDER BY b.position"
+        ).fetchall()
+
+    def path_of(self, report_id: int) -> Path | None:
+        """Where the last run read a report's content (None: not an input of it)."""
+        found = self.db.execute(
+            "SELECT b.path FROM batch_inputs b JOIN reports r ON r.content_hash = b.content_hash "
+            "WHERE r.id = ? LIMIT 1",
+            (report_id,),
+        ).fetchone()
+        return None if found is None else Path(found[0])
+
+    def rows_of_report(self, report_id: int) -> StoreRows | None:
+        """The rows of the report stored under ``report_id``."""
+        found = self.db.execute(
+            "SELECT settings, content_hash FROM reports WHERE id = ?", (report_id,)
+        ).fetchone()
+        return None if found is None else self.rows(*found)
 
     def set_cross_year(self, rows: list[tuple]) -> None:
         with self.db:

@@ -69,12 +69,18 @@ def test_batch_writes_a_store_and_exports_that_agree_with_the_gold(tmp_path):
     with (out / "fields_wide.csv").open(encoding="utf-8-sig") as f:
         wide = list(csv.DictReader(f))
     assert len(wide) == 7
-    assert list(wide[0]) == ["source", "status", "format", "input_format", "error", *_field_columns()]
+    assert list(wide[0]) == [
+        *("source", "status", "format", "input_format", "error"),
+        *_field_columns(),
+        *("extracted_status", "original_values"),
+    ]
     first = next(row for row in wide if row["source"].endswith(f"{SEED_NAMES[1]}.txt"))
     assert first["t3.new_received.total"] == str(gold_of(SEED_NAMES[1])["fields"]["t3.new_received.total"])
     with (out / "fields_long.csv").open(encoding="utf-8-sig") as f:
         long_rows = list(csv.DictReader(f))
-    assert " ".join(long_rows[0]) == "report field value status method start end evidence_text"
+    assert " ".join(long_rows[0]) == (
+        "report field value status method start end evidence_text original_value original_method review"
+    )
     assert sum(1 for r in long_rows if r["field"] == "t3.total.total") == 5
     quoted = [r for r in long_rows if r["field"].startswith("t3.") and r["method"] == "rule"]
     assert quoted and all(r["evidence_text"] == r["value"] for r in quoted)  # a count quoted as printed
@@ -121,7 +127,7 @@ def test_exports_carry_the_chinese_labels_a_filter_and_a_field_dictionary(tmp_pa
     assert wide[1][0] == str(inputs[0])  # one header row: pandas and DuckDB read it as is
     with (out / "fields.csv").open(encoding="utf-8-sig") as f:
         dictionary = {row["field"]: row for row in csv.DictReader(f)}
-    assert list(dictionary) == wide[0][5:]  # every field column of the wide CSV, in its order
+    assert list(dictionary) == wide[0][5:-2]  # every field column of the wide CSV, in its order
     assert dictionary["t3.new_received.total"]["row_label"] == "一、本年新收政府信息公开申请数量"
     assert dictionary["t3.new_received.total"]["column_label"] == "总计"
     assert dictionary["other.processing_fee_yuan"]["kind"] == "money"

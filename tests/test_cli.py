@@ -180,7 +180,7 @@ def test_usage_errors_exit_2_with_the_usage_and_one_error_line(tmp_path):
     good = str(REPORTS / f"{SEED_NAMES[0]}.txt")
     unknown = run("extract", good, "--out", str(tmp_path / "o"), "--outputs", "csv,xls,nosuch")
     assert unknown.returncode == 2 and not (tmp_path / "o").exists()
-    names = "jsonl, csv, csv-long, xlsx, parquet, parquet-long, review"
+    names = "jsonl, csv, csv-long, xlsx, parquet, parquet-long, corrections, review"
     assert f"unknown output xls, nosuch: choose from {names}" in unknown.stderr
     cases = {
         "--outputs needs --out": ("extract", good, "--outputs", "csv"),

@@ -1,12 +1,8 @@
 """The HTTP API over a real socket: uvicorn serving the FastAPI app on a loopback port."""
 
 import json
-import socket
 import subprocess
 import sys
-import threading
-import time
-from contextlib import contextmanager
 
 import pytest
 
@@ -16,39 +12,14 @@ needs("fastapi", "uvicorn", "multipart", "requests", extra="pip install -e '.[de
 pytestmark = pytest.mark.service
 
 import requests
-import uvicorn
 
 from extractor.reading import read_file
 from extractor.segmenting import find_sections
 from extractor.service import create_app
 
-from .conftest import REPORTS, ROOT, SEED_NAMES, gold_of
+from .conftest import REPORTS, ROOT, SEED_NAMES, gold_of, serving
 
 LIMIT = 200_000
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(app):
-    """``app`` served by uvicorn on a free loopback port, for the length of the block."""
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture(scope="module")

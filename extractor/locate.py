@@ -11,25 +11,58 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .catalog import FactSpec, RowSpec, TableSpec
+from .catalog import FactSpec, Piece, RowSpec, TableSpec
 from .tables import normal_label
 from .values import find_number, number_tokens
 
+
+def _run_without(stops: str) -> re.Pattern[str]:
+    """A run of text holding none of ``stops`` that goes on over a single line break, as
+    ``(?:[^stops\\n]|\\n(?![ \\t]*\\n))+`` (a blank line ends it), written as runs of characters
+    between the line breaks: the same matches, found three times faster."""
+    char, line_break = f"[^{stops}\\n]", r"\n(?![ \t]*\n)"
+    return re.compile(f"(?:{char}|{line_break}){char}*(?:{line_break}{char}*)*")
+
+
 # A sentence or a clause runs on over a single line break (text wrapped in a PDF or a copy of
 # it breaks lines anywhere); a blank line ends it.
-SENTENCE = re.compile(r"(?:[^。；;\n]|\n(?![ \t]*\n))+")
-CLAUSE = re.compile(r"(?:[^。；;，,\n]|\n(?![ \t]*\n))+")
+SENTENCE = _run_without("。；;")
+CLAUSE = _run_without("。；;，,")
 _PIECES = {"sentence": SENTENCE, "clause": CLAUSE}
 _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 
 
-def pieces_about(fact: FactSpec, text: str, start: int, end: int) -> Iterator[re.Match[str]]:
-    """The sentences (or clauses) of ``text[start:end]`` that speak of ``fact`` and of no other."""
-    for piece in _PIECES[fact.piece].finditer(text, start, end):
-        words = piece.group()
-        if (fact.topic is None or fact.topic.search(words)) and not (
-            fact.excluded and fact.excluded.search(words)
-        ):
+Pieces = list[tuple[re.Match[str], str]]  # the pieces of a region, each with its words
+
+
+class PieceSplits:
+    """The pieces (sentences or clauses) of regions of one text, each region split once: the
+    facts of a report read the same sections, several of them in the same pieces."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._split: dict[tuple[str, int, int], Pieces] = {}
+
+    def of(self, piece: Piece, start: int, end: int) -> Pieces:
+        """The ``piece`` s of ``text[start:end]`` with their words."""
+        key = (piece, start, end)
+        found = self._split.get(key)
+        if found is None:
+            found = self._split[key] = [
+                (m, m.group()) for m in _PIECES[piece].finditer(self.text, start, end)
+            ]
+        return found
+
+
+def pieces_about(
+    fact: FactSpec, text: str, start: int, end: int, splits: PieceSplits | None = None
+) -> Iterator[re.Match[str]]:
+    """The sentences (or clauses) of ``text[start:end]`` that speak of ``fact`` and of no other;
+    ``splits`` (of ``text``) shares the regions' pieces among facts."""
+    splits = splits if splits is not None and splits.text is text else PieceSplits(text)
+    topic, excluded = fact.topic, fact.excluded
+    for piece, words in splits.of(fact.piece, start, end):
+        if (topic is None or topic.search(words)) and not (excluded and excluded.search(words)):
             yield piece
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .catalog import CATALOG, Catalog, FactSpec
-from .locate import pieces_about
+from .locate import PieceSplits, pieces_about
 from .models import FieldReading, Reading
 from .segmenting import Section
 from .values import count_pattern, count_value
@@ -26,20 +26,23 @@ def _unsure(why: str) -> FieldReading:
     return FieldReading(None, None, None, confident=False, note=why)
 
 
-def read_fact(fact: FactSpec, text: str, regions: list[tuple[int, int]]) -> FieldReading | None:
+def read_fact(
+    fact: FactSpec, text: str, regions: list[tuple[int, int]], splits: PieceSplits | None = None
+) -> FieldReading | None:
     """The statement of ``fact`` in the first of ``regions`` that makes one: 0 where a piece
     about it says "none", its one count where a piece states one (the first, when a breakdown
     follows it). Statements made with the fact's preferred words outrank the others; the rest
     must agree, or the fact is doubtful. Doubtful too: a piece stating several counts, or a
     count without the total the fact needs; a fact that needs a total is not stated by a list
-    of categories, nor by a clause that breaks down the one before (其中…)."""
+    of categories, nor by a clause that breaks down the one before (其中…). ``splits`` shares
+    the pieces of ``text`` among facts."""
     counts_in = count_pattern(fact.units, fact.kind)
     doubt = None
     for start, end in regions:
         if fact.until is not None and (stop := fact.until.search(text, start, end)):
             end = stop.start()
         said: list[tuple[FieldReading, bool]] = []
-        for piece in pieces_about(fact, text, start, end):
+        for piece in pieces_about(fact, text, start, end, splits):
             body = piece.group()
             if _BREAKS_DOWN.match(body):
                 continue
@@ -86,8 +89,9 @@ def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATAL
     (``None``, confident), which is itself a reading a model's answer must agree with.
     """
     reading = Reading()
+    splits = PieceSplits(text)
     for fact in catalog.facts_from("prose"):
         regions = [(s.body_start, s.end) for sid in fact.sections if (s := sections.get(sid))]
-        found = read_fact(fact, text, regions)
+        found = read_fact(fact, text, regions, splits)
         reading.fields[fact.id] = found or _NOT_STATED
     return reading

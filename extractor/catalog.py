@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 from .values import ZERO, ValueKind
@@ -489,6 +489,7 @@ def identities(fmt: Format | str, catalog: Catalog = CATALOG) -> tuple[Identity,
     return catalog.identities(Format(fmt))
 
 
+@lru_cache(maxsize=4096)  # bounded: the catalog's few hundred ids recur
 def section_of(field_id: str) -> str:
     """The section a field id belongs to: ``meta``, ``overview``, ``t2``, ``t3``, ``t4``."""
     head = field_id.split(".", 1)[0]

@@ -56,7 +56,12 @@ class TableSpec:
     flat: bool = False
 
     def field_ids(self) -> list[str]:
-        return [f"{self.id}.{row.id}.{col}" for row in self.rows for col in row.columns]
+        return [field_id for ids in self.row_field_ids for field_id in ids]
+
+    @cached_property
+    def row_field_ids(self) -> tuple[tuple[str, ...], ...]:
+        """Each row's field ids, in row order."""
+        return tuple(tuple(f"{self.id}.{row.id}.{col}" for col in row.columns) for row in self.rows)
 
     def row(self, row_id: str) -> RowSpec:
         return next(row for row in self.rows if row.id == row_id)

@@ -84,7 +84,7 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
-    lines = [(start, line) for start, line in lines if not _MARKDOWN_RULE.match(line)]
+    lines = [(start, line) for start, line in lines if "---" not in line or not _MARKDOWN_RULE.match(line)]
     rows = [_row_on_line(line, line_start) for line_start, line in lines]
     raw = [line for _, line in lines]
     if _is_plain_cell_per_line(rows, raw):
@@ -217,9 +217,13 @@ def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> b
     """Indented single cells outnumber grid lines, and no lines print a label and its values
     side by side (as a PDF's space-aligned rows do, indented, their labels wrapped)."""
     single = sum(cell_lines)
+    if single < 8:
+        return False
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
+    if single <= 2 * multi:
+        return False
     side_by_side = sum(1 for _, line in lines if "\t" not in line and _LABEL_THEN_VALUES.match(line))
-    return single > 2 * multi and single >= 8 and side_by_side < _VALUE_ROWS
+    return side_by_side < _VALUE_ROWS
 
 
 def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> list[list[Cell]]:

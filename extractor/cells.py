@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from .values import CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, VALUE_CELL
+from .values import CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, is_value
 
 
 class CellKind(Enum):
@@ -68,7 +68,7 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
     end = begin + len(stripped)
-    if (stripped.isascii() and stripped.isdigit()) or VALUE_CELL.match(stripped):
+    if (stripped.isascii() and stripped.isdigit()) or is_value(stripped):
         return Cell(stripped, begin, end, _VALUE, col)
     label = _SPACES.sub("", stripped) if " " in stripped or "\n" in stripped else stripped
     return Cell(label, begin, end, _LABEL, col)
@@ -237,8 +237,8 @@ def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) ->
 
     for (line_start, line), is_cell in zip(lines, cell_lines, strict=True):
         if is_cell:
-            indent = len(line) - len(line.lstrip(" \t"))
-            row.append((line_start + indent, line[indent:]))
+            raw = line.lstrip(" \t")
+            row.append((line_start + len(line) - len(raw), raw))
         elif not line.strip():
             close_row()
         elif row:  # a wrapped cell: its text goes on without a tab

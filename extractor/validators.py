@@ -12,7 +12,7 @@ from typing import cast
 from .catalog import CATALOG, T3_COLUMNS, Catalog, Format, section_of
 from .models import Check, Document, FieldReading, Problem, Value, same_value
 from .segmenting import format_of_marker
-from .values import VALUE_CELL, ValueKind, parse_value
+from .values import ValueKind, is_value, parse_value
 
 
 def _shown(values: list[Value], blanks: int) -> str:
@@ -88,7 +88,7 @@ def is_grounded(
     if isinstance(reading.value, str):
         return span.strip() == reading.value
     token = span.strip()
-    if VALUE_CELL.match(token):
+    if is_value(token):
         try:
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value
         except ValueError:

@@ -11,6 +11,7 @@ from extractor import extract
 from extractor.decoding import decode
 from extractor.errors import InputError
 from extractor.reading import normalise
+from extractor.values import VALUE_CELL, is_value
 
 from .conftest import REPORTS, SEED_NAMES
 
@@ -88,3 +89,9 @@ def test_normalised_offsets_always_map_inside_the_decoded_text(text):
     src = normalise(text)
     for i in range(len(src.text)):
         assert 0 <= src.to_decoded(i) < len(text)
+
+
+@given(st.from_regex(VALUE_CELL))
+def test_every_value_is_told_by_its_first_character(text):
+    """is_value tests a text's first character before VALUE_CELL: the grammar allows no other."""
+    assert is_value(text)

@@ -77,7 +77,8 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
 def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     """The printed rows of cells of the region ``text[start:end]``. In rows on lines, an empty
     row stands where a blank line broke the grid (a grid's columns are comparable only within
-    one unbroken run of its rows); a markdown rule line is left out."""
+    one unbroken run of its rows); a markdown rule line is left out. A row's cells all stand
+    in a grid (a column each, ``col >= 0``) or none does."""
     if _is_glued(text, start, end):
         return _rows_glued(text, start, end)
     lines = _lines(text, start, end)

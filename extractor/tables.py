@@ -109,6 +109,7 @@ class _Candidate:
     spec_index: int | None
     header: _Columns | None  # the header in force, for a row of a grid
     blank: bool = False  # only empty cells, no label: a flat table's row of blanks at most
+    glued: bool = False  # a value is glued digits
 
 
 @dataclass
@@ -190,7 +191,7 @@ def _grid_blocks(spec: TableSpec, rows: list[list[Cell]]) -> Iterator[Block]:
     header: _Columns | None = None
     in_header = False
     for row in rows:
-        if not row or any(c.col < 0 for c in row):  # a blank line or words: the grid breaks here
+        if not row or row[0].col < 0:  # a blank line or words (no cell in a grid): the grid breaks here
             header = None
             in_header = False
             if block:
@@ -302,7 +303,7 @@ def _candidate(
             return None
     if not has_value and index is None:
         return None
-    return _Candidate(labels[-1] if labels else "", row, values, index, header)
+    return _Candidate(labels[-1] if labels else "", row, values, index, header, glued=glued)
 
 
 def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Candidate], set[int]]:
@@ -339,12 +340,12 @@ def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]
     """All the table's values in one printed row, in row order (table 四), when one printed row
     holds that many: read as one row of every column, then cut into the table's rows."""
     width = sum(len(row.columns) for row in spec.rows)
-    wide = [c for c in candidates if len(c.values) >= width or any(v.kind is _GLUED for v in c.values)]
+    wide = [c for c in candidates if len(c.values) >= width or c.glued]
     stated = [c for c in wide if not c.blank]
     wide = stated or wide  # a row of blanks only when no row holds a value
     if len(wide) != 1:
         return {}
-    whole = _options(wide[0].values, width, allow_stray=True)
+    whole = _options(wide[0], width, allow_stray=True)
     rows = {}
     offset = 0
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
@@ -362,7 +363,7 @@ def _interpret(row: RowSpec, ids: tuple[str, ...], candidate: _Candidate, allow_
     by_header = _by_header(row, candidate)
     if by_header is not None:
         return _Row(ids, [by_header], False)
-    found = _options(candidate.values, len(row.columns), allow_stray)
+    found = _options(candidate, len(row.columns), allow_stray)
     found.ids = ids
     if found.problem:
         found.problem = f"row {row.id}: {found.problem}"
@@ -403,11 +404,12 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     return tuple(cell for cell in chosen if cell is not None)
 
 
-def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
-    """Every reading of ``cells`` as ``n`` values: the cells themselves; or less empty cells;
-    or (to be confirmed by the identities) less leading cells where a label was lost; a glued
-    run of digits split every way that makes ``n`` values."""
-    if any(c.kind is _GLUED for c in cells):
+def _options(candidate: _Candidate, n: int, allow_stray: bool) -> _Row:
+    """Every reading of a candidate's cells as ``n`` values: the cells themselves; or less empty
+    cells; or (to be confirmed by the identities) less leading cells where a label was lost; a
+    glued run of digits split every way that makes ``n`` values."""
+    cells = candidate.values
+    if candidate.glued:
         splits = _splits([c for c in cells if c.kind is _GLUED], n)
         return _Row((), splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
     while len(cells) > n and cells[-1].kind is _GAP:  # an empty line after a row: a gap

@@ -223,7 +223,7 @@ def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> b
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
     if single <= 2 * multi:
         return False
-    side_by_side = sum(1 for _, line in lines if "\t" not in line and _LABEL_THEN_VALUES.match(line))
+    side_by_side = sum(1 for _, line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))
     return side_by_side < _VALUE_ROWS
 
 

@@ -317,6 +317,8 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
     beside_strays: set[int] = set()
     bounds = [(-1, -1), *anchors, (len(candidates), len(spec.rows))]
     for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(bounds):
+        if pos_b == pos_a + 1:  # the common case: anchors next to each other, nothing between
+            continue
         loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None and not c.blank]
         if len(loose) == row_b - row_a - 1:
             placed.update(zip(range(row_a + 1, row_b), loose, strict=True))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .catalog import FactSpec, Piece, RowSpec, TableSpec
 from .tables import normal_label
@@ -54,13 +55,26 @@ class PieceSplits:
         return found
 
 
+_CONTEXT = ("^", "$", "\\A", "\\Z", "\\b", "\\B", "(?=", "(?!", "(?<")  # what looks beyond a match
+
+
+@lru_cache(maxsize=256)
+def _context_free(pattern: re.Pattern[str]) -> bool:
+    """Whether what ``pattern`` matches depends on the matched characters alone (no anchor, no
+    lookaround, no word boundary): then it is found in a piece of a text only where it is found
+    within that piece's span of the whole text."""
+    return not any(mark in pattern.pattern for mark in _CONTEXT)
+
+
 def pieces_about(
     fact: FactSpec, text: str, start: int, end: int, splits: PieceSplits | None = None
 ) -> Iterator[re.Match[str]]:
     """The sentences (or clauses) of ``text[start:end]`` that speak of ``fact`` and of no other;
     ``splits`` (of ``text``) shares the regions' pieces among facts."""
-    splits = splits if splits is not None and splits.text is text else PieceSplits(text)
     topic, excluded = fact.topic, fact.excluded
+    if topic is not None and _context_free(topic) and topic.search(text, start, end) is None:
+        return  # no piece of a region that never names the topic can (the region is not split)
+    splits = splits if splits is not None and splits.text is text else PieceSplits(text)
     for piece, words in splits.of(fact.piece, start, end):
         if (topic is None or topic.search(words)) and not (excluded and excluded.search(words)):
             yield piece

@@ -44,7 +44,8 @@ _DELETIONS = re.compile(
 )
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad`"
-_PAGE_LINE_HEAD = r"[ \t\u3000\xa0]*(?:[-－—–]|第\s*\d|\d{1,4}\s*/|\d{1,4}[/-]\d|file:|https?:)"
+# (the indent taken whole, *+: what follows never starts with it)
+_PAGE_LINE_HEAD = r"[ \t\u3000\xa0]*+(?:[-－—–]|第\s*\d|\d{1,4}\s*/|\d{1,4}[/-]\d|file:|https?:)"
 _MAYBE_FIRST_PAGE_LINE = re.compile(_PAGE_LINE_HEAD)
 _MAYBE_PAGE_LINE = re.compile(r"\n" + _PAGE_LINE_HEAD)  # a line break first: found by a fast scan
 

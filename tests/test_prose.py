@@ -1,5 +1,9 @@
+import re
+
 import pytest
 
+from extractor.catalog import FactSpec, ValueKind
+from extractor.locate import pieces_about
 from extractor.prose import read_prose
 from extractor.segmenting import Section
 
@@ -91,3 +95,17 @@ def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, fiel
     sections = {"overview": Section("overview", "", 0, 0, len(overview))}
     reading = read_prose(text, sections).fields[field]
     assert reading.value is None and not reading.confident
+
+
+@pytest.mark.parametrize(
+    ("topic", "found"),
+    [("发布", True), ("^发布", True), ("条$", True), ("(?<=。)发布", False)],
+)
+def test_a_topic_is_looked_for_in_each_piece_alone(topic, found):
+    """A region that never names a topic is not split; a topic that looks beyond its match (an
+    anchor, a lookaround) is still looked for in each piece alone, as written."""
+    fact = FactSpec("overview.x", ValueKind.COUNT, "x", "x", topic=re.compile(topic), units="条")
+    text = "总体情况略。发布信息 3 条。其他。"
+    pieces = [p.group() for p in pieces_about(fact, text, 0, len(text))]
+    assert pieces == (["发布信息 3 条"] if found else [])
+    assert not list(pieces_about(fact, text, 0, 5))  # the region before it

@@ -44,7 +44,6 @@ _TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>{VAL
 _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(slots=True)
@@ -70,7 +69,8 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     end = begin + len(stripped)
     if (stripped.isascii() and stripped.isdigit()) or is_value(stripped):
         return Cell(stripped, begin, end, _VALUE, col)
-    label = _SPACES.sub("", stripped) if " " in stripped or "\n" in stripped else stripped
+    # inner white space removed (str.split and the pattern \s agree on what white space is)
+    label = "".join(stripped.split()) if " " in stripped or "\n" in stripped else stripped
     return Cell(label, begin, end, _LABEL, col)
 
 

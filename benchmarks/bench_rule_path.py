@@ -14,7 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
-from extractor import extract
+from extractor import compiled, extract
 from extractor.pipeline import extract_source
 from extractor.reading import read_text
 
@@ -45,6 +45,7 @@ def main() -> None:
     sources = [read_text(p.read_text(encoding="utf-8")) for p in paths]
     size = sum(len(s.text) for s in sources) / len(sources)
     print(f"{len(paths)} sample reports, {size:.0f} characters on average, {args.rounds} rounds")
+    print(f"the {'compiled' if compiled() else 'pure Python'} build")
     measure("in memory", lambda src: extract_source(src, "bench"), sources, args.rounds)
     measure("from disk", extract, paths, args.rounds)
 

@@ -7,8 +7,10 @@ in interleaved rounds (the machine is shared and noisy: only the ratio means muc
 the path for this run only; nothing of it is copied here). Without ``--peer``, a git mirror of
 it at ``/work/.mirror/zxj6827111-blip+govnianbao/repo`` is exported to a temporary directory.
 Both read the text already in memory: ours runs segmenting, tables, prose, every check and the
-validated document; the peer splits sections and fills its table templates. Prints ms per
-report for each and their ratio (ours / peer; below 1.0 we are faster).
+validated document; the peer splits sections and fills its table templates. Times are CPU time
+of this process (``time.process_time``: other work on a shared machine counts less). Prints
+which build of ours ran (pure Python, or the compiled build of ``EXTRACTOR_COMPILE=1 pip install
+.``), ms per report for each and their ratio (ours / peer; below 1.0 we are faster).
 """
 
 from __future__ import annotations
@@ -46,10 +48,10 @@ def interleaved(
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(rounds):
         for name, run in runs.items():
-            began = time.perf_counter()
+            began = time.process_time()
             for text in texts:
                 run(text)
-            times[name].append((time.perf_counter() - began) / len(texts))
+            times[name].append((time.process_time() - began) / len(texts))
     return times
 
 
@@ -65,6 +67,7 @@ def main() -> None:
         sys.path.insert(0, str(peer_source(args.peer, Path(scratch))))
         from govnianbao import parse_annual_report_text
 
+        from extractor import compiled
         from extractor.pipeline import extract_source
         from extractor.reading import read_text
 
@@ -77,7 +80,8 @@ def main() -> None:
                 run(text)
         times = interleaved(runs, texts, args.rounds)
     medians = {name: statistics.median(t) for name, t in times.items()}
-    print(f"{len(texts)} sample reports, {args.rounds} interleaved rounds")
+    print(f"{len(texts)} sample reports, {args.rounds} interleaved rounds, CPU time")
+    print(f"ours: the {'compiled' if compiled() else 'pure Python'} build")
     for name, median in medians.items():
         print(f"{name:12} median {1000 * median:6.3f} ms/report (best {1000 * min(times[name]):6.3f})")
     print(f"ratio ours / govnianbao: {medians['ours'] / medians['govnianbao']:.2f}")

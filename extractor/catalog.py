@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 from .values import ZERO, ValueKind
@@ -56,7 +56,12 @@ class TableSpec:
     flat: bool = False
 
     def field_ids(self) -> list[str]:
-        return [f"{self.id}.{row.id}.{col}" for row in self.rows for col in row.columns]
+        return [field_id for ids in self.row_field_ids for field_id in ids]
+
+    @cached_property
+    def row_field_ids(self) -> tuple[tuple[str, ...], ...]:
+        """Each row's field ids, in row order."""
+        return tuple(tuple(f"{self.id}.{row.id}.{col}" for col in row.columns) for row in self.rows)
 
     def row(self, row_id: str) -> RowSpec:
         return next(row for row in self.rows if row.id == row_id)
@@ -489,6 +494,7 @@ def identities(fmt: Format | str, catalog: Catalog = CATALOG) -> tuple[Identity,
     return catalog.identities(Format(fmt))
 
 
+@lru_cache(maxsize=4096)  # bounded: the catalog's few hundred ids recur
 def section_of(field_id: str) -> str:
     """The section a field id belongs to: ``meta``, ``overview``, ``t2``, ``t3``, ``t4``."""
     head = field_id.split(".", 1)[0]

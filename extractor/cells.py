@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from .values import CELL_LINE_BREAK, CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, VALUE_CELL
+from .values import CELL_LINE_BREAK, CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, is_value
 
 
 class CellKind(Enum):
@@ -44,7 +44,6 @@ _TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>{VAL
 _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_SPACES = re.compile(r"\s+")
 # A line naming the report with no cells in it: a page's running header, never a table row.
 _RUNNING_HEADER = re.compile(r"^[^\t|]*政府信息公开(?:工作)?年度报告[^\t|]*$")
 
@@ -73,10 +72,11 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
     end = begin + len(stripped)
-    if (stripped.isascii() and stripped.isdigit()) or VALUE_CELL.match(stripped):
+    if (stripped.isascii() and stripped.isdigit()) or is_value(stripped):
         return Cell(stripped, begin, end, _VALUE, col)
     spaced = " " in stripped or "\n" in stripped or CELL_LINE_BREAK in stripped
-    label = _SPACES.sub("", stripped) if spaced else stripped
+    # inner white space removed (str.split and the pattern \s agree on what white space is)
+    label = "".join(stripped.split()) if spaced else stripped
     return Cell(label, begin, end, _LABEL, col)
 
 
@@ -84,14 +84,15 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     """The printed rows of cells of the region ``text[start:end]``. In rows on lines, an empty
     row stands where a blank line broke the grid (a grid's columns are comparable only within
     one unbroken run of its rows); a markdown rule line is left out, and so is a page's running
-    header printed inside the table (a line naming the report)."""
+    header printed inside the table (a line naming the report). A row's cells all stand in a
+    grid (a column each, ``col >= 0``) or none does."""
     if _is_glued(text, start, end):
         return _rows_glued(text, start, end)
     lines = [(at, line) for at, line in _lines(text, start, end) if not _RUNNING_HEADER.search(line)]
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
-    lines = [(start, line) for start, line in lines if not _MARKDOWN_RULE.match(line)]
+    lines = [(start, line) for start, line in lines if "---" not in line or not _MARKDOWN_RULE.match(line)]
     rows = [_row_on_line(line, line_start) for line_start, line in lines]
     raw = [line for _, line in lines]
     if _is_plain_cell_per_line(rows, raw):
@@ -229,9 +230,13 @@ def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> b
     """Indented single cells outnumber grid lines, and no lines print a label and its values
     side by side (as a PDF's space-aligned rows do, indented, their labels wrapped)."""
     single = sum(cell_lines)
+    if single < 8:
+        return False
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
-    side_by_side = sum(1 for _, line in lines if "\t" not in line and _LABEL_THEN_VALUES.match(line))
-    return single > 2 * multi and single >= 8 and side_by_side < _VALUE_ROWS
+    if single <= 2 * multi:
+        return False
+    side_by_side = sum(1 for _, line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))
+    return side_by_side < _VALUE_ROWS
 
 
 def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> list[list[Cell]]:
@@ -245,8 +250,8 @@ def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) ->
 
     for (line_start, line), is_cell in zip(lines, cell_lines, strict=True):
         if is_cell:
-            indent = len(line) - len(line.lstrip(" \t"))
-            row.append((line_start + indent, line[indent:]))
+            raw = line.lstrip(" \t")
+            row.append((line_start + len(line) - len(raw), raw))
         elif not line.strip():
             close_row()
         elif row:  # a wrapped cell: its text goes on without a tab

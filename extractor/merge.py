@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from .catalog import CATALOG, Catalog, Format
-from .models import Check, Document, Evidence, FieldReading, LLMInfo, Reading, Status, same_value
+from .models import Check, Document, Evidence, FieldReading, LLMInfo, Reading, Status, Value, same_value
 from .reading import SourceText
 
 
@@ -29,16 +29,20 @@ def build_document(
 ) -> Document:
     """The document of one report: every field of its format (or ``only`` these), evidence,
     checks, status."""
-    fields = {}
+    fields: dict[str, Value] = {}
     evidence = {}
+    read, decoded, deletions = reading.fields, src.decoded, src.has_deletions
     for field_id in only or catalog.field_ids(fmt):
-        found = reading.fields.get(field_id)
-        fields[field_id] = found.value if found else None
-        if found and found.start is not None and found.end is not None:
-            start, end = found.start, found.end
-            if src.has_deletions:
+        found = read.get(field_id)
+        if found is None:
+            fields[field_id] = None
+            continue
+        fields[field_id] = found.value
+        start, end = found.start, found.end
+        if start is not None and end is not None:
+            if deletions:
                 start, end = src.span_to_decoded(start, end)
-            evidence[field_id] = Evidence(start, end, found.method, src.decoded[start:end])
+            evidence[field_id] = Evidence(start, end, found.method, decoded[start:end])
     return Document(
         source=source,
         status=status_of(checks),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .catalog import CATALOG, Catalog, FactSpec
-from .locate import Statement, lumped_counts, none_stated_in, statements_about
+from .locate import PieceSplits, Statement, lumped_counts, none_stated_in, statements_about
 from .models import FieldReading, Reading
 from .segmenting import Section
 from .values import count_pattern, count_value
@@ -30,7 +30,9 @@ def _unsure(why: str) -> FieldReading:
     return FieldReading(None, None, None, confident=False, note=why)
 
 
-def read_fact(fact: FactSpec, text: str, regions: list[tuple[int, int]]) -> FieldReading | None:
+def read_fact(
+    fact: FactSpec, text: str, regions: list[tuple[int, int]], splits: PieceSplits | None = None
+) -> FieldReading | None:
     """The statement of ``fact`` in the first of ``regions`` that makes one: 0 where a piece
     about it says "none", its one count where a piece states one (the first, when a breakdown
     follows it). Only a piece's stretches about the fact alone count (a sentence less its
@@ -38,14 +40,14 @@ def read_fact(fact: FactSpec, text: str, regions: list[tuple[int, int]]) -> Fiel
     preferred words outrank the others; the rest must agree, or the fact is doubtful. Doubtful
     too: several counts, a count without the total the fact needs, a count stated for several
     things together, digits apart by spaces, a count in Chinese numerals, a count as of a date
-    (截至…: a stock, not the year's)."""
+    (截至…: a stock, not the year's). ``splits`` shares the pieces of ``text`` among facts."""
     counts_in = count_pattern(fact.units, fact.kind)
     doubt = None
     for start, end in regions:
         if fact.until is not None and (stop := fact.until.search(text, start, end)):
             end = stop.start()
         said: list[tuple[FieldReading, bool]] = []
-        for statement in statements_about(fact, text, start, end):
+        for statement in statements_about(fact, text, start, end, splits):
             body = statement.piece.group()
             if _BREAKS_DOWN.match(body):
                 continue
@@ -134,11 +136,12 @@ def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATAL
     (``None``, confident), which is itself a reading a model's answer must agree with.
     """
     reading = Reading()
+    splits = PieceSplits(text)
     for fact in catalog.facts_from("prose"):
         regions = [(s.body_start, s.end) for sid in fact.sections if (s := sections.get(sid))]
         if not regions:  # "not stated" would be a claim about text never read
             reading.problem(f"{fact.id}: section {' or '.join(fact.sections)} not found", [fact.id])
             continue
-        found = read_fact(fact, text, regions)
+        found = read_fact(fact, text, regions, splits)
         reading.fields[fact.id] = found or _NOT_STATED
     return reading

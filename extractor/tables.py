@@ -102,7 +102,7 @@ class _Slots:
     open_from: tuple[int, int] | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Candidate:
     label: str
     row: list[Cell]  # every cell of the printed row
@@ -110,13 +110,14 @@ class _Candidate:
     spec_index: int | None
     header: _Columns | None  # the header in force, for a row of a grid
     blank: bool = False  # only empty cells, no label: a flat table's row of blanks at most
+    glued: bool = False  # a value is glued digits
 
 
 @dataclass
 class _Row:
     """What a table row's cells allow: its interpretations, and how sure each kind is."""
 
-    ids: list[str]
+    ids: tuple[str, ...]
     options: list[Option]
     confirm: bool  # the interpretations are guesses the identities must confirm
     problem: str = ""
@@ -134,10 +135,9 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     candidates = _candidates(spec, rows)
     row_readings = _flat_rows(spec, candidates) if spec.flat else {}
     placed, beside_strays = ({}, set()) if row_readings else _place(spec, candidates)
-    for index, row_spec in enumerate(spec.rows):
+    for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
         if index in row_readings:
             continue
-        ids = [f"{spec.id}.{row_spec.id}.{col}" for col in row_spec.columns]
         candidate = placed.get(index)
         if candidate is None:
             row_readings[index] = _Row(ids, [], False, f"row {row_spec.id} not found")
@@ -163,17 +163,46 @@ def normal_label(text: str) -> str:
 
 
 def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
-    data: list[tuple[list[Cell], _Columns | None]] = []
+    found = []
+    for block in _grid_blocks(spec, rows):
+        titled = {col for _, header in block if header for col in header.cols}
+        if spec.flat:  # a flat table's row labels head groups of its columns
+            titled |= {
+                c.col
+                for row, _ in block
+                for c in row
+                if c.kind is _LABEL and _match(spec, [c.text], False) is not None
+            }
+        window = _value_columns(block, titled)
+        for row, header in block:
+            candidate = _candidate(spec, row, header, window)
+            if candidate is not None:
+                found.append(candidate)
+    return found
+
+
+Block = list[tuple[list[Cell], _Columns | None]]  # rows of one grid, each with the header in force
+
+
+def _grid_blocks(spec: TableSpec, rows: list[list[Cell]]) -> Iterator[Block]:
+    """Runs of rows whose columns are comparable: the rows of one unbroken grid, each with the
+    header in force (consecutive header rows make one header, and are no rows of the run); a
+    row that is no grid row (words, or values apart by spaces) is a run of its own."""
+    block: Block = []
     header: _Columns | None = None
     in_header = False
     for row in rows:
-        if not row or any(c.col < 0 for c in row):  # a blank line or words: the grid breaks here
+        if not row or row[0].col < 0:  # a blank line or words (no cell in a grid): the grid breaks here
             header = None
             in_header = False
-            data.append((row, None))
+            if block:
+                yield block
+                block = []
+            if row:
+                yield [(row, None)]
             continue
         titles = _titles(spec, row)
-        if titles:  # consecutive header rows make one header
+        if titles:
             merged = {**header.at, **titles} if in_header and header else dict(titles)
             cols = (header.cols if in_header and header else frozenset()) | {
                 c.col for c in row if c.kind is _LABEL and _title_key(c.text) in _column_titles(spec)
@@ -182,48 +211,16 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
             in_header = True
             continue
         in_header = False
-        data.append((row, header))
-    header_of = {id(row): in_force for row, in_force in data}
-    found = []
-    for block in _grid_blocks([row for row, _ in data]):
-        titled = {col for row in block if (h := header_of[id(row)]) for col in h.cols}
-        if spec.flat:  # a flat table's row labels head groups of its columns
-            titled |= {
-                c.col
-                for row in block
-                for c in row
-                if c.kind is _LABEL and _match(spec, [c.text], False) is not None
-            }
-        window = _value_columns(block, titled)
-        for row in block:
-            candidate = _candidate(spec, row, header_of[id(row)], window)
-            if candidate is not None:
-                found.append(candidate)
-    return found
-
-
-def _grid_blocks(rows: list[list[Cell]]) -> Iterator[list[list[Cell]]]:
-    """Runs of rows whose columns are comparable: the rows of one unbroken grid; a row that is
-    no grid row (words, or values apart by spaces) is a run of its own."""
-    block: list[list[Cell]] = []
-    for row in rows:
-        grid = bool(row) and all(cell.col >= 0 for cell in row)
-        if block and not grid:
-            yield block
-            block = []
-        if grid:
-            block.append(row)
-        elif row:
-            yield [row]
+        block.append((row, header))
     if block:
         yield block
 
 
-def _value_columns(block: list[list[Cell]], titled: set[int]) -> tuple[int, int] | None:
+def _value_columns(block: Block, titled: set[int]) -> tuple[int, int] | None:
     """The grid columns a block's values stand in, from the first to the last that holds a
     value or a column title: an empty cell left or right of them pads a label column or the
     grid's edge, never a blank value."""
-    cols = titled | {cell.col for row in block for cell in row if cell.col >= 0 and cell.kind is _VALUE}
+    cols = titled | {cell.col for row, _ in block for cell in row if cell.col >= 0 and cell.kind is _VALUE}
     return (min(cols), max(cols)) if cols else None
 
 
@@ -289,15 +286,17 @@ def _candidate(
         last_label -= 1
     values = row[last_label + 1 :]
     if window is not None:
-        values = [c for c in values if window[0] <= c.col <= window[1]]
-    has_value = any(c.kind is _VALUE or c.kind is _GLUED for c in values)
+        low, high = window
+        values = [c for c in values if low <= c.col <= high]
+    kinds = [c.kind for c in values]
+    glued = _GLUED in kinds
+    has_value = glued or _VALUE in kinds
     labels = [c.text for c in row[: last_label + 1] if c.kind is _LABEL]
     if not has_value and (last_label < 0 or _match(spec, labels, False) is None):
         # printed empty cells (not a grid's padding) may be a flat table's row of blanks: cells
         # each on a line of their own, or a whole row of a flat table's grid
         blanks = [c for c in values if c.kind is _EMPTY and (c.col < 0 or spec.flat)]
         return _Candidate("", row, values, None, header, blank=True) if blanks else None
-    glued = any(c.kind is _GLUED for c in values)
     index = _match(spec, labels, glued)
     if index is not None and not glued and len(values) < len(spec.rows[index].columns):
         index = None  # a header cell that happens to read like a row label
@@ -305,7 +304,7 @@ def _candidate(
             return None
     if not has_value and index is None:
         return None
-    return _Candidate(labels[-1] if labels else "", row, values, index, header)
+    return _Candidate(labels[-1] if labels else "", row, values, index, header, glued=glued)
 
 
 def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Candidate], set[int]]:
@@ -319,6 +318,8 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
     beside_strays: set[int] = set()
     bounds = [(-1, -1), *anchors, (len(candidates), len(spec.rows))]
     for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(bounds):
+        if pos_b == pos_a + 1:  # the common case: anchors next to each other, nothing between
+            continue
         loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None and not c.blank]
         if len(loose) == row_b - row_a - 1:
             placed.update(zip(range(row_a + 1, row_b), loose, strict=True))
@@ -342,17 +343,16 @@ def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]
     """All the table's values in one printed row, in row order (table 四), when one printed row
     holds that many: read as one row of every column, then cut into the table's rows."""
     width = sum(len(row.columns) for row in spec.rows)
-    wide = [c for c in candidates if len(c.values) >= width or any(v.kind is _GLUED for v in c.values)]
+    wide = [c for c in candidates if len(c.values) >= width or c.glued]
     stated = [c for c in wide if not c.blank]
     wide = stated or wide  # a row of blanks only when no row holds a value
     if len(wide) != 1:
         return {}
-    whole = _options(wide[0].values, width, allow_stray=True)
+    whole = _options(wide[0], width, allow_stray=True)
     rows = {}
     offset = 0
-    for index, row_spec in enumerate(spec.rows):
+    for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
         n = len(row_spec.columns)
-        ids = [f"{spec.id}.{row_spec.id}.{col}" for col in row_spec.columns]
         cut = _distinct([tuple(option[offset : offset + n]) for option in whole.options])
         rows[index] = _Row(ids, cut, whole.confirm, whole.problem and f"row {row_spec.id}: {whole.problem}")
         offset += n
@@ -362,11 +362,11 @@ def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]
 # --- interpretations of one row ---------------------------------------------------------
 
 
-def _interpret(row: RowSpec, ids: list[str], candidate: _Candidate, allow_stray: bool) -> _Row:
+def _interpret(row: RowSpec, ids: tuple[str, ...], candidate: _Candidate, allow_stray: bool) -> _Row:
     by_header = _by_header(row, candidate)
     if by_header is not None:
         return _Row(ids, [by_header], False)
-    found = _options(candidate.values, len(row.columns), allow_stray)
+    found = _options(candidate, len(row.columns), allow_stray)
     found.ids = ids
     if found.problem:
         found.problem = f"row {row.id}: {found.problem}"
@@ -407,14 +407,16 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     return tuple(cell for cell in chosen if cell is not None)
 
 
-def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
-    """Every reading of ``cells`` as ``n`` values: the cells themselves; or less empty cells;
-    or (to be confirmed by the identities) less leading cells where a label was lost; a glued
-    run of digits split every way that makes ``n`` values; where a value stands on the next
-    line of its cell, also (to be confirmed) with the number before it wrapped onto that line."""
-    if any(c.kind is _GLUED for c in cells):
+def _options(candidate: _Candidate, n: int, allow_stray: bool) -> _Row:
+    """Every reading of a candidate's cells as ``n`` values: the cells themselves; or less empty
+    cells; or (to be confirmed by the identities) less leading cells where a label was lost; a
+    glued run of digits split every way that makes ``n`` values; where a value stands on the
+    next line of its cell, also (to be confirmed) with the number before it wrapped onto that
+    line."""
+    cells = candidate.values
+    if candidate.glued:
         splits = _splits([c for c in cells if c.kind is _GLUED], n)
-        return _Row([], splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
+        return _Row((), splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
     as_printed = _cells_options(cells, n, allow_stray)
     breaks = [i for i, c in enumerate(cells) if c.after_break and _wraps(cells[i - 1], c)]
     if not allow_stray or not breaks or len(breaks) > _MAX_BREAKS:  # no identities to confirm
@@ -422,7 +424,7 @@ def _options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
     wrapped = [o for cut in _joinings(cells, breaks) for o in _cells_options(cut, n, allow_stray).options]
     if not wrapped:
         return as_printed
-    return _Row([], _distinct(as_printed.options + wrapped), True)
+    return _Row((), _distinct(as_printed.options + wrapped), True)
 
 
 def _wraps(before: Cell, cell: Cell) -> bool:
@@ -455,12 +457,12 @@ def _cells_options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
     while len(cells) > n and cells[-1].kind is _GAP:  # an empty line after a row: a gap
         cells = cells[:-1]
     if len(cells) < n:
-        return _Row([], [], False, f"{len(cells)} cells, {n} expected")
+        return _Row((), [], False, f"{len(cells)} cells, {n} expected")
     if len(cells) == n:
-        return _Row([], [tuple(cells)], False)
+        return _Row((), [tuple(cells)], False)
     found = _without_empties(cells, n)
     if found:
-        return _Row([], found, False)
+        return _Row((), found, False)
     if allow_stray:  # a lost label leaves a stray cell or two before the values: as few as can be
         by_strays: dict[int, list[Option]] = {}
         for lead in range(1, len(cells) - n + 1):
@@ -470,8 +472,8 @@ def _cells_options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
             by_strays.setdefault(strays, []).extend(_without_empties(cells[lead:], n))
         fewest = min((k for k, found in by_strays.items() if found), default=None)
         if fewest is not None:
-            return _Row([], _distinct(by_strays[fewest]), True)
-    return _Row([], [], False, f"{len(cells)} cells, {n} expected")
+            return _Row((), _distinct(by_strays[fewest]), True)
+    return _Row((), [], False, f"{len(cells)} cells, {n} expected")
 
 
 def _without_empties(cells: list[Cell], n: int) -> list[Option]:
@@ -559,7 +561,7 @@ def _values(row: RowSpec, option: Option) -> list[int | float | None]:
 
 def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identity], result: Reading) -> None:
     """Choose among each row's interpretations and record what is read and what is not."""
-    specs = spec.rows
+    specs, fields = spec.rows, result.fields
     open_rows = {i: r for i, r in rows.items() if r.open}
     chosen: dict[int, list[Option]] = {}
     if open_rows:
@@ -579,7 +581,10 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
             _record(specs[index], row, chosen.get(index, row.options), result)
         else:  # the common case: one reading, as printed
             for field_id, cell, kind in zip(row.ids, row.options[0], specs[index].kinds, strict=True):
-                _read_cell(field_id, cell, kind, None, "", result)
+                if cell.text.isdigit() and cell.text.isascii():  # the commonest, fast: a bare count
+                    fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
+                else:
+                    _read_cell(field_id, cell, kind, None, "", result)
 
 
 def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | None]:
@@ -587,7 +592,7 @@ def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | Non
 
 
 def _holds(
-    identities: Sequence[Identity], values: dict[str, int | float | None], touching: list[str]
+    identities: Sequence[Identity], values: dict[str, int | float | None], touching: Sequence[str]
 ) -> bool:
     """Every identity over ``touching`` fields whose fields are all known holds (blanks count 0)."""
     wanted = set(touching)
@@ -658,9 +663,6 @@ def _record(row: RowSpec, found: _Row, options: list[Option], result: Reading) -
 def _read_cell(
     field_id: str, cell: Cell, kind: ValueKind, value: int | float | None, note: str, result: Reading
 ) -> None:
-    if cell.text.isdigit() and cell.text.isascii() and not note:  # the common case, fast
-        result.fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
-        return
     if cell.kind is _GAP:  # an empty line taken for an empty cell: it may be only a gap
         result.fields[field_id] = FieldReading(
             None, cell.start, cell.end, confident=False, note="an empty line, read as an empty cell"

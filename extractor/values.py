@@ -54,6 +54,7 @@ UNIT = r"(?:万元|元|件|条|个|项|人次)"  # a unit some tables print in t
 # One cell's value as printed: a number (with its unit), a change, or a mark that says "not stated".
 VALUE = rf"(?:{NUMBER}\s*{UNIT}?|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK})"
 VALUE_CELL = re.compile(rf"^{VALUE}$")
+_VALUE_STARTS = frozenset("+-增减/—–无")  # what a value starts with, a digit besides
 NULL_CELL = re.compile(rf"^(?:{NULL_MARK})$")
 _CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
 _TRAILING_UNIT = re.compile(rf"\s*{UNIT}$")
@@ -65,6 +66,12 @@ _TOKEN = re.compile(
 )
 # A zero as a whole token, as in 为0 or 0元 (never the tail of 380元).
 ZERO = r"(?<![\d.,])0(?:\.0+)?(?![\d.,])"
+
+
+def is_value(text: str) -> bool:
+    """``text`` is one value as printed (:data:`VALUE_CELL`); its first character tells most
+    labels apart without the match."""
+    return bool(text) and (text[0] in _VALUE_STARTS or text[0].isdecimal()) and bool(VALUE_CELL.match(text))
 
 
 def parse_value(text: str, kind: ValueKind) -> int | float | None:

@@ -8,9 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractor import extract
+from extractor.cells import table_rows
 from extractor.decoding import decode
 from extractor.errors import InputError
 from extractor.reading import normalise
+from extractor.values import VALUE_CELL, is_value
 
 from .conftest import REPORTS, SEED_NAMES
 
@@ -88,3 +90,25 @@ def test_normalised_offsets_always_map_inside_the_decoded_text(text):
     src = normalise(text)
     for i in range(len(src.text)):
         assert 0 <= src.to_decoded(i) < len(text)
+
+
+@given(st.from_regex(VALUE_CELL))
+def test_every_value_is_told_by_its_first_character(text):
+    """is_value tests a text's first character before VALUE_CELL: the grammar allows no other."""
+    assert is_value(text)
+
+
+CELL_LINES = st.lists(
+    st.tuples(
+        st.sampled_from(["\t", "|", " ", "  ", ""]), st.lists(st.one_of(PIECES, st.text(max_size=8)))
+    ).map(lambda line: line[0].join(line[1])),
+    max_size=40,
+).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(CELL_LINES)
+def test_a_rows_cells_all_stand_in_a_grid_or_none_does(text):
+    """What the table parser takes a row's first cell to tell of the whole row."""
+    for row in table_rows(text, 0, len(text)):
+        assert len({cell.col >= 0 for cell in row}) <= 1, row

@@ -1,5 +1,9 @@
+import re
+
 import pytest
 
+from extractor.catalog import FactSpec, ValueKind
+from extractor.locate import statements_about
 from extractor.prose import read_prose
 from extractor.segmenting import Section
 
@@ -148,3 +152,17 @@ def _doubts(overview: str) -> dict:
 )
 def test_statements_about_several_things_are_read_by_their_own_clauses_or_flagged(overview, read):
     assert _doubts(overview) == read
+
+
+@pytest.mark.parametrize(
+    ("topic", "found"),
+    [("发布", True), ("^发布", True), ("条$", True), ("(?<=。)发布", False)],
+)
+def test_a_topic_is_looked_for_in_each_piece_alone(topic, found):
+    """A region that never names a topic is not split; a topic that looks beyond its match (an
+    anchor, a lookaround) is still looked for in each piece alone, as written."""
+    fact = FactSpec("overview.x", ValueKind.COUNT, "x", "x", topic=re.compile(topic), units="条")
+    text = "总体情况略。发布信息 3 条。其他。"
+    pieces = [s.piece.group() for s in statements_about(fact, text, 0, len(text))]
+    assert pieces == (["发布信息 3 条"] if found else [])
+    assert not list(statements_about(fact, text, 0, 5))  # the region before it

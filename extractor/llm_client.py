@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import instructor
@@ -58,6 +58,11 @@ class LLMConfig:
     connect: Callable[[], str] | None = None
     # Where the endpoint's own log is (a local server's), named when it fails.
     server_log: str | None = None
+
+    def resolved(self) -> LLMConfig:
+        """This configuration with its endpoint started (``connect``) and named by its URL: what
+        to hand to another process, which cannot share the one that starts it."""
+        return self if self.connect is None else replace(self, base_url=self.connect(), connect=None)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> LLMConfig | None:

@@ -10,8 +10,10 @@ import importlib
 import json
 import logging
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -229,9 +231,13 @@ def llm_options(args: argparse.Namespace) -> Iterator[Options]:
                 connect=server.base_url, server_log=str(server.log), **settings,
             )  # fmt: skip
             client = LLMClient(config, cache)
-            try:
+            on_main = threading.current_thread() is threading.main_thread()
+            terminated = signal.signal(signal.SIGTERM, _exit_on_sigterm) if on_main else None
+            try:  # a SIGTERM ends the run through here too, so the server is stopped
                 yield Options(client, mode, progress=progress)
             finally:
+                if on_main:
+                    signal.signal(signal.SIGTERM, terminated)
                 server.stop(keep_log=client.unavailable > 0)
                 if client.unavailable:
                     print(f"the local model failed; its server's log: {server.log}", file=sys.stderr)
@@ -246,6 +252,10 @@ def llm_options(args: argparse.Namespace) -> Iterator[Options]:
         if progress is not None:
             progress.close()
         cache.close()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 # --- the commands ------------------------------------------------------------------------

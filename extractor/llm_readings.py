@@ -36,6 +36,7 @@ from .values import count_pattern, count_value, find_number
 
 NONE_OF_THEM = "以上都不是"
 NOT_ONE_NUMBER = "以上都不是：文中没有把它说成一个确切的数"
+YES_NO = ("是", "不是")
 _MAX_NODES = 20_000  # ways of choosing weighed against the identities; more: nothing is pinned
 _ORDINALS = "一二三四五六七八九十"
 Known = Mapping[str, Value]
@@ -96,10 +97,10 @@ def read_with_llm(
 
     ``known``: values read with confidence already (the rules'), which the identities weigh
     the model's choices against; ``alternatives``: the rows the rules read several ways (glued
-    digits), for the model to choose among. ``ask_all``: the model places every statement and chooses
-    every fact itself (a second reading, or the model alone); else it is asked only what the
-    rules cannot place."""
-    result = Reading(usage=Usage())
+    digits), for the model to choose among. ``ask_all``: the model places every statement and
+    chooses every fact itself (a second reading, or the model alone); else it is asked only
+    what the rules cannot place."""
+    result, usage = Reading(), Usage()
     for task in tasks:
         questions = _Questions(client, task, on_step)
         if task == "meta":
@@ -112,8 +113,8 @@ def read_with_llm(
             got = _read_table(questions, spec, catalog.identities_of(fmt, task), text, sections.get(task),
                               wanted, known or {}, alternatives or {}, ask_all)  # fmt: skip
         result.add(got)
-        assert result.usage is not None
-        result.usage.add(questions.usage)
+        usage.add(questions.usage)
+    result.usage = usage
     return result
 
 
@@ -186,7 +187,7 @@ def _read_table(
     by_rules = sum(not p.by_model for p in placed.values())
     if by_rules:
         result.notes.append(
-            f"llm {spec.id}: {by_rules} rows placed by their labels, {len(asked)} statements asked"
+            f"llm {spec.id}: {by_rules} rows placed by label or order, {len(asked)} statements asked"
         )
     return result
 
@@ -302,21 +303,29 @@ def _place_by_model(
             if not allowed:  # no row left for it that its values could fill: it is none of them
                 questions.expect(-1)
                 continue
-            options = (*(names[i] for i in allowed), NONE_OF_THEM)
-            choice = questions.choose(
-                "rows", options, table=spec.title, context=_context(statements, statement),
-                rows="\n".join(f"- {option}" for option in options[:-1]),
-            )  # fmt: skip
-            if choice != NONE_OF_THEM:
-                index = allowed[options.index(choice)]
-                chosen[index].append(statement)
-                after = index + 1
+            index = _which_row(questions, spec, [names[i] for i in allowed], _context(statements, statement))
+            if index is not None:
+                chosen[allowed[index]].append(statement)
+                after = allowed[index] + 1
     for index, taken in chosen.items():
         if len(taken) > 1 or index in placed or index not in wanted_rows:
             why = "for several statements" if len(taken) > 1 else "read otherwise"
             result.notes.append(f"llm {spec.id}: the model chose row {spec.rows[index].id} {why}: not taken")
         else:
             placed[index] = _Placed(taken[0], by_model=True)
+
+
+def _which_row(questions: _Questions, spec: TableSpec, names: list[str], context: str) -> int | None:
+    """Which of the rows ``names`` the statement marked in ``context`` gives, or None. One row
+    is asked as yes or no: options that never change, so the server keeps the prompt's start
+    from one question to the next and reads only the question."""
+    if len(names) == 1:
+        answer = questions.choose("row_check", YES_NO, table=spec.title, context=context, row=names[0])
+        return 0 if answer == YES_NO[0] else None
+    options = (*names, NONE_OF_THEM)
+    listing = "\n".join(f"- {name}" for name in names)
+    choice = questions.choose("rows", options, table=spec.title, context=context, rows=listing)
+    return None if choice == NONE_OF_THEM else options.index(choice)
 
 
 def _placeable(row: RowSpec, statement: Statement) -> bool:

@@ -36,6 +36,7 @@ from .conftest import REPORTS, SEED_NAMES
 
 SEED = REPORTS / f"{SEED_NAMES[1]}.txt"  # 偃师区: read cleanly by the rules, status ok
 NONE = "以上都不是"
+YES_NO = ["是", "不是"]
 
 
 def completion(request: httpx2.Request, arguments: dict | str) -> httpx2.Response:
@@ -152,22 +153,30 @@ def prose_report(tmp_path, seed: int, reword: tuple[str, ...], remark_after: tup
 
 
 def truthful(body: dict) -> str:
-    """The right row of a row question: the reworded ones' (:data:`TRUTH`), else the one the
-    label names; the first option of other questions (for a fact: the first count)."""
-    from extractor.catalog import T2_2021, T4
-    from extractor.statements import rows_named
-
+    """The right answer to a row question (by :data:`TRUTH` for the reworded labels, else the row
+    the label names); the first option of other questions (for a fact: the first count)."""
     options = options_of(body)
     label = marked(body)
     if not label:
         return options[0]
+    right = _row_named(label)
+    if options == YES_NO:  # is it this row?
+        asked = re.search(r"The row: 「(.*?)」", body["messages"][-1]["content"]).group(1)
+        return YES_NO[0] if asked == right else YES_NO[1]
+    return right if right in options else NONE
+
+
+def _row_named(label: str) -> str | None:
+    from extractor.catalog import T2_2021, T4
+    from extractor.statements import rows_named
+
     if label in TRUTH:
-        return TRUTH[label] if TRUTH[label] in options else NONE
+        return TRUTH[label]
     for spec in (T2_2021, T3_2021, T4):
         named = rows_named(spec, label)
-        if set(options[:-1]) <= set(row_names(spec)) and len(named) == 1:
-            return row_names(spec)[named[0]] if row_names(spec)[named[0]] in options else NONE
-    return NONE
+        if len(named) == 1:
+            return row_names(spec)[named[0]]
+    return None
 
 
 def neighbour(body: dict) -> str:
@@ -196,13 +205,27 @@ def test_the_model_chooses_rows_only_where_order_cannot_and_its_values_are_the_p
     llm = client(script)
     doc = extract(path, options=Options(llm, "fallback"))
     assert [marked(body) for body in script.requests] == ["(一)全部公开的"]  # the remark: no row is left
-    assert options_of(script.requests[0]) == ["予以公开", NONE]  # the rows between the anchors
+    assert options_of(script.requests[0]) == YES_NO  # the one row between the anchors: is it 予以公开?
+    assert "The row: 「予以公开」" in script.requests[0]["messages"][-1]["content"]
     assert wrong_values(doc, record) == {}
     granted = [f for f in doc.fields if f.startswith("t3.granted.")]
     assert {doc.evidence[f].method for f in granted if f in doc.evidence} == {"llm"}
     text = path.read_text(encoding="utf-8")
     assert all(text[doc.evidence[f].start : doc.evidence[f].end] == str(doc.fields[f]) for f in granted)
     assert doc.llm.fields["t3.granted.total"] == record["t3.granted.total"]
+
+
+def test_where_the_report_leaves_a_row_out_the_model_chooses_among_the_rows_the_statement_may_be(tmp_path):
+    path, record = prose_report(tmp_path, 3, ("本年新收政府信息公开申请：",))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"上年结转政府信息公开申请：[^\n]*\n", "", text), encoding="utf-8")
+    script = Script(truthful)
+    doc = extract(path, options=Options(client(script), "fallback"))
+    [asked] = script.requests
+    assert options_of(asked) == [*row_names(T3_2021)[:2], NONE]  # 本年新收 or 上年结转: one is left out
+    assert doc.fields["t3.new_received.total"] == record["t3.new_received.total"]
+    read_t3 = next(c for c in doc.failed_checks if c.id == "read.t3")
+    assert "t3.carried_over.total" in read_t3.fields and doc.fields["t3.carried_over.total"] is None
 
 
 def test_a_choice_the_identities_pin_is_trusted_one_they_do_not_is_flagged(tmp_path):
@@ -223,8 +246,8 @@ def test_a_choice_the_identities_pin_is_trusted_one_they_do_not_is_flagged(tmp_p
 
 
 LIES = {
-    "the first option": lambda body: options_of(body)[0],
-    "the last option": lambda body: options_of(body)[-1],
+    "the first option (yes to every row)": lambda body: options_of(body)[0],
+    "the last option (none, no)": lambda body: options_of(body)[-1],
     "the right one's neighbour": neighbour,
 }
 

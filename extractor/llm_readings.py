@@ -40,7 +40,6 @@ YES_NO = ("是", "不是")
 _MAX_NODES = 20_000  # ways of choosing weighed against the identities; more: nothing is pinned
 _ORDINALS = "一二三四五六七八九十"
 Known = Mapping[str, Value]
-Alternatives = Mapping[tuple[str, ...], list[tuple[FieldReading, ...]]]
 OnStep = Callable[[ModelStep], None]
 
 
@@ -89,17 +88,15 @@ def read_with_llm(
     *,
     wanted: set[str] | None = None,
     known: Known | None = None,
-    alternatives: Alternatives | None = None,
     ask_all: bool = False,
     on_step: OnStep | None = None,
 ) -> Reading:
     """Read the ``wanted`` fields (default: all) of each of ``tasks`` with the model's choices.
 
     ``known``: values read with confidence already (the rules'), which the identities weigh
-    the model's choices against; ``alternatives``: the rows the rules read several ways (glued
-    digits), for the model to choose among. ``ask_all``: the model places every statement and
-    chooses every fact itself (a second reading, or the model alone); else it is asked only
-    what the rules cannot place."""
+    the model's choices against. ``ask_all``: the model places every statement and chooses
+    every fact itself (a second reading, or the model alone); else it is asked only what the
+    rules cannot place."""
     result, usage = Reading(), Usage()
     for task in tasks:
         questions = _Questions(client, task, on_step)
@@ -111,7 +108,7 @@ def read_with_llm(
         else:
             spec = catalog.table(fmt, task)
             got = _read_table(questions, spec, catalog.identities_of(fmt, task), text, sections.get(task),
-                              wanted, known or {}, alternatives or {}, ask_all)  # fmt: skip
+                              wanted, known or {}, ask_all)  # fmt: skip
         result.add(got)
         usage.add(questions.usage)
     result.usage = usage
@@ -143,7 +140,6 @@ def _read_table(
     section: Section | None,
     wanted: set[str] | None,
     known: Known,
-    alternatives: Alternatives,
     ask_all: bool,
 ) -> Reading:
     result = Reading()
@@ -152,12 +148,6 @@ def _read_table(
         return result
     ids = [f for f in spec.field_ids() if wanted is None or f in wanted]
     wanted_rows = {i for i, row in enumerate(spec.rows) if any(_row_of(f) == row.id for f in ids)}
-    if not ask_all:
-        try:
-            wanted_rows -= _choose_readings(questions, spec, text, alternatives, set(ids), result)
-        except LLMError as exc:
-            result.problem(f"llm {spec.id}: {exc}", ids)
-            return result
     statements = find_statements(text, section.body_start, section.end)
     placed, runs = _placed_by_rules(spec, statements, wanted_rows, ask_all)
     asked = [s for run in runs for s in run.statements]
@@ -190,40 +180,6 @@ def _read_table(
             f"llm {spec.id}: {by_rules} rows placed by label or order, {len(asked)} statements asked"
         )
     return result
-
-
-def _choose_readings(
-    questions: _Questions,
-    spec: TableSpec,
-    text: str,
-    alternatives: Alternatives,
-    ids: set[str],
-    result: Reading,
-) -> set[int]:
-    """Rows the rules read several ways (digits run together): the model chooses one way, kept
-    doubtful (the identities had their say already: nothing in the text settles it). The rows
-    asked about."""
-    rows = [(fields, ways) for fields, ways in alternatives.items() if ids.intersection(fields)]
-    questions.expect(len(rows))
-    asked = set()
-    for fields, ways in rows:
-        row = spec.row(_row_of(fields[0]))
-        shown = {" / ".join("∅" if r.value is None else str(r.value) for r in way): way for way in ways}
-        spans = [(r.start, r.end) for way in ways for r in way if r.start is not None and r.end is not None]
-        printed = text[min(s for s, _ in spans) : max(e for _, e in spans)] if spans else ""
-        choice = questions.choose(
-            "readings", (*shown, NONE_OF_THEM), table=spec.title, row=row.title,
-            columns=", ".join(row.column_titles), printed=printed,
-        )  # fmt: skip
-        asked.add(spec.rows.index(row))
-        if choice == NONE_OF_THEM:
-            continue
-        note = f"the model's choice among {len(ways)} readings of digits run together; nothing settles it"
-        for field_id, reading in zip(fields, shown[choice], strict=True):
-            result.fields[field_id] = FieldReading(
-                reading.value, reading.start, reading.end, "llm", confident=False, note=note
-            )
-    return asked
 
 
 def _row_of(field_id: str) -> str:

@@ -88,25 +88,19 @@ class ModelStep:
 @dataclass
 class Reading:
     """What a reader read (the title, the prose, a table, the model): values by field id with
-    their spans and confidence, the problems that leave fields unread, notes for people,
-    (for the model) what the reading cost, and the rows that could be read several ways."""
+    their spans and confidence, the problems that leave fields unread, notes for people, and
+    (for the model) what the reading cost."""
 
     fields: dict[str, FieldReading] = dataclass_field(default_factory=dict)
     problems: list[Problem] = dataclass_field(default_factory=list)
     notes: list[str] = dataclass_field(default_factory=list)
     usage: Usage | None = None
-    # A row's fields (by id, in column order) that its cells let be read several ways nothing
-    # chooses among (glued digits): each way, a reading of every one of them.
-    alternatives: dict[tuple[str, ...], list[tuple[FieldReading, ...]]] = dataclass_field(
-        default_factory=dict
-    )
 
     def add(self, other: Reading) -> Reading:
         """This reading with ``other``'s added in (its values win where both read a field)."""
         self.fields.update(other.fields)
         self.problems.extend(other.problems)
         self.notes.extend(other.notes)
-        self.alternatives.update(other.alternatives)
         return self
 
     def problem(self, message: str, fields: list[str] | tuple[str, ...]) -> None:

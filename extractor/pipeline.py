@@ -201,7 +201,6 @@ def _read_by_llm(
             catalog,
             wanted=wanted,
             known={f: r.value for f, r in reading.fields.items() if r.confident and f not in (wanted or ())},
-            alternatives=reading.alternatives,
             ask_all=ask_all,
             on_step=(lambda step: progress(replace(step, source=source))) if progress else None,
         )
@@ -210,9 +209,7 @@ def _read_by_llm(
         unread = [
             p for p in got.problems if any(f not in fields or not fields[f].confident for f in p.fields)
         ]
-        reading = Reading(
-            fields, unresolved + unread, reading.notes + got.notes + notes, None, reading.alternatives
-        )
+        reading = Reading(fields, unresolved + unread, reading.notes + got.notes + notes)
         agreement += agreed
         usage.add(got.usage or Usage())
         answers.update({f: r.value for f, r in got.fields.items() if r.method == "llm"})

@@ -604,11 +604,6 @@ def _record(row: RowSpec, found: _Row, options: list[Option], result: Reading) -
         result.problem(f"row {row.id}: no reading of its cells satisfies the identities", found.ids)
         return
     values = [_values(row, option) for option in options]
-    if len({tuple(v) for v in values}) > 1:  # left for a reader that can choose among them
-        result.alternatives[tuple(found.ids)] = [
-            tuple(FieldReading(v, cell.start, cell.end) for v, cell in zip(vs, option, strict=True))
-            for vs, option in zip(values, options, strict=True)
-        ]
     for col, field_id in enumerate(found.ids):
         seen = {v[col] for v in values}
         cell = options[0][col]

@@ -437,25 +437,3 @@ def test_usage_is_exact_per_report_with_concurrent_calls(tmp_path):
     docs = [json.loads(line) for line in (tmp_path / "out" / "documents.jsonl").read_text().splitlines()]
     questions = sorted(doc["llm"]["usage"]["questions"] for doc in docs)
     assert questions == [1, 2] and sum(doc["llm"]["usage"]["calls"] for doc in docs) == result.llm["calls"]
-
-
-# --- digits run together -------------------------------------------------------------------
-
-PINGTAN = REPORTS.parent / "real" / "reports" / "pingtan_2023.txt"  # 行政规范性文件77132470
-
-
-@pytest.mark.parametrize("answer", ["77 / 132 / 470", "7 / 713 / 2470"])
-def test_the_model_chooses_among_the_readings_of_glued_digits_kept_doubtful(answer):
-    script = Script(lambda body: answer)
-    doc = extract(PINGTAN, options=Options(client(script), "fallback"))
-    [asked] = script.requests
-    assert answer in options_of(asked) and "「77132470」" in asked["messages"][-1]["content"]
-    got = [doc.fields[f"t2.normative_documents.{c}"] for c in ("issued", "repealed", "in_force")]
-    assert " / ".join(map(str, got)) == answer
-    text = read_file(PINGTAN).text
-    for column in ("issued", "repealed", "in_force"):
-        field_id = f"t2.normative_documents.{column}"
-        assert is_grounded(field_id, _reading(doc, field_id), text)  # a cut of the printed digits
-        assert doc.evidence[field_id].method == "llm"
-    assert doc.status == "needs_review"  # nothing in the text settles it: whatever was chosen
-    assert "t2.normative_documents.issued" in {f for c in doc.failed_checks for f in c.fields}

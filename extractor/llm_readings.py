@@ -3,11 +3,12 @@
 For each section to read, the extractor finds the candidates in the smallest region holding
 the fields wanted — a table's statements, every value with its span (:mod:`.statements`); a
 prose fact's counts in the sentences about it — and the rules place what they can: a
-statement whose label names one row, a value whose column words name one column. The model is
-asked only what is left, each question with its options: which row a statement gives (the
-table's row labels, or none), which column a value stands in, which candidate states a fact
-(or none, or not as one exact number). So a value it chooses is a value printed in the text,
-at its span, and an invented number cannot be answered at all.
+statement whose label names one row, the statements between two such by order when their
+count fits, a value whose column words name one column. The model is asked only what is left,
+each question with its options: which row a statement gives (the rows its place allows, or
+none; one row is asked as yes or no), which column a value stands in, which candidate states
+a fact (or none, or not as one exact number). So a value it chooses is a value printed in the
+text, at its span, and an invented number cannot be answered at all.
 
 A choice is trusted only where the identities pin it: every other way of choosing that the
 identities allow gives the same values (rows of zeros may trade places; a prose count must
@@ -38,7 +39,6 @@ NONE_OF_THEM = "以上都不是"
 NOT_ONE_NUMBER = "以上都不是：文中没有把它说成一个确切的数"
 YES_NO = ("是", "不是")
 _MAX_NODES = 20_000  # ways of choosing weighed against the identities; more: nothing is pinned
-_ORDINALS = "一二三四五六七八九十"
 Known = Mapping[str, Value]
 OnStep = Callable[[ModelStep], None]
 
@@ -323,7 +323,7 @@ def _fill_columns(
         if column is None:
             choice = questions.choose(
                 "columns", options, table=spec.title, row=row.title, statement=found.statement.quoted(text),
-                number=text[item.start : item.end], position=_ordinal(position), words=item.words,
+                number=text[item.start : item.end], position=str(position + 1), words=item.words,
             )  # fmt: skip
             column = row.columns[options.index(choice)] if choice != NONE_OF_THEM else None
             if column:
@@ -335,10 +335,6 @@ def _fill_columns(
             found.columns[column] = items[0]
         else:
             result.notes.append(f"llm {spec.id}.{row.id}: several values for column {column}: none taken")
-
-
-def _ordinal(position: int) -> str:
-    return f"第{_ORDINALS[position]}" if position < len(_ORDINALS) else f"第{position + 1}"
 
 
 def _values(spec: TableSpec, row: RowSpec, text: str, columns: Mapping[str, Item]) -> dict[str, Value] | None:

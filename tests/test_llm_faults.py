@@ -245,6 +245,25 @@ def test_a_choice_the_identities_pin_is_trusted_one_they_do_not_is_flagged(tmp_p
     assert {"t3.granted.total", "t3.partially_granted.total"} <= failed
 
 
+@pytest.mark.parametrize(("answer", "read"), [("结果维持", True), ("结果纠正", False)])
+def test_a_value_whose_column_words_are_its_own_is_placed_in_the_column_the_model_chooses(
+    tmp_path, answer, read
+):
+    path, record = prose_report(tmp_path, 3, ())
+    path.write_text(path.read_text(encoding="utf-8").replace("行政复议：结果维持", "行政复议：维持原决定的"))
+    script = Script(lambda body: answer)
+    doc = extract(path, options=Options(client(script), "fallback"))
+    [asked] = script.requests
+    assert options_of(asked) == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", NONE]
+    assert "after the words 「维持原决定的」" in asked["messages"][-1]["content"]
+    if read:
+        assert doc.fields["t4.review.upheld"] == record["t4.review.upheld"]
+        assert doc.evidence["t4.review.upheld"].method == "llm"
+    else:  # two values for 结果纠正: neither is taken
+        assert doc.fields["t4.review.upheld"] is None and doc.fields["t4.review.corrected"] is None
+        assert {"t4.review.upheld", "t4.review.corrected"} <= {f for c in doc.failed_checks for f in c.fields}
+
+
 LIES = {
     "the first option (yes to every row)": lambda body: options_of(body)[0],
     "the last option (none, no)": lambda body: options_of(body)[-1],

@@ -64,7 +64,7 @@ class _Questions:
             raise
         self.usage.add(reply.usage)
         self.answered += 1
-        self.report()
+        self.report(attempts=reply.usage.calls)
         return str(reply.answer.model_dump()["answer"])
 
     def expect(self, more: int) -> None:
@@ -73,9 +73,9 @@ class _Questions:
             self.questions += more
             self.report()
 
-    def report(self, error: str = "") -> None:
+    def report(self, error: str = "", attempts: int = 0) -> None:
         if self.on_step is not None:
-            self.on_step(ModelStep("", self.task, self.answered, self.questions, self.usage, error))
+            self.on_step(ModelStep("", self.task, self.answered, self.questions, self.usage, error, attempts))
 
 
 def read_with_llm(
@@ -605,7 +605,7 @@ def _read_title(questions: _Questions, text: str, sections: dict[str, Section], 
         return result
     questions.usage.add(reply.usage)
     questions.answered += 1
-    questions.report()
+    questions.report(attempts=reply.usage.calls)
     for field_id, value in reply.answer.to_fields().items():
         if isinstance(value, str):
             at = text.find(value, 0, first)

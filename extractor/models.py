@@ -75,7 +75,8 @@ class Usage:
 @dataclass(frozen=True)
 class ModelStep:
     """The model's progress on one section of a report: questions answered of those it is
-    asked, what they cost so far, and why it stopped when it could not answer."""
+    asked, what they cost so far, the attempts the last one took, and why it stopped when it
+    could not answer."""
 
     source: str
     task: str
@@ -83,6 +84,7 @@ class ModelStep:
     questions: int
     usage: Usage
     error: str = ""
+    attempts: int = 0  # the calls the last question answered took (re-asks, transport retries)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The model's progress for people: a bar on stderr per section of a report the model is asked
-about (questions answered of those asked, calls, tokens, seconds), for a single report and
-for a batch alike (tqdm keeps the bars of reports read at once apart)."""
+about (questions answered of those asked, calls, the attempt when a question needed more than
+one, cache hits, tokens, seconds), for a single report and for a batch alike (tqdm keeps the
+bars of reports read at once apart)."""
 
 from __future__ import annotations
 
@@ -38,11 +39,10 @@ class ModelProgress:
             bar.n = step.answered
             usage = step.usage
             tokens = usage.prompt_tokens + usage.completion_tokens
-            bar.set_postfix_str(
-                f"{usage.calls} calls, {usage.cache_hits} cached, {tokens} tokens, {usage.seconds:.1f} s"
-                + (f" — {step.error}" if step.error else ""),
-                refresh=True,
-            )
+            retried = f", attempt {step.attempts}" if step.attempts > 1 else ""
+            cost = f"{usage.cache_hits} cached, {tokens} tokens, {usage.seconds:.1f} s"
+            failed = f" — {step.error}" if step.error else ""
+            bar.set_postfix_str(f"{usage.calls} calls{retried}, {cost}{failed}", refresh=True)
             if step.error or step.answered >= step.questions:
                 bar.close()
                 del self._bars[key]

@@ -456,3 +456,17 @@ def test_usage_is_exact_per_report_with_concurrent_calls(tmp_path):
     docs = [json.loads(line) for line in (tmp_path / "out" / "documents.jsonl").read_text().splitlines()]
     questions = sorted(doc["llm"]["usage"]["questions"] for doc in docs)
     assert questions == [1, 2] and sum(doc["llm"]["usage"]["calls"] for doc in docs) == result.llm["calls"]
+
+
+def test_the_progress_bar_names_the_report_the_section_and_a_question_s_attempts(capsys):
+    from extractor.models import ModelStep, Usage
+    from extractor.progress import ModelProgress
+
+    show = ModelProgress()
+    show(ModelStep("in/report.txt", "t3", 0, 2, Usage()))
+    show(ModelStep("in/report.txt", "t3", 1, 2, Usage(questions=1, calls=2, prompt_tokens=300), attempts=2))
+    show(ModelStep("in/report.txt", "t3", 2, 2, Usage(questions=2, calls=3, prompt_tokens=400), attempts=1))
+    shown = capsys.readouterr().err
+    assert "model report.txt t3" in shown and "1/2" in shown and "2/2" in shown
+    assert "2 calls, attempt 2" in shown and "3 calls, 0 cached, 400 tokens" in shown
+    show.close()

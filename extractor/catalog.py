@@ -479,6 +479,29 @@ def _identities(catalog: Catalog, fmt: Format) -> tuple[Identity, ...]:
     return tuple(found)
 
 
+_GROUP_MARK = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+_ITEM_MARK = re.compile(r"^\d+\.")
+
+
+@cache
+def row_names(spec: TableSpec) -> tuple[str, ...]:
+    """Each row's label in full and without its numbering, under its group when it is an item of
+    one: 不予公开：属于国家秘密, 不予公开：其他法律行政法规禁止公开, 总计 (for people and the model)."""
+    names: list[str] = []
+    group = ""
+    for row in spec.rows:
+        head, _, rest = row.title.partition(" ")
+        if _GROUP_MARK.match(row.title):
+            is_group = bool(rest) and _ITEM_MARK.match(rest) is not None
+            group = _GROUP_MARK.sub("", head) if is_group else ""
+            name = rest if is_group else _GROUP_MARK.sub("", row.title)
+        else:
+            name = row.title
+        item = _ITEM_MARK.sub("", name)
+        names.append(f"{group}：{item}" if group and _ITEM_MARK.match(name) else item)
+    return tuple(names)
+
+
 def field_ids(fmt: Format, catalog: Catalog = CATALOG) -> tuple[str, ...]:
     """Every field id a report of format ``fmt`` carries, in catalog order."""
     return catalog.field_ids(fmt)

@@ -10,8 +10,10 @@ import importlib
 import json
 import logging
 import os
+import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -25,6 +27,7 @@ from .evaluation import compare, evaluate, load_gold, render, render_layouts, re
 from .exports import WRITERS, display_width, field_labels, render_summary
 from .models import Document
 from .pipeline import SUPPORTED_SUFFIXES, LLMMode, Options, extract_guarded
+from .progress import ModelProgress
 from .reading import SourceText, read_bytes, read_file
 
 PROG = "gov-report-extractor"
@@ -217,25 +220,42 @@ def llm_options(args: argparse.Namespace) -> Iterator[Options]:
     flags = {"timeout": args.llm_timeout, "max_retries": args.llm_max_retries, "api_key": args.llm_api_key}
     settings = {key: value for key, value in flags.items() if value is not None}
     mode: LLMMode = args.llm or "fallback"
+    progress = None if getattr(args, "no_progress", False) else ModelProgress()
     try:
         if args.local_model:
-            from .local_model import LocalServer, assemble
+            from .local_model import OnDemandServer
 
-            with LocalServer(assemble(args.local_model)) as server:
-                endpoint_id = f"local llama_cpp.server: {server.model}"
-                config = LLMConfig(
-                    base_url=server.base_url, model=server.model, endpoint_id=endpoint_id, **settings
-                )
-                yield Options(LLMClient(config, cache), mode)
+            server = OnDemandServer(args.local_model)  # started by the first question the cache lacks
+            config = LLMConfig(
+                base_url="", model=server.model, endpoint_id=f"local llama_cpp.server: {server.model}",
+                connect=server.base_url, server_log=str(server.log), **settings,
+            )  # fmt: skip
+            client = LLMClient(config, cache)
+            on_main = threading.current_thread() is threading.main_thread()
+            terminated = signal.signal(signal.SIGTERM, _exit_on_sigterm) if on_main else None
+            try:  # a SIGTERM ends the run through here too, so the server is stopped
+                yield Options(client, mode, progress=progress)
+            finally:
+                if on_main:
+                    signal.signal(signal.SIGTERM, terminated)
+                server.stop(keep_log=client.unavailable > 0)
+                if client.unavailable:
+                    print(f"the local model failed; its server's log: {server.log}", file=sys.stderr)
         else:
             configured = LLMConfig.from_env(base_url=args.llm_base_url, model=args.llm_model, **settings)
             if configured is None:
                 raise UsageError(
                     f"--llm {mode} needs an endpoint: --llm-base-url, EXTRACTOR_LLM_BASE_URL or --local-model"
                 )
-            yield Options(LLMClient(configured, cache), mode)
+            yield Options(LLMClient(configured, cache), mode, progress=progress)
     finally:
+        if progress is not None:
+            progress.close()
         cache.close()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 # --- the commands ------------------------------------------------------------------------
@@ -400,7 +420,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if args.compare and options.llm and not args.modes:
             modes = ["never", "fallback", "only"]
         for mode in modes:
-            scores = evaluate(reports, golds, Options(options.llm if mode != "never" else None, mode))
+            model = options.llm if mode != "never" else None
+            scores = evaluate(reports, golds, Options(model, mode, progress=options.progress))
             overall = summary(scores)
             print(
                 f"== mode: {mode}"

@@ -1,11 +1,13 @@
-"""LLM client: the ``openai`` SDK through ``instructor`` (tool calls), against any
-OpenAI-compatible endpoint (hosted APIs, vLLM, Ollama, llama.cpp's server).
+"""LLM client: the ``openai`` SDK through ``instructor`` (tool calls, which llama.cpp's server
+constrains by a grammar built from the response schema), against any OpenAI-compatible
+endpoint (hosted APIs, vLLM, Ollama, llama.cpp's server).
 
 Two budgets, kept apart: *transport* retries (tenacity, exponential backoff) for timeouts,
 connection errors, 429 and 5xx, around each HTTP call; *validation* re-asks (instructor's
-``max_retries``) when an answer fails its schema, with the precise error sent back. An
-answer that keeps failing only an identity, while every number is grounded, is kept as a
-faithful reading of a table that contradicts itself, and flagged as such.
+``max_retries``) when an answer fails its schema, with the precise error sent back. Each
+answer carries what it cost (:attr:`Reply.usage`), exact also when threads share the client.
+The endpoint may be started on first need (``LLMConfig.connect``): a run answered wholly from
+the cache starts no server.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from __future__ import annotations
 import functools
 import json
 import os
+import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import instructor
@@ -30,7 +35,14 @@ from .models import Usage
 
 
 class LLMError(ExtractorError):
-    """The model gave no usable answer: unreachable, or never a valid one."""
+    """The model gave no usable answer: unreachable, or never a valid one. ``usage``: what the
+    question cost all the same (its calls, tokens and seconds)."""
+
+    usage: Usage
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage if usage is not None else Usage()
 
 
 @dataclass
@@ -49,6 +61,15 @@ class LLMConfig:
     # What identifies the endpoint in the cache key; a local server on a random port is
     # identified by its model file instead, so its answers survive a restart.
     endpoint_id: str | None = None
+    # Starts the endpoint on the first question the cache cannot answer; returns its base URL.
+    connect: Callable[[], str] | None = None
+    # Where the endpoint's own log is (a local server's), named when it fails.
+    server_log: str | None = None
+
+    def resolved(self) -> LLMConfig:
+        """This configuration with its endpoint started (``connect``) and named by its URL: what
+        to hand to another process, which cannot share the one that starts it."""
+        return self if self.connect is None else replace(self, base_url=self.connect(), connect=None)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> LLMConfig | None:
@@ -69,18 +90,17 @@ class LLMConfig:
 
 @dataclass
 class Reply:
-    """A validated answer. ``salvaged``: the last re-ask still failed, and the answer was kept
-    without its ungrounded values (``answer.rejected``); with none rejected, only an identity
-    failed: a faithful reading of a table that contradicts itself (``inconsistent``)."""
+    """A validated answer and what it cost. ``salvaged``: the last re-ask still failed, and the
+    answer was kept without its ungrounded values (``answer.rejected``)."""
 
     answer: Answer
     salvaged: bool = False
     cached: bool = False
     detail: str = ""
+    usage: Usage = field(default_factory=Usage)
 
-    @property
-    def inconsistent(self) -> bool:
-        return self.salvaged and not self.answer.rejected
+
+_ASKING: ContextVar[Usage | None] = ContextVar("asking", default=None)  # the cost of the ask under way
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -100,19 +120,46 @@ class LLMClient:
     usage: Usage = field(default_factory=Usage)
 
     def __post_init__(self) -> None:
-        raw = openai.OpenAI(
-            base_url=self.config.base_url,
-            api_key=self.config.api_key,
-            timeout=self.config.timeout,
-            max_retries=0,  # transport retries are ours (tenacity), counted and bounded
-            http_client=self.http_client,
-        )
-        create = self._with_transport_retries(raw.chat.completions.create)
-        self._instructor = instructor.Instructor(
-            client=raw,
-            create=instructor.patch(create=create, mode=instructor.Mode.TOOLS),
-            mode=instructor.Mode.TOOLS,
-        )
+        self._lock = threading.Lock()
+        self._instructor: instructor.Instructor | None = None
+        self._unreachable: str | None = None
+        self.unavailable = 0  # questions the endpoint could not answer (down, unreachable)
+
+    def _client(self) -> instructor.Instructor:
+        """The instructor client, the endpoint started first when it is started on need."""
+        with self._lock:
+            if self._unreachable:
+                raise LLMError(self._unreachable)
+            if self._instructor is None:
+                try:
+                    base_url = self.config.connect() if self.config.connect else self.config.base_url
+                except ExtractorError as exc:
+                    self.unavailable += 1
+                    self._unreachable = f"model unavailable: {exc}"
+                    raise LLMError(self._unreachable) from exc
+                raw = openai.OpenAI(
+                    base_url=base_url,
+                    api_key=self.config.api_key,
+                    timeout=self.config.timeout,
+                    max_retries=0,  # transport retries are ours (tenacity), counted and bounded
+                    http_client=self.http_client,
+                )
+                create = self._with_transport_retries(raw.chat.completions.create)
+                self._instructor = instructor.Instructor(
+                    client=raw,
+                    create=instructor.patch(create=create, mode=instructor.Mode.TOOLS),
+                    mode=instructor.Mode.TOOLS,
+                )
+            return self._instructor
+
+    def _spend(self, **spent: Any) -> None:
+        """Count a cost on the client's total and on the ask under way."""
+        cost = Usage(**spent)
+        with self._lock:
+            self.usage.add(cost)
+        asking = _ASKING.get()
+        if asking is not None:
+            asking.add(cost)
 
     def _with_transport_retries(self, create: Any) -> Any:
         retrying = tenacity.Retrying(
@@ -125,11 +172,13 @@ class LLMClient:
         @functools.wraps(create)
         def create_with_retries(*args: Any, **kwargs: Any) -> Any:
             def one_call() -> Any:
-                self.usage.calls += 1
+                self._spend(calls=1)
                 response = create(*args, **kwargs)
                 if getattr(response, "usage", None) is not None:
-                    self.usage.prompt_tokens += response.usage.prompt_tokens or 0
-                    self.usage.completion_tokens += response.usage.completion_tokens or 0
+                    self._spend(
+                        prompt_tokens=response.usage.prompt_tokens or 0,
+                        completion_tokens=response.usage.completion_tokens or 0,
+                    )
                 return response
 
             return retrying(one_call)
@@ -151,13 +200,22 @@ class LLMClient:
         if cached is not None:
             reply = self._from_cache(cached, response_model, ctx)
             if reply is not None:
-                self.usage.cache_hits += 1
+                self._spend(questions=1, cache_hits=1)
+                reply.usage = Usage(questions=1, cache_hits=1)
                 return reply
+        usage = Usage()
+        token = _ASKING.set(usage)
         began = time.perf_counter()
         try:
+            self._spend(questions=1)
             reply = self._ask_model(response_model, messages, ctx)
+        except LLMError as exc:
+            exc.usage = usage  # a question that failed cost what it cost
+            raise
         finally:
-            self.usage.seconds += time.perf_counter() - began
+            self._spend(seconds=time.perf_counter() - began)
+            _ASKING.reset(token)
+        reply.usage = usage
         self.cache.put(
             key, {"answer": reply.answer.model_dump(), "salvaged": reply.salvaged, "detail": reply.detail}
         )
@@ -167,7 +225,7 @@ class LLMClient:
         self, response_model: type[Answer], messages: list[dict[str, str]], ctx: dict[str, Any]
     ) -> Reply:
         try:
-            answer = self._instructor.chat.completions.create(
+            answer = self._client().chat.completions.create(
                 model=self.config.model,
                 response_model=response_model,
                 messages=cast(Any, messages),
@@ -178,9 +236,17 @@ class LLMClient:
             )
             return Reply(answer)
         except InstructorRetryException as exc:
+            last = exc.failed_attempts[-1].exception if exc.failed_attempts else exc.__cause__
+            if isinstance(last, openai.OpenAIError):  # the endpoint, not the answer
+                raise self._unavailable(last) from exc
             return self._salvage(exc, response_model, ctx)
         except openai.OpenAIError as exc:
-            raise LLMError(f"model unavailable: {type(exc).__name__}: {_one_line(exc)}") from exc
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: BaseException) -> LLMError:
+        self.unavailable += 1
+        log = f" (the server's log: {self.config.server_log})" if self.config.server_log else ""
+        return LLMError(f"model unavailable: {type(exc).__name__}: {_one_line(exc)}{log}")
 
     def _salvage(
         self, exc: InstructorRetryException, response_model: type[Answer], ctx: dict[str, Any]
@@ -190,7 +256,7 @@ class LLMClient:
         data = _tool_arguments(exc.failed_attempts[-1].completion) if exc.failed_attempts else None
         if data is not None:
             try:
-                answer = response_model.model_validate(data, context=_salvaging(ctx))
+                answer = response_model.model_validate(data, context={**ctx, "salvage": True})
             except ValidationError:
                 pass
             else:
@@ -203,15 +269,11 @@ class LLMClient:
         salvaged = cached.get("salvaged", False)
         try:
             answer = response_model.model_validate(
-                cached["answer"], context=_salvaging(ctx) if salvaged else ctx
+                cached["answer"], context={**ctx, "salvage": True} if salvaged else ctx
             )
         except ValidationError:  # a schema or validator changed since: ask again
             return None
         return Reply(answer, salvaged=salvaged, cached=True, detail=cached.get("detail", ""))
-
-
-def _salvaging(ctx: dict[str, Any]) -> dict[str, Any]:
-    return {**ctx, "check_identities": False, "salvage": True}
 
 
 def _tool_arguments(completion: Any) -> dict[str, Any] | None:

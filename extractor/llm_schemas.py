@@ -1,25 +1,23 @@
 """Response schemas for the language model: pydantic models the model's answer must fit.
 
-Built from the catalog's table descriptions, like the parser: a table row is a
-fixed-length array in column order (compact to generate). Validation cannot be talked
-past: every number must be stated in the section's text (for a table value, near its
-row's label when the label is printed), and a table must satisfy the identities of
-``fields.md``. A failure names the exact fields and reasons, which instructor sends back
-to the model. The validation context (see :func:`context`) carries the text.
+Most questions list their options — a table's row labels, a row's column titles, the
+candidate numbers found in the text — and the answer is one of them (:func:`choice_model`,
+an enum the server's grammar enforces): the model chooses, it never types a number. The
+title's facts are answered in words, and validation cannot be talked past: every value must
+be shown in the text it was given. A failure names the fields and reasons, which instructor
+sends back to the model. The validation context (see :func:`context`) carries the text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, create_model, model_validator
 
-from .catalog import CATALOG, Catalog, FactSource, FactSpec, TableSpec
-from .locate import find_none_stated, find_number_about, row_windows
+from .catalog import CATALOG, Catalog, FactSpec
 from .models import Value
-from .validators import identity
 from .values import ValueKind, find_number
 
 _ITEM_TYPE: dict[ValueKind, Any] = {
@@ -30,11 +28,9 @@ _ITEM_TYPE: dict[ValueKind, Any] = {
 }
 
 
-def context(
-    text: str, regions: list[tuple[int, int]], check_identities: bool = True, catalog: Catalog = CATALOG
-) -> dict[str, Any]:
+def context(text: str, regions: list[tuple[int, int]], catalog: Catalog = CATALOG) -> dict[str, Any]:
     """The validation context of an answer about the ``regions`` of ``text`` it was shown."""
-    return {"text": text, "regions": regions, "check_identities": check_identities, "catalog": catalog}
+    return {"text": text, "regions": regions, "catalog": catalog}
 
 
 class Answer(BaseModel):
@@ -71,19 +67,13 @@ class Answer(BaseModel):
     def grounding_errors(self, ctx: Mapping[str, Any]) -> list[str]:
         """Every ungrounded value, as a sentence the model can act on."""
         return [
-            f"{field_id} = {value}: {self._where(field_id)} does not state {value}"
+            f"{field_id} = {value}: the text does not state {value}"
             for field_id, value in self.ungrounded(ctx).items()
         ]
-
-    def identity_errors(self, ctx: Mapping[str, Any]) -> list[str]:
-        return []
 
     def _is_stated(self, field_id: str, value: float, ctx: Mapping[str, Any]) -> bool:
         text = ctx["text"]
         return any(find_number(text, value, start, end) for start, end in ctx["regions"])
-
-    def _where(self, field_id: str) -> str:
-        return "the text"
 
     @model_validator(mode="after")
     def _check_against_text(self, info: ValidationInfo) -> Answer:
@@ -96,8 +86,6 @@ class Answer(BaseModel):
                 self._rejected[field_id] = value
             return self
         errors = self.grounding_errors(ctx)
-        if not errors and ctx.get("check_identities", True):
-            errors = self.identity_errors(ctx)
         if errors:
             raise ValueError(
                 "Answer with the numbers exactly as printed in the text; never compute or invent one. "
@@ -106,99 +94,14 @@ class Answer(BaseModel):
         return self
 
 
-class TableAnswer(Answer):
-    """A table: one field per row, each an array of the row's values in column order."""
-
-    table_spec: ClassVar[TableSpec]
-    table_format: ClassVar[str]
-
-    def to_fields(self) -> dict[str, Value]:
-        spec: TableSpec = type(self).table_spec
-        fields = {}
-        for row in spec.rows:
-            values = getattr(self, row.id)
-            for col, value in zip(row.columns, values, strict=True):
-                fields[f"{spec.id}.{row.id}.{col}"] = value
-        return fields
-
-    def _clear(self, field_id: str) -> None:
-        _, row_id, column = field_id.split(".")
-        getattr(self, row_id)[type(self).table_spec.row(row_id).columns.index(column)] = None
-
-    def _windows(self, ctx: Any) -> dict[str, tuple[int, int]]:
-        if "_windows" not in ctx:  # found once per answer, kept in the context for the re-asks
-            ctx["_windows"] = row_windows(type(self).table_spec, ctx["text"], *ctx["regions"][0])
-        return ctx["_windows"]
-
-    def _is_stated(self, field_id: str, value: float, ctx: Mapping[str, Any]) -> bool:
-        window = self._windows(ctx).get(field_id.split(".")[1])
-        if window is None:  # no printed label near the values (lost, or a flat table): the section must do
-            return super()._is_stated(field_id, value, ctx)
-        return find_number(ctx["text"], value, *window) is not None
-
-    def _where(self, field_id: str) -> str:
-        row = type(self).table_spec.row(field_id.split(".")[1])
-        return f"the row {row.title}"
-
-    def identity_errors(self, ctx: Mapping[str, Any]) -> list[str]:
-        spec: TableSpec = type(self).table_spec
-        fields = self.to_fields()
-        errors = []
-        for check_id, left, right in ctx.get("catalog", CATALOG).identities(type(self).table_format):
-            if not left[0].startswith(spec.id + "."):
-                continue
-            check = identity(check_id, left, right, fields)  # the same check the document gets
-            if not check.passed:
-                errors.append(
-                    f"{check_id}: {' + '.join(left)} should equal {' + '.join(right)}, "
-                    f"but the answer gives {check.detail}"
-                )
-        return errors
-
-
-@cache
-def table_answer_model(spec: TableSpec, fmt: str) -> type[TableAnswer]:
-    """The response model of one standard table in one format."""
-    rows: dict[str, Any] = {}
-    for row in spec.rows:
-        item: Any = _ITEM_TYPE[row.kinds[0]] if len(set(row.kinds)) == 1 else int | float | None
-        n = len(row.columns)
-        rows[row.id] = (
-            list[item],
-            Field(min_length=n, max_length=n, description=f"{row.title}: [{', '.join(row.columns)}]"),
-        )
-    model = create_model(f"{spec.id.upper()}Answer_{fmt}", __base__=TableAnswer, **rows)
-    model.table_spec = spec
-    model.table_format = fmt
-    return model
-
-
-class FactsAnswer(Answer):
-    """Facts stated in words, one field per fact of the catalog (its name, its description)."""
+class TitleAnswer(Answer):
+    """The title's facts, one field per fact of the catalog (its name, its description): the
+    agency exactly as shown, the year as a number shown."""
 
     facts: ClassVar[tuple[FactSpec, ...]]
 
     def to_fields(self) -> dict[str, Value]:
         return {fact.id: getattr(self, fact.name) for fact in type(self).facts}
-
-
-class ProseAnswer(FactsAnswer):
-    """The prose facts: each grounded only where the text speaks of that very fact."""
-
-    def _is_stated(self, field_id: str, value: float, ctx: Mapping[str, Any]) -> bool:
-        text, fact = ctx["text"], ctx.get("catalog", CATALOG).fact(field_id)
-        return any(
-            find_number_about(fact, text, value, start, end)
-            or (value == 0 and find_none_stated(fact, text, start, end))
-            for start, end in ctx["regions"]
-        )
-
-    def _where(self, field_id: str) -> str:
-        return f"no sentence about {field_id.split('.')[1]}"
-
-
-class TitleAnswer(FactsAnswer):
-    """The title's facts: the agency exactly as shown, the year as a number shown."""
 
     def ungrounded(self, ctx: Mapping[str, Any]) -> dict[str, Value]:
         found = super().ungrounded(ctx)
@@ -209,17 +112,30 @@ class TitleAnswer(FactsAnswer):
         return found
 
 
-_FACT_ANSWERS: dict[FactSource, type[FactsAnswer]] = {"prose": ProseAnswer, "title": TitleAnswer}
-
-
 @cache
-def facts_answer_model(source: FactSource, catalog: Catalog = CATALOG) -> type[FactsAnswer]:
-    """The response model of the facts the catalog reads from ``source`` (``prose``, ``title``)."""
-    facts = catalog.facts_from(source)
+def title_answer_model(catalog: Catalog = CATALOG) -> type[TitleAnswer]:
+    """The response model of the facts the catalog reads from the title."""
+    facts = catalog.facts_from("title")
     fields: dict[str, Any] = {
         fact.name: (_ITEM_TYPE[fact.kind], Field(None, description=fact.description)) for fact in facts
     }
-    base = _FACT_ANSWERS[source]
-    model = create_model(f"{base.__name__}_{len(facts)}", __base__=base, **fields)
+    model = create_model(f"TitleAnswer_{len(facts)}", __base__=TitleAnswer, **fields)
     model.facts = facts
     return model
+
+
+class Choice(Answer):
+    """The answer to a question that lists its options: one of them, nothing typed."""
+
+    answer: str
+
+    def to_fields(self) -> dict[str, Value]:
+        return {}
+
+
+@cache
+def choice_model(options: tuple[str, ...]) -> type[Choice]:
+    """The response model of a question whose answer is one of ``options`` (an enum: the server's
+    grammar keeps the model to them)."""
+    one_of: Any = Literal.__getitem__(options)
+    return create_model("Choice", __base__=Choice, answer=(one_of, Field(description="one of the options")))

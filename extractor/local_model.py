@@ -14,6 +14,8 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -112,16 +114,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 class LocalServer:
-    """``python -m llama_cpp.server`` on a loopback port, as a context manager."""
+    """``python -m llama_cpp.server`` on a loopback port, as a context manager; its output goes
+    to ``log`` (a new temporary file unless given), which a failure names."""
 
     def __init__(
-        self, model_path: Path, *, n_ctx: int = 8192, port: int | None = None, log: Path | None = None
+        self,
+        model_path: Path,
+        *,
+        n_ctx: int = 8192,
+        port: int | None = None,
+        log: Path | None = None,
+        threads: int | None = None,
     ):
         self.model_path = model_path
         self.n_ctx = n_ctx
         self.port = port or free_port()
-        self.log = log
+        self.log = log or new_log()
+        self.threads = threads or cores()
         self._process: subprocess.Popen | None = None
 
     @property
@@ -133,17 +148,21 @@ class LocalServer:
         return self.model_path.stem
 
     def start(self, timeout: float = 300.0) -> LocalServer:
+        threads = str(self.threads)
         command = [
             sys.executable, "-m", "llama_cpp.server",
             "--model", str(self.model_path), "--model_alias", self.model,
             "--n_ctx", str(self.n_ctx), "--host", "127.0.0.1", "--port", str(self.port),
+            "--n_threads", threads, "--n_threads_batch", threads, "--logits_all", "False",
         ]  # fmt: skip
-        output = self.log.open("ab") if self.log else subprocess.DEVNULL
-        self._process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        with self.log.open("ab") as output:
+            self._process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise LocalModelError(f"llama_cpp.server exited with status {self._process.returncode}")
+                raise LocalModelError(
+                    f"llama_cpp.server exited with status {self._process.returncode} (its log: {self.log})"
+                )
             try:
                 with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
                     if response.status == 200:
@@ -152,7 +171,7 @@ class LocalServer:
                 pass
             time.sleep(0.5)
         self.stop()
-        raise LocalModelError(f"llama_cpp.server did not answer within {timeout:.0f} s")
+        raise LocalModelError(f"llama_cpp.server did not answer within {timeout:.0f} s (its log: {self.log})")
 
     def stop(self) -> None:
         if self._process and self._process.poll() is None:
@@ -168,3 +187,42 @@ class LocalServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def new_log() -> Path:
+    """A new file for a local server's log."""
+    handle, name = tempfile.mkstemp(prefix="gov-report-extractor-llama-", suffix=".log")
+    os.close(handle)
+    return Path(name)
+
+
+class OnDemandServer:
+    """The local model ``key`` assembled and served only when a question first needs it (a run
+    answered from the cache starts nothing); stopped by :meth:`stop`, which keeps the server's
+    log only when asked to (after a failure)."""
+
+    def __init__(self, key: str, directory: Path = MODEL_DIR):
+        self.key = key
+        self.directory = directory
+        self.log = Path(tempfile.gettempdir()) / f"gov-report-extractor-llama-{os.getpid()}-{id(self):x}.log"
+        self._server: LocalServer | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> str:
+        """The model's name, known without assembling it."""
+        return MODELS[self.key].name
+
+    def base_url(self) -> str:
+        """Assemble, start and wait for the server (once); its base URL."""
+        with self._lock:
+            if self._server is None:
+                self._server = LocalServer(assemble(self.key, self.directory), log=self.log).start()
+            return self._server.base_url
+
+    def stop(self, keep_log: bool = False) -> None:
+        with self._lock:
+            if self._server is not None:
+                self._server.stop()
+            if not keep_log:
+                self.log.unlink(missing_ok=True)

@@ -60,24 +60,33 @@ def build_document(
 
 def combine(
     rule: Mapping[str, FieldReading], llm: Mapping[str, FieldReading]
-) -> tuple[dict[str, FieldReading], list[Check]]:
-    """Rule and model readings per field: ``rule+llm`` where they agree; where they differ, a
-    failed ``agree.*`` check and the rule's value if the rule read it with confidence."""
+) -> tuple[dict[str, FieldReading], list[Check], list[str]]:
+    """Rule and model readings per field, with the checks and notes of their comparison.
+
+    Where they agree, both methods (``rule+llm``), confident if either is. Where the rules read
+    nothing, the model's reading. Where they differ: a failed ``agree.*`` check, and the
+    model's value if the rule's was doubtful; but a model reading that nothing confirms (the
+    identities do not pin it) never outweighs a rule reading made with confidence: that is
+    only noted."""
     merged = dict(rule)
     checks = []
+    notes = []
     for field_id, answer in llm.items():
         own = rule.get(field_id)
         if own is None or (own.value is None and not own.confident):
-            if answer.value is not None or own is None:
+            if answer.value is not None or answer.confident or own is None:
                 merged[field_id] = answer
         elif same_value(own.value, answer.value):
-            merged[field_id] = replace(own, method="rule+llm", confident=own.confident or answer.confident)
+            methods = "+".join(dict.fromkeys((*own.method.split("+"), *answer.method.split("+"))))
+            merged[field_id] = replace(own, method=methods, confident=own.confident or answer.confident)
+        elif own.confident and not answer.confident:
+            notes.append(f"{field_id}: the model read {answer.value!r}, unconfirmed; the rules' stands")
         else:
             detail = f"rule read {own.value!r}, llm read {answer.value!r}"
             checks.append(Check(id=f"agree.{field_id}", passed=False, fields=[field_id], detail=detail))
             if not own.confident:
                 merged[field_id] = answer
-    return merged, checks
+    return merged, checks, notes
 
 
 def failed_document(source: str, error: str) -> Document:

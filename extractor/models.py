@@ -52,22 +52,40 @@ class Problem:
 
 @dataclass
 class Usage:
-    """What the model cost: HTTP calls, cache hits, tokens, seconds."""
+    """What the model cost: questions asked, HTTP calls, cache hits, tokens, seconds."""
 
+    questions: int = 0
     calls: int = 0
     cache_hits: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
 
-    def since(self, earlier: Usage) -> Usage:
-        """What was spent after ``earlier`` (a copy of this usage taken before)."""
-        return Usage(**{name: value - getattr(earlier, name) for name, value in asdict(self).items()})
+    def add(self, other: Usage) -> Usage:
+        """This usage with ``other``'s added in."""
+        for name, value in asdict(other).items():
+            setattr(self, name, getattr(self, name) + value)
+        return self
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["seconds"] = round(self.seconds, 3)
         return data
+
+
+@dataclass(frozen=True)
+class ModelStep:
+    """The model's progress on one section of a report: questions answered of those it is
+    asked, what they cost so far, the attempts the last one took, and why it stopped when it
+    could not answer."""
+
+    source: str
+    task: str
+    answered: int
+    questions: int
+    usage: Usage
+    error: str = ""
+    attempts: int = 0  # the calls the last question answered took (re-asks, transport retries)
 
 
 @dataclass

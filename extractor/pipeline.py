@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -10,7 +11,7 @@ from .catalog import CATALOG, Catalog, Format, section_of
 from .cells import table_rows
 from .errors import ExtractorError, InputError, NotAReportError
 from .merge import build_document, combine, failed_document
-from .models import Check, Document, LLMInfo, Reading
+from .models import Check, Document, LLMInfo, ModelStep, Reading, Usage, Value
 from .prose import read_prose
 from .reading import SourceText, read_bytes, read_file, read_text
 from .segmenting import Section, detect_format, find_sections, read_title
@@ -30,11 +31,12 @@ TABLE_SECTIONS = ("t2", "t3", "t4")
 class Options:
     """How to extract: rule-only (``never``), or with a model as ``fallback``, for ``always``
     (merged with the rules), or ``only`` the model (the rules pick the format alone; for evals);
-    and the catalog of fields to read."""
+    the catalog of fields to read; and who is told of the model's progress, section by section."""
 
     llm: LLMClient | None = None
     mode: LLMMode = "never"
     catalog: Catalog = field(default=CATALOG)
+    progress: Callable[[ModelStep], None] | None = None
 
 
 def extract(
@@ -88,9 +90,9 @@ def extract_source(src: SourceText, source: str, options: Options | None = None)
     if options.llm is not None and options.mode != "never":
         tasks = llm_tasks(options.mode, reading, checks, catalog)
         if tasks:
-            base = Reading() if options.mode == "only" else reading
-            reading, agreement, llm_info = _read_by_llm(options, text, sections, fmt, tasks, base)
-            checks = checks_of(reading, fmt, text, catalog) + agreement
+            only_format = Reading({"meta.format": reading.fields["meta.format"]})  # the rules pick it
+            base = only_format if options.mode == "only" else reading
+            reading, checks, llm_info = _read_by_llm(options, text, sections, fmt, tasks, base, source)
     return build_document(source, src, fmt, reading, checks, llm=llm_info, catalog=catalog)
 
 
@@ -137,15 +139,19 @@ def read_by_rules(
     return fmt, reading
 
 
-def llm_tasks(mode: LLMMode, reading: Reading, checks: list[Check], catalog: Catalog = CATALOG) -> list[str]:
-    """The sections to send to the model: all for ``always`` and ``only``; for ``fallback``
-    those with a field the rules could not read, doubted, or used in a failed check. The title
-    only when it is odd."""
-    if mode == "only":
-        return list(LLM_TASKS)
+def doubtful_fields(reading: Reading, checks: list[Check]) -> set[str]:
+    """The fields the rules could not read, doubted, or used in a failed check."""
     doubtful = {f for problem in reading.problems for f in problem.fields}
     doubtful |= {f for f, r in reading.fields.items() if not r.confident}
-    doubtful |= {f for c in checks if not c.passed for f in c.fields}
+    return doubtful | {f for c in checks if not c.passed for f in c.fields}
+
+
+def llm_tasks(mode: LLMMode, reading: Reading, checks: list[Check], catalog: Catalog = CATALOG) -> list[str]:
+    """The sections to send to the model: all for ``always`` and ``only``; for ``fallback``
+    those with a doubtful field (:func:`doubtful_fields`). The title only when it is odd."""
+    if mode == "only":
+        return list(LLM_TASKS)
+    doubtful = doubtful_fields(reading, checks)
     tasks = ["meta"] if any(section_of(f) == "meta" for f in doubtful) else []
     for task in LLM_TASKS[1:]:
         if mode == "always" or any(_task_of(f, catalog) == task for f in doubtful):
@@ -158,23 +164,57 @@ def _task_of(field_id: str, catalog: Catalog) -> str:
 
 
 def _read_by_llm(
-    options: Options, text: str, sections: dict[str, Section], fmt: Format, tasks: list[str], base: Reading
+    options: Options,
+    text: str,
+    sections: dict[str, Section],
+    fmt: Format,
+    tasks: list[str],
+    base: Reading,
+    source: str,
 ) -> tuple[Reading, list[Check], LLMInfo]:
+    """The model's reading of ``tasks``, merged with the rules' (``base``), and its checks. With
+    ``fallback``, task by task, it reads the fields still doubtful once the tasks before are
+    merged, and is asked only what the rules cannot place; with ``always`` and ``only`` it
+    places everything itself."""
     from .llm_readings import read_with_llm
 
     assert options.llm is not None
-    got = read_with_llm(options.llm, text, sections, fmt, tasks, options.catalog)
-    fields, agreement = combine(base.fields, got.fields)
-    unresolved = [p for p in base.problems if any(f not in got.fields for f in p.fields)]
-    merged = Reading(fields, unresolved + got.problems, base.notes + got.notes)
-    usage = got.usage.as_dict() if got.usage else {}
-    info = LLMInfo(
-        model=options.llm.config.model,
-        tasks=tasks,
-        usage=usage,
-        fields={f: r.value for f, r in got.fields.items()},
-    )
-    return merged, agreement, info
+    catalog, progress = options.catalog, options.progress
+    ask_all = options.mode in ("always", "only")
+    reading, usage, read = base, Usage(), []
+    agreement: list[Check] = []
+    answers: dict[str, Value] = {}
+    for task in tasks:
+        checks = checks_of(reading, fmt, text, catalog) + agreement
+        wanted = (
+            None if ask_all else {f for f in doubtful_fields(reading, checks) if _task_of(f, catalog) == task}
+        )
+        if wanted is not None and not wanted:
+            continue
+        read.append(task)
+        got = read_with_llm(
+            options.llm,
+            text,
+            sections,
+            fmt,
+            [task],
+            catalog,
+            wanted=wanted,
+            known={f: r.value for f, r in reading.fields.items() if r.confident and f not in (wanted or ())},
+            ask_all=ask_all,
+            on_step=(lambda step: progress(replace(step, source=source))) if progress else None,
+        )
+        fields, agreed, notes = combine(reading.fields, got.fields)
+        unresolved = [p for p in reading.problems if any(f not in got.fields for f in p.fields)]
+        unread = [
+            p for p in got.problems if any(f not in fields or not fields[f].confident for f in p.fields)
+        ]
+        reading = Reading(fields, unresolved + unread, reading.notes + got.notes + notes)
+        agreement += agreed
+        usage.add(got.usage or Usage())
+        answers.update({f: r.value for f, r in got.fields.items() if r.method == "llm"})
+    info = LLMInfo(model=options.llm.config.model, tasks=read, usage=usage.as_dict(), fields=answers)
+    return reading, checks_of(reading, fmt, text, catalog) + agreement, info
 
 
 def checks_of(reading: Reading, fmt: Format, text: str, catalog: Catalog = CATALOG) -> list[Check]:

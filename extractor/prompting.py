@@ -1,9 +1,11 @@
-"""Prompts: one versioned file per task in the package's ``prompts/``, rendered into chat messages.
+"""Prompts: one versioned file per kind of question in the package's ``prompts/``, rendered into
+chat messages.
 
-A prompt file starts with ``version: <id>`` and has a ``## system`` and a ``## user`` part;
-``$section`` is replaced by the section's text, ``$rows`` by the rows of the table the task
-reads and ``$facts`` by the facts it reads (both from the catalog, so the prompt and the
-response schema name the same rows and facts).
+A prompt file starts with ``version: <id>`` and has a ``## system`` and a ``## user`` part, with
+``$name`` placeholders filled by the caller: the text shown (``$section``, first in the user
+message and the same for every question about it, so a server that keeps the previous
+request's prefix reads it once), then what the question is about. The fact lists come from
+the catalog, so a prompt and its response schema name the same facts.
 """
 
 from __future__ import annotations
@@ -14,45 +16,26 @@ from functools import cache
 from pathlib import Path
 from string import Template
 
-from .catalog import CATALOG, Catalog, FactSource, TableSpec
+from .catalog import CATALOG, Catalog, FactSource
 
 PROMPT_DIR = Path(os.environ.get("EXTRACTOR_PROMPTS", Path(__file__).resolve().parent / "prompts"))
-_FACT_SOURCE: dict[str, FactSource] = {"prose": "prose", "meta": "title"}
 
 
 @dataclass(frozen=True)
 class Prompt:
-    """A task's prompt: its version id and its two message templates."""
+    """A question's prompt: its version id and its two message templates."""
 
     task: str
     version: str
     system: str
     user: str
 
-    def messages(
-        self, section: str, spec: TableSpec | None = None, catalog: Catalog = CATALOG
-    ) -> list[dict[str, str]]:
-        source = _FACT_SOURCE.get(self.task)
-        values = {
-            "section": section,
-            "rows": rows_listing(spec) if spec else "",
-            "facts": facts_listing(source, catalog) if source else "",
-        }
+    def messages(self, **values: str) -> list[dict[str, str]]:
+        """The chat messages, ``$name`` placeholders filled from ``values``."""
         return [
             {"role": "system", "content": Template(self.system).safe_substitute(values)},
             {"role": "user", "content": Template(self.user).safe_substitute(values)},
         ]
-
-
-def rows_listing(spec: TableSpec) -> str:
-    """The table's rows, one per line: field name, label, and columns where rows differ."""
-    same = len({row.columns for row in spec.rows}) == 1
-    lines = [
-        f"- {row.id}: {row.title}" + ("" if same else f" [{', '.join(row.columns)}]") for row in spec.rows
-    ]
-    if same:
-        lines.append(f"Each row's array: [{', '.join(spec.rows[0].columns)}]")
-    return "\n".join(lines)
 
 
 def facts_listing(source: FactSource, catalog: Catalog = CATALOG) -> str:

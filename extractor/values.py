@@ -62,7 +62,7 @@ _TRAILING_UNIT = re.compile(rf"\s*{UNIT}$")
 # A number stated in running text, as a whole token: ``24`` is not found inside ``2024``.
 _TOKEN = re.compile(
     r"(?<![\d.,])(?P<sign>[增减](?:加|少)?\s*|[+-])?(?P<n>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?"
-    r"(?![\d,]|\.\d)"
+    r"(?!\d|,\d|\.\d)"  # a comma after it ends it, unless digits follow (a thousands separator)
 )
 # A zero as a whole token, as in 为0 or 0元 (never the tail of 380元).
 ZERO = r"(?<![\d.,])0(?:\.0+)?(?![\d.,])"

@@ -415,13 +415,15 @@ class _Listener:
 
 @pytest.fixture
 def unreadable_by_rules(tmp_path):
-    """A report whose tables are written as prose: the rules cannot read them, so a model
-    fallback, if there were one, would be asked."""
+    """A report whose tables are written as prose, one row's label in other words and a remark
+    after it: the rules cannot read the tables, nor place that row, so a model fallback, if
+    there were one, would be asked."""
     import random
 
     from evals.generate import random_record, render_file
 
     _, text = render_file(random_record(random.Random(2)), "prose_tables", random.Random(2))
+    text = text.replace("（一）予以公开：", "上述申请中网上提出的：自然人1件。\n（一）全部公开的：")
     report = tmp_path / "prose.txt"
     report.write_text(text, encoding="utf-8")
     return report

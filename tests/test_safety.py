@@ -23,42 +23,64 @@ def rule(value, confident=True):
                         confident=confident)  # fmt: skip
 
 
-def model(value):
-    return FieldReading(value, 20, 21, method="llm")
+def model(value, confident=True):
+    return FieldReading(value, 20, 21, method="llm", confident=confident)
 
 
 # --- merge ----------------------------------------------------------------------------
 
 
 def test_a_disagreement_is_a_failed_agree_check_and_the_confident_rule_value_stands():
-    merged, checks = combine({FIELD: rule(5)}, {FIELD: model(6)})
+    merged, checks, _ = combine({FIELD: rule(5)}, {FIELD: model(6)})
     assert merged[FIELD].value == 5 and merged[FIELD].method == "rule"
     assert [(c.id, c.passed, c.fields) for c in checks] == [(f"agree.{FIELD}", False, [FIELD])]
 
 
 def test_agreement_is_recorded_as_both_and_makes_no_check():
-    merged, checks = combine({FIELD: rule(5)}, {FIELD: model(5)})
+    merged, checks, _ = combine({FIELD: rule(5)}, {FIELD: model(5)})
     assert merged[FIELD].value == 5 and merged[FIELD].method == "rule+llm"
     assert checks == []
 
 
 def test_the_model_fills_only_what_the_rules_could_not_read():
-    merged, checks = combine({}, {FIELD: model(7)})  # a row the rules did not find
+    merged, checks, _ = combine({}, {FIELD: model(7)})  # a row the rules did not find
     assert merged[FIELD].value == 7 and checks == []
-    merged, checks = combine({FIELD: rule(None, confident=False)}, {FIELD: model(7)})  # a doubtful gap
+    merged, checks, _ = combine({FIELD: rule(None, confident=False)}, {FIELD: model(7)})  # a doubtful gap
     assert merged[FIELD].value == 7 and checks == []
 
 
 def test_a_gap_the_rules_read_as_not_stated_is_never_filled_silently():
-    merged, checks = combine({FIELD: rule(None)}, {FIELD: model(7)})
+    merged, checks, _ = combine({FIELD: rule(None)}, {FIELD: model(7)})
     assert merged[FIELD].value is None
     assert [c.id for c in checks if not c.passed] == [f"agree.{FIELD}"]
 
 
 def test_a_doubtful_rule_value_gives_way_to_the_model_but_the_disagreement_is_flagged():
-    merged, checks = combine({FIELD: rule(5, confident=False)}, {FIELD: model(6)})
+    merged, checks, _ = combine({FIELD: rule(5, confident=False)}, {FIELD: model(6)})
     assert merged[FIELD].value == 6
     assert [c.id for c in checks] == [f"agree.{FIELD}"]
+
+
+def test_a_model_reading_nothing_confirms_never_outweighs_a_confident_rule_reading():
+    merged, checks, notes = combine({FIELD: rule(5)}, {FIELD: model(6, confident=False)})
+    assert merged[FIELD].value == 5 and merged[FIELD].method == "rule" and merged[FIELD].confident
+    assert checks == [] and notes == [f"{FIELD}: the model read 6, unconfirmed; the rules' stands"]
+    merged, checks, _ = combine({FIELD: rule(5, confident=False)}, {FIELD: model(6, confident=False)})
+    assert merged[FIELD].value == 6 and not merged[FIELD].confident  # still doubtful
+    assert [c.id for c in checks] == [f"agree.{FIELD}"]
+
+
+def test_a_blank_the_model_reads_with_confidence_fills_an_unread_cell_a_doubtful_one_does_not():
+    unread = {FIELD: rule(None, confident=False)}
+    merged, _, _ = combine(unread, {FIELD: FieldReading(None, 20, 23, method="rule")})  # 未填报 at its span
+    assert merged[FIELD].confident and merged[FIELD].start == 20
+    merged, _, _ = combine(unread, {FIELD: FieldReading(None, None, None, method="llm", confident=False)})
+    assert merged[FIELD] is unread[FIELD]
+
+
+def test_the_same_method_twice_is_named_once():
+    merged, _, _ = combine({FIELD: rule(5)}, {FIELD: rule(5)})
+    assert merged[FIELD].method == "rule"
 
 
 # --- status ------------------------------------------------------------------------------

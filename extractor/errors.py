@@ -11,3 +11,7 @@ class InputError(ExtractorError):
 
 class NotAReportError(ExtractorError):
     """The text reads fine but is not a 政府信息公开工作年度报告."""
+
+
+class NoTextLayerError(InputError):
+    """A PDF whose pages are images (a scan): only OCR can read it."""

@@ -8,6 +8,7 @@ from dataclasses import replace
 from .catalog import CATALOG, Catalog, Format
 from .models import Check, Document, Evidence, FieldReading, LLMInfo, Reading, Status, same_value
 from .reading import SourceText
+from .scanned import ocr_evidence, spans_of
 
 
 def status_of(checks: list[Check]) -> Status:
@@ -38,7 +39,8 @@ def build_document(
             start, end = found.start, found.end
             if src.has_deletions:
                 start, end = src.span_to_decoded(start, end)
-            evidence[field_id] = Evidence(start, end, found.method, src.decoded[start:end])
+            ocr = ocr_evidence(spans_of(src, found)) if src.ocr is not None else ()
+            evidence[field_id] = Evidence(start, end, found.method, src.decoded[start:end], *ocr)
     return Document(
         source=source,
         status=status_of(checks),
@@ -51,6 +53,7 @@ def build_document(
         notes=reading.notes,
         llm=llm,
         section=section,
+        ocr=src.ocr.info if src.ocr is not None else None,
     )
 
 

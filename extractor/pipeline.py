@@ -13,6 +13,7 @@ from .merge import build_document, combine, failed_document
 from .models import Check, Document, LLMInfo, Reading
 from .prose import read_prose
 from .reading import SourceText, read_bytes, read_file, read_text
+from .scanned import read_through_ocr
 from .segmenting import Section, detect_format, find_sections, read_title
 from .tables import parse_table
 from .validators import doubts, grounding, prose_identities, reading_checks, table_identities
@@ -83,6 +84,7 @@ def extract_source(src: SourceText, source: str, options: Options | None = None)
     if not any(s in sections for s in TABLE_SECTIONS):
         raise NotAReportError("not a 政府信息公开工作年度报告: none of its standard tables was found")
     fmt, reading = read_by_rules(text, sections, catalog)
+    reading = read_through_ocr(reading, src)
     checks = checks_of(reading, fmt, text, catalog)
     llm_info = None
     if options.llm is not None and options.mode != "never":
@@ -90,6 +92,7 @@ def extract_source(src: SourceText, source: str, options: Options | None = None)
         if tasks:
             base = Reading() if options.mode == "only" else reading
             reading, agreement, llm_info = _read_by_llm(options, text, sections, fmt, tasks, base)
+            reading = read_through_ocr(reading, src)
             checks = checks_of(reading, fmt, text, catalog) + agreement
     return build_document(source, src, fmt, reading, checks, llm=llm_info, catalog=catalog)
 

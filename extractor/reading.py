@@ -16,6 +16,7 @@ from pathlib import Path
 from .converters import convert, kind_of
 from .decoding import decode
 from .errors import InputError
+from .models import OcrLayer
 from .values import FULL_WIDTH
 
 _TRANSLATION = list(FULL_WIDTH)  # full-width ASCII → ASCII, and the spaces and breaks below
@@ -50,7 +51,8 @@ class SourceText:
     encoding: str
     _norm_starts: list[int] = field(repr=False)
     _orig_starts: list[int] = field(repr=False)
-    input_format: str = "text"  # text, pdf, docx or html: for the last three ``decoded`` is converted text
+    input_format: str = "text"  # text, pdf, docx, html or ocr: for all but text ``decoded`` is converted
+    ocr: OcrLayer | None = None  # for a scan read by OCR: its spans in ``decoded``, and how it was read
 
     @property
     def has_deletions(self) -> bool:
@@ -71,7 +73,9 @@ class SourceText:
         return self.to_decoded(start), self.to_decoded(end - 1) + 1
 
 
-def normalise(decoded: str, encoding: str = "str", input_format: str = "text") -> SourceText:
+def normalise(
+    decoded: str, encoding: str = "str", input_format: str = "text", ocr: OcrLayer | None = None
+) -> SourceText:
     """Normalise ``decoded`` and keep the map back to its offsets."""
     pieces: list[str] = []
     norm_starts: list[int] = [0]
@@ -86,7 +90,7 @@ def normalise(decoded: str, encoding: str = "str", input_format: str = "text") -
         orig_starts.append(kept_from)
     pieces.append(decoded[kept_from:])
     text = "".join(pieces).translate(_TRANSLATION)
-    return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format)
+    return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format, ocr)
 
 
 def read_text(text: str) -> SourceText:
@@ -95,7 +99,7 @@ def read_text(text: str) -> SourceText:
 
 
 def read_file(path: str | Path) -> SourceText:
-    """Read and normalise a text, PDF, Word or HTML file; raise :class:`InputError` with a
+    """Read and normalise a text, PDF, Word, HTML or image file; raise :class:`InputError` with a
     one-line reason."""
     path = Path(path)
     try:
@@ -113,5 +117,7 @@ def read_bytes(data: bytes, name: str | Path) -> SourceText:
     """Read and normalise a file's content; ``name`` (its suffix) helps tell its kind when the
     first bytes do not. Raises :class:`InputError` with a one-line reason."""
     kind = kind_of(Path(name), data)
-    text, encoding = decode(data) if kind == "text" else convert(kind, data)
-    return normalise(text, encoding, kind)
+    if kind == "text":
+        return normalise(*decode(data), kind)
+    converted = convert(kind, data)
+    return normalise(converted.text, converted.how, "ocr" if converted.ocr else kind, converted.ocr)

@@ -5,20 +5,43 @@ lines, and each table the source marks up as a grid, one row per line and one ce
 tab, merged cells expanded (the text in the first cell it covers, the others empty).
 Evidence offsets of a converted input point into this text; ``extractor text FILE``
 prints it.
+
+A PDF without a text layer and a PNG, JPEG or TIFF image are scans: with the ``ocr`` extra
+they are read by OCR (:mod:`.from_scan`) into the same kind of text, with an
+:class:`~extractor.models.OcrLayer` telling where each stretch of it stands on its page,
+how sure the OCR was, and what it doubts.
 """
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import NamedTuple
 
-from ..errors import InputError
+from ..errors import InputError, NoTextLayerError
+from ..models import OcrLayer
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta", b"<table", b"<div")
 
 
+_IMAGE_START = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+OCR_EXTRA = "pip install -e '.[ocr]'"
+
+
+class Converted(NamedTuple):
+    """A converted file: its text, how it was read, and, for a scan, what the OCR adds."""
+
+    text: str
+    how: str
+    ocr: OcrLayer | None = None
+
+
 def kind_of(path: Path, data: bytes) -> str:
-    """``pdf``, ``docx``, ``html`` or ``text``: by the file's first bytes, then its suffix."""
+    """``pdf``, ``docx``, ``html``, ``image`` or ``text``: by the file's first bytes, then its
+    suffix."""
+    if data.startswith(_IMAGE_START):
+        return "image"
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -38,19 +61,37 @@ def _looks_like_html(head: bytes) -> bool:
     return start.startswith(_HTML_START)
 
 
-def convert(kind: str, data: bytes) -> tuple[str, str]:
-    """The text of a ``pdf``, ``docx`` or ``html`` file, and how it was read."""
+def convert(kind: str, data: bytes) -> Converted:
+    """The text of a ``pdf``, ``docx``, ``html`` or ``image`` file, and how it was read."""
     if kind == "pdf":
         from .from_pdf import pdf_text
 
-        return pdf_text(data)
+        try:
+            return Converted(*pdf_text(data))
+        except NoTextLayerError as exc:
+            return _scan(kind, data, str(exc))
+    if kind == "image":
+        return _scan(kind, data, "an image (a scan?): only OCR reads it")
     if kind == "docx":
         from .from_docx import docx_text
 
-        return docx_text(data)
+        return Converted(*docx_text(data))
     from .from_html import html_text
 
-    return html_text(data)
+    return Converted(*html_text(data))
 
 
-__all__ = ["convert", "kind_of"]
+def ocr_available() -> bool:
+    """Whether the ``ocr`` extra is installed (the OCR engine, its runtime, OpenCV)."""
+    return all(importlib.util.find_spec(name) for name in ("rapidocr", "onnxruntime", "cv2"))
+
+
+def _scan(kind: str, data: bytes, refusal: str) -> Converted:
+    if not ocr_available():
+        raise InputError(f"{refusal}; OCR needs the 'ocr' extra: {OCR_EXTRA}")
+    from .from_scan import scan_text
+
+    return scan_text(kind, data)
+
+
+__all__ = ["Converted", "convert", "kind_of", "ocr_available"]

@@ -18,7 +18,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ..errors import InputError
+from ..errors import InputError, NoTextLayerError
 from .grid import render_grid
 
 _MARGIN = 0.07  # share of the page height where running headers and footers stand (above the body)
@@ -42,7 +42,7 @@ def pdf_text(data: bytes) -> tuple[str, str]:
     except (PdfminerException, PDFSyntaxError, PDFPasswordIncorrect) as exc:
         raise InputError(f"not a readable PDF: {_reason(exc)}") from None
     if sum(len(b.text.strip()) for b in blocks) < 20:
-        raise InputError(f"PDF has no text layer ({pages} pages of images?): run OCR on it first")
+        raise NoTextLayerError(f"PDF has no text layer ({pages} pages of images?): run OCR on it first")
     running = _running_lines(blocks)
     kept = [b.text for b in blocks if not (b.in_margin and _shape(b.text) in running)]
     return "\n".join(kept) + "\n", "pdf text layer"

@@ -44,6 +44,8 @@ class BatchResult:
     llm: Counter[str] = field(default_factory=Counter)
     cross_year_failed: int = 0
     cross_year_checked: int = 0
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
 
@@ -64,6 +66,10 @@ class BatchResult:
             lines.append(
                 f"cross-year: {self.cross_year_checked} carried-over cells checked against the year before, "
                 f"{self.cross_year_failed} differ"
+            )
+        if self.ocr_pages:
+            lines.append(
+                f"OCR: {self.ocr_pages} scanned pages, {self.ocr_seconds / self.ocr_pages:.2f} s per page"
             )
         lines.append(
             f"time {self.seconds:.1f} s ({1000 * self.seconds / max(self.inputs, 1):.2f} ms per input)"
@@ -199,6 +205,9 @@ def _tally(documents: list[Document], result: BatchResult) -> None:
         result.statuses[doc.status] += 1
         if doc.llm is not None:
             result.llm.update(doc.llm.usage)
+        if doc.ocr is not None:
+            result.ocr_pages += doc.ocr.pages
+            result.ocr_seconds += doc.ocr.seconds
 
 
 def _export(documents: list[Document], out: Path, outputs: set[str]) -> list[Path]:

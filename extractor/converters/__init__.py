@@ -15,6 +15,8 @@ how sure the OCR was, and what it doubts.
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,6 +29,8 @@ _HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<met
 
 _IMAGE_START = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 OCR_EXTRA = "pip install -e '.[ocr]'"
+# Called after each page a scan's OCR reads, with (pages done, pages in all): a progress bar.
+PAGE_PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("ocr_page_progress", default=None)
 
 
 class Converted(NamedTuple):
@@ -94,4 +98,4 @@ def _scan(kind: str, data: bytes, refusal: str) -> Converted:
     return scan_text(kind, data)
 
 
-__all__ = ["Converted", "convert", "kind_of", "ocr_available"]
+__all__ = ["PAGE_PROGRESS", "Converted", "convert", "kind_of", "ocr_available"]

@@ -33,7 +33,6 @@ import time
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
@@ -46,7 +45,7 @@ import numpy as np
 from ..errors import InputError
 from ..models import OcrInfo, OcrLayer, OcrSpan
 from ..values import CHANGE_PREFIX, FULL_WIDTH, NULL_MARK, UNIT, UNREAD
-from . import Converted
+from . import PAGE_PROGRESS, Converted
 from .scan_grid import Box, Page, TableGrid, prepare
 
 if TYPE_CHECKING:
@@ -59,9 +58,6 @@ SECOND_SCALE = 1.5  # the second read sees the box this much larger
 _MARGIN = 0.07  # share of the page height where running headers and footers stand
 _MIN_DPI, _MAX_DPI = 70, 1200
 _A4_WIDTH = 8.27  # inches: a page image without a resolution is taken for an A4 page
-
-# Called after each page with (pages done, pages in all): a progress bar, when one is wanted.
-PAGE_PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("ocr_page_progress", default=None)
 
 _PLAIN = r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?"
 _AS_PRINTED = re.compile(rf"^(?:(?:{CHANGE_PREFIX}|[+-])?{_PLAIN}{UNIT}?|{NULL_MARK})$")
@@ -405,7 +401,7 @@ def _line_piece(page: Page, line: list[_Char]) -> _Piece:
     if not unsure:
         return piece
     other, other_confidence = _read_lines(page, [box], SECOND_SCALE)
-    agreed = _agreed("".join(c.text for c in line), other)
+    agreed = _agreed("".join(c.text for c in line).translate(FULL_WIDTH), other)
     doubtful = [i for i in unsure if i not in agreed or max(line[i].score, other_confidence) < LOW]
     for start, end in _runs([at[i] for i in doubtful], text):
         why = f"OCR read {text[start:end]!r} unsure (second read of the line: {other!r})"

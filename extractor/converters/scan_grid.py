@@ -18,9 +18,12 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the page image
 
 _LINE = 0.50  # inches: the shortest run of ink that is a horizontal ruling line
 _STROKE = 0.10  # inches: the shortest vertical run that may be a ruling line
-_COVER = 0.80  # share of a cell side a ruling line must cover to be a boundary
+_COVER = 0.80  # share of a cell's width a horizontal ruling line must cover to bound it
+_END_TO_END = 0.92  # share of a cell's height a vertical ruling line must cover (it meets the rows' lines)
 _SPECK = 12  # pixels at 200 dpi: smaller blots are noise, not ink
 _MAX_SKEW = 5.0  # degrees
+_RED_VALUE = 150  # brightness of red ink on paper; darker red is black or grey ink under a seal
+_LINE_CONTRAST = 10  # grey levels: a ruling line this much darker than the paper around it
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,12 @@ class Page:
             return []
         count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
         speck = _SPECK * (self.dpi / 200) ** 2
-        blots = [stats[i, :4] for i in range(1, count) if stats[i, cv2.CC_STAT_AREA] >= speck]
+        thin = max(3, round(self.dpi * 0.02))
+        blots = [
+            stats[i, :4]
+            for i in range(1, count)
+            if stats[i, cv2.CC_STAT_AREA] >= speck and not _is_rule(stats[i, :4], crop.shape, thin)
+        ]
         lines: list[list[int]] = []
         for x, y, w, h in sorted(blots, key=lambda s: s[1]):
             if lines and y <= lines[-1][3]:
@@ -96,6 +104,12 @@ class Page:
             else:
                 lines.append([int(x), int(y), int(x + w), int(y + h)])
         return [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in lines]
+
+
+def _is_rule(blot: np.ndarray, shape: tuple[int, ...], thin: int) -> bool:
+    """A blot that is a stretch of ruling line left in a cell (thin, and long across it)."""
+    _, _, w, h = (int(v) for v in blot)
+    return (w <= thin and h >= shape[0] * 0.5) or (h <= thin and w >= shape[1] * 0.5)
 
 
 def prepare(bgr: np.ndarray, dpi: float) -> Page:
@@ -109,7 +123,7 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
         size = (grey.shape[1], grey.shape[0])
         grey = cv2.warpAffine(grey, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
         ink = ink_of(grey)
-    horizontal, vertical = ruling_lines(ink, dpi)
+    horizontal, vertical = ruling_lines(ink_of(grey, _LINE_CONTRAST), dpi)
     tables = tuple(find_tables(horizontal, vertical, dpi))
     lines = _grid_lines(horizontal, vertical, tables, dpi)
     grey = grey.copy()
@@ -138,18 +152,21 @@ def _grid_lines(
 
 def mask_red(bgr: np.ndarray) -> np.ndarray:
     """The page in grey with red ink (a seal, a red heading) turned white, told by its hue and
-    saturation: black text under a seal stays dark, a grey shaded row stays grey."""
+    saturation: black text and grey lines under a seal stay dark (red over them is darker than
+    red on paper), a grey shaded row stays grey (it has no hue)."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, saturation, value = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red = ((hue <= 10) | (hue >= 160)) & (saturation >= 60) & (value >= 80)
+    red = ((hue <= 10) | (hue >= 160)) & (saturation >= 60) & (value >= _RED_VALUE)
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     grey[red] = 255
     return grey
 
 
-def ink_of(grey: np.ndarray) -> np.ndarray:
-    """Ink as white on black: darker than its neighbourhood (a shaded row's ground is not ink)."""
-    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 25)
+def ink_of(grey: np.ndarray, contrast: int = 25) -> np.ndarray:
+    """Ink as white on black: ``contrast`` grey levels darker than its neighbourhood (a shaded
+    row's ground is not ink). Ruling lines are looked for with less contrast (a light grey
+    line is still a line; the long runs they need keep grain and specks out)."""
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, contrast)
 
 
 def skew_angle(ink: np.ndarray) -> float:
@@ -198,29 +215,26 @@ def find_tables(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> lis
     return sorted(tables, key=lambda t: t.box[1])
 
 
-def _positions(profile: np.ndarray, least: float, near: int) -> list[int]:
-    """The centres of the runs of ``profile`` at ``least`` or more, runs ``near`` apart joined."""
+def _positions(profile: np.ndarray, least: float) -> list[int]:
+    """Where ``profile`` peaks in each run of consecutive positions at ``least`` or more (a
+    line, or a stroke of text beside it: each run is judged on its own)."""
     at = np.flatnonzero(profile >= least)
     if at.size == 0:
         return []
-    groups: list[list[int]] = [[int(at[0])]]
-    for pos in at[1:]:
-        if pos - groups[-1][-1] <= near:
-            groups[-1].append(int(pos))
-        else:
-            groups.append([int(pos)])
-    return [round((g[0] + g[-1]) / 2) for g in groups]
+    runs = np.split(at, np.flatnonzero(np.diff(at) > 1) + 1)
+    return [int(run[np.argmax(profile[run])]) for run in runs]
 
 
 def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid | None:
     _height, _width = horizontal.shape
     near = max(3, round(dpi * 0.025))
-    ys = _positions((horizontal > 0).sum(axis=1), max(20, dpi * _LINE), near)
-    xs = _positions((vertical > 0).sum(axis=0), max(10, dpi * _STROKE), near)
+    ys = _positions((horizontal > 0).sum(axis=1), max(20, dpi * _LINE))
+    xs = _positions((vertical > 0).sum(axis=0), max(10, dpi * _STROKE))
     if len(ys) < 2:
         return None
     xs = _with_edges(xs, horizontal, near)
     xs = [x for i, x in enumerate(xs) if i in (0, len(xs) - 1) or _is_column_line(vertical, x, ys, near)]
+    xs, ys = _apart(xs, near), _apart(ys, near)
     if len(xs) < 3:  # one column: not a grid of cells (lines of text, read as such)
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -251,6 +265,11 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
     return TableGrid((xs[0], ys[0], xs[-1], ys[-1]), tuple(xs), tuple(ys), tuple(cells))
 
 
+def _apart(positions: list[int], near: int) -> list[int]:
+    """One position per line (a double rule is one line)."""
+    return [p for i, p in enumerate(positions) if i == 0 or p - positions[i - 1] > 2 * near]
+
+
 def _with_edges(xs: list[int], horizontal: np.ndarray, near: int) -> list[int]:
     """Column lines with the table's left and right edges (where its horizontal lines end), for
     tables printed without outer vertical lines."""
@@ -266,11 +285,14 @@ def _is_column_line(vertical: np.ndarray, x: int, ys: list[int], near: int) -> b
 
 
 def _covered(mask: np.ndarray, at: int, near: int, axis: int) -> bool:
-    """Whether a ruling line at ``at`` (a column for ``axis`` 0, a row for 1) runs along most of
-    ``mask``'s other side, between its ends."""
+    """Whether a ruling line at ``at`` (a column for ``axis`` 0, a row for 1) runs along
+    ``mask``'s other side: a vertical line from end to end (it meets the lines above and below;
+    a stroke of text does not), a horizontal one along most of it."""
     lo = max(0, at - near)
     band = mask[:, lo : at + near + 1] if axis == 0 else mask[lo : at + near + 1, :]
     run = np.asarray((band > 0).any(axis=1 - axis))
+    if axis == 0:
+        return bool(run.size) and float(run.mean()) >= _END_TO_END
     inner = run[near:-near] if run.size > 2 * near + 4 else run
     return bool(inner.size) and float(inner.mean()) >= _COVER
 

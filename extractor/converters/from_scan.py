@@ -63,6 +63,7 @@ _PLAIN = r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?"
 _AS_PRINTED = re.compile(rf"^(?:(?:{CHANGE_PREFIX}|[+-])?{_PLAIN}{UNIT}?|{NULL_MARK})$")
 _VALUE_LIKE = re.compile(rf"^(?:{CHANGE_PREFIX})?[\d.,，。·:;'`|!/\\\-—–一丨lIiOoQDSBZ]+{UNIT}?$")
 _DIGITS = re.compile(r"[\d.,]+")
+_WORDS = re.compile(r"[\u4e00-\u9fff]")  # a label has two Chinese characters or more
 _SPACES = re.compile(r"\s+")
 
 
@@ -323,23 +324,44 @@ def _table_rows(page: Page, table: TableGrid, cells: dict[int, list[_Char]]) -> 
     for index, cell in enumerate(table.cells):
         rows[cell.row][cell.col] = _cell_piece(page, cell.box, cells.get(index, []))
     assert all(len(row) == table.n_cols for row in rows)
-    return rows
+    return [_values_judged(row) for row in rows]
+
+
+def _values_judged(row: list[_Piece]) -> list[_Piece]:
+    """A row of values (numbers in most of its cells after its label): each of those cells that
+    does not read as a number as printed (□, X, a letter) is not read."""
+    label_end = max((i + 1 for i, p in enumerate(row) if len(_WORDS.findall(p.text)) >= 2), default=0)
+    values = [p for p in row[label_end:] if p.text and p.text != UNREAD]
+    numbers = sum(1 for p in values if _AS_PRINTED.match(p.text))
+    if numbers < 2 or 2 * numbers < len(values):
+        return row
+    return [
+        _unread(f"OCR read {p.text!r}: not a number as printed", p.box or (0, 0, 0, 0), p.confidence)
+        if i >= label_end and p.text and p.text != UNREAD and not _AS_PRINTED.match(p.text)
+        else p
+        for i, p in enumerate(row)
+    ]
 
 
 def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
-    """One cell as read, judged: blank only without ink; a value only as a number as printed."""
+    """One cell as read, judged: blank only without ink; read by the page's OCR when it read
+    every line of ink there, else read alone, line by line; a value only as a number as printed."""
+    ink = page.ink_lines(box)
+    if not ink and not chars:
+        return _Piece("")
     lines = _visual_lines(chars)
-    text = "".join(c.text for line in lines for c in line).translate(FULL_WIDTH)
-    confidence = min((c.score for c in chars), default=1.0)
-    apart = any(_gap(a, b) for line in lines for a, b in itertools.pairwise(line))
     boxes = [_box_of(line) for line in lines]
-    if not text:
-        boxes = page.ink_lines(box)
-        if not boxes:
-            return _Piece("")
+    missed = [line for line in ink if not any(_overlap(line, c.box) for c in chars)]
+    if missed or not chars:  # ink the page's OCR did not read: the cell alone, by its lines of ink
+        boxes = ink
         text, confidence = _read_lines(page, boxes, 1.0)
+        apart = False
         if not text:
             return _unread("ink in the cell, but the OCR read nothing", box)
+    else:
+        text = "".join(c.text for line in lines for c in line).translate(FULL_WIDTH)
+        confidence = min(c.score for c in chars)
+        apart = any(_gap(a, b) for line in lines for a, b in itertools.pairwise(line))
     if not _VALUE_LIKE.match(text):
         return _Piece(text, box, confidence)  # a label: the table reader judges it
     if apart or not _AS_PRINTED.match(text):
@@ -347,6 +369,14 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
         return _unread(f"OCR read {text!r}: {why}", box, confidence)
     doubt = _doubt(text, confidence, lambda: _read_lines(page, boxes, SECOND_SCALE))
     return _Piece(text, box, confidence, [(0, len(text), doubt)] if doubt else [])
+
+
+def _overlap(line: Box, char: Box) -> bool:
+    """Whether a character's box stands on a line of ink (they share most of its height)."""
+    shared = min(line[3], char[3]) - max(line[1], char[1])
+    return (
+        shared > 0.5 * min(line[3] - line[1], char[3] - char[1]) and char[0] < line[2] and line[0] < char[2]
+    )
 
 
 def _unread(why: str, box: Box, confidence: float = 0.0) -> _Piece:

@@ -161,10 +161,14 @@ def test_a_red_seal_over_a_table_leaves_its_grid_as_it_was(pages):
             assert np.abs(np.subtract(got.xs + got.ys, want.xs + want.ys)).max() <= 2
 
 
-def test_red_is_masked_by_colour_black_under_it_and_grey_shading_are_kept():
-    pixels = np.array([[[40, 35, 215], [0, 0, 0], [20, 4, 110], [200, 200, 200], [255, 255, 255]]], np.uint8)
-    grey = mask_red(pixels)  # BGR: seal red, black, grey line under the seal, shaded row, paper
-    assert grey[0, 0] == 255 and grey[0, 1] == 0 and grey[0, 2] < 100 and grey[0, 3] == 200
+def test_red_is_taken_off_by_colour_what_is_under_it_and_grey_shading_are_kept():
+    seal = np.array([40, 35, 215])  # BGR, seal ink on paper
+    under_grey_line = (seal * 0.6).astype(np.uint8)  # the seal multiplied over a line of grey 153
+    pixels = np.array([[seal, [0, 0, 0], under_grey_line, [200, 200, 200], [255, 255, 255]]], np.uint8)
+    grey, red = mask_red(pixels)  # seal on paper, black text, a line under the seal, a shaded row, paper
+    assert grey[0, 0] == 255 and grey[0, 1] == 0 and abs(int(grey[0, 2]) - 153) <= 3
+    assert grey[0, 3] == 200 and grey[0, 4] == 255
+    assert red[0].tolist() == [255, 0, 255, 0, 0]
 
 
 def test_the_skew_is_corrected(pages):

@@ -22,7 +22,8 @@ _COVER = 0.80  # share of a cell's width a horizontal ruling line must cover to 
 _END_TO_END = 0.92  # share of a cell's height a vertical ruling line must cover (it meets the rows' lines)
 _SPECK = 12  # pixels at 200 dpi: smaller blots are noise, not ink
 _MAX_SKEW = 5.0  # degrees
-_RED_VALUE = 150  # brightness of red ink on paper; darker red is black or grey ink under a seal
+_RED_VALUE = 60  # brightness below which a hue is not to be trusted
+_PAPER = 190  # grey under a seal this light is bare paper
 _LINE_CONTRAST = 10  # grey levels: a ruling line this much darker than the paper around it
 
 
@@ -114,7 +115,8 @@ def _is_rule(blot: np.ndarray, shape: tuple[int, ...], thin: int) -> bool:
 
 def prepare(bgr: np.ndarray, dpi: float) -> Page:
     """Mask red ink, correct the skew, find the tables and whiten their ruling lines."""
-    grey = mask_red(bgr)
+    plain = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    grey, red = mask_red(bgr)
     ink = ink_of(grey)
     skew = skew_angle(ink)
     rotate = cv2.getRotationMatrix2D((grey.shape[1] / 2, grey.shape[0] / 2), skew, 1.0)
@@ -122,8 +124,13 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
     if skew:
         size = (grey.shape[1], grey.shape[0])
         grey = cv2.warpAffine(grey, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
+        plain = cv2.warpAffine(plain, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
+        red = cv2.warpAffine(red, rotate, size, flags=cv2.INTER_NEAREST, borderValue=0)
         ink = ink_of(grey)
-    horizontal, vertical = ruling_lines(ink_of(grey, _LINE_CONTRAST), dpi)
+    # Ruling lines are looked for on the page as it is, less the seal where it lies on bare
+    # paper: a line under the seal stays whole, the seal's ring is no line.
+    line_ink = ink_of(plain, _LINE_CONTRAST) & ~_seal_on_paper(grey, red)
+    horizontal, vertical = ruling_lines(line_ink, dpi)
     tables = tuple(find_tables(horizontal, vertical, dpi))
     lines = _grid_lines(horizontal, vertical, tables, dpi)
     grey = grey.copy()
@@ -150,16 +157,33 @@ def _grid_lines(
     return lines
 
 
-def mask_red(bgr: np.ndarray) -> np.ndarray:
-    """The page in grey with red ink (a seal, a red heading) turned white, told by its hue and
-    saturation: black text and grey lines under a seal stay dark (red over them is darker than
-    red on paper), a grey shaded row stays grey (it has no hue)."""
+def mask_red(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page in grey with red ink (a seal) taken off, and where the red was.
+
+    Red is told by its hue and saturation (a grey shaded row has none, and stays grey). Seal
+    ink multiplies what is under it, so each red pixel is divided by the brightest red near
+    it (the seal on bare paper): seal on paper turns white, black text and grey ruling lines
+    under the seal come back as they were printed."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, saturation, value = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red = ((hue <= 10) | (hue >= 160)) & (saturation >= 60) & (value >= _RED_VALUE)
+    reddish = ((hue <= 10) | (hue >= 160)) & (value >= _RED_VALUE)
+    red = reddish & (saturation >= 60)
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    grey[red] = 255
-    return grey
+    if red.any():
+        paper_red = cv2.dilate(np.where(red, value, 0).astype(np.uint8), np.ones((9, 9), np.uint8))
+        tinted = reddish & (saturation >= 25) & (paper_red > 0)  # a seal's pale rim too
+        under = np.clip(255.0 * value / np.maximum(paper_red, 1), 0, 255)
+        under[under >= _PAPER] = 255  # the seal alone, a little darker at its rims
+        grey[tinted] = under[tinted].astype(np.uint8)
+    return grey, red.astype(np.uint8) * 255
+
+
+def _seal_on_paper(grey: np.ndarray, red: np.ndarray) -> np.ndarray:
+    """Where red ink lies on bare paper, its blurred rim included: what the page is without
+    the seal (``grey``) is paper there."""
+    paper = np.where(grey >= 200, 255, 0).astype(np.uint8)
+    near_red = cv2.dilate(cv2.bitwise_and(red, paper), np.ones((5, 5), np.uint8))
+    return cv2.bitwise_and(near_red, paper)
 
 
 def ink_of(grey: np.ndarray, contrast: int = 25) -> np.ndarray:

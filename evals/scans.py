@@ -24,13 +24,15 @@ import io
 import json
 import math
 import random
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from .generate import generate
+from .convert import write_derived_gold
+from .generate import empty_set_folders, generate
 
 ROOT = Path(__file__).resolve().parent
 PRINTED = ROOT / "converted"
@@ -162,17 +164,22 @@ def scanned(pages: list[Image.Image], dpi: int, as_tiff: bool = False) -> bytes:
             buffer, "TIFF", save_all=True, append_images=pages[1:], dpi=(dpi, dpi), compression="tiff_lzw"
         )
     else:
-        pages[0].save(buffer, "PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+        fixed = time.gmtime(1704067200)  # 2024-01-01: a rebuild gives the same bytes
+        pages[0].save(
+            buffer,
+            "PDF",
+            save_all=True,
+            append_images=pages[1:],
+            resolution=dpi,
+            creationDate=fixed,
+            modDate=fixed,
+        )
     return buffer.getvalue()
 
 
 def build(out: Path, configs: list[str], generated: int, seed: int) -> int:
     """Write every source scanned in every configuration (``200dpi_seal``), with its gold."""
-    reports, gold_dir = out / "reports", out / "gold"
-    for folder in (reports, gold_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():
-            old.unlink()
+    reports, gold_dir = empty_set_folders(out)
     written = 0
     for name, pdf, gold in sources(generated, seed):
         for config in configs:
@@ -186,16 +193,8 @@ def build(out: Path, configs: list[str], generated: int, seed: int) -> int:
             for layout, suffix, as_tiff in variants:
                 stem = f"{name}__{layout}"
                 (reports / f"{stem}{suffix}").write_bytes(scanned(pages, dpi, as_tiff))
-                scan_gold = {
-                    **gold,
-                    "source": f"reports/{stem}{suffix}",
-                    "layout": layout,
-                    "expected_status": None,
-                    "checked": f"{gold.get('checked', '')}; scanned at {dpi} dpi, {degradation}",
-                }
-                (gold_dir / f"{stem}.json").write_text(
-                    json.dumps(scan_gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-                )
+                checked = f"{gold.get('checked', '')}; scanned at {dpi} dpi, {degradation}"
+                write_derived_gold(gold_dir, f"{stem}{suffix}", gold, layout, checked)
                 written += 1
     return written
 

@@ -324,7 +324,31 @@ def _table_rows(page: Page, table: TableGrid, cells: dict[int, list[_Char]]) -> 
     for index, cell in enumerate(table.cells):
         rows[cell.row][cell.col] = _cell_piece(page, cell.box, cells.get(index, []))
     assert all(len(row) == table.n_cols for row in rows)
-    return [_values_judged(row) for row in rows]
+    rows = [_values_judged(row) for row in rows]
+    _merges_judged(table, rows)
+    return rows
+
+
+def _merges_judged(table: TableGrid, rows: list[list[_Piece]]) -> None:
+    """A merged cell over value columns (columns where a cell of its own reads a number) that is
+    not read, or that runs over rows and holds digits (rules the grid lost, the values of
+    several rows in one cell), leaves every cell it covers not read: none of them is blank."""
+    value_cols = {
+        c.col
+        for c in table.cells
+        if c.rows == c.cols == 1 and _AS_PRINTED.match(rows[c.row][c.col].text) and rows[c.row][c.col].text
+    }
+    for cell in table.cells:
+        covered = range(cell.col, cell.col + cell.cols)
+        if cell.rows * cell.cols == 1 or value_cols.isdisjoint(covered):
+            continue
+        first = rows[cell.row][cell.col]
+        if first.text != UNREAD and not (cell.rows > 1 and re.search(r"\d", first.text)):
+            continue
+        why = f"OCR read {first.text!r} over cells the grid could not tell apart"
+        for r in range(cell.row, cell.row + cell.rows):
+            for c in covered:
+                rows[r][c] = _unread(why if first.text != UNREAD else first.doubts[0][2], cell.box)
 
 
 def _values_judged(row: list[_Piece]) -> list[_Piece]:

@@ -380,7 +380,8 @@ def cmd_text(args: argparse.Namespace) -> int:
     web page's converted text."""
     source, name = _source(args.path)
     try:
-        src = _read(source, name)
+        with _page_progress(False):  # a scan's pages, on a terminal
+            src = _read(source, name)
     except ExtractorError as exc:
         raise CommandError(f"{name}: {exc}", status=1) from None
     sys.stdout.write(src.decoded)

@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .generate import generate, generate_from_seeds
+from .generate import empty_set_folders, generate, generate_from_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 CONVERT = ROOT.parent / "shared" / "tools" / "convert.sh"
@@ -84,11 +84,7 @@ def _chain(output: Path) -> str:
 
 def build(out: Path) -> int:
     """Write the converted set; returns the number of converted reports."""
-    reports, gold_dir = out / "reports", out / "gold"
-    for folder in (reports, gold_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.iterdir():
-            old.unlink()
+    reports, gold_dir = empty_set_folders(out)
     count = 0
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -105,18 +101,25 @@ def build(out: Path) -> int:
                 chain = _chain(output)
                 name = f"{source.stem}__{chain}{output.suffix}"
                 shutil.copy(output, reports / name)
-                entry = {
-                    **gold,
-                    "source": f"reports/{name}",
-                    "layout": chain,
-                    "expected_status": None,  # what survives depends on the converter
-                    "checked": f"the gold of {source.name}, converted by {chain}",
-                }
-                (gold_dir / f"{Path(name).stem}.json").write_text(
-                    json.dumps(entry, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-                )
+                checked = f"the gold of {source.name}, converted by {chain}"
+                write_derived_gold(gold_dir, name, gold, chain, checked)
                 count += 1
     return count
+
+
+def write_derived_gold(gold_dir: Path, name: str, gold: dict, layout: str, checked: str) -> None:
+    """The gold of ``reports/name``, made from its source's: the same fields, its own layout, and
+    no expected status (what survives a conversion depends on the converter)."""
+    entry = {
+        **gold,
+        "source": f"reports/{name}",
+        "layout": layout,
+        "expected_status": None,
+        "checked": checked,
+    }
+    (gold_dir / f"{Path(name).stem}.json").write_text(
+        json.dumps(entry, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
 
 
 def main() -> None:

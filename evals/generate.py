@@ -654,13 +654,19 @@ def generate_from_seeds(
     return out
 
 
-def build_suite(out: Path, count: int, seed: int) -> int:
-    """Write the suite: generated reports and the samples' records in every file layout."""
-    reports, gold_dir = out / "reports", out / "gold"
-    for folder in (reports, gold_dir):
+def empty_set_folders(out: Path) -> tuple[Path, Path]:
+    """An eval set's ``reports`` and ``gold`` folders under ``out``, made empty for a rebuild."""
+    folders = out / "reports", out / "gold"
+    for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.iterdir():
             old.unlink()
+    return folders
+
+
+def build_suite(out: Path, count: int, seed: int) -> int:
+    """Write the suite: generated reports and the samples' records in every file layout."""
+    reports, gold_dir = empty_set_folders(out)
     items = generate(count, seed) + generate_from_seeds(seed)
     for name, suffix, content, gold in items:
         path = reports / f"{name}{suffix}"

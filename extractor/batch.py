@@ -58,6 +58,8 @@ class BatchResult:
     llm: Counter[str] = field(default_factory=Counter)
     cross_year_failed: int = 0
     cross_year_checked: int = 0
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
     seconds: float = 0.0
     written: list[Path] = field(default_factory=list)
     export_errors: list[str] = field(default_factory=list)
@@ -80,6 +82,10 @@ class BatchResult:
             lines.append(
                 f"cross-year: {self.cross_year_checked} carried-over cells checked against the year before, "
                 f"{self.cross_year_failed} differ"
+            )
+        if self.ocr_pages:
+            lines.append(
+                f"OCR: {self.ocr_pages} scanned pages, {self.ocr_seconds / self.ocr_pages:.2f} s per page"
             )
         lines.append(
             f"time {self.seconds:.1f} s ({1000 * self.seconds / max(self.inputs, 1):.2f} ms per input)"
@@ -263,6 +269,9 @@ def _write(
             result.statuses[doc.status] += 1
             if doc.llm is not None:
                 result.llm.update(doc.llm.usage)
+            if doc.ocr is not None:
+                result.ocr_pages += doc.ocr.pages
+                result.ocr_seconds += doc.ocr.seconds
             exports.add(doc)
             years.append(
                 {k: v for k, v in doc.fields.items() if k in _CROSS_YEAR or k.startswith("t3.carried_")}

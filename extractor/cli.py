@@ -19,9 +19,12 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+from tqdm import tqdm
+
 from . import __version__
 from .batch import DEFAULT_OUTPUTS, run_batch
 from .catalog import Format
+from .converters import PAGE_PROGRESS
 from .errors import ExtractorError, MissingExtraError
 from .evaluation import compare, evaluate, load_gold, render, render_layouts, results_json, summary
 from .exports import WRITERS, display_width, field_labels, render_summary
@@ -268,7 +271,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if args.out is not None:
         return _batch(args, names)
     crashed = failed = 0
-    with llm_options(args) as options, _printer(args, len(names)) as show:
+    with llm_options(args) as options, _printer(args, len(names)) as show, _page_progress(args.progress):
         for name in names:
             source, label = _source(name)
             doc, crash = extract_guarded(source, options, name=label)
@@ -278,6 +281,31 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 print(f"error: {doc.source}: {doc.error}", file=sys.stderr)
             show(doc)
     return 1 if crashed or (args.strict and failed) else 0
+
+
+@contextmanager
+def _page_progress(wanted: bool) -> Iterator[None]:
+    """A progress bar per page of each scan read by OCR, on stderr: when asked for, or when
+    stderr is a terminal."""
+    if not (wanted or sys.stderr.isatty()):
+        yield
+        return
+    bars: list[tqdm] = []
+
+    def on_page(done: int, total: int) -> None:
+        if done == 1:
+            bars.append(tqdm(total=total, unit="page", desc="OCR", file=sys.stderr, leave=False))
+        bars[-1].update(1)
+        if done == total:
+            bars[-1].close()
+
+    token = PAGE_PROGRESS.set(on_page)
+    try:
+        yield
+    finally:
+        PAGE_PROGRESS.reset(token)
+        for bar in bars:
+            bar.close()
 
 
 @contextmanager
@@ -385,7 +413,8 @@ def cmd_text(args: argparse.Namespace) -> int:
     web page's converted text."""
     source, name = _source(args.path)
     try:
-        src = _read(source, name)
+        with _page_progress(False):  # a scan's pages, on a terminal
+            src = _read(source, name)
     except ExtractorError as exc:
         raise CommandError(f"{name}: {exc}", status=1) from None
     sys.stdout.write(src.decoded)
@@ -453,7 +482,8 @@ def _eval_paths(args: argparse.Namespace) -> tuple[Path, Path, Path]:
     chosen = "suite" if args.suite else args.set
     if chosen:
         if evals is None or not (evals / chosen / "gold").is_dir():
-            build = "python -m evals.generate" if chosen == "suite" else "python -m evals.convert"
+            builders = {"suite": "evals.generate", "scans": "evals.scans"}
+            build = f"python -m {builders.get(chosen, 'evals.convert')}"
             raise CommandError(f"no {chosen} set yet: build it with  {build}  (in the checkout)")
         reports, gold = evals / chosen / "reports", evals / chosen / "gold"
     elif args.reports and args.gold:
@@ -517,6 +547,11 @@ def build_parser() -> argparse.ArgumentParser:
         "failed checks by family",
     )
     ex.add_argument("--strict", action="store_true", help="exit status 1 when any input's document is failed")
+    ex.add_argument(
+        "--progress",
+        action="store_true",
+        help="a progress bar per page of a scan read by OCR, on stderr (shown anyway on a terminal)",
+    )
     batch = ex.add_argument_group("batch (with --out)")
     batch.add_argument(
         "--out",
@@ -627,9 +662,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ev.add_argument(
         "--set",
-        choices=["real", "suite", "converted"],
+        choices=["real", "suite", "converted", "scans"],
         help="score another eval set of the checkout: real (real reports as they circulate), suite "
-        "(generated: python -m evals.generate), converted (reports after real converters)",
+        "(generated: python -m evals.generate), converted (reports after real converters), scans "
+        "(reports printed, scanned and degraded, read by OCR: python -m evals.scans)",
     )
     ev.add_argument("--suite", action="store_true", help="the same as --set suite")
     ev.add_argument("--layouts", metavar="NAMES", help="only these layouts of the set, comma-separated")

@@ -15,3 +15,7 @@ class NotAReportError(ExtractorError):
 
 class MissingExtraError(ExtractorError):
     """An optional part is not installed; the message names the extra that installs it."""
+
+
+class NoTextLayerError(InputError):
+    """A PDF whose pages are images (a scan): only OCR can read it."""

@@ -52,6 +52,7 @@ class ReportScore:
     expected_status: str | None
     seconds: float
     layout: str = "sample"
+    pages: int = 0  # of a scan read by OCR
     all_fields: Tally = field(default_factory=Tally)
     nonzero: Tally = field(default_factory=Tally)
     baseline: Tally = field(default_factory=Tally)
@@ -76,6 +77,7 @@ class ReportScore:
 def score(doc: Document, gold: dict, name: str, seconds: float) -> ReportScore:
     """Compare one document with its gold file."""
     result = ReportScore(name, doc.status, gold.get("expected_status"), seconds, gold.get("layout", "sample"))
+    result.pages = doc.ocr.pages if doc.ocr is not None else 0
     undeterminable = gold.get("undeterminable", {})
     flagged = {f for check in doc.failed_checks for f in check.fields}
     for field_id, want in gold["fields"].items():
@@ -139,8 +141,10 @@ def _figures(scores: list[ReportScore]) -> dict:
         for section in ("meta", "t2", "t3", "t4"):
             tables.merge(s.sections[section])
     n = len(scores) or 1
+    pages = sum(s.pages for s in scores)
     return {
         "reports": len(scores),
+        "seconds_per_page": sum(s.seconds for s in scores if s.pages) / pages if pages else None,
         "accuracy_all": fields.rate,
         "accuracy_nonzero": nonzero.rate,
         "accuracy_determinable": determinable.rate,
@@ -201,7 +205,7 @@ def render_layouts(overall: dict) -> str:
     """Accuracy per layout (or per converter), for runs over the generated or converted sets."""
     head = (
         f"{'layout':34} {'reports':>7} {'all%':>6} {'nz%':>6} {'tab%':>6} {'prose%':>6} {'right%':>6} "
-        f"{'silent':>6} {'unflag':>6} {'status%':>7}"
+        f"{'silent':>6} {'unflag':>6} {'status%':>7} {'s/page':>6}"
     )
     lines = [head, "-" * len(head)]
     for layout, o in overall["layouts"].items():
@@ -209,7 +213,8 @@ def render_layouts(overall: dict) -> str:
             f"{layout[:34]:34} {o['reports']:7d} {_pct(o['accuracy_all'])} {_pct(o['accuracy_nonzero'])} "
             f"{_pct(o['accuracy_tables_and_meta'])} {_pct(o['accuracy_prose'])} "
             f"{_pct(o['reports_all_right'])} {o['silent_errors']:6d} {o['unflagged_errors']:6d} "
-            f"{_pct(o['status_as_expected']):>7}"
+            f"{_pct(o['status_as_expected']):>7} "
+            + (f"{o['seconds_per_page']:6.2f}" if o["seconds_per_page"] is not None else f"{'—':>6}")
         )
     rate = overall["silent_error_rate"]
     lines.append(

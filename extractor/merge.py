@@ -8,6 +8,7 @@ from dataclasses import replace
 from .catalog import CATALOG, Catalog, Format
 from .models import Check, Document, Evidence, FieldReading, LLMInfo, Reading, Status, Value, same_value
 from .reading import SourceText
+from .scanned import ocr_evidence, spans_of
 
 
 def status_of(checks: list[Check]) -> Status:
@@ -42,7 +43,8 @@ def build_document(
         if start is not None and end is not None:
             if deletions:
                 start, end = src.span_to_decoded(start, end)
-            evidence[field_id] = Evidence(start, end, found.method, decoded[start:end])
+            ocr = ocr_evidence(spans_of(src, found)) if src.ocr is not None else ()
+            evidence[field_id] = Evidence(start, end, found.method, decoded[start:end], *ocr)
     return Document(
         source=source,
         status=status_of(checks),
@@ -55,6 +57,7 @@ def build_document(
         notes=reading.notes,
         llm=llm,
         section=section,
+        ocr=src.ocr.info if src.ocr is not None else None,
     )
 
 

@@ -7,10 +7,11 @@ are the canonical ids of ``fields.md`` and cannot drift from the readers.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass
 from dataclasses import field as dataclass_field
 from functools import cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -122,11 +123,20 @@ def same_value(a: Value, b: Value) -> bool:
 # --- the output document ----------------------------------------------------------------
 
 
+def _absent(value: object) -> bool:
+    return value is None
+
+
 @dataclass(slots=True)
 class Evidence:
     """Where a value was read: character offsets into the decoded input text, how, and the
     text quoted from there (``decoded[start:end]``, what ``extractor text FILE`` shows at
     those offsets), so a value can be checked without re-slicing its source.
+
+    A value read by OCR (``method`` ``ocr``) also carries the OCR's ``confidence`` (the
+    lowest of its characters'), its ``page`` (from 1) and its ``box`` on that page
+    (``[x0, y0, x1, y1]`` in pixels of the page image as read: a PDF page rendered at the
+    document's ``ocr.dpi``); these keys are left out otherwise.
 
     A plain dataclass (a report carries some 200): pydantic validates and serialises it as
     part of a :class:`Document`. ``text`` defaults to "" so documents stored before it
@@ -137,6 +147,56 @@ class Evidence:
     end: int
     method: str
     text: str = ""
+    confidence: Annotated[float | None, Field(exclude_if=_absent)] = None
+    page: Annotated[int | None, Field(exclude_if=_absent)] = None
+    box: Annotated[tuple[int, int, int, int] | None, Field(exclude_if=_absent)] = None
+
+
+@dataclass(frozen=True, slots=True)
+class OcrSpan:
+    """A stretch of text read by OCR: its offsets in the converted text, where it stands on
+    which page, how sure the OCR was (its lowest character's confidence), and, when the
+    reading is not to be trusted, why (a doubt: it makes every value read there doubtful)."""
+
+    start: int
+    end: int
+    page: int
+    box: tuple[int, int, int, int]
+    confidence: float
+    doubt: str = ""
+
+
+@dataclass
+class OcrLayer:
+    """What OCR adds to a converted text: the spans it read (sorted by ``start``) and how the
+    scan was read."""
+
+    spans: list[OcrSpan]
+    info: OcrInfo
+
+    def __post_init__(self) -> None:
+        self.spans.sort(key=lambda span: span.start)
+        self._starts = [span.start for span in self.spans]
+        self._longest = max((span.end - span.start for span in self.spans), default=0)
+
+    def at(self, start: int, end: int) -> list[OcrSpan]:
+        """The spans over ``[start, end)`` (over the point ``start`` when the range is empty)."""
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_right(self._starts, max(start, end - 1))
+        if end <= start:
+            return [s for s in self.spans[first:last] if s.start <= start < s.end]
+        return [s for s in self.spans[first:last] if s.start < end and start < s.end]
+
+
+class OcrInfo(BaseModel):
+    """How a scan was read: the pages, the seconds the OCR took, the resolution, the engine,
+    and how many stretches of its text were doubtful."""
+
+    pages: int
+    seconds: float
+    dpi: float
+    engine: str
+    doubtful: int = 0
 
 
 @dataclass(slots=True)
@@ -160,10 +220,6 @@ class LLMInfo(BaseModel):
     tasks: list[str]
     usage: dict[str, float]
     fields: dict[str, Value]
-
-
-def _absent(value: object) -> bool:
-    return value is None
 
 
 # --- a person's review of a document (the workspace) -----------------------------------
@@ -222,10 +278,12 @@ class Document(BaseModel):
     """The output contract of ``extract`` (``shared/spec/output.md``), validated.
 
     Besides the contract's keys: ``encoding`` (as detected), ``input_format`` (``text``, ``pdf``,
-    ``docx`` or ``html``; for the last three, evidence offsets point into the converted text
+    ``docx``, ``html`` or ``ocr`` (a scan: a PDF without a text layer, an image); for all but
+    ``text``, evidence offsets point into the converted text
     that ``python -m extractor text FILE`` prints), ``notes``, and, only when they apply,
-    ``llm`` (what the model was asked), ``section`` (the one table read alone) and ``review``
-    (what people corrected or confirmed in the review workspace).
+    ``llm`` (what the model was asked), ``section`` (the one table read alone), ``ocr`` (how
+    a scan was read; ``input_format`` is then ``ocr``) and ``review`` (what people corrected or
+    confirmed in the review workspace).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -243,6 +301,7 @@ class Document(BaseModel):
     notes: list[str] = Field(default_factory=list)
     llm: LLMInfo | None = Field(default=None, exclude_if=_absent)
     section: str | None = Field(default=None, exclude_if=_absent)
+    ocr: OcrInfo | None = Field(default=None, exclude_if=_absent)
     review: Review | None = Field(default=None, exclude_if=_absent)
 
     @property

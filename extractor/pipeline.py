@@ -14,6 +14,7 @@ from .merge import build_document, combine, failed_document
 from .models import Check, Document, LLMInfo, ModelStep, Reading, Usage, Value
 from .prose import read_prose
 from .reading import SourceText, read_bytes, read_file, read_text
+from .scanned import read_through_ocr
 from .segmenting import Section, detect_format, find_sections, read_title
 from .tables import parse_table
 from .validators import doubts, grounding, prose_identities, reading_checks, table_identities
@@ -85,6 +86,7 @@ def extract_source(src: SourceText, source: str, options: Options | None = None)
     if not any(s in sections for s in TABLE_SECTIONS):
         raise NotAReportError("not a 政府信息公开工作年度报告: none of its standard tables was found")
     fmt, reading = read_by_rules(text, sections, catalog)
+    reading = read_through_ocr(reading, src)
     checks = checks_of(reading, fmt, text, catalog)
     llm_info = None
     if options.llm is not None and options.mode != "never":
@@ -92,7 +94,7 @@ def extract_source(src: SourceText, source: str, options: Options | None = None)
         if tasks:
             only_format = Reading({"meta.format": reading.fields["meta.format"]})  # the rules pick it
             base = only_format if options.mode == "only" else reading
-            reading, checks, llm_info = _read_by_llm(options, text, sections, fmt, tasks, base, source)
+            reading, checks, llm_info = _read_by_llm(options, src, sections, fmt, tasks, base, source)
     return build_document(source, src, fmt, reading, checks, llm=llm_info, catalog=catalog)
 
 
@@ -165,7 +167,7 @@ def _task_of(field_id: str, catalog: Catalog) -> str:
 
 def _read_by_llm(
     options: Options,
-    text: str,
+    src: SourceText,
     sections: dict[str, Section],
     fmt: Format,
     tasks: list[str],
@@ -175,9 +177,10 @@ def _read_by_llm(
     """The model's reading of ``tasks``, merged with the rules' (``base``), and its checks. With
     ``fallback``, task by task, it reads the fields still doubtful once the tasks before are
     merged, and is asked only what the rules cannot place; with ``always`` and ``only`` it
-    places everything itself."""
+    places everything itself. Over a scan, a value the OCR doubted stays doubtful."""
     from .llm_readings import read_with_llm
 
+    text = src.text
     assert options.llm is not None
     catalog, progress = options.catalog, options.progress
     ask_all = options.mode in ("always", "only")
@@ -214,6 +217,7 @@ def _read_by_llm(
         usage.add(got.usage or Usage())
         answers.update({f: r.value for f, r in got.fields.items() if r.method == "llm"})
     info = LLMInfo(model=options.llm.config.model, tasks=read, usage=usage.as_dict(), fields=answers)
+    reading = read_through_ocr(reading, src)
     return reading, checks_of(reading, fmt, text, catalog) + agreement, info
 
 

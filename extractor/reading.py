@@ -17,6 +17,7 @@ from pathlib import Path
 from .converters import PdfLayout, convert, kind_of
 from .decoding import decode
 from .errors import InputError
+from .models import OcrLayer
 from .values import CELL_LINE_BREAK, FULL_WIDTH
 
 _TRANSLATION = list(FULL_WIDTH)  # full-width ASCII → ASCII, and the spaces and breaks below
@@ -69,8 +70,9 @@ class SourceText:
     encoding: str
     _norm_starts: list[int] = field(repr=False)
     _orig_starts: list[int] = field(repr=False)
-    input_format: str = "text"  # text, pdf, docx or html: for the last three ``decoded`` is converted text
+    input_format: str = "text"  # text, pdf, docx, html or ocr: for all but text ``decoded`` is converted
     layout: PdfLayout | None = field(default=None, repr=False, compare=False)  # PDF: each decoded char's box
+    ocr: OcrLayer | None = None  # for a scan read by OCR: its spans in ``decoded``, and how it was read
 
     @property
     def has_deletions(self) -> bool:
@@ -92,10 +94,14 @@ class SourceText:
 
 
 def normalise(
-    decoded: str, encoding: str = "str", input_format: str = "text", layout: PdfLayout | None = None
+    decoded: str,
+    encoding: str = "str",
+    input_format: str = "text",
+    layout: PdfLayout | None = None,
+    ocr: OcrLayer | None = None,
 ) -> SourceText:
     """Normalise ``decoded`` and keep the map back to its offsets (and a PDF's character boxes,
-    which are per offset of ``decoded``)."""
+    which are per offset of ``decoded``; a scan's OCR layer)."""
     pieces: list[str] = []
     norm_starts: list[int] = [0]
     orig_starts: list[int] = [0]
@@ -113,7 +119,7 @@ def normalise(
     text = "".join(parts)
     if "<br" in text:  # a line break inside a markdown table cell, offsets kept
         text = _BREAK_TAG.sub(_cell_line_break, text)
-    return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format, layout)
+    return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format, layout, ocr)
 
 
 def _cell_line_break(match: re.Match[str]) -> str:
@@ -126,7 +132,7 @@ def read_text(text: str) -> SourceText:
 
 
 def read_file(path: str | Path) -> SourceText:
-    """Read and normalise a text, PDF, Word or HTML file; raise :class:`InputError` with a
+    """Read and normalise a text, PDF, Word, HTML or image file; raise :class:`InputError` with a
     one-line reason."""
     path = Path(path)
     try:
@@ -147,4 +153,5 @@ def read_bytes(data: bytes, name: str | Path) -> SourceText:
     if kind == "text":
         return normalise(*decode(data), kind)
     converted = convert(kind, data)
-    return normalise(converted.text, converted.encoding, kind, converted.layout)
+    kind = "ocr" if converted.ocr else kind
+    return normalise(converted.text, converted.encoding, kind, converted.layout, converted.ocr)

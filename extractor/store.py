@@ -43,7 +43,21 @@ _READ_AT_ONCE = 256  # documents per read (SQLite allows 32,766 parameters in a 
 
 
 _EVIDENCE_OF_V = ", ".join(f'v."{n}"' for n in EVIDENCE)
-_EVIDENCE_PAIRS = ", ".join(f"'{n}', \"{n}\"" for n in EVIDENCE)  # json_object's keys and columns
+_TEXT = EVIDENCE.index("text")  # NULL in a store made before evidence quoted its text
+_BOX = EVIDENCE.index("box")  # a value's box on its page (OCR): a JSON list in its column
+_OPTIONAL = {f.name for f in dataclasses.fields(Evidence) if f.default is None}  # keys left out when null
+
+
+def _evidence_pairs(names: list[str]) -> str:
+    """json_object's keys and columns (a box as the JSON list it holds)."""
+    return ", ".join(f"'{n}', json(\"{n}\")" if n == "box" else f"'{n}', \"{n}\"" for n in names)
+
+
+# The evidence as JSON, its optional keys (OCR's) merged in only when not null (json_patch drops nulls).
+_EVIDENCE_JSON = (
+    f"json_patch(json_object({_evidence_pairs([n for n in EVIDENCE if n not in _OPTIONAL])}), "
+    f"json_object({_evidence_pairs([n for n in EVIDENCE if n in _OPTIONAL])}))"
+)
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
@@ -140,7 +154,7 @@ CREATE VIEW documents AS
         '$.fields', (SELECT json_group_object(name, value) FROM
             (SELECT n.name, v.value FROM field_values v JOIN field_names n ON n.id = v.field_id
              WHERE v.report_id = r.id ORDER BY v.position)),
-        '$.evidence', (SELECT json_group_object(name, json_object({_EVIDENCE_PAIRS})) FROM
+        '$.evidence', (SELECT json_group_object(name, {_EVIDENCE_JSON}) FROM
             (SELECT n.name, {_EVIDENCE_OF_V} FROM field_values v
              JOIN field_names n ON n.id = v.field_id
              WHERE v.report_id = r.id AND v."{EVIDENCE[0]}" IS NOT NULL ORDER BY v.position)),
@@ -196,7 +210,17 @@ def rows_of(report_id: int, content_hash: str, settings: str, doc: Document) -> 
     )
 
 
-_evidence_values = operator.attrgetter(*EVIDENCE)
+_evidence_attrs = operator.attrgetter(*EVIDENCE)
+
+
+def _evidence_values(evidence: Evidence) -> tuple:
+    """The evidence's columns: its box (OCR) as a JSON list."""
+    values = _evidence_attrs(evidence)
+    if evidence.box is None:
+        return values
+    return (*values[:_BOX], json.dumps(list(evidence.box)), *values[_BOX + 1 :])
+
+
 _NO_EVIDENCE = (None,) * len(EVIDENCE)
 
 
@@ -219,7 +243,9 @@ def document_of(rows: StoreRows) -> Document:
         fields[row[0]] = row[1]
         if row[2] is not None:
             where = row[2:]
-            evidence[row[0]] = Evidence(*where) if None not in where else _partial_evidence(where)
+            if isinstance(where[_BOX], str):
+                where = (*where[:_BOX], tuple(json.loads(where[_BOX])), *where[_BOX + 1 :])
+            evidence[row[0]] = Evidence(*where) if where[_TEXT] is not None else _partial_evidence(where)
     doc.checks = [
         Check(name, bool(passed), list(_list_of(used)), detail) for name, used, passed, detail in rows.checks
     ]
@@ -227,7 +253,7 @@ def document_of(rows: StoreRows) -> Document:
 
 
 def _partial_evidence(where: tuple) -> Evidence:
-    """Evidence stored before :class:`Evidence` had all its fields: the missing ones as defaults."""
+    """Evidence stored before :class:`Evidence` quoted its text: the missing ones as defaults."""
     return Evidence(**{k: v for k, v in zip(EVIDENCE, where, strict=True) if v is not None})
 
 

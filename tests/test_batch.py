@@ -369,3 +369,25 @@ def test_a_missing_extra_is_one_line_naming_it_before_any_work(tmp_path, missing
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [f"gov-report-extractor extract: error: {message}"]
     assert not (tmp_path / "out" / "reports.sqlite").exists()
+
+
+def test_a_scan_s_evidence_comes_back_from_the_store_with_its_confidence_page_and_box(tmp_path):
+    from dataclasses import replace
+
+    from extractor import extract
+    from extractor.store import Store, document_of, rows_of
+
+    doc = extract(REPORTS / f"{SEED_NAMES[0]}.txt")
+    field_id = "t3.total.total"
+    doc.evidence[field_id] = replace(
+        doc.evidence[field_id], method="ocr", confidence=0.97, page=2, box=(10, 20, 30, 40)
+    )
+    rows = rows_of(1, "hash", "rules", doc)
+    assert document_of(rows).model_dump_json() == doc.model_dump_json()
+    store = Store(tmp_path / "s.sqlite")
+    store.add([rows])
+    store.close()
+    db = sqlite3.connect(tmp_path / "s.sqlite")
+    (document,) = db.execute("SELECT document FROM documents").fetchone()
+    assert json.loads(document)["evidence"][field_id] == doc.model_dump(mode="json")["evidence"][field_id]
+    assert json.loads(document)["evidence"][field_id]["box"] == [10, 20, 30, 40]

@@ -192,16 +192,22 @@ def test_pdf_running_headers_and_page_numbers_are_dropped_and_a_split_table_read
     assert text.index("前言") < text.index("1.第1行") and text.index("119.第119行") < text.index("结语")
 
 
-def test_a_pdf_without_a_text_layer_fails_clearly(tmp_path):
+def test_without_the_ocr_extra_a_pdf_without_a_text_layer_fails_naming_the_extra(tmp_path, monkeypatch):
     from reportlab.pdfgen import canvas
 
+    import extractor.converters
+
+    monkeypatch.setattr(extractor.converters, "ocr_available", lambda: False)  # as if not installed
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     page.rect(100, 100, 300, 500, fill=1)  # what a scan is to a text extractor: no characters
     page.showPage()
     page.save()
     doc = extract(_write(tmp_path, "scan.pdf", buffer.getvalue()))
-    assert doc.status == "failed" and "no text layer" in doc.error and "OCR" in doc.error
+    assert doc.status == "failed" and "no text layer" in doc.error and "run OCR" in doc.error
+    assert "pip install -e '.[ocr]'" in doc.error and "\n" not in doc.error
+    image = extract(b"\x89PNG\r\n\x1a\n" + bytes(64), name="page.png")
+    assert image.status == "failed" and "pip install -e '.[ocr]'" in image.error
 
 
 def test_an_encrypted_or_broken_pdf_fails_clearly(tmp_path):

@@ -6,14 +6,23 @@ tab, merged cells expanded (the text in the first cell it covers, the others emp
 Evidence offsets of a converted input point into this text; ``extractor text FILE``
 prints it. A PDF's text comes with the box of each of its characters on its page
 (:class:`~.layout.PdfLayout`), for highlighting a value on the page image.
+
+A PDF without a text layer and a PNG, JPEG or TIFF image are scans: with the ``ocr`` extra
+they are read by OCR (:mod:`.from_scan`) into the same kind of text, with an
+:class:`~extractor.models.OcrLayer` telling where each stretch of it stands on its page,
+how sure the OCR was, and what it doubts.
 """
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import InputError
+from ..errors import InputError, NoTextLayerError
+from ..models import OcrLayer
 from .layout import PdfLayout
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -21,10 +30,27 @@ _OLE = b"\xd0\xcf\x11\xe0"  # the compound file of old Office formats
 _WORD_STREAM = "WordDocument".encode("utf-16-le")  # the stream an old Word file keeps its text in
 _OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot")
 _HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta", b"<table", b"<div")
+_IMAGE_START = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+OCR_EXTRA = "pip install -e '.[ocr]'"
+# Called after each page a scan's OCR reads, with (pages done, pages in all): a progress bar.
+PAGE_PROGRESS: ContextVar[Callable[[int, int], None] | None] = ContextVar("ocr_page_progress", default=None)
+
+
+class Converted(NamedTuple):
+    """A converted file: its text, how it was read, (PDF) where its characters stand, and for
+    a scan what the OCR adds."""
+
+    text: str
+    encoding: str
+    layout: PdfLayout | None = None
+    ocr: OcrLayer | None = None
 
 
 def kind_of(path: Path, data: bytes) -> str:
-    """``pdf``, ``docx``, ``doc``, ``html`` or ``text``: by the file's first bytes, then its suffix."""
+    """``pdf``, ``docx``, ``doc``, ``html``, ``image`` or ``text``: by the file's first bytes,
+    then its suffix."""
+    if data.startswith(_IMAGE_START):
+        return "image"
     head = data[:1024].lstrip()
     if head.startswith(b"%PDF-"):
         return "pdf"
@@ -46,16 +72,8 @@ def _looks_like_html(head: bytes) -> bool:
     return start.startswith(_HTML_START)
 
 
-class Converted(NamedTuple):
-    """A converted file: its text, how it was read, and (PDF) where its characters stand."""
-
-    text: str
-    encoding: str
-    layout: PdfLayout | None = None
-
-
 def convert(kind: str, data: bytes) -> Converted:
-    """The text of a ``pdf``, ``docx``, ``doc`` or ``html`` file, and how it was read."""
+    """The text of a ``pdf``, ``docx``, ``doc``, ``html`` or ``image`` file, and how it was read."""
     if kind == "doc":
         from .from_doc import doc_text
 
@@ -63,8 +81,13 @@ def convert(kind: str, data: bytes) -> Converted:
     if kind == "pdf":
         from .from_pdf import pdf_layout
 
-        layout = pdf_layout(data)
+        try:
+            layout = pdf_layout(data)
+        except NoTextLayerError as exc:
+            return _scan(kind, data, str(exc))
         return Converted(layout.text, "pdf text layer", layout)
+    if kind == "image":
+        return _scan(kind, data, "an image (a scan?): only OCR reads it")
     if kind == "docx":
         from .from_docx import docx_text
 
@@ -74,4 +97,17 @@ def convert(kind: str, data: bytes) -> Converted:
     return Converted(*html_text(data))
 
 
-__all__ = ["Converted", "PdfLayout", "convert", "kind_of"]
+def ocr_available() -> bool:
+    """Whether the ``ocr`` extra is installed (the OCR engine, its runtime, OpenCV)."""
+    return all(importlib.util.find_spec(name) for name in ("rapidocr", "onnxruntime", "cv2"))
+
+
+def _scan(kind: str, data: bytes, refusal: str) -> Converted:
+    if not ocr_available():
+        raise InputError(f"{refusal}; OCR needs the 'ocr' extra: {OCR_EXTRA}")
+    from .from_scan import scan_text
+
+    return scan_text(kind, data)
+
+
+__all__ = ["PAGE_PROGRESS", "Converted", "PdfLayout", "convert", "kind_of", "ocr_available"]

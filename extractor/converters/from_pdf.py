@@ -24,7 +24,7 @@ from typing import NamedTuple
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from ..errors import InputError
+from ..errors import InputError, NoTextLayerError
 from .layout import PdfLayout
 from .page_text import Block, Glyph, blocks_layout, page_blocks
 from .pdf_rules import MIN_LENGTH_BEFORE, Segment
@@ -54,7 +54,7 @@ def pdf_layout(data: bytes) -> PdfLayout:
     with _PDFIUM, _no_gc_pauses():
         blocks, pages = _read(data)
     if sum(len(b.text.strip()) for b in blocks) < 20:
-        raise InputError(f"PDF has no text layer ({pages} pages of images?): run OCR on it first")
+        raise NoTextLayerError(f"PDF has no text layer ({pages} pages of images?): run OCR on it first")
     return blocks_layout(blocks, pages)
 
 

@@ -1,0 +1,331 @@
+"""A scanned page as an image: red ink (a seal) masked by its colour, the skew corrected, the
+tables' grids found from their ruling lines (merged cells told by the lines they lack), and
+the ink inside a box measured.
+
+Every size is given in inches and scaled by the page's resolution, so a page reads the same
+at 150 and 300 dpi. Needs the ``ocr`` extra (OpenCV, numpy).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the page image
+
+_LINE = 0.50  # inches: the shortest run of ink that is a horizontal ruling line
+_STROKE = 0.10  # inches: the shortest vertical run that may be a ruling line
+_COVER = 0.80  # share of a cell's width a horizontal ruling line must cover to bound it
+_END_TO_END = 0.92  # share of a cell's height a vertical ruling line must cover (it meets the rows' lines)
+_SPECK = 12  # pixels at 200 dpi: smaller blots are noise, not ink
+_MAX_SKEW = 5.0  # degrees
+_RED_VALUE = 60  # brightness below which a hue is not to be trusted
+_PAPER = 190  # grey under a seal this light is bare paper
+_LINE_CONTRAST = 10  # grey levels: a ruling line this much darker than the paper around it
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A cell of a table's grid: its first elementary row and column, how many it spans, its box."""
+
+    row: int
+    col: int
+    rows: int
+    cols: int
+    box: Box
+
+
+@dataclass(frozen=True)
+class TableGrid:
+    """A ruled table: its box, its elementary rows and columns, and its (merged) cells."""
+
+    box: Box
+    xs: tuple[int, ...]  # its column lines
+    ys: tuple[int, ...]  # its row lines
+    cells: tuple[GridCell, ...]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.xs) - 1
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page ready to be read: the grey image with red ink and ruling lines whitened (for the
+    OCR), its ink (white on black, lines removed), its tables, and how to map a box back to the
+    page as given (before the skew was corrected)."""
+
+    image: np.ndarray
+    ink: np.ndarray
+    tables: tuple[TableGrid, ...]
+    dpi: float
+    skew: float
+    unrotate: np.ndarray  # 2x3 affine matrix: corrected page → page as given
+
+    def original_box(self, box: Box) -> Box:
+        """``box`` of the corrected page as a box of the page as given (its corners mapped back)."""
+        x0, y0, x1, y1 = box
+        corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=float)
+        mapped = corners @ self.unrotate.T
+        return (
+            int(mapped[:, 0].min()),
+            int(mapped[:, 1].min()),
+            int(np.ceil(mapped[:, 0].max())),
+            int(np.ceil(mapped[:, 1].max())),
+        )
+
+    def ink_lines(self, box: Box) -> list[Box]:
+        """The lines of ink inside ``box``, as boxes (ruling lines and specks of noise aside):
+        none when nothing is written there."""
+        margin = max(2, round(self.dpi * 0.015))
+        x0, y0 = box[0] + margin, box[1] + margin
+        crop = self.ink[y0 : box[3] - margin, x0 : box[2] - margin]
+        if crop.size == 0:
+            return []
+        count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+        speck = _SPECK * (self.dpi / 200) ** 2
+        thin = max(3, round(self.dpi * 0.02))
+        blots = [
+            stats[i, :4]
+            for i in range(1, count)
+            if stats[i, cv2.CC_STAT_AREA] >= speck and not _is_rule(stats[i, :4], crop.shape, thin)
+        ]
+        lines: list[list[int]] = []
+        for x, y, w, h in sorted(blots, key=lambda s: s[1]):
+            if lines and y <= lines[-1][3]:
+                line = lines[-1]
+                line[0], line[2], line[3] = min(line[0], x), max(line[2], x + w), max(line[3], y + h)
+            else:
+                lines.append([int(x), int(y), int(x + w), int(y + h)])
+        return [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in lines]
+
+
+def _is_rule(blot: np.ndarray, shape: tuple[int, ...], thin: int) -> bool:
+    """A blot that is a stretch of ruling line left in a cell (thin, and long across it)."""
+    _, _, w, h = (int(v) for v in blot)
+    return (w <= thin and h >= shape[0] * 0.5) or (h <= thin and w >= shape[1] * 0.5)
+
+
+def prepare(bgr: np.ndarray, dpi: float) -> Page:
+    """Mask red ink, correct the skew, find the tables and whiten their ruling lines."""
+    plain = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    grey, red = mask_red(bgr)
+    ink = ink_of(grey)
+    skew = skew_angle(ink)
+    rotate = cv2.getRotationMatrix2D((grey.shape[1] / 2, grey.shape[0] / 2), skew, 1.0)
+    unrotate = cv2.invertAffineTransform(rotate)
+    if skew:
+        size = (grey.shape[1], grey.shape[0])
+        grey = cv2.warpAffine(grey, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
+        plain = cv2.warpAffine(plain, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
+        red = cv2.warpAffine(red, rotate, size, flags=cv2.INTER_NEAREST, borderValue=0)
+        ink = ink_of(grey)
+    # Ruling lines are looked for on the page as it is, less the seal where it lies on bare
+    # paper: a line under the seal stays whole, the seal's ring is no line.
+    line_ink = ink_of(plain, _LINE_CONTRAST) & ~_seal_on_paper(grey, red)
+    horizontal, vertical = ruling_lines(line_ink, dpi)
+    tables = tuple(find_tables(horizontal, vertical, dpi))
+    lines = _grid_lines(horizontal, vertical, tables, dpi)
+    grey = grey.copy()
+    grey[lines > 0] = 255
+    ink = ink & ~lines
+    return Page(grey, ink, tables, dpi, skew, unrotate)
+
+
+def _grid_lines(
+    horizontal: np.ndarray, vertical: np.ndarray, tables: tuple[TableGrid, ...], dpi: float
+) -> np.ndarray:
+    """The ruling lines of the tables' grids: the line masks near the grid's own lines (a long
+    stroke of text elsewhere is kept, and so is text touching a line)."""
+    near = max(2, round(dpi * 0.012))
+    lines = np.zeros_like(horizontal)
+    for table in tables:
+        x0, y0, x1, y1 = table.box
+        for y in table.ys:
+            band = slice(max(0, y - near), y + near + 1), slice(x0, x1 + 1)
+            lines[band] |= horizontal[band]
+        for x in table.xs:
+            band = slice(y0, y1 + 1), slice(max(0, x - near), x + near + 1)
+            lines[band] |= vertical[band]
+    return lines
+
+
+def mask_red(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The page in grey with red ink (a seal) taken off, and where the red was.
+
+    Red is told by its hue and saturation (a grey shaded row has none, and stays grey). Seal
+    ink multiplies what is under it, so each red pixel is divided by the brightest red near
+    it (the seal on bare paper): seal on paper turns white, black text and grey ruling lines
+    under the seal come back as they were printed."""
+    hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
+    hue, saturation, value = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    reddish = ((hue <= 10) | (hue >= 160)) & (value >= _RED_VALUE)
+    red = reddish & (saturation >= 60)
+    grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if red.any():
+        paper_red = cv2.dilate(np.where(red, value, 0).astype(np.uint8), np.ones((9, 9), np.uint8))
+        tinted = reddish & (saturation >= 25) & (paper_red > 0)  # a seal's pale rim too
+        under = np.clip(255.0 * value / np.maximum(paper_red, 1), 0, 255)
+        under[under >= _PAPER] = 255  # the seal alone, a little darker at its rims
+        grey[tinted] = under[tinted].astype(np.uint8)
+    return grey, red.astype(np.uint8) * 255
+
+
+def _seal_on_paper(grey: np.ndarray, red: np.ndarray) -> np.ndarray:
+    """Where red ink lies on bare paper, its blurred rim included: what the page is without
+    the seal (``grey``) is paper there."""
+    paper = np.where(grey >= 200, 255, 0).astype(np.uint8)
+    near_red = cv2.dilate(cv2.bitwise_and(red, paper), np.ones((5, 5), np.uint8))
+    return cv2.bitwise_and(near_red, paper)
+
+
+def ink_of(grey: np.ndarray, contrast: int = 25) -> np.ndarray:
+    """Ink as white on black: ``contrast`` grey levels darker than its neighbourhood (a shaded
+    row's ground is not ink). Ruling lines are looked for with less contrast (a light grey
+    line is still a line; the long runs they need keep grain and specks out)."""
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, contrast)
+
+
+def skew_angle(ink: np.ndarray) -> float:
+    """The rotation (degrees) that makes the page's lines of ink horizontal: the angle whose row
+    profile is sharpest, searched coarse then fine on a reduced page."""
+    scale = 800 / max(ink.shape)
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if not small.any():
+        return 0.0
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D(centre, angle, 1.0), small.shape[::-1])
+        profile = turned.sum(axis=1, dtype=np.float64)
+        return float(np.square(np.diff(profile)).sum())
+
+    best = max(np.arange(-_MAX_SKEW, _MAX_SKEW + 0.01, 0.5), key=sharpness)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.1), key=sharpness)
+    return round(float(best), 2) if abs(best) >= 0.05 else 0.0
+
+
+def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical ruling lines: long thin runs of ink, small gaps bridged."""
+    gap = max(2, round(dpi * 0.01))
+    long_run = max(20, round(dpi * _LINE))
+    stroke = max(10, round(dpi * _STROKE))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_OPEN, np.ones((1, long_run), np.uint8))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_OPEN, np.ones((stroke, 1), np.uint8))
+    return horizontal, vertical
+
+
+def find_tables(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list[TableGrid]:
+    """The ruled tables: groups of ruling lines that touch, each with two columns or more."""
+    joined = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    tables = []
+    for i in range(1, count):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        if w < dpi or h < dpi * 0.2:
+            continue
+        grid = _grid(horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w], dpi)
+        if grid is not None:
+            tables.append(_shifted(grid, x, y))
+    return sorted(tables, key=lambda t: t.box[1])
+
+
+def _positions(profile: np.ndarray, least: float) -> list[int]:
+    """Where ``profile`` peaks in each run of consecutive positions at ``least`` or more (a
+    line, or a stroke of text beside it: each run is judged on its own)."""
+    at = np.flatnonzero(profile >= least)
+    if at.size == 0:
+        return []
+    runs = np.split(at, np.flatnonzero(np.diff(at) > 1) + 1)
+    return [int(run[np.argmax(profile[run])]) for run in runs]
+
+
+def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid | None:
+    _height, _width = horizontal.shape
+    near = max(3, round(dpi * 0.025))
+    ys = _positions((horizontal > 0).sum(axis=1), max(20, dpi * _LINE))
+    xs = _positions((vertical > 0).sum(axis=0), max(10, dpi * _STROKE))
+    if len(ys) < 2:
+        return None
+    xs = _with_edges(xs, horizontal, near)
+    xs = [x for i, x in enumerate(xs) if i in (0, len(xs) - 1) or _is_column_line(vertical, x, ys, near)]
+    xs, ys = _apart(xs, near), _apart(ys, near)
+    if len(xs) < 3:  # one column: not a grid of cells (lines of text, read as such)
+        return None
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    parent = list(range(n_rows * n_cols))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c + 1 < n_cols and not _covered(vertical[ys[r] : ys[r + 1], :], xs[c + 1], near, axis=0):
+                parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
+            if r + 1 < n_rows and not _covered(horizontal[:, xs[c] : xs[c + 1]], ys[r + 1], near, axis=1):
+                parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
+    members: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            members.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells = []
+    for group in members.values():
+        r0, c0 = min(r for r, _ in group), min(c for _, c in group)
+        r1, c1 = max(r for r, _ in group), max(c for _, c in group)
+        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return TableGrid((xs[0], ys[0], xs[-1], ys[-1]), tuple(xs), tuple(ys), tuple(cells))
+
+
+def _apart(positions: list[int], near: int) -> list[int]:
+    """One position per line (a double rule is one line)."""
+    return [p for i, p in enumerate(positions) if i == 0 or p - positions[i - 1] > 2 * near]
+
+
+def _with_edges(xs: list[int], horizontal: np.ndarray, near: int) -> list[int]:
+    """Column lines with the table's left and right edges (where its horizontal lines end), for
+    tables printed without outer vertical lines."""
+    spread = np.flatnonzero((horizontal > 0).any(axis=0))
+    left, right = int(spread[0]), int(spread[-1])
+    inner = [x for x in xs if left + near < x < right - near]
+    return [left, *inner, right]
+
+
+def _is_column_line(vertical: np.ndarray, x: int, ys: list[int], near: int) -> bool:
+    """A vertical line that bounds at least one cell (a tall stroke of text bounds none)."""
+    return any(_covered(vertical[a:b, :], x, near, axis=0) for a, b in itertools.pairwise(ys))
+
+
+def _covered(mask: np.ndarray, at: int, near: int, axis: int) -> bool:
+    """Whether a ruling line at ``at`` (a column for ``axis`` 0, a row for 1) runs along
+    ``mask``'s other side: a vertical line from end to end (it meets the lines above and below;
+    a stroke of text does not), a horizontal one along most of it."""
+    lo = max(0, at - near)
+    band = mask[:, lo : at + near + 1] if axis == 0 else mask[lo : at + near + 1, :]
+    run = np.asarray((band > 0).any(axis=1 - axis))
+    if axis == 0:
+        return bool(run.size) and float(run.mean()) >= _END_TO_END
+    inner = run[near:-near] if run.size > 2 * near + 4 else run
+    return bool(inner.size) and float(inner.mean()) >= _COVER
+
+
+def _shifted(grid: TableGrid, dx: int, dy: int) -> TableGrid:
+    def move(box: Box) -> Box:
+        return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+
+    cells = tuple(GridCell(c.row, c.col, c.rows, c.cols, move(c.box)) for c in grid.cells)
+    xs = tuple(x + dx for x in grid.xs)
+    ys = tuple(y + dy for y in grid.ys)
+    return TableGrid(move(grid.box), xs, ys, cells)

@@ -1,0 +1,208 @@
+"""Scans read by OCR (the ocr extra): a generated report printed to PDF, rendered to page images,
+degraded and read back; the guards that keep an OCR error from ever being silent."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import needs
+
+needs("rapidocr", "onnxruntime", "cv2", extra="pip install -e '.[ocr]'")
+
+import io
+import random
+import socket
+
+import cv2
+import numpy as np
+import pdfplumber
+from PIL import Image, ImageDraw, ImageFont
+
+from evals.generate import generate
+from evals.scans import render, scanned, seal, skew
+from extractor import extract
+from extractor.converters import from_scan, kind_of
+from extractor.converters.from_scan import HIGH, LOW, _doubt
+from extractor.converters.scan_grid import mask_red, prepare
+from extractor.evaluation import score
+from extractor.reading import read_bytes
+from extractor.values import UNREAD
+
+DPI = 200
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+
+
+@pytest.fixture(scope="module")
+def source() -> tuple[bytes, dict]:
+    """A generated report as a PDF with a text layer, and its gold."""
+    _name, _suffix, content, gold = generate(1, seed=31, layouts=("pdf",))[0]
+    assert isinstance(content, bytes)
+    return content, gold
+
+
+@pytest.fixture(scope="module")
+def pages(source) -> list[Image.Image]:
+    return render(source[0], DPI)
+
+
+@pytest.fixture(scope="module")
+def clean_scan(pages) -> bytes:
+    return scanned(pages, DPI)
+
+
+@pytest.fixture(scope="module")
+def offline_document(clean_scan):
+    """The clean scan read with every network connection refused, the engine loaded inside."""
+    from_scan._engine.cache_clear()
+
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted during OCR")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(socket.socket, "connect", refuse)
+        patch.setattr(socket.socket, "connect_ex", refuse)
+        patch.setattr(socket, "create_connection", refuse)
+        return extract(clean_scan, name="scan.pdf")
+
+
+def _cell_boxes(pdf: bytes, label: str) -> list[tuple[int, int, int, int]]:
+    """The boxes (page-image pixels at DPI) of the numbers printed on the table row ``label``
+    starts, left to right, from the source's text layer; and the page they are on."""
+    scale = DPI / 72
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            words = page.extract_words()
+            row = next((w for w in words if w["text"].startswith(label)), None)
+            if row is None:
+                continue
+            numbers = [w for w in words if abs(w["top"] - row["top"]) < 3 and w["text"].isdigit()]
+            numbers.sort(key=lambda w: w["x0"])
+            return [
+                (page.page_number - 1, *(round(v * scale) for v in (w["x0"], w["top"], w["x1"], w["bottom"])))
+                for w in numbers
+            ]
+    raise AssertionError(f"no row {label}")
+
+
+def _overwrite(image: Image.Image, box: tuple[int, int, int, int], draw_in) -> Image.Image:
+    image = image.copy()
+    x0, y0, x1, y1 = box
+    pad = 2
+    canvas = ImageDraw.Draw(image)
+    canvas.rectangle((x0 - pad, y0 - pad, x1 + pad, y1 + pad), fill=(255, 255, 255))
+    draw_in(canvas, x0, y0, x1, y1)
+    return image
+
+
+def test_a_clean_scan_reads_every_field_offline_and_every_value_says_ocr(offline_document, source):
+    doc = offline_document
+    result = score(doc, source[1], "scan", 0.0)
+    assert result.wrong == {}
+    assert doc.status == "ok" and doc.input_format == "ocr" and "OCR" in (doc.encoding or "")
+    assert doc.ocr is not None and doc.ocr.pages == 2 and doc.ocr.dpi == DPI
+    read = {f: e for f, e in doc.evidence.items() if doc.fields[f] is not None}
+    assert read and all(e.method == "ocr" for e in read.values())
+    assert all(e.confidence is not None and e.page in (1, 2) and e.box is not None for e in read.values())
+    total = doc.evidence["t3.new_received.total"]
+    assert total.text == str(doc.fields["t3.new_received.total"])
+
+
+def test_grid_rows_have_the_grid_cell_count_and_merged_cells_their_text_once(clean_scan):
+    text = read_bytes(clean_scan, "scan.pdf").decoded
+    tables = [block for block in text.split("\n\n") if "\t" in block]
+    assert len(tables) >= 3
+    for block in tables:
+        counts = {line.count("\t") for line in block.splitlines() if line}
+        assert len(counts) == 1, block
+    assert text.count("申请人情况") == 1  # a header spanning columns: its text in its first cell
+
+
+def test_ink_that_does_not_read_as_a_number_is_not_read_and_is_named(pages, source):
+    """A number printed as the letter O and a scribble in two value cells of table 三: those two
+    fields are not read and a failed check names each; the rest of their row reads right."""
+    pdf, gold = source
+    boxes = _cell_boxes(pdf, "一、本年新收")
+    (page_o, *box_o), (page_b, *box_b) = boxes[0], boxes[2]
+    font = ImageFont.truetype(FONT, box_o[3] - box_o[1] + 4)
+    tampered = list(pages)
+    tampered[page_o] = _overwrite(
+        tampered[page_o],
+        tuple(box_o),
+        lambda c, x0, y0, x1, y1: c.text((x0, y0 - 3), "O", fill=(0, 0, 0), font=font),
+    )
+    tampered[page_b] = _overwrite(
+        tampered[page_b],
+        tuple(box_b),
+        lambda c, x0, y0, x1, y1: c.line(
+            (x0 - 2, y0, x1 + 2, y1, x0 - 2, y1, x1 + 2, y0), fill=(0, 0, 0), width=3
+        ),
+    )
+    doc = extract(scanned(tampered, DPI), name="tampered.pdf")
+    letter, blot = "t3.new_received.natural_person", "t3.new_received.research"
+    flagged = {f for check in doc.failed_checks for f in check.fields}
+    assert doc.status == "needs_review"
+    assert doc.fields[letter] is None and doc.fields[blot] is None
+    assert {letter, blot} <= {f for c in doc.failed_checks if c.id == "read.t3" for f in c.fields}
+    others = [f"t3.new_received.{col}" for col in ("commercial", "social_org", "legal_service", "other_org")]
+    assert all(doc.fields[f] == gold["fields"][f] for f in others)
+    assert not [f for f, v in gold["fields"].items() if doc.fields.get(f) != v and f not in flagged]
+
+
+def test_a_red_seal_over_a_table_leaves_its_grid_as_it_was(pages):
+    clean = prepare(cv2.cvtColor(np.asarray(pages[0]), cv2.COLOR_RGB2BGR), DPI)
+    for attempt in range(3):
+        stamped = seal(pages[0], random.Random(attempt), DPI)
+        page = prepare(cv2.cvtColor(np.asarray(stamped), cv2.COLOR_RGB2BGR), DPI)
+        assert len(page.tables) == len(clean.tables)
+        for got, want in zip(page.tables, clean.tables, strict=True):
+            assert [(c.row, c.col, c.rows, c.cols) for c in got.cells] == [
+                (c.row, c.col, c.rows, c.cols) for c in want.cells
+            ]
+            assert np.abs(np.subtract(got.xs + got.ys, want.xs + want.ys)).max() <= 2
+
+
+def test_red_is_taken_off_by_colour_what_is_under_it_and_grey_shading_are_kept():
+    seal = np.array([40, 35, 215])  # BGR, seal ink on paper
+    under_grey_line = (seal * 0.6).astype(np.uint8)  # the seal multiplied over a line of grey 153
+    pixels = np.array([[seal, [0, 0, 0], under_grey_line, [200, 200, 200], [255, 255, 255]]], np.uint8)
+    grey, red = mask_red(pixels)  # seal on paper, black text, a line under the seal, a shaded row, paper
+    assert grey[0, 0] == 255 and grey[0, 1] == 0 and abs(int(grey[0, 2]) - 153) <= 3
+    assert grey[0, 3] == 200 and grey[0, 4] == 255
+    assert red[0].tolist() == [255, 0, 255, 0, 0]
+
+
+def test_the_skew_is_corrected(pages):
+    turned = skew(pages[0], random.Random(3), DPI)  # 0.8-2 degrees one way or the other
+    page = prepare(cv2.cvtColor(np.asarray(turned), cv2.COLOR_RGB2BGR), DPI)
+    clean = prepare(cv2.cvtColor(np.asarray(pages[0]), cv2.COLOR_RGB2BGR), DPI)
+    assert 0.8 <= abs(page.skew) <= 2.0
+    assert [(t.n_rows, t.n_cols) for t in page.tables] == [(t.n_rows, t.n_cols) for t in clean.tables]
+
+
+def test_a_reading_is_trusted_only_when_sure_or_confirmed():
+    assert _doubt("447228", HIGH, lambda: pytest.fail("no second read when sure")) == ""
+    assert _doubt("447228", 0.8, lambda: ("447228", 0.9)) == ""
+    assert "second read gave '447223'" in _doubt("447228", 0.8, lambda: ("447223", 0.99))
+    assert "below" in _doubt("5", LOW - 0.1, lambda: ("5", LOW - 0.2))
+
+
+def test_an_image_is_known_by_its_first_bytes_and_read(pages):
+    buffer = io.BytesIO()
+    pages[0].save(buffer, "PNG", dpi=(DPI, DPI))
+    from pathlib import Path
+
+    assert kind_of(Path("page.dat"), buffer.getvalue()) == "image"
+    src = read_bytes(buffer.getvalue(), "page.dat")
+    assert src.input_format == "ocr" and src.ocr is not None and src.ocr.info.dpi == DPI
+    assert "政府信息公开工作年度报告" in src.decoded and "\t" in src.decoded
+
+
+def test_a_pdf_with_a_text_layer_never_goes_through_ocr(source, monkeypatch):
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("a text-layer PDF went through OCR")
+
+    monkeypatch.setattr(from_scan, "scan_text", no_ocr)
+    doc = extract(source[0], name="report.pdf")
+    assert doc.input_format == "pdf" and doc.ocr is None
+    assert all(e.method == "rule" and e.confidence is None for e in doc.evidence.values())
+    assert UNREAD not in str(doc.model_dump())

@@ -14,6 +14,7 @@ inside lines; they are found there when no line starts with one.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .catalog import Format
@@ -57,6 +58,16 @@ _STANDARD_HEADING_LINE = re.compile(
     rf"(?P<mark>(?:{_MARK}|\d{{1,2}}[、.．]|[(（]\d{{1,2}}[)）])?)"
     rf"[ \t]*(?P<title>{_STANDARD_TITLE})[ \t]*(?:\*\*|__)?[ \t]*$",
     re.MULTILINE,
+)
+# Words every standard title holds one of (a line without any cannot be such a heading).
+_STANDARD_WORDS = (
+    "总体情况",
+    "概述",
+    "主动公开政府信息",
+    "收到和处理政府信息公开申请",
+    "行政复议",
+    "主要问题",
+    "其他需要报告的事项",
 )
 # Inside a flattened line: a numeral mark and the words after it, up to a number or a full stop.
 _HEADING_INLINE = re.compile(
@@ -135,7 +146,7 @@ def _headings(text: str) -> list[_Heading]:
     numbered = {h.start for h in lines}
     standard = [
         _Heading(m.start(), min(m.end() + 1, len(text)), m["title"], m.end())
-        for m in _STANDARD_HEADING_LINE.finditer(text)
+        for m in _standard_heading_lines(text)
         if m.start() not in numbered
     ]
     if standard:
@@ -149,6 +160,23 @@ def _headings(text: str) -> list[_Heading]:
         if not any(m.start() - _MARKUP <= start <= m.start() for start in taken)
     ]
     return sorted(lines + inline, key=lambda h: h.start)
+
+
+def _standard_heading_lines(text: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_STANDARD_HEADING_LINE` in ``text``, looked for only on the lines
+    that hold one of :data:`_STANDARD_WORDS` (found by plain search, fast)."""
+    for line in sorted({text.rfind("\n", 0, at) + 1 for at in _places(text, _STANDARD_WORDS)}):
+        if found := _STANDARD_HEADING_LINE.match(text, line):
+            yield found
+
+
+def _places(text: str, words: tuple[str, ...]) -> Iterator[int]:
+    """Where each of ``words`` stands in ``text``."""
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            yield at
+            at = text.find(word, at + 1)
 
 
 def _first(headings: list[_Heading], section: str, after: int) -> _Heading | None:

@@ -7,7 +7,7 @@ needs("hypothesis", extra="pip install -e '.[dev]'")
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extractor import extract
+from extractor import extract, segmenting
 from extractor.cells import table_rows
 from extractor.decoding import decode
 from extractor.errors import InputError
@@ -112,3 +112,26 @@ def test_a_rows_cells_all_stand_in_a_grid_or_none_does(text):
     """What the table parser takes a row's first cell to tell of the whole row."""
     for row in table_rows(text, 0, len(text)):
         assert len({cell.col >= 0 for cell in row}) <= 1, row
+
+
+@given(st.from_regex(segmenting._STANDARD_TITLE, fullmatch=True))
+def test_every_standard_title_holds_one_of_the_words_its_lines_are_found_by(title):
+    assert any(word in title for word in segmenting._STANDARD_WORDS)
+
+
+_TITLES = [
+    "总体情况",
+    "主动公开政府信息情况",
+    "行政复议、行政诉讼情况",
+    "存在的主要问题及改进情况",
+    "其他需要报告的事项",
+]
+_AROUND = ["\n", "\n\n", " ", "\t", "**", "# ", "一、", "1.", "（2）", "。", "行政复议", "x"]
+HEADING_LINES = st.lists(st.sampled_from(_TITLES + _AROUND), max_size=10).map("".join)
+
+
+@given(HEADING_LINES)
+def test_standard_headings_found_on_their_words_lines_are_those_of_the_whole_scan(text):
+    """The lines tried for a standard heading (those holding its words) miss none of the scan's."""
+    whole = [m.span() for m in segmenting._STANDARD_HEADING_LINE.finditer(text)]
+    assert [m.span() for m in segmenting._standard_heading_lines(text)] == whole

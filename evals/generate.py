@@ -536,7 +536,6 @@ WILD_LAYOUTS = (
     "headings_unnumbered",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
-PROSE_LAYOUTS = ("prose_tables",)
 SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}
 
 
@@ -603,10 +602,10 @@ def _gold(
 def _expected_status(layout: str, record: dict, inconsistent: bool, undeterminable: dict) -> str | None:
     from .wild import TRACELESS_BLANKS
 
-    # The rule path cannot read tables written as prose, nor rows whose blank cells vanished:
-    # it must say so. Cells the rendering leaves open may or may not be settled by the identities.
+    # The rule path cannot read rows whose blank cells vanished: it must say so. Cells the
+    # rendering leaves open may or may not be settled by the identities.
     blanks = any(v is None for k, v in record.items() if k.startswith(("t2.", "t3.", "t4.")))
-    if inconsistent or layout in PROSE_LAYOUTS or (layout in TRACELESS_BLANKS and blanks):
+    if inconsistent or (layout in TRACELESS_BLANKS and blanks):
         return "needs_review"
     return None if undeterminable else "ok"
 

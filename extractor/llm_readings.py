@@ -18,7 +18,6 @@ value in the wrong row can never make a report ``ok``.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -31,7 +30,15 @@ from .locate import find_none_stated, pieces_about
 from .models import FieldReading, ModelStep, Reading, Usage, Value, same_value
 from .prompting import facts_listing, load_prompt
 from .segmenting import Section
-from .statements import Item, Statement, column_choices, columns_of, find_statements, rows_named
+from .statements import (
+    Item,
+    Run,
+    Statement,
+    column_choices,
+    columns_of,
+    find_statements,
+    place_by_rules,
+)
 from .validators import prose_identities
 from .values import count_pattern, count_value, find_number
 
@@ -158,7 +165,8 @@ def _read_table(
     ids = [f for f in spec.field_ids() if wanted is None or f in wanted]
     wanted_rows = {i for i, row in enumerate(spec.rows) if any(_row_of(f) == row.id for f in ids)}
     statements = find_statements(text, section.body_start, section.end)
-    placed, runs = _placed_by_rules(spec, statements, wanted_rows, ask_all)
+    by_label, runs = place_by_rules(spec, statements, wanted_rows, ask_all)
+    placed = {row: _Placed(statement, False) for row, statement in by_label.items()}
     asked = [s for run in runs for s in run.statements]
     failed: LLMError | None = None
     try:
@@ -195,58 +203,11 @@ def _row_of(field_id: str) -> str:
     return field_id.split(".")[1]
 
 
-def _placed_by_rules(
-    spec: TableSpec, statements: list[Statement], wanted_rows: set[int], ask_all: bool
-) -> tuple[dict[int, _Placed], list[_Run]]:
-    """The wanted rows the rules place, and the runs of statements left to the model.
-
-    A statement breaking down the one before it (其中…) is no row. As the table parser does:
-    statements whose label names one row are anchors, kept in printed order (one printed out of
-    order is still placed by its label); the statements between two anchors are placed by order
-    when their count is that of the rows between; a run that does not fit is left to the model,
-    with those rows to choose from. With ``ask_all`` every statement is the model's, with every
-    row to choose from."""
-    every = range(len(spec.rows))
-    statements = [s for s in statements if not s.breaks_down]
-    if ask_all:
-        return {}, [_Run(statements, every)] if statements else []
-    named = [rows_named(spec, s.label) for s in statements]
-    anchors: list[tuple[int, int]] = []  # (statement position, row index), both increasing
-    by_label: dict[int, list[int]] = defaultdict(list)
-    for pos, names in enumerate(named):
-        if len(names) == 1:
-            by_label[names[0]].append(pos)
-            if not anchors or names[0] > anchors[-1][1]:
-                anchors.append((pos, names[0]))
-    placed = {row: _Placed(statements[pos[0]], False) for row, pos in by_label.items() if len(pos) == 1}
-    runs = []
-    for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(
-        [(-1, -1), *anchors, (len(statements), len(every))]
-    ):
-        loose = [statements[p] for p in range(pos_a + 1, pos_b) if len(named[p]) != 1]
-        rows = range(row_a + 1, row_b)
-        if not loose or not rows or wanted_rows.isdisjoint(rows):
-            continue
-        if len(loose) == len(rows):
-            placed.update({row: _Placed(s, False) for row, s in zip(rows, loose, strict=True)})
-        else:
-            runs.append(_Run(loose, rows))
-    return {row: p for row, p in placed.items() if row in wanted_rows}, runs
-
-
-@dataclass(frozen=True)
-class _Run:
-    """Statements in printed order the model places, on rows of ``rows`` (in their order)."""
-
-    statements: list[Statement]
-    rows: range
-
-
 def _place_by_model(
     questions: _Questions,
     spec: TableSpec,
     statements: list[Statement],
-    runs: list[_Run],
+    runs: list[Run],
     placed: dict[int, _Placed],
     wanted_rows: set[int],
     result: Reading,

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .catalog import CATALOG, Catalog, Format, section_of
-from .cells import table_rows
+from .cells import Cell, CellKind, table_rows
 from .errors import ExtractorError, InputError, NotAReportError
 from .merge import build_document, combine, failed_document
 from .models import Check, Document, LLMInfo, ModelStep, Reading, Usage, Value
@@ -16,6 +16,7 @@ from .prose import read_prose
 from .reading import SourceText, read_bytes, read_file, read_text
 from .scanned import read_through_ocr
 from .segmenting import Section, detect_format, find_sections, read_title
+from .statements import read_statements
 from .tables import parse_table
 from .validators import doubts, grounding, prose_identities, reading_checks, table_identities
 
@@ -120,6 +121,11 @@ def extract_section(
     return build_document(source, src, fmt, reading, checks, only=ids, section=section_id)
 
 
+def _in_sentences(rows: list[list[Cell]]) -> bool:
+    """A table written in sentences: every printed row of it one cell of words, none a value."""
+    return all(len(row) <= 1 and all(cell.kind is CellKind.LABEL for cell in row) for row in rows)
+
+
 def read_by_rules(
     text: str, sections: dict[str, Section], catalog: Catalog = CATALOG
 ) -> tuple[Format, Reading]:
@@ -137,7 +143,10 @@ def read_by_rules(
             reading.problem(f"section {spec.id} ({spec.title}) not found", spec.field_ids())
             continue
         rows = table_rows(text, section.body_start, section.end)
-        reading.add(parse_table(spec, rows, catalog.identities_of(fmt, spec.id)))
+        if not _in_sentences(rows):
+            reading.add(parse_table(spec, rows, catalog.identities_of(fmt, spec.id)))
+        else:
+            reading.add(read_statements(spec, text, section.body_start, section.end))
     return fmt, reading
 
 

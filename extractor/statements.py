@@ -12,10 +12,13 @@ candidates, so whatever it chooses is a value printed in the text, at its span.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .catalog import RowSpec, TableSpec
+from .models import FieldReading, Reading
 from .tables import normal_label
 from .values import ValueKind, number_tokens, parse_value
 
@@ -83,6 +86,87 @@ def rows_named(spec: TableSpec, label: str) -> tuple[int, ...]:
         if named:
             return named
     return ()
+
+
+@dataclass(frozen=True)
+class Run:
+    """Statements in printed order the rules could not place, on rows of ``rows`` (in their
+    order): left to a reader that chooses."""
+
+    statements: list[Statement]
+    rows: range
+
+
+def place_by_rules(
+    spec: TableSpec, statements: list[Statement], wanted_rows: set[int], ask_all: bool = False
+) -> tuple[dict[int, Statement], list[Run]]:
+    """The wanted rows the rules place, and the runs of statements left to a reader that chooses.
+
+    A statement breaking down the one before it (其中…) is no row. As the table parser does:
+    statements whose label names one row are anchors, kept in printed order (one printed out of
+    order is still placed by its label); the statements between two anchors are placed by order
+    when their count is that of the rows between; a run that does not fit is left open, with
+    those rows to choose from. With ``ask_all`` every statement is left open, with every row to
+    choose from."""
+    every = range(len(spec.rows))
+    statements = [s for s in statements if not s.breaks_down]
+    if ask_all:
+        return {}, [Run(statements, every)] if statements else []
+    named = [rows_named(spec, s.label) for s in statements]
+    anchors: list[tuple[int, int]] = []  # (statement position, row index), both increasing
+    by_label: dict[int, list[int]] = defaultdict(list)
+    for pos, names in enumerate(named):
+        if len(names) == 1:
+            by_label[names[0]].append(pos)
+            if not anchors or names[0] > anchors[-1][1]:
+                anchors.append((pos, names[0]))
+    placed = {row: statements[pos[0]] for row, pos in by_label.items() if len(pos) == 1}
+    runs = []
+    for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(
+        [(-1, -1), *anchors, (len(statements), len(every))]
+    ):
+        loose = [statements[p] for p in range(pos_a + 1, pos_b) if len(named[p]) != 1]
+        rows = range(row_a + 1, row_b)
+        if not loose or not rows or wanted_rows.isdisjoint(rows):
+            continue
+        if len(loose) == len(rows):
+            placed.update(zip(rows, loose, strict=True))
+        else:
+            runs.append(Run(loose, rows))
+    return {row: p for row, p in placed.items() if row in wanted_rows}, runs
+
+
+def read_statements(spec: TableSpec, text: str, start: int, end: int) -> Reading:
+    """A table written in sentences (no printed row of it holds a value cell), read by the rules
+    alone: each row's statement placed by its label or order (:func:`place_by_rules`), its values'
+    columns by their words or order (:func:`columns_of`). A row or a value they do not settle
+    is left unread and named by a problem, for the model fallback to choose."""
+    reading = Reading()
+    placed, _ = place_by_rules(spec, find_statements(text, start, end), set(range(len(spec.rows))))
+    for index, (row, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
+        statement = placed.get(index)
+        columns = columns_of(row, statement) if statement is not None else None
+        if columns is None:
+            why = "no statement placed on it" if statement is None else "its values' columns not settled"
+            reading.problem(f"row {row.id} not found (read as sentences: {why})", ids)
+            continue
+        unstated = []
+        for field_id, column, kind in zip(ids, row.columns, row.kinds, strict=True):
+            item = columns.get(column)
+            try:
+                value = item.value(text, kind) if item is not None else None
+            except ValueError as exc:
+                reading.problem(f"{field_id}: {exc}", [field_id])
+                continue
+            if item is None:
+                unstated.append(field_id)
+            else:
+                reading.fields[field_id] = FieldReading(value, item.start, item.end)
+        if unstated:
+            reading.problem(
+                f"row {row.id} (written in sentences): its statement does not state these", unstated
+            )
+    return reading
 
 
 def columns_of(row: RowSpec, statement: Statement) -> dict[str, Item] | None:

@@ -79,3 +79,46 @@ def test_every_value_s_span_says_its_value():
     )
     spans = [(text[i.start : i.end], i.value(text, ValueKind.MONEY)) for s in statements for i in s.items]
     assert spans == [("1,200", 1200), ("16", 16), ("/", None), ("12.5", 12.5)]
+
+
+def _prose_report(seed: int):
+    import random
+
+    from evals.generate import random_record, render_file
+
+    rng = random.Random(seed)
+    record = random_record(rng, fmt="2021")
+    return render_file(record, "prose_tables", rng)[1], record
+
+
+def _wrong(doc, record) -> dict:
+    return {f: (doc.fields.get(f), v) for f, v in record.items() if f in doc.fields and doc.fields[f] != v}
+
+
+def test_tables_written_in_sentences_are_read_by_the_rules_alone_each_value_at_its_span():
+    from extractor import extract
+
+    text, record = _prose_report(5)
+    doc = extract(text, name="prose.txt")
+    assert _wrong(doc, record) == {}
+    for field_id, evidence in doc.evidence.items():
+        if field_id.startswith("t3.") and doc.fields[field_id] is not None:
+            assert evidence.text == str(doc.fields[field_id])  # the printed number, where it stands
+
+
+def test_a_row_in_other_words_and_a_remark_among_the_rows_leave_rows_unread_and_named_never_guessed():
+    """The rules place a statement on a row by its label, or by order only where the count of
+    statements between two placed ones is that of the rows between: a reworded row next to a
+    remark is neither, so its row and its neighbours' stay unread, each named by read.t3."""
+    from extractor import extract
+
+    text, record = _prose_report(5)
+    remark = "上述申请中通过网上平台提出的：自然人1件，商业企业0件，科研机构0件，总计1件。\n"
+    text = text.replace("（一）予以公开：", remark + "（一）全部公开的：")
+    doc = extract(text, name="prose.txt")
+    wrong = _wrong(doc, record)
+    named = {f for c in doc.failed_checks if c.id == "read.t3" for f in c.fields}
+    assert doc.status == "needs_review"
+    assert {f"t3.granted.{c}" for c in ("natural_person", "total")} <= named
+    assert wrong and all(got is None for got, _ in wrong.values())  # unread, never misread
+    assert set(wrong) <= named

@@ -135,6 +135,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     candidates = _candidates(spec, rows)
     row_readings = _flat_rows(spec, candidates) if spec.flat else {}
     placed, beside_strays = ({}, set()) if row_readings else _place(spec, candidates)
+    clipped = _clipped_column(spec, rows, placed)
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
         if index in row_readings:
             continue
@@ -142,8 +143,14 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
         if candidate is None:
             row_readings[index] = _Row(ids, [], False, f"row {row_spec.id} not found")
             continue
+        if clipped is not None:  # its cells are the columns before the one cut off
+            cells = candidate.values
+            row_readings[index] = _Row(ids, [(*cells, Cell("", cells[-1].end, cells[-1].end, _EMPTY))], False)
+            continue
         row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
     _resolve(spec, row_readings, identities, result)
+    if clipped is not None:
+        _unread_clipped(spec, clipped, result)
     for index in beside_strays:  # what the row holds may be short of what it printed
         row_spec = spec.rows[index]
         for col in row_spec.columns:
@@ -152,6 +159,31 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
                 found.confident = False
                 found.note = "values printed next to this row belong to no row"
     return result
+
+
+def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _Candidate]) -> str | None:
+    """The title of a table's last column when it was cut off the page (a table wider than the
+    page, printed or converted): every row placed prints one value fewer than the table's
+    columns, and the header above the rows names the first column but not the last."""
+    widths = {len(row.columns) for row in spec.rows}
+    if spec.flat or len(widths) != 1 or not placed:
+        return None
+    width = widths.pop()
+    if any(c.glued or len(c.values) != width - 1 for c in placed.values()):
+        return None
+    at = {id(row): n for n, row in enumerate(rows)}
+    first = min(at.get(id(c.row), len(rows)) for c in placed.values())
+    header = "".join(cell.text for row in rows[:first] for cell in row if cell.kind is _LABEL)
+    titles = [_title_key(title) for title in spec.rows[0].column_titles]
+    return titles[-1] if titles[0] in header and titles[-1] not in header else None
+
+
+def _unread_clipped(spec: TableSpec, title: str, result: Reading) -> None:
+    """The last column's fields, cut off the page: not read, and named."""
+    lost = [ids[-1] for ids in spec.row_field_ids]
+    for field_id in lost:
+        result.fields.pop(field_id, None)
+    result.problem(f"column {title} cut off: every row prints one value fewer, its header no {title}", lost)
 
 
 def normal_label(text: str) -> str:

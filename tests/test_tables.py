@@ -220,3 +220,52 @@ def test_a_number_wrapped_in_a_paragraph_of_its_own():
     result = read(T3_2021, text)
     assert [result.fields[f].value for f in WRAPPED_FIELDS] == [11, 0, 11]
     assert result.fields["t3.new_received.total"].value == 11
+
+
+def _clipped_report(seed: int, keep_title: bool = False) -> tuple[str, dict]:
+    """A generated report as a PDF's text (values after their labels), table 三 printed wider
+    than its page: every row's last value (总计) cut off, and the header's 总计 with it (unless
+    ``keep_title``)."""
+    import random
+
+    from evals.generate import random_record, render_file
+
+    rng = random.Random(seed)
+    record = random_record(rng, fmt="2021")
+    text = render_file(record, "pdf_lines", rng)[1]
+    start, end = text.index("三、收到和处理"), text.index("四、政府信息公开行政复议")
+    lines = []
+    for line in text[start:end].split("\n"):
+        words = line.split(" ")
+        if len(words) > 7 and all(w.isdigit() for w in words[-7:]):
+            words = words[:-1]
+        elif not keep_title:
+            words = [w for w in words if w != "总计"]
+        lines.append(" ".join(words))
+    return text[:start] + "\n".join(lines) + text[end:], record
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_last_column_cut_off_the_page_leaves_its_fields_unread_and_named_the_rest_read(seed):
+    from extractor import extract
+
+    text, record = _clipped_report(seed)
+    doc = extract(text, name="clipped.txt")
+    totals = {f for f in record if f.startswith("t3.") and f.endswith(".total")}
+    named = {f for c in doc.failed_checks if c.id == "read.t3" for f in c.fields}
+    assert doc.status == "needs_review" and totals <= named
+    assert all(doc.fields[f] is None for f in totals)
+    others = [f for f in record if f.startswith("t3.") and f not in totals]
+    assert {f: doc.fields[f] for f in others} == {f: record[f] for f in others}
+
+
+def test_rows_a_value_short_under_a_header_that_names_every_column_are_not_read():
+    """Without the header's word for it, no column is taken for cut off: a row short of a value
+    could have lost any of its cells."""
+    from extractor import extract
+
+    text, _ = _clipped_report(1, keep_title=True)
+    doc = extract(text, name="clipped.txt")
+    t3 = [f for f in doc.fields if f.startswith("t3.")]
+    assert all(doc.fields[f] is None for f in t3)
+    assert set(t3) <= {f for c in doc.failed_checks if c.id == "read.t3" for f in c.fields}

@@ -206,3 +206,23 @@ def test_a_pdf_with_a_text_layer_never_goes_through_ocr(source, monkeypatch):
     assert doc.input_format == "pdf" and doc.ocr is None
     assert all(e.method == "rule" and e.confidence is None for e in doc.evidence.values())
     assert UNREAD not in str(doc.model_dump())
+
+
+@pytest.mark.parametrize("skipped", [True, False])
+def test_ink_between_two_characters_of_a_line_that_the_ocr_skipped_is_a_value_that_never_reads(skipped):
+    """A 0 between two printed bars (a text-drawn table, |0|0|) that the OCR read nothing of:
+    the line reads |�| with a doubt, not | | (a blank cell, counted 0 by every identity)."""
+    from extractor.converters.from_scan import _Char, _line_piece
+    from extractor.converters.scan_grid import Page, ink_of
+
+    image = Image.new("L", (400, 80), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 36)
+    if skipped:
+        draw.text((180, 18), "0", fill=0, font=font)
+    grey = np.asarray(image)
+    page = Page(grey, ink_of(grey), (), DPI, 0.0, np.array([[1.0, 0, 0], [0, 1.0, 0]]))
+    bar = lambda x0: _Char("|", 0.99, (x0, 15, x0 + 8, 60), 0)  # noqa: E731
+    piece = _line_piece(page, [bar(120), bar(260)])
+    assert piece.text == (f"|{UNREAD}|" if skipped else "| |")
+    assert bool(piece.doubts) is skipped

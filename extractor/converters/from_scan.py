@@ -446,14 +446,20 @@ def _line_piece(page: Page, line: list[_Char]) -> _Piece:
     characters the OCR is not sure of are doubtful unless a second read of the line agrees."""
     parts = [line[0].text]
     at = [0]  # where each character stands in the text
+    missed = []  # where ink stands between two characters that the OCR did not read
     for left, right in itertools.pairwise(line):
         if _gap(left, right):
-            parts.append(" ")
+            if _ink_between(page, left, right):
+                missed.append(sum(map(len, parts)))
+                parts.append(UNREAD)
+            else:
+                parts.append(" ")
         at.append(sum(map(len, parts)))
         parts.append(right.text)
     text = "".join(parts)
     box = _box_of(line)
     piece = _Piece(text, box, min(c.score for c in line))
+    piece.doubts.extend((i, i + 1, "ink between two characters that the OCR did not read") for i in missed)
     unsure = [i for i, c in enumerate(line) if c.score < HIGH]
     if not unsure:
         return piece
@@ -464,6 +470,14 @@ def _line_piece(page: Page, line: list[_Char]) -> _Piece:
         why = f"OCR read {text[start:end]!r} unsure (second read of the line: {other!r})"
         piece.doubts.append((start, end, why))
     return piece
+
+
+def _ink_between(page: Page, left: _Char, right: _Char) -> bool:
+    """Whether the gap between two characters of a line holds ink of the line's height (a
+    character the OCR skipped: a 0 between two printed bars), not only white paper."""
+    top, bottom = min(left.box[1], right.box[1]), max(left.box[3], right.box[3])
+    ink = page.ink_lines((left.box[2], top, right.box[0], bottom))
+    return any(b[3] - b[1] >= 0.4 * (bottom - top) for b in ink)
 
 
 def _agreed(first: str, second: str) -> set[int]:

@@ -56,6 +56,16 @@ def page_image(pdf: bytes, page: int, dpi: int = DPI) -> bytes:
     return out.getvalue()
 
 
+def ocr_box(
+    page: int, box: tuple[int, int, int, int], dpi: float, sizes: list[tuple[float, float]]
+) -> PageBox:
+    """A value's box as the OCR read it (pixels of its page rendered at ``dpi``), as fractions
+    of that page."""
+    width, height = sizes[page - 1]
+    x0, y0, x1, y1 = (v * 72 / dpi for v in box)
+    return PageBox(page, x0 / width, y0 / height, (x1 - x0) / width, (y1 - y0) / height)
+
+
 def value_boxes(layout: PdfLayout, sizes: list[tuple[float, float]], start: int, end: int) -> list[PageBox]:
     """The boxes of the text ``[start, end)`` on its pages, one per line it covers."""
     found = []

@@ -30,7 +30,7 @@ from .catalog import CATALOG, Catalog, Format, RowSpec, TableSpec
 from .corrections import doubtful_fields, identities_of
 from .errors import ExtractorError
 from .models import Check, Document, Resolution, Value
-from .pages import page_image, page_sizes, value_boxes
+from .pages import ocr_box, page_image, page_sizes, value_boxes
 from .reading import SourceText, read_bytes, read_file
 
 STATUS_LABELS = {"ok": "通过", "needs_review": "待核", "reviewed": "已审核", "failed": "失败"}
@@ -444,6 +444,9 @@ def _field_data(
                 [b.page, b.left, b.top, b.width, b.height]
                 for b in value_boxes(layout, list(sizes), evidence.start, evidence.end)
             ]
+        elif evidence.box is not None and evidence.page and doc.ocr is not None and sizes:
+            b = ocr_box(evidence.page, evidence.box, doc.ocr.dpi, list(sizes))
+            boxes = [[b.page, b.left, b.top, b.width, b.height]]
     human = doc.review.fields.get(field_id) if doc.review else None
     return {
         "row": label[0],
@@ -497,13 +500,26 @@ def review_page(doc: Document, source: SourceText | str | None, original: Path |
     values are embedded as images with the values' boxes."""
     pages: list[Page] = []
     sizes: list[tuple[float, float]] = []
-    if original is not None and isinstance(source, SourceText) and source.layout is not None:
-        pdf = original if isinstance(original, bytes) else original.read_bytes()
+    pdf = original if not isinstance(original, Path) else original.read_bytes()
+    if pdf is not None and isinstance(source, SourceText) and has_pages(source, pdf):
         sizes = page_sizes(pdf)
-        numbers = sorted({b.page for e in doc.evidence.values() for b in source.layout.boxes(e.start, e.end)})
-        pages = [Page(n, _data_uri(page_image(pdf, n, _EMBEDDED_DPI))) for n in numbers]
+        pages = [
+            Page(n, _data_uri(page_image(pdf, n, _EMBEDDED_DPI))) for n in _pages_with_values(doc, source)
+        ]
     view = report_view(doc, source, pages=pages, sizes=sizes)
     return render("report.html", view=view, **page_context(view, editable=False))
+
+
+def has_pages(source: SourceText, original: bytes) -> bool:
+    """Whether the report's pages can be shown with its values' boxes: a PDF read through its
+    text layer (its characters' boxes), or a scanned PDF (the OCR's boxes)."""
+    return source.layout is not None or (source.ocr is not None and original[:5] == b"%PDF-")
+
+
+def _pages_with_values(doc: Document, source: SourceText) -> list[int]:
+    if source.layout is not None:
+        return sorted({b.page for e in doc.evidence.values() for b in source.layout.boxes(e.start, e.end)})
+    return sorted({e.page for e in doc.evidence.values() if e.page})
 
 
 def page_context(view: ReportView, *, editable: bool, **extra: Any) -> dict[str, Any]:

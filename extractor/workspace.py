@@ -47,6 +47,7 @@ from .review import (
     STATUS_LABELS,
     ListRow,
     Page,
+    has_pages,
     list_context,
     list_row,
     page_context,
@@ -172,7 +173,7 @@ class Workspace:
     def page_png(self, report_id: int, number: int) -> bytes:
         machine, _, digest = self.report(report_id)
         found = self.source(report_id, machine, digest)
-        if found is None or found[0].layout is None:
+        if found is None or not has_pages(*found):
             raise HTTPException(404, f"report {report_id} has no PDF to show")
         key = (digest, number)
         if key not in self._images:
@@ -291,7 +292,7 @@ class Workspace:
         found = self.source(report_id, machine, digest)
         pages: list[Page] = []
         sizes: list[tuple[float, float]] = []
-        if found is not None and found[0].layout is not None:
+        if found is not None and has_pages(*found):
             sizes = page_sizes(found[1])
             pages = [Page(n, f"/reports/{report_id}/pages/{n}.png") for n in range(1, len(sizes) + 1)]
         view = report_view(doc, found[0] if found else None, pages=pages, sizes=sizes)

@@ -226,3 +226,28 @@ def test_ink_between_two_characters_of_a_line_that_the_ocr_skipped_is_a_value_th
     piece = _line_piece(page, [bar(120), bar(260)])
     assert piece.text == (f"|{UNREAD}|" if skipped else "| |")
     assert bool(piece.doubts) is skipped
+
+
+def test_a_scanned_value_is_boxed_on_its_page_in_the_review_page(clean_scan, offline_document):
+    """The review page of a scan shows the pages that hold values, each value's box where the
+    OCR read it: its pixels at the scan's resolution as fractions of the page."""
+    import json
+    import re
+
+    from extractor.reading import read_bytes
+    from extractor.review import review_page
+
+    doc = offline_document
+    source = read_bytes(clean_scan, "scan.pdf")
+    html = review_page(doc, source, clean_scan)
+    data = json.loads(
+        re.search(r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S)[1]
+    )
+    field = "t3.new_received.total"
+    evidence = doc.evidence[field]
+    x0, y0, x1, y1 = evidence.box
+    width, height = (v * doc.ocr.dpi / 72 for v in (595.2756, 841.8898))  # an A4 page, in pixels
+    page, left, top, w, h = data["fields"][field]["boxes"][0]
+    assert page == evidence.page and data["pages"]
+    assert (left, top) == pytest.approx((x0 / width, y0 / height), abs=2e-3)
+    assert (w, h) == pytest.approx(((x1 - x0) / width, (y1 - y0) / height), abs=2e-3)

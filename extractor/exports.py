@@ -217,7 +217,8 @@ def write_parquet_long(docs: Iterable[Document], path: Path) -> None:
     """The long CSV's rows and columns as Parquet: text columns, ``value`` as the CSV writes
     it (the wide file has the values typed), null where the CSV is blank."""
     pa, pq = pyarrow_modules()
-    schema = pa.schema([(column, pa.string()) for column in LONG_COLUMNS])
+    types = {"start": pa.int64(), "end": pa.int64()}  # the evidence's offsets; the rest as the CSV's text
+    schema = pa.schema([(column, types.get(column, pa.string())) for column in LONG_COLUMNS])
     _write_parquet(pq, pa, schema, (row for doc in docs for row in _long_rows(doc)), path)
 
 
@@ -236,10 +237,15 @@ def _write_parquet(pq: Any, pa: Any, schema: Any, rows: Iterable[Sequence[Any]],
 def _table(pa: Any, schema: Any, rows: list[Sequence[Any]]) -> Any:
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
     arrays = [
-        pa.array(_texts(c) if f.type == pa.string() else c, type=f.type)
+        pa.array(_texts(c) if f.type == pa.string() else _numbers(c), type=f.type)
         for c, f in zip(columns, schema, strict=True)
     ]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _numbers(column: Sequence[Any]) -> Sequence[Any]:
+    """A typed column: null where the CSV is blank."""
+    return [None if v == "" else v for v in column] if "" in column else column
 
 
 def _texts(column: Sequence[Any]) -> list[str | None]:

@@ -333,6 +333,8 @@ def test_parquet_exports_hold_the_csv_columns_and_rows_typed_where_wide(tmp_path
             ] * len(csv_row)
     wide = pq.read_table(out / "fields_wide.parquet")
     assert str(wide.schema.field("t3.new_received.total").type) == "int64"
+    long = pq.read_table(out / "fields_long.parquet")
+    assert str(long.schema.field("start").type) == "int64" and None in long.column("start").to_pylist()
     assert str(wide.schema.field("meta.agency").type) == "string"
     seed = next(r for r in wide.to_pylist() if r["source"].endswith(f"{SEED_NAMES[1]}.txt"))
     assert seed["t3.new_received.total"] == gold_of(SEED_NAMES[1])["fields"]["t3.new_received.total"]

@@ -500,12 +500,13 @@ def review_page(doc: Document, source: SourceText | str | None, original: Path |
     values are embedded as images with the values' boxes."""
     pages: list[Page] = []
     sizes: list[tuple[float, float]] = []
-    pdf = original if not isinstance(original, Path) else original.read_bytes()
-    if pdf is not None and isinstance(source, SourceText) and has_pages(source, pdf):
-        sizes = page_sizes(pdf)
-        pages = [
-            Page(n, _data_uri(page_image(pdf, n, _EMBEDDED_DPI))) for n in _pages_with_values(doc, source)
-        ]
+    boxed = isinstance(source, SourceText) and (source.layout is not None or source.ocr is not None)
+    if original is not None and isinstance(source, SourceText) and boxed:
+        pdf = original if isinstance(original, bytes) else original.read_bytes()
+        if has_pages(source, pdf):
+            sizes = page_sizes(pdf)
+            numbers = _pages_with_values(doc, source)
+            pages = [Page(n, _data_uri(page_image(pdf, n, _EMBEDDED_DPI))) for n in numbers]
     view = report_view(doc, source, pages=pages, sizes=sizes)
     return render("report.html", view=view, **page_context(view, editable=False))
 

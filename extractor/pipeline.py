@@ -143,10 +143,10 @@ def read_by_rules(
             reading.problem(f"section {spec.id} ({spec.title}) not found", spec.field_ids())
             continue
         rows = table_rows(text, section.body_start, section.end)
-        if not _in_sentences(rows):
-            reading.add(parse_table(spec, rows, catalog.identities_of(fmt, spec.id)))
-        else:
+        if _in_sentences(rows):
             reading.add(read_statements(spec, text, section.body_start, section.end))
+        else:
+            reading.add(parse_table(spec, rows, catalog.identities_of(fmt, spec.id)))
     return fmt, reading
 
 

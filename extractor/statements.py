@@ -20,14 +20,13 @@ from dataclasses import dataclass
 from .catalog import RowSpec, TableSpec
 from .models import FieldReading, Reading
 from .tables import normal_label
-from .values import ValueKind, number_tokens, parse_value
+from .values import NULL_MARK, UNIT, ValueKind, number_tokens, parse_value
 
 _PIECE = re.compile(r"[^\n。]+")  # a line, or a sentence of one
 _COLON = re.compile(r"[：:]")
 _PART = re.compile(r"[^，,、；;\t|]+")  # the text between separators
-_UNIT = r"(?:件|条|个|项|人次|万元|元)"
-_LEADING = re.compile(rf"{_UNIT}?[\s，,、；;：:|]*")  # the last value's unit, separators
-_BLANK_MARK = re.compile(rf"(?P<mark>未填报|无数据|—+|–|/|-{{1,2}})\s*{_UNIT}?\s*$")
+_LEADING = re.compile(rf"{UNIT}?[\s，,、；;：:|]*")  # the last value's unit, separators
+_BLANK_MARK = re.compile(rf"(?P<mark>未填报|{NULL_MARK})\s*{UNIT}?\s*$")  # a blank cell's mark
 _NOTE = re.compile(r"[(（][^)）]*[)）]|\s")
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _BREAKS_DOWN = re.compile(r"^[\s(（]*(?:其中|包括|包含)")  # a part of the statement before it

@@ -317,8 +317,8 @@ def _candidate(
     while last_label >= 0 and row[last_label].kind is not _LABEL:
         last_label -= 1
     values = row[last_label + 1 :]
-    if window is not None:
-        low, high = window
+    if window is not None and not (spec.flat and len(values) == _width(spec)):  # (a whole flat row
+        low, high = window  # stands as printed: its last groups may be blank)
         values = [c for c in values if low <= c.col <= high]
     kinds = [c.kind for c in values]
     glued = _GLUED in kinds
@@ -339,9 +339,33 @@ def _candidate(
     return _Candidate(labels[-1] if labels else "", row, values, index, header, glued=glued)
 
 
+def _join_broken_rows(spec: TableSpec, candidates: list[_Candidate]) -> list[_Candidate]:
+    """A row a page break cut in two: its values beside the head of its label, then the rest of
+    the label beside empty cells. One row when the label's two parts name the row together
+    that the rest names alone."""
+    out: list[_Candidate] = []
+    for cand in candidates:
+        head = out[-1] if out else None
+        if (
+            head is not None
+            and head.spec_index is None
+            and _has_number(head)
+            and cand.spec_index is not None
+            and cand.label
+            and all(c.kind in _BLANK for c in cand.values)
+            and _match_label(spec, head.label + cand.label) == cand.spec_index
+        ):
+            head.label += cand.label
+            head.spec_index = cand.spec_index
+            continue
+        out.append(cand)
+    return out
+
+
 def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Candidate], set[int]]:
     """Table row index → the printed row read for it; and the rows next to values printed
     between them that no row takes (a row's digits may have wrapped away from it)."""
+    candidates = _join_broken_rows(spec, candidates)
     anchors: list[tuple[int, int]] = []  # (candidate position, table row index), both increasing
     for pos, cand in enumerate(candidates):
         if cand.spec_index is not None and (not anchors or cand.spec_index > anchors[-1][1]):
@@ -371,10 +395,16 @@ def _has_number(candidate: _Candidate) -> bool:
     )
 
 
+@lru_cache(maxsize=8)
+def _width(spec: TableSpec) -> int:
+    """The cells of all of a table's rows."""
+    return sum(len(row.columns) for row in spec.rows)
+
+
 def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]:
     """All the table's values in one printed row, in row order (table 四), when one printed row
     holds that many: read as one row of every column, then cut into the table's rows."""
-    width = sum(len(row.columns) for row in spec.rows)
+    width = _width(spec)
     wide = [c for c in candidates if len(c.values) >= width or c.glued]
     stated = [c for c in wide if not c.blank]
     wide = stated or wide  # a row of blanks only when no row holds a value

@@ -159,6 +159,23 @@ def test_table_four_in_one_line_with_a_blank_group():
     assert got["t4.litigation_direct.upheld"] == 1 and got["t4.litigation_after_review.total"] == 2
 
 
+def test_table_four_in_markdown_whose_header_lost_its_spanned_cells_and_whose_last_group_is_blank():
+    """An HTML table to markdown: a cell spanning rows is written once, so the header's last
+    row titles only the first ten columns; the data row still prints all fifteen cells."""
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    lines = [
+        ["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
+        [*heads, "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+        heads * 2,
+        ["3", "", "", "1", "4", "2", "", "", "", "2"] + [""] * 5,
+    ]
+    text = "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+    got = {k: r.value for k, r in read(T4, read_text(text).text).fields.items()}
+    assert [got[f"t4.review.{c}"] for c in ("upheld", "pending", "total")] == [3, 1, 4]
+    assert got["t4.litigation_direct.upheld"] == 2 and got["t4.litigation_direct.total"] == 2
+    assert all(got[f"t4.litigation_after_review.{c}"] is None for c in ("upheld", "total"))
+
+
 def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
     got = {k: r.value for k, r in read(T4, text).fields.items()}

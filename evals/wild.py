@@ -234,14 +234,18 @@ def _split_count(digits: str, n: int, check: str | None) -> int:
 
 
 def _cell_lines_plain(f: dict, rng: random.Random) -> Rendered:
+    # A text export writes an empty cell as a no-break space, or (LibreOffice's) as an empty
+    # line, which a reader cannot tell from a gap between rows: those cells stay open.
+    empty = rng.choice(["\xa0", ""])
     lines = [title(f, rng)]
     for block in blocks(f, rng):
         if isinstance(block, str):
             lines.append(block)
             continue
         for _, _, text, _, _ in block.placed():
-            lines.append(text or "\xa0")  # a text export writes an empty cell as a no-break space
-    return ".txt", "\n".join(lines) + "\n", {}
+            lines.append(text or empty)
+    doubts = {} if empty else {k: "an empty line: an empty cell or a gap" for k, v in f.items() if v is None}
+    return ".txt", "\n".join(lines) + "\n", doubts
 
 
 # --- markdown from a PDF ----------------------------------------------------------------------
@@ -268,6 +272,18 @@ def _markdown_floating(f: dict, rng: random.Random) -> Rendered:
             cells[label_at] = label[:8]
             out.append("| " + " | ".join(cells) + " |")
             out.append(label[8:])
+            continue
+        elif move < 0.62 and len(label) >= 4 and label_at + 1 < len(cells):
+            # a narrow label column: the label's tail runs into the first value, and the
+            # values share one cell, a line each (pymupdf4llm's <br>)
+            cut = rng.randint(2, len(label) - 2)
+            cells[label_at:] = [label[:cut], label[cut:] + "<br>".join(cells[label_at + 1 :])]
+        elif move < 0.7 and len(label) >= 6:  # a page ends inside the row: its label goes on
+            cut = rng.randint(2, len(label) - 3)  # over the next page's first row, beside blanks
+            rest = [""] * len(cells)
+            cells[label_at], rest[label_at] = label[:cut], label[cut:]
+            out += ["| " + " | ".join(cells) + " |", f"— {rng.randint(2, 6)} —"]
+            out += ["| " + " | ".join(rest) + " |", "|" + "---|" * len(cells)]
             continue
         out.append("| " + " | ".join(cells) + " |")
         if rng.random() < 0.08:  # a page ends: the table goes on as a new one

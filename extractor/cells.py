@@ -109,14 +109,23 @@ _LABEL_THEN_VALUES = re.compile(rf"^\s*\S*[\u4e00-\u9fff）)]\S*\s+{VALUE}(?:\s+
 
 
 def _is_plain_cell_per_line(rows: list[list[Cell]], raw: list[str]) -> bool:
-    """Lines holding a value alone (or a space alone: an empty cell), and no line holding a grid
-    of cells."""
+    """Lines holding a value alone (or a space alone, or nothing between two such lines: an
+    empty cell), and no line holding a grid of cells."""
     if any(cell.col >= 0 for row in rows for cell in row):
         return False
-    lone = sum(
-        1 for row, line in zip(rows, raw, strict=True) if _lone_value(row) or (line and not line.strip())
-    )
-    return lone >= _LONE_VALUES
+    lone = 0
+    empties = 0  # empty lines in a run since the last line of text
+    after_value = False  # that line held a value alone
+    for row, line in zip(rows, raw, strict=True):
+        if not line:
+            empties += 1
+        elif _lone_value(row) or not line.strip():
+            lone += 1 + empties
+            empties, after_value = 0, True
+        else:
+            lone += empties if after_value else 0
+            empties, after_value = 0, False
+    return lone + (empties if after_value else 0) >= _LONE_VALUES
 
 
 def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
@@ -131,7 +140,7 @@ def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
     for line, text in zip(lines, raw, strict=True):
         if not line:
             kind = _EMPTY if text else _GAP
-            if current and (kind is _EMPTY or (gaps and current[-1].kind is not _LABEL)):
+            if current and (kind is _EMPTY or gaps):
                 current.append(Cell("", current[-1].end, current[-1].end, kind))
             after_blank = True
             continue
@@ -148,13 +157,22 @@ def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
 
 
 def _blank_lines_separate(lines: list[list[Cell]]) -> bool:
-    """Values stand apart by a blank line more often than next to each other."""
+    """Values stand apart by a blank line more often than next to each other, and never by
+    more than one (two blank lines between values are an empty cell at least)."""
     apart = next_to = 0
-    for a, b, c in zip(lines, lines[1:], lines[2:], strict=False):
-        if _lone_value(a) and _lone_value(b):
-            next_to += 1
-        elif _lone_value(a) and not b and _lone_value(c):
-            apart += 1
+    blanks = -1  # blank lines since the last value alone (-1: none yet)
+    for line in lines:
+        if not line:
+            blanks += 1 if blanks >= 0 else 0
+            continue
+        if _lone_value(line):
+            if blanks > 1:
+                return False
+            next_to += blanks == 0
+            apart += blanks == 1
+            blanks = 0
+        else:
+            blanks = -1
     return apart > next_to
 
 
@@ -307,10 +325,15 @@ def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
     offset = cell.start
     cells = []
     if match["label"]:
-        cells.append(make_cell(match["label"], offset, cell.col))
+        label = make_cell(match["label"], offset, cell.col)
+        glued = match.re is _TRAILING_VALUES and _GLUED_VALUE.match(match["label"])
+        cells.extend(_split_trailing_values(match["label"], label) if glued else [label])  # 文件0 / 0 / 0
     values_at = offset + match.start("values")
     values = match["values"]
     after = None  # where the value before ends
+    if cells and cells[-1].kind is _VALUE:  # a value glued to the label: the values go on after a break
+        values, after = raw.strip()[match.end("label") :], 0
+        values_at = offset + match.end("label")
     for m in _ONE_VALUE.finditer(values):
         value = make_cell(m.group(), values_at + m.start(), cell.col)
         value.after_break = after is not None and CELL_LINE_BREAK in values[after : m.start()]

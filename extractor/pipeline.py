@@ -233,9 +233,12 @@ def _read_by_llm(
 def checks_of(reading: Reading, fmt: Format, text: str, catalog: Catalog = CATALOG) -> list[Check]:
     """Every check of a reading: was everything read with confidence, the identities, grounding."""
     values = {field_id: found.value for field_id, found in reading.fields.items()}
+    unread = {f for p in reading.problems for f in p.fields if values.get(f) is None} | {
+        f for f, found in reading.fields.items() if found.value is None and not found.confident
+    }
     return (
         reading_checks(reading.problems + doubts(reading.fields), fmt, catalog)
-        + table_identities(values, fmt, catalog)
+        + table_identities(values, fmt, catalog, unread)
         + prose_identities(values)
         + grounding(reading.fields, text, fmt, catalog)
     )

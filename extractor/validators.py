@@ -6,7 +6,7 @@ sum and are named in the check's detail; an identity over blanks only passes vac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import cast
 
 from .catalog import CATALOG, T3_COLUMNS, Catalog, Format, section_of
@@ -15,11 +15,13 @@ from .segmenting import format_of_marker
 from .values import WRAPPED_NUMBER, ValueKind, is_value, parse_value, year_value
 
 
-def _shown(values: list[Value], blanks: int) -> str:
-    """The values as a sum, ∅ for a blank."""
+def _shown(values: list[Value], blanks: int, ids: list[str], unread: Collection[str]) -> str:
+    """The values as a sum, ∅ for a blank, ? for a field not read."""
     if not blanks:  # the common case, fast
         return " + ".join(map(str, values))
-    return " + ".join(["∅" if v is None else str(v) for v in values])
+    return " + ".join(
+        ["?" if f in unread else "∅" if v is None else str(v) for v, f in zip(values, ids, strict=True)]
+    )
 
 
 def _total(values: list[Value], blanks: int) -> int | float:
@@ -31,8 +33,15 @@ def _total(values: list[Value], blanks: int) -> int | float:
         return sum(v for v in values if isinstance(v, int | float))
 
 
-def identity(check_id: str, left: list[str], right: list[str], fields: Mapping[str, Value]) -> Check:
-    """``sum(left) == sum(right)``, over the fields' values."""
+def identity(
+    check_id: str,
+    left: list[str],
+    right: list[str],
+    fields: Mapping[str, Value],
+    unread: Collection[str] = (),
+) -> Check:
+    """``sum(left) == sum(right)``, over the fields' values; ``unread`` (fields the reading could
+    not read) are shown as such, not as blanks."""
     used = left + right
     lvalues = list(map(fields.get, left))
     rvalues = list(map(fields.get, right))
@@ -40,15 +49,23 @@ def identity(check_id: str, left: list[str], right: list[str], fields: Mapping[s
     if lblanks + rblanks == len(used):
         return Check(check_id, True, used, "all blank")
     lsum, rsum = _total(lvalues, lblanks), _total(rvalues, rblanks)
-    blank = " (∅ blank, counted as 0)" if lblanks or rblanks else ""
     relation = "=" if lsum == rsum else "≠"
-    detail = f"{_shown(lvalues, lblanks)} {relation} {_shown(rvalues, rblanks)}{blank}"
-    return Check(check_id, lsum == rsum, used, detail)
+    shown = f"{_shown(lvalues, lblanks, left, unread)} {relation} {_shown(rvalues, rblanks, right, unread)}"
+    return Check(check_id, lsum == rsum, used, shown + _blanks_note(shown))
 
 
-def table_identities(fields: Mapping[str, Value], fmt: Format, catalog: Catalog = CATALOG) -> list[Check]:
+def _blanks_note(shown: str) -> str:
+    marks = [note for mark, note in (("∅", "∅ blank"), ("?", "? not read")) if mark in shown]
+    return f" ({', '.join(marks)}, counted as 0)" if marks else ""
+
+
+def table_identities(
+    fields: Mapping[str, Value], fmt: Format, catalog: Catalog = CATALOG, unread: Collection[str] = ()
+) -> list[Check]:
     """Identities 1–4 of ``fields.md``: table 三 columns and rows, table 四 groups."""
-    return [identity(check_id, left, right, fields) for check_id, left, right in catalog.identities(fmt)]
+    return [
+        identity(check_id, left, right, fields, unread) for check_id, left, right in catalog.identities(fmt)
+    ]
 
 
 def prose_identities(fields: Mapping[str, Value]) -> list[Check]:

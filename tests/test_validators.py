@@ -16,6 +16,22 @@ def test_identity_reports_the_sum_and_the_fields_it_used():
     assert identity("z", ["a"], ["c", "b", "d"], {**fields, "c": 6}).passed
 
 
+def test_identity_tells_a_field_not_read_from_a_blank_one():
+    fields = {"a": 6, "b": None, "c": 5, "d": None}
+    check = identity("x", ["a"], ["b", "c", "d"], fields, unread={"b"})
+    assert check.detail == "6 ≠ ? + 5 + ∅ (∅ blank, ? not read, counted as 0)"
+
+
+def test_a_row_left_unread_shows_as_not_read_in_its_identities():
+    row = "(一) 予以公开\t1\t0\t0\t0\t0\t0\t1"
+    assert row in _inconsistent_seed()
+    text = _inconsistent_seed().replace(row, "(一) 予以公开\t1\t0\t0\t1", 1)  # cells short
+    doc = extract(text)
+    row_sum = next(c for c in doc.checks if c.id == "t3.outcome_sum.natural_person")
+    assert doc.fields["t3.granted.natural_person"] is None
+    assert row_sum.detail.startswith("7 ≠ ?")  # 予以公开 first, not read (never shown as blank)
+
+
 def test_every_identity_of_the_catalog_is_evaluated():
     checks = {c.id for c in table_identities({}, Format.F2021)}
     assert len([c for c in checks if c.startswith("t3.column_balance.")]) == 7

@@ -397,3 +397,82 @@ def test_the_same_report_gives_the_same_fields_in_every_format(tmp_path, record)
     first = fields["tab_rows"]
     assert {layout: f for layout, f in fields.items() if f != first} == {}
     assert {k: v for k, v in record.items() if first.get(k) != v} == {}
+
+
+# --- Word files as offices leave them -------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _edited_docx(data: bytes, edit) -> bytes:
+    """A .docx whose document.xml ``edit`` (on its lxml body) changed."""
+    from lxml import etree
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "word/document.xml":
+                root = etree.fromstring(content)
+                edit(root.find(f"{_W}body"))
+                content = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def _tracked_numbers(body) -> None:
+    """Every number a tracked change: the old number deleted, the new one inserted."""
+    from lxml import etree
+
+    for run in list(body.iter(f"{_W}r")):
+        text = "".join(t.text or "" for t in run.iter(f"{_W}t"))
+        if not text.strip().isdigit():
+            continue
+        parent, at = run.getparent(), run.getparent().index(run)
+        deleted = etree.Element(f"{_W}del", {f"{_W}id": "1", f"{_W}author": "x"})
+        old = etree.SubElement(etree.SubElement(deleted, f"{_W}r"), f"{_W}delText")
+        old.text = "9999"
+        inserted = etree.Element(f"{_W}ins", {f"{_W}id": "2", f"{_W}author": "x"})
+        parent.remove(run)
+        inserted.append(run)
+        parent.insert(at, inserted)
+        parent.insert(at, deleted)
+
+
+def _in_content_controls(body) -> None:
+    """Every table inside a content control (a template's w:sdt)."""
+    from lxml import etree
+
+    for table in list(body.iter(f"{_W}tbl")):
+        parent, at = table.getparent(), table.getparent().index(table)
+        control = etree.Element(f"{_W}sdt")
+        content = etree.SubElement(control, f"{_W}sdtContent")
+        parent.remove(table)
+        content.append(table)
+        parent.insert(at, control)
+
+
+def _in_a_layout_table(body) -> None:
+    """The whole report inside one cell of a table laid out for the page."""
+    from lxml import etree
+
+    section = body.find(f"{_W}sectPr")
+    children = [c for c in body if c is not section]
+    outer = etree.Element(f"{_W}tbl")
+    cell = etree.SubElement(etree.SubElement(outer, f"{_W}tr"), f"{_W}tc")
+    for child in children:
+        body.remove(child)
+        cell.append(child)
+    etree.SubElement(cell, f"{_W}p")  # a cell ends with a paragraph
+    body.insert(0, outer)
+
+
+@pytest.mark.parametrize("edit", [_tracked_numbers, _in_content_controls, _in_a_layout_table])
+def test_a_word_file_as_offices_leave_it_reads_its_fields(tmp_path, edit):
+    record = random_record(random.Random(11))
+    data = render_file(record, "docx", random.Random(11))[1]
+    doc = extract(_write(tmp_path, "report.docx", _edited_docx(data, edit)))
+    wrong = {f: (doc.fields.get(f), v) for f, v in record.items() if doc.fields.get(f) != v}
+    assert wrong == {}
+    assert doc.status == "ok"

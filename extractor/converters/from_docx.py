@@ -12,12 +12,14 @@ import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Tbl
+from docx.oxml.text.run import CT_R
 from docx.table import Table
-from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from ..errors import InputError
@@ -46,13 +48,57 @@ def docx_text(data: bytes) -> tuple[str, str]:
     return "\n\n".join(blocks) + "\n", "docx"
 
 
-def _blocks(document: WordDocument):
-    body = document.element.body
-    for child in body.iterchildren():
+# Elements that only wrap content (content controls, custom XML, smart tags, links, fields,
+# tracked insertions and moves to here): their content is read as if they were not there.
+_WRAPPERS = frozenset(
+    qn(tag)
+    for tag in (
+        "w:sdt", "w:sdtContent", "w:customXml", "w:smartTag", "w:hyperlink", "w:fldSimple", "w:ins",
+        "w:moveTo",
+    )
+)  # fmt: skip
+# A tracked deletion or move away from here is no text of the document as it stands.
+_REMOVED = frozenset((qn("w:del"), qn("w:moveFrom")))
+
+
+def _blocks(document: WordDocument) -> Iterator[str]:
+    yield from _content_blocks(document.element.body, document)
+
+
+def _content_blocks(container: etree._Element, document: WordDocument) -> Iterator[str]:
+    """The paragraphs and tables of a body or a cell, in order; a table that holds tables lays
+    out the page, and its cells' content is read in order instead of as a grid."""
+    for child in _content(container):
         if child.tag == qn("w:p"):
-            yield Paragraph(child, document).text
-        elif child.tag == qn("w:tbl"):
-            yield render_grid(table_grid(Table(child, document)))
+            yield paragraph_text(child)
+        elif next(child.iterdescendants(qn("w:tbl")), None) is None:
+            yield render_grid(table_grid(Table(cast("CT_Tbl", child), document)))
+        else:
+            for cell in child.iterdescendants(qn("w:tc")):
+                if next(cell.iterancestors(qn("w:tbl"))) is child:
+                    yield from _content_blocks(cell, document)
+
+
+def _content(container: etree._Element) -> Iterator[etree._Element]:
+    """A container's paragraphs and tables, through the elements that only wrap them."""
+    for child in container.iterchildren():
+        if child.tag in _WRAPPERS:
+            yield from _content(child)
+        elif child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+
+
+def paragraph_text(paragraph: etree._Element) -> str:
+    """A paragraph's text as the document stands: its runs (python-docx's reading of each),
+    those inside content controls, links, fields and tracked insertions included, tracked
+    deletions left out."""
+    parts: list[str] = []
+    for child in paragraph.iterchildren():
+        if child.tag == qn("w:r"):
+            parts.append(cast("CT_R", child).text)  # python-docx's run element
+        elif child.tag in _WRAPPERS:
+            parts.append(paragraph_text(child))
+    return "".join(parts)
 
 
 def table_grid(table: Table) -> Grid:
@@ -62,13 +108,17 @@ def table_grid(table: Table) -> Grid:
     for row in table.rows:
         line: list[str] = []
         elements = [cell._tc for cell in row.cells]
-        for col, (cell, element) in enumerate(zip(row.cells, elements, strict=True)):
+        for col, element in enumerate(elements):
             merged_left = col > 0 and elements[col - 1] is element
             merged_up = col < len(above) and above[col] is element
-            line.append("" if merged_left or merged_up else cell.text)
+            line.append("" if merged_left or merged_up else _cell_text(element))
         grid.append(line)
         above = elements
     return grid
+
+
+def _cell_text(cell: etree._Element) -> str:
+    return "\n".join(paragraph_text(p) for p in _content(cell) if p.tag == qn("w:p"))
 
 
 # --- drawn pages --------------------------------------------------------------------------

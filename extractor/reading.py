@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,12 @@ from .values import CELL_LINE_BREAK, FULL_WIDTH
 _TRANSLATION = list(FULL_WIDTH)  # full-width ASCII → ASCII, and the spaces and breaks below
 for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
     _TRANSLATION[_space] = 0x20
+# A PDF's font may map a character to its radical's or a compatibility code point (⼀ for 一,
+# ⾏ for 行, ⽉ for 月): read as the ideograph NFKC makes of it, one character for one.
+for _code in (*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)):
+    _ideograph = unicodedata.normalize("NFKC", chr(_code))
+    if len(_ideograph) == 1 and _ideograph != chr(_code):
+        _TRANSLATION[_code] = ord(_ideograph)
 _TRANSLATION[0x0D] = 0x0A  # a lone \r ends a line
 _TRANSLATION[0x0C] = 0x0A  # so does a page break (form feed), as pdftotext writes it
 _MAPPED = {chr(code): chr(to) for code, to in enumerate(_TRANSLATION) if code != to}

@@ -1,3 +1,5 @@
+import unicodedata
+
 import pytest
 
 from extractor.errors import InputError
@@ -87,3 +89,19 @@ def test_zero_width_marks_are_removed():
     src = normalise("总\u200b计\ufeff 7")
     assert src.text == "总计 7"
     assert src.decoded[src.to_decoded(src.text.index("7"))] == "7"
+
+
+def test_radical_and_compatibility_code_points_read_as_their_ideographs():
+    """A PDF font that maps 一 to the Kangxi radical ⼀ (U+2F00), 行 to ⾏, 月 to ⽉: the same
+    report, the same fields, offsets unchanged."""
+    from extractor import extract
+
+    radicals = {}
+    for code in range(0x2F00, 0x2FD6):
+        ideograph = unicodedata.normalize("NFKC", chr(code))
+        radicals.setdefault(ideograph, chr(code))
+    text = (REPORTS / f"{SEED_NAMES[1]}.txt").read_text(encoding="utf-8")
+    disguised = "".join(radicals.get(ch, ch) for ch in text)
+    assert sum(a != b for a, b in zip(text, disguised, strict=True)) > 100
+    assert normalise(disguised).text == normalise(text).text
+    assert extract(disguised).fields == extract(text).fields

@@ -40,6 +40,7 @@ _TO_MAP = re.compile("([" + re.escape("".join(_MAPPED)) + "])")
 # Deleted: \r of \r\n, invisible marks, markdown's inline-code backticks (a PDF-to-markdown
 # converter wraps numbers in them), and page furniture on a line of its own: page numbers
 # (- 3 -, 第 3 页 共 9 页, 3/9), a browser print's date and time and its file or web address.
+_SPACED = "\u4e00-\u9fff\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b\u201c\u201d"  # ideographs, CJK marks
 _DELETIONS = re.compile(
     r"\r(?=\n)"
     r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad`]"
@@ -48,9 +49,14 @@ _DELETIONS = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}"
     r"|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?\s+(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AP]M)?"
     r"|(?:file|https?)://\S+)"
-    r"[ \t\u3000\xa0]*(?:\r?\n|$)",
+    r"[ \t\u3000\xa0]*(?:\r?\n|$)"
+    # a space of letter-spaced words (政 府 信 息: a justified PDF line's character spacing),
+    # one between two characters of a run of at least three so spaced
+    rf"|(?<=[{_SPACED}])[ \u3000\xa0](?=[{_SPACED}][ \u3000\xa0][{_SPACED}])"
+    rf"|(?<=[{_SPACED}][ \u3000\xa0][{_SPACED}])[ \u3000\xa0](?=[{_SPACED}])",
     re.MULTILINE,
 )
+_LETTER_SPACED = re.compile(rf"[ \u3000\xa0](?=[{_SPACED}][ \u3000\xa0][{_SPACED}])")
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad`"
 # (the indent taken whole, *+: what follows never starts with it)
@@ -65,6 +71,7 @@ def _may_delete(text: str) -> bool:
         any(ch in text for ch in _DELETABLE_CHARS)
         or _MAYBE_FIRST_PAGE_LINE.match(text) is not None
         or _MAYBE_PAGE_LINE.search(text) is not None
+        or _LETTER_SPACED.search(text) is not None
     )
 
 

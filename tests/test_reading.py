@@ -105,3 +105,24 @@ def test_radical_and_compatibility_code_points_read_as_their_ideographs():
     assert sum(a != b for a, b in zip(text, disguised, strict=True)) > 100
     assert normalise(disguised).text == normalise(text).text
     assert extract(disguised).fields == extract(text).fields
+
+
+def test_letter_spaced_words_are_read_as_words_and_offsets_map_back():
+    """A justified PDF line's character spacing (政 府 信 息) is no word break; spaces between
+    two-character words, or beside digits, stay."""
+    src = normalise("二 、 主 动 公 开 政 府 信 息 情 况\n结果 维持 其他\n规 章 0 0\n1 2 3 件")
+    assert src.text == "二、主动公开政府信息情况\n结果 维持 其他\n规 章 0 0\n1 2 3 件"
+    at = src.text.index("情")
+    assert src.decoded[src.to_decoded(at)] == "情"
+
+
+def test_a_report_letter_spaced_throughout_reads_its_fields():
+    import re
+
+    from extractor import extract
+
+    text = (REPORTS / f"{SEED_NAMES[0]}.txt").read_text(encoding="utf-8")
+    spaced = re.sub(r"(?<=[\u4e00-\u9fff])(?=[\u4e00-\u9fff])", " ", text)
+    doc, reference = extract(spaced), extract(text)
+    assert doc.status == reference.status == "ok"
+    assert doc.fields == reference.fields

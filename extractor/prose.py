@@ -14,7 +14,7 @@ from .catalog import CATALOG, Catalog, FactSpec
 from .locate import PieceSplits, Statement, lumped_counts, none_stated_in, statements_about
 from .models import FieldReading, Reading
 from .segmenting import Section
-from .values import count_pattern, count_value
+from .values import UNREAD, count_pattern, count_value, garbled_count_pattern
 
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|包含)")
 _BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
@@ -42,6 +42,7 @@ def read_fact(
     things together, digits apart by spaces, a count in Chinese numerals, a count as of a date
     (截至…: a stock, not the year's). ``splits`` shares the pieces of ``text`` among facts."""
     counts_in = count_pattern(fact.units, fact.kind)
+    garbled = garbled_count_pattern(fact.units)
     doubt = None
     for start, end in regions:
         if fact.until is not None and (stop := fact.until.search(text, start, end)):
@@ -51,7 +52,7 @@ def read_fact(
             body = statement.piece.group()
             if _BREAKS_DOWN.match(body):
                 continue
-            found = _statement(fact, text, statement, counts_in)
+            found = _statement(fact, text, statement, counts_in, garbled)
             if isinstance(found, str):
                 doubt = doubt or _unsure(f"{found}: {body.strip()[:60]}")
             elif found is not None:
@@ -62,7 +63,7 @@ def read_fact(
 
 
 def _statement(
-    fact: FactSpec, text: str, statement: Statement, counts_in: re.Pattern[str]
+    fact: FactSpec, text: str, statement: Statement, counts_in: re.Pattern[str], garbled: re.Pattern[str]
 ) -> FieldReading | str | None:
     """What one statement says of ``fact``: a reading, a reason to doubt, or nothing."""
     none = none_stated_in(fact, text, statement)
@@ -73,6 +74,8 @@ def _statement(
     if statement.shared and not counts and lumped_counts(text, statement, counts_in):
         return "a count stated for several things together"
     worded = [m for a, b in statement.parts for m in _WORDED_COUNT.finditer(text, a, b)]
+    if any(UNREAD in text[a:b] or garbled.search(text, a, b) for a, b in statement.parts):
+        return "a count run together with letters or unreadable marks (a scan's misreading)"
     if not counts:
         worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]
         return "a count in Chinese numerals" if worded else None

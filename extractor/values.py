@@ -128,6 +128,15 @@ def count_pattern(units: str, kind: ValueKind) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.,])(?P<n>\d+(?:,\d{{3}})*{fraction})(?![\d.,])\s*(?:{units})")
 
 
+def garbled_count_pattern(units: str) -> re.Pattern[str]:
+    """Digits run together with letters or unreadable marks before one of ``units``
+    (45l1条, 4�11 件, l511条), or letters alone that look like digits (O条): a scan's glyph
+    confusions."""
+    mixed = rf"[\dA-Za-z|{UNREAD}]*(?:\d[A-Za-z|{UNREAD}]|[A-Za-z|{UNREAD}]\d)[\dA-Za-z|{UNREAD}]*"
+    lookalikes = r"(?<![A-Za-z])[OoIl|]{1,4}"  # O for 0, l or I for 1
+    return re.compile(rf"(?:{mixed}|{lookalikes})\s*(?:{units})")
+
+
 def count_value(digits: str) -> int | float:
     """The value of a count's or an amount's digits (thousands separators allowed)."""
     number = float(digits.replace(",", ""))

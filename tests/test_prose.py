@@ -88,6 +88,14 @@ def test_processing_fee(other, fee):
         ("通过微信公众号发布信息 30 条、视频 12 条。", "overview.wechat_posts"),
         # two statements of the same fact that disagree: doubtful, not a guess
         ("共收到政府信息公开申请 6 件。\n全年受理政府信息公开申请 8 件。", "overview.applications_received"),
+        # a scan's ink the OCR could not read where the count stands (U+FFFD): unread, not "none"
+        ("（一）主动公开情况。全年主动公开政府信息\ufffd\ufffd条。", "overview.proactive_total"),
+        ("（二）依申请公开。本年度共受理政府信息公开申请\ufffd件。", "overview.applications_received"),
+        # glyph confusions: never the digits that happen to survive them (4�11 is no 11)
+        ("（一）主动公开情况。全年主动公开政府信息4\ufffd11条。", "overview.proactive_total"),
+        ("（一）主动公开情况。全年主动公开政府信息45I1条。", "overview.proactive_total"),
+        ("（一）主动公开情况。全年主动公开政府信息l511条。", "overview.proactive_total"),
+        ("（二）依申请公开。本年度共受理政府信息公开申请O件。", "overview.applications_received"),
     ],
 )
 def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, field):

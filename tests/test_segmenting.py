@@ -183,3 +183,18 @@ def test_sections_whose_heading_numbers_were_lost_or_are_arabic(numbering):
     assert list(sections) == ["overview", "t2", "t3", "t4", "problems", "other"]
     t3 = text[sections["t3"].body_start : sections["t3"].end]
     assert "四、结转下年度继续办理" in t3
+
+
+def test_headings_whose_numeral_a_converter_split_off_onto_a_line_of_its_own():
+    """docling writes a PDF's ``一、总体情况`` as two paragraphs, ``一`` and ``、总体情况``."""
+    text = re.sub(
+        r"^([一二三四五六])(、)(?=[^\t\n]*$)",
+        r"\1\n\n\2",
+        BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况"),
+        flags=re.M,
+    )
+    assert "\n\n、总体情况" in text
+    sections = find_sections(text)
+    assert list(sections) == ["overview", "t2", "t3", "t4", "problems", "other"]
+    t3 = text[sections["t3"].body_start : sections["t3"].end]
+    assert "四、结转下年度继续办理" in t3

@@ -17,18 +17,26 @@ from .catalog import FactSpec, Piece, RowSpec, TableSpec
 from .tables import normal_label
 from .values import find_number, number_tokens
 
+# A blank line a converter put inside a sentence (a PDF's wrapped line made a paragraph): after
+# a full line of text with no sentence end, before words that open no heading or list item.
+_BROKEN_PARAGRAPH = (
+    r"(?<=[^。；;！？!?：:\n]{24})\n(?:[ \t]*\n)+"
+    r"(?![ \t]*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[#*|]|第[一二三四五六七八九十]))"
+)
+
 
 def _run_without(stops: str, also: str = "") -> re.Pattern[str]:
     """A run of text holding none of ``stops`` (but for what ``also`` matches) that goes on over
     a single line break, as ``(?:[^stops\\n]|also|\\n(?![ \\t]*\\n))+`` (a blank line ends
-    it), written as runs of characters between the line breaks and the ``also`` stretches: the
-    same matches, found three times faster."""
-    char, joint = f"[^{stops}\\n]", r"\n(?![ \t]*\n)" + (f"|{also}" if also else "")
+    it, unless a converter broke the paragraph there), written as runs of characters between
+    the line breaks and the ``also`` stretches: the same matches, found three times faster."""
+    char = f"[^{stops}\\n]"
+    joint = rf"{_BROKEN_PARAGRAPH}|\n(?![ \t]*\n)" + (f"|{also}" if also else "")
     return re.compile(f"(?:{char}|{joint}){char}*(?:(?:{joint}){char}*)*")
 
 
 # A sentence or a clause runs on over a single line break (text wrapped in a PDF or a copy of
-# it breaks lines anywhere); a blank line ends it.
+# it breaks lines anywhere); a blank line ends it, but where it breaks a wrapped paragraph.
 SENTENCE = _run_without("。；;")
 CLAUSE = _run_without("。；;，,", r"(?<=\d),(?=\d{3})")  # 1,204 is one number
 _PIECES = {"sentence": SENTENCE, "clause": CLAUSE}

@@ -142,9 +142,10 @@ def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATAL
     splits = PieceSplits(text)
     for fact in catalog.facts_from("prose"):
         regions = [(s.body_start, s.end) for sid in fact.sections if (s := sections.get(sid))]
-        if not regions:  # "not stated" would be a claim about text never read
-            reading.problem(f"{fact.id}: section {' or '.join(fact.sections)} not found", [fact.id])
+        found = read_fact(fact, text, regions, splits) if regions else None
+        missing = [sid for sid in fact.sections if sid not in sections]
+        if found is None and missing:  # "not stated" would be a claim about text never read
+            reading.problem(f"{fact.id}: section {' or '.join(missing)} not found", [fact.id])
             continue
-        found = read_fact(fact, text, regions, splits)
         reading.fields[fact.id] = found or _NOT_STATED
     return reading

@@ -117,6 +117,30 @@ def test_a_fact_whose_section_is_missing_is_unread_not_read_as_not_stated():
     assert {"overview.proactive_total", "overview.applications_received"} <= unread
     assert "overview.proactive_total" not in reading.fields
     assert reading.fields["overview.wechat_posts"].value == 12  # its other section is there
+    assert "overview.weibo_posts" not in reading.fields  # not in 六, but 一 was never read
+    assert "overview.weibo_posts" in unread
+
+
+@pytest.mark.parametrize(
+    ("overview", "read"),
+    [
+        # a converter made a PDF's wrapped line a paragraph of its own: the sentence goes on
+        (
+            "（四）平台建设情况。通过“海原发布”微信公众号发布信息 126 条，官方微博发布\n\n信息 75 条。",
+            {"weibo_posts": 75},
+        ),
+        # a short heading ends at its blank line: its words lend no topic to the next paragraph
+        ("（一）主动公开政府信息情况\n\n全年发布政策解读 12 条。", {}),
+        ("主动公开政府信息工作扎实推进，各项制度不断完善规范\n\n（二）依申请公开。共发布解读 5 条。", {}),
+    ],
+)
+def test_a_sentence_goes_on_over_a_broken_paragraph_not_over_a_heading(overview, read):
+    got = facts(overview)
+    assert {k: got[f"overview.{k}"] for k in ("proactive_total", "weibo_posts")} == {
+        "proactive_total": None,
+        "weibo_posts": None,
+        **read,
+    }
 
 
 def _doubts(overview: str) -> dict:

@@ -498,20 +498,23 @@ def _joinings(cells: list[Cell], breaks: list[int]) -> Iterator[list[Cell]]:
     """``cells`` with the numbers at some of ``breaks`` joined to the number before (each way
     but none), where the joined digits make a number."""
     for joins in itertools.product((False, True), repeat=len(breaks)):
-        if not any(joins):
-            continue
-        joined = set(itertools.compress(breaks, joins))
-        out: list[Cell] = []
-        whole = True  # every joined run of digits is a number (no leading zero)
-        for i, cell in enumerate(cells):
-            if i in joined:
-                head = out[-1]
-                out[-1] = Cell(head.text + cell.text, head.start, cell.end, _VALUE, head.col)
-                whole = whole and _is_number(out[-1].text)
-            else:
-                out.append(cell)
-        if whole:
-            yield out
+        if any(joins):
+            yield from _joined_at(cells, set(itertools.compress(breaks, joins)))
+
+
+def _joined_at(cells: list[Cell], joined: set[int]) -> Iterator[list[Cell]]:
+    """``cells`` with the number at each of ``joined`` joined to the one before, if the joined
+    digits make numbers (no leading zero); else nothing."""
+    out: list[Cell] = []
+    for i, cell in enumerate(cells):
+        if i in joined:
+            head = out[-1]
+            out[-1] = Cell(head.text + cell.text, head.start, cell.end, _VALUE, head.col)
+            if not _is_number(out[-1].text):
+                return
+        else:
+            out.append(cell)
+    yield out
 
 
 def _cells_options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
@@ -533,9 +536,20 @@ def _cells_options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
                 break
             by_strays.setdefault(strays, []).extend(_without_empties(cells[lead:], n))
         fewest = min((k for k, found in by_strays.items() if found), default=None)
-        if fewest is not None:
-            return _Row((), _distinct(by_strays[fewest]), True)
+        if fewest is not None:  # as likely: numbers wrapped in their cells onto lines of their own
+            wrapped = [tuple(cut) for cut in _joined_pairs(cells, len(cells) - n)]
+            return _Row((), _distinct(by_strays[fewest] + wrapped), True)
     return _Row((), [], False, f"{len(cells)} cells, {n} expected")
+
+
+def _joined_pairs(cells: list[Cell], surplus: int) -> Iterator[list[Cell]]:
+    """``cells`` with ``surplus`` numbers each joined to the number before it (a number wrapped
+    in a narrow cell, its lines apart), where the joined digits make a number."""
+    pairs = [i for i in range(1, len(cells)) if _wraps(cells[i - 1], cells[i])]
+    for joined in itertools.islice(itertools.combinations(pairs, surplus), _MAX_OPTIONS):
+        if any(b - a == 1 for a, b in itertools.pairwise(joined)):
+            continue  # a number wrapped over three lines: too far-fetched to compete
+        yield from _joined_at(cells, set(joined))
 
 
 def _without_empties(cells: list[Cell], n: int) -> list[Option]:

@@ -3,7 +3,8 @@
     python -m evals.convert [OUT_DIR]      (needs ../shared/tools/convert.sh and Debian's chromium)
 
 Runs every source through ``../shared/tools/convert.sh`` (LibreOffice, pdftotext in both modes,
-markitdown, pymupdf4llm) and, for web pages, a browser print to PDF (headless Chromium, with its
+markitdown, pymupdf4llm; with ``WITH_DOCLING=1``, as the committed set was built, docling's
+model-free readers too) and, for web pages, a browser print to PDF (headless Chromium, with its
 header and footer: date, title, address, page n/N) followed by the same PDF converters. The
 sources are the real development set (``evals/real``) and generated reports rendered as HTML,
 Word and PDF files (``evals.generate``). Every text and markdown output, and the PDFs of the

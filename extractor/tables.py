@@ -547,9 +547,7 @@ def _joined_pairs(cells: list[Cell], surplus: int) -> Iterator[list[Cell]]:
     in a narrow cell, its lines apart), where the joined digits make a number."""
     pairs = [i for i in range(1, len(cells)) if _wraps(cells[i - 1], cells[i])]
     for joined in itertools.islice(itertools.combinations(pairs, surplus), _MAX_OPTIONS):
-        if any(b - a == 1 for a, b in itertools.pairwise(joined)):
-            continue  # a number wrapped over three lines: too far-fetched to compete
-        yield from _joined_at(cells, set(joined))
+        yield from _joined_at(cells, set(joined))  # (two joins in a row: over three lines)
 
 
 def _without_empties(cells: list[Cell], n: int) -> list[Option]:

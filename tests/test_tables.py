@@ -239,25 +239,26 @@ def test_a_number_wrapped_in_a_paragraph_of_its_own():
     assert result.fields["t3.new_received.total"].value == 11
 
 
-@pytest.mark.parametrize("drop_total", [False, True])
-def test_a_number_wrapped_over_paragraphs_of_their_own_competes_with_a_stray(drop_total):
+@pytest.mark.parametrize(("number", "drop_total"), [(11, False), (11, True), (111, False)])
+def test_a_number_wrapped_over_paragraphs_of_their_own_competes_with_a_stray(number, drop_total):
     """docling writes each line of a narrow cell as a paragraph: 11 becomes 1 and 1, one cell
     too many. Dropping the 11 before as a lost label's stray also adds up (0 … 1 = 1): only the
     column sums can tell, and without them the row is doubtful, never the stray reading."""
+    values = {row: [number, *cells[1:-1], number] for row, cells in WRAPPED.items()}
     paragraphs = []
-    for line in _t3_text(WRAPPED, lost_labels=False).split("\n"):
+    for line in _t3_text(values, lost_labels=False).split("\n"):
         cells = [cell for cell in line.split("\t") if cell]
         if drop_total and "总计" in cells[0]:
             continue
         if cells[0].startswith("6."):
-            cells[-1:] = ["1", "1"]
+            cells[-1:] = list(str(number))  # a line for each digit
         paragraphs += cells
     result = read(T3_2021, "\n\n".join(paragraphs))
     found = [result.fields.get(f) for f in WRAPPED_FIELDS]
     if drop_total:
         assert all(f is not None and not f.confident and f.value is None for f in found)
     else:
-        assert [f.value for f in found] == [11, 0, 11] and all(f.confident for f in found)
+        assert [f.value for f in found] == [number, 0, number] and all(f.confident for f in found)
 
 
 def _clipped_report(seed: int, keep_title: bool = False) -> tuple[str, dict]:

@@ -40,7 +40,8 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
     CellKind.GLUED,
     CellKind.GAP,
 )
-_TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S.{{0,60}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
+# (a label of up to 80 characters, however far apart: pandoc pads its columns with spaces)
+_TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
 _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")

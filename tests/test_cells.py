@@ -33,6 +33,16 @@ def test_numbers_trailing_a_label_after_spaces_are_cells():
     assert rows[3] == ["1.属于国家秘密"]
 
 
+def test_numbers_trailing_labels_set_far_apart_are_cells():
+    """pandoc's simple tables pad every column with spaces: a row's labels stand a hundred
+    characters and more apart from each other and from its numbers."""
+    pad = " " * 70
+    text = f"  三、本年度办理结果{pad}（一）予以公开{pad}{pad}0            27       0   28\n"
+    rows = table_rows(text, 0, len(text))
+    assert texts(rows)[0] == ["三、本年度办理结果（一）予以公开", "0", "27", "0", "28"]
+    assert text[rows[0][2].start : rows[0][2].end] == "27"
+
+
 def test_markdown_pipe_rows():
     text = "| 信息内容 | 本年制发件数 | 本年废止件数 |\n|---|---|---|\n| 规章 | 3 | 1 |\n"
     rows = table_rows(text, 0, len(text))

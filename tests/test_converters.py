@@ -476,3 +476,15 @@ def test_a_word_file_as_offices_leave_it_reads_its_fields(tmp_path, edit):
     wrong = {f: (doc.fields.get(f), v) for f, v in record.items() if doc.fields.get(f) != v}
     assert wrong == {}
     assert doc.status == "ok"
+
+
+def test_markdown_that_opens_with_raw_html_is_still_markdown(tmp_path):
+    """pandoc keeps a page's header as a raw HTML block at the top of its markdown: the file is
+    markdown (its pipe tables read), not a web page."""
+    record = random_record(random.Random(5))
+    suffix, text = render_file(record, "markdown", random.Random(5))
+    assert suffix == ".md" and "| 规章 |" in text
+    page_header = '<div class="header">\n\n网站导航 \\| 无障碍\n\n</div>\n\n'
+    doc = extract(_write(tmp_path, "report.md", (page_header + text).encode("utf-8")))
+    assert {f: doc.fields.get(f) for f in record} == record
+    assert doc.status == "ok" and doc.input_format == "text"

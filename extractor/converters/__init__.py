@@ -29,7 +29,9 @@ _HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 _OLE = b"\xd0\xcf\x11\xe0"  # the compound file of old Office formats
 _WORD_STREAM = "WordDocument".encode("utf-16-le")  # the stream an old Word file keeps its text in
 _OLD_WORD_SUFFIXES = (".doc", ".wps", ".dot")
-_HTML_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta", b"<table", b"<div")
+_HTML_DOCUMENT_START = (b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body", b"<meta")
+_HTML_START = (*_HTML_DOCUMENT_START, b"<table", b"<div")
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
 _IMAGE_START = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 OCR_EXTRA = "pip install -e '.[ocr]'"
 # Called after each page a scan's OCR reads, with (pages done, pages in all): a progress bar.
@@ -62,14 +64,17 @@ def kind_of(path: Path, data: bytes) -> str:
         if _WORD_STREAM in data or path.suffix.lower() in _OLD_WORD_SUFFIXES:
             return "doc"
         raise InputError("an old Office file (.xls, .ppt?), not a Word document")
-    if path.suffix.lower() in _HTML_SUFFIXES or _looks_like_html(head):
+    suffix = path.suffix.lower()
+    if suffix in _HTML_SUFFIXES or _looks_like_html(head, markdown=suffix in _MARKDOWN_SUFFIXES):
         return "html"
     return "text"
 
 
-def _looks_like_html(head: bytes) -> bool:
+def _looks_like_html(head: bytes, markdown: bool) -> bool:
+    """Starts as a web page does; for a markdown file, as a whole page does (markdown may open
+    with a block of raw HTML, as pandoc writes a page's header: it is still markdown)."""
     start = head.removeprefix(b"\xef\xbb\xbf").lower()
-    return start.startswith(_HTML_START)
+    return start.startswith(_HTML_DOCUMENT_START if markdown else _HTML_START)
 
 
 def convert(kind: str, data: bytes) -> Converted:

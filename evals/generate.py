@@ -534,6 +534,7 @@ WILD_LAYOUTS = (
     "split_rows",
     "pdf_lines_sparse",
     "headings_unnumbered",
+    "markdown_html_tables",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
 SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}

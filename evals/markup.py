@@ -77,6 +77,11 @@ def to_html(blocks: list[Block], title: str, encoding: str, layout_table: bool) 
 def _html_block(block: Block) -> str:
     if isinstance(block, str):
         return f"<p>{html.escape(block)}</p>"
+    return html_table(block)
+
+
+def html_table(block: SpanTable) -> str:
+    """A table as HTML, its merged cells spanning rows and columns."""
     rows = []
     for row in block.rows:
         cells = "".join(

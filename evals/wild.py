@@ -20,6 +20,8 @@ rendered here from records so the fixes are guarded beyond a handful of files.
   trace, and the rows they leave short must be flagged, never read;
 * ``headings_unnumbered`` — a copy of a Word file whose headings were numbered automatically:
   the numbers are lost (一、总体情况 is 总体情况), or come back as 1. 2. 3.
+* ``markdown_html_tables`` — pandoc's GitHub markdown of a page: a table with merged cells is
+  written as raw HTML inside the markdown, and the page's header opens it as a raw HTML block.
 
 Titles vary too: over two lines with the year first, a markdown ``#``, a crawler's label, a
 browser print's date. Gold is the record; a cell the rendering itself leaves open (glued
@@ -48,7 +50,7 @@ from .generate import (
     render,
     t3_rows,
 )
-from .markup import SpanTable, to_html, to_markdown
+from .markup import SpanTable, html_table, to_html, to_markdown
 
 Rendered = tuple[str, str | bytes, dict[str, str]]  # suffix, content, undeterminable fields
 
@@ -435,6 +437,19 @@ def _headings_unnumbered(f: dict, rng: random.Random) -> Rendered:
     return ".txt", text, {}
 
 
+# --- markdown with raw HTML tables (pandoc's gfm writer) --------------------------------------
+
+
+def _markdown_html_tables(f: dict, rng: random.Random) -> Rendered:
+    out = ['<div class="header">', "网站导航 \\| 无障碍", "</div>", title(f, rng)]
+    for block in blocks(f, rng):
+        if isinstance(block, str):
+            out.append(block)
+        else:  # pipes cannot draw a merged cell: such a table is written as HTML
+            out.append(html_table(block) if block.merges() else to_markdown([block]).strip())
+    return ".md", "\n\n".join(out) + "\n", {}
+
+
 RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "html_sparse": _html_sparse,
     "crawler_glued": _crawler_glued,
@@ -445,6 +460,7 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "split_rows": _split_rows,
     "pdf_lines_sparse": _pdf_lines_sparse,
     "headings_unnumbered": _headings_unnumbered,
+    "markdown_html_tables": _markdown_html_tables,
 }
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset({"html_sparse", "cell_lines_plain", "pdf_lines_sparse"})

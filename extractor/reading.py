@@ -142,7 +142,19 @@ def _cell_line_break(match: re.Match[str]) -> str:
 
 def read_text(text: str) -> SourceText:
     """A :class:`SourceText` for text already in memory."""
-    return normalise(text.removeprefix("\ufeff"))
+    return _plain(text.removeprefix("\ufeff"), "str")
+
+
+def _plain(decoded: str, encoding: str) -> SourceText:
+    """A plain text (or markdown) normalised; the HTML tables it embeds read as a page's are
+    (its text is then converted, as a page's is)."""
+    if "<table" in decoded or "<TABLE" in decoded:
+        from .converters.from_html import embedded_tables  # lxml, only for such a text
+
+        converted = embedded_tables(decoded)
+        if converted is not None:
+            return normalise(converted, f"{encoding}; its HTML tables converted", "html")
+    return normalise(decoded, encoding)
 
 
 def read_file(path: str | Path) -> SourceText:
@@ -165,7 +177,7 @@ def read_bytes(data: bytes, name: str | Path) -> SourceText:
     first bytes do not. Raises :class:`InputError` with a one-line reason."""
     kind = kind_of(Path(name), data)
     if kind == "text":
-        return normalise(*decode(data), kind)
+        return _plain(*decode(data))
     converted = convert(kind, data)
     kind = "ocr" if converted.ocr else kind
     return normalise(converted.text, converted.encoding, kind, converted.layout, converted.ocr)

@@ -75,6 +75,30 @@ def html_text(data: bytes) -> tuple[str, str]:
     return out.text(), f"html; {encoding}"
 
 
+_EMBEDDED_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def embedded_tables(text: str) -> str | None:
+    """A text (markdown, say) with each HTML table it embeds as a grid, as a page's tables are
+    read; ``None`` when it embeds none. (pandoc writes a table it cannot draw with pipes, one
+    with merged cells, as raw HTML inside its markdown.)"""
+    found = 0
+
+    def as_grid(match: re.Match[str]) -> str:
+        nonlocal found
+        try:
+            table = lxml.html.fragment_fromstring(match.group())
+        except (etree.ParserError, ValueError):
+            return match.group()
+        if table.tag != "table" or table.find(".//table") is not None:
+            return match.group()
+        found += 1
+        return "\n" + render_grid(_table_grid(table)) + "\n"
+
+    converted = _EMBEDDED_TABLE.sub(as_grid, text)
+    return converted if found else None
+
+
 def _decode(data: bytes) -> tuple[str, str]:
     """The page's declared charset when it decodes cleanly, else the plain-text detection."""
     declared = _CHARSET.search(data[:4096])

@@ -4,7 +4,8 @@
 
 Runs every source through ``../shared/tools/convert.sh`` (LibreOffice, pdftotext in both modes,
 markitdown, pymupdf4llm; with ``WITH_DOCLING=1``, as the committed set was built, docling's
-model-free readers too) and, for web pages, a browser print to PDF (headless Chromium, with its
+model-free readers too; pandoc's markdown, GitHub-markdown and plain-text writers when pandoc is
+installed) and, for web pages, a browser print to PDF (headless Chromium, with its
 header and footer: date, title, address, page n/N) followed by the same PDF converters. The
 sources are the real development set (``evals/real``) and generated reports rendered as HTML,
 Word and PDF files (``evals.generate``). Every text and markdown output, and the PDFs of the
@@ -68,6 +69,22 @@ def browser_print(html: Path, out: Path) -> Path | None:
     return pdf if done.returncode == 0 and pdf.exists() else None
 
 
+# pandoc's writers, when pandoc is installed (Debian's ``pandoc``): its own markdown (space-aligned
+# simple tables), GitHub's (pipe tables, a page's header kept as raw HTML) and plain text.
+PANDOC_WRITERS = {"markdown": ".md", "gfm": ".md", "plain": ".txt"}
+
+
+def pandoc(path: Path, out: Path) -> None:
+    """A Word file or web page through each of pandoc's writers."""
+    program = shutil.which("pandoc")
+    if program is None or path.suffix not in (".html", ".htm", ".docx"):
+        return
+    for writer, suffix in PANDOC_WRITERS.items():
+        target = out / f"{path.stem}__pandoc_{writer}{suffix}"
+        command = [program, str(path), "-t", writer, "-o", str(target)]
+        subprocess.run(command, capture_output=True, timeout=300)
+
+
 def convert(path: Path, out: Path) -> None:
     """All conversions of one source into ``out``."""
     inputs = [path]
@@ -76,6 +93,7 @@ def convert(path: Path, out: Path) -> None:
         if printed:
             inputs.append(printed)
     subprocess.run(["bash", str(CONVERT), str(out), *map(str, inputs)], capture_output=True, timeout=1800)
+    pandoc(path, out)
 
 
 def _chain(output: Path) -> str:

@@ -221,9 +221,9 @@ _TITLE = re.compile(
 # (标题：), quotes, a print header's date and time, a leading 关于 (印发…: a notice that
 # publishes the report).
 _AGENCY_NOISE = re.compile(
-    r"^(?:[\s#>*_|《“\"]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
+    r"^(?:[\s#>*_|《“\"【\[]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
     r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
-    r"|(?:[\s*_|》”\"]|关于)+$"
+    r"|(?:[\s*_|》”\"】\]]|关于)+$"
 )
 _AGENCY = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
 _AGENCY_END = re.compile(

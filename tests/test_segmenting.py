@@ -70,6 +70,7 @@ def test_a_table_without_its_heading_is_found_by_its_opening_words():
             2019,
         ),
         ("| 名称 | 某某区交通运输局2022年政府信息公开工作年度报告 |\n", "某某区交通运输局", 2022),
+        ("【某某县财政局】2022年政府信息公开工作年度报告\n", "某某县财政局", 2022),  # a site's brackets
         # a browser's print header on the title line
         ("2024/5/6 14:32 某某县卫生健康局2023年政府信息公开工作年度报告\n", "某某县卫生健康局", 2023),
         # the year in Chinese numerals; a 工作报告; the notice that publishes the report

@@ -293,9 +293,12 @@ def _match(spec: TableSpec, labels: list[str], glued: bool) -> int | None:
 
 @lru_cache(maxsize=4096)  # bounded: a long-running service sees labels without end
 def _match_label(spec: TableSpec, label: str) -> int | None:
-    """Labels are the standard form's words, so the same few recur: remember them."""
+    """The one row a label names (none when it names two: a header's words run together, 未经复议
+    直接起诉复议后起诉). Labels are the standard form's words, so the same few recur: remember
+    them."""
     text = normal_label(label)
-    return next((index for index, row in enumerate(spec.rows) if row.label.search(text)), None)
+    named = [index for index, row in enumerate(spec.rows) if row.label.search(text)]
+    return named[0] if len(named) == 1 else None
 
 
 def _match_suffix(spec: TableSpec, words: str) -> int | None:
@@ -406,8 +409,13 @@ def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]
     holds that many: read as one row of every column, then cut into the table's rows."""
     width = _width(spec)
     wide = [c for c in candidates if len(c.values) >= width or c.glued]
-    stated = [c for c in wide if not c.blank]
-    wide = stated or wide  # a row of blanks only when no row holds a value
+    numbered = [c for c in wide if _has_number(c)]
+    if numbered:
+        wide = numbered
+    elif any(_has_number(c) for c in candidates):
+        return {}  # the numbers stand in a shorter row: no row of blanks reads the table
+    else:
+        wide = [c for c in wide if not c.blank] or wide  # a row of blanks when no row holds a value
     if len(wide) != 1:
         return {}
     whole = _options(wide[0], width, allow_stray=True)

@@ -176,6 +176,39 @@ def test_table_four_in_markdown_whose_header_lost_its_spanned_cells_and_whose_la
     assert all(got[f"t4.litigation_after_review.{c}"] is None for c in ("upheld", "total"))
 
 
+_HEADS = "\n\n".join(["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审结", "总计"] * 2)
+_NUMBERS = ["5", "2", "7", "8", "1", "9"]  # table 四's stated cells, its blanks gone
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # pdfminer: lines of spaces under the header, each number a paragraph
+        "行政复议\n\n行政诉讼\n\n结果 结果 其他 尚未 总计 未经复议直接起诉\n\n复议后起诉\n\n"
+        + " \n" * 40
+        + f"维持 纠正 结果 审结\n\n{_HEADS}\n\n"
+        + "\n\n".join(_NUMBERS),
+        # pdfplumber's layout text: the header's words run together on a line
+        "行政复议 行政诉讼\n\n结果 结果 其他 尚未 总计 未经复议直接起诉 复议后起诉\n"
+        + " \n" * 8
+        + "结果 结果 其他 尚未 结果 结果 其他 尚未\n维持 纠正 结果 审结 总计 总计\n"
+        + "维持 纠正 结果 审结 维持 纠正 结果 审结\n \n "
+        + " ".join(_NUMBERS),
+    ],
+)
+def test_table_four_whose_blank_cells_vanished_is_never_read_as_blank(text):
+    """A sparse table 四 through PDF text extractors: the header's words run together (未经复议
+    直接起诉复议后起诉 names two rows, so neither), lines of spaces under them, then the six
+    stated numbers without their blanks. No row can be placed: every field is unread or
+    doubtful, none a confident blank."""
+    result = read(T4, text + "\n")
+    unread = {f for p in result.problems for f in p.fields}
+    for row in T4.rows:
+        for col in row.columns:
+            field = f"t4.{row.id}.{col}"
+            found = result.fields.get(field)
+            assert field in unread or (found is not None and not found.confident), field
+
+
 def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
     got = {k: r.value for k, r in read(T4, text).fields.items()}

@@ -4,9 +4,10 @@
 
 Runs every source through ``../shared/tools/convert.sh`` (LibreOffice, pdftotext in both modes,
 markitdown, pymupdf4llm; with ``WITH_DOCLING=1``, as the committed set was built, docling's
-model-free readers too; pandoc's markdown, GitHub-markdown and plain-text writers when pandoc is
-installed) and, for web pages, a browser print to PDF (headless Chromium, with its
-header and footer: date, title, address, page n/N) followed by the same PDF converters. The
+model-free readers too), through pandoc's markdown, GitHub-markdown and plain-text writers when
+pandoc is installed, and every PDF through pdfminer, pdfplumber and (when installed) pypdf;
+for web pages, a browser print to PDF (headless Chromium, with its header and footer: date,
+title, address, page n/N) first, followed by the same PDF converters. The
 sources are the real development set (``evals/real``) and generated reports rendered as HTML,
 Word and PDF files (``evals.generate``). Every text and markdown output, and the PDFs of the
 real set, are written to ``OUT_DIR/reports`` (default ``evals/converted``) with the gold of
@@ -85,6 +86,46 @@ def pandoc(path: Path, out: Path) -> None:
         subprocess.run(command, capture_output=True, timeout=300)
 
 
+def _pdfminer(pdf: Path) -> str:
+    from pdfminer.high_level import extract_text
+
+    return str(extract_text(str(pdf)))
+
+
+def _pdfplumber(pdf: Path, layout: bool) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as document:
+        return "\n".join(page.extract_text(layout=layout) or "" for page in document.pages)
+
+
+def _pypdf(pdf: Path) -> str:
+    import pypdf  # not installed with the project: pip install pypdf to measure it
+
+    return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(pdf)).pages)
+
+
+# Python libraries people read PDFs with in their own pipelines: each PDF's text through them.
+PDF_LIBRARIES = {
+    "pdfminer": _pdfminer,
+    "pdfplumber": lambda pdf: _pdfplumber(pdf, layout=False),
+    "pdfplumber_layout": lambda pdf: _pdfplumber(pdf, layout=True),
+    "pypdf": _pypdf,
+}
+
+
+def pdf_libraries(pdf: Path, out: Path) -> None:
+    """A PDF through each Python PDF library that is installed: ``source__pdfminer.txt`` for a
+    source PDF, ``source__lo_pdf-pdfminer.txt`` for a converted one."""
+    joint = "-" if "__" in pdf.stem else "__"
+    for name, read in PDF_LIBRARIES.items():
+        try:
+            text = read(pdf)
+        except ImportError:
+            continue
+        (out / f"{pdf.stem}{joint}{name}.txt").write_text(text, encoding="utf-8")
+
+
 def convert(path: Path, out: Path) -> None:
     """All conversions of one source into ``out``."""
     inputs = [path]
@@ -94,6 +135,8 @@ def convert(path: Path, out: Path) -> None:
             inputs.append(printed)
     subprocess.run(["bash", str(CONVERT), str(out), *map(str, inputs)], capture_output=True, timeout=1800)
     pandoc(path, out)
+    for pdf in [path] * (path.suffix == ".pdf") + sorted(out.glob("*.pdf")):
+        pdf_libraries(pdf, out)
 
 
 def _chain(output: Path) -> str:

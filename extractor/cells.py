@@ -44,6 +44,7 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
 _TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
 _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
+_EMPTY_PIPE_ROW = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A line naming the report with no cells in it: a page's running header, never a table row.
 _RUNNING_HEADER = re.compile(r"^[^\t|]*政府信息公开(?:工作)?年度报告[^\t|]*$")
@@ -93,12 +94,27 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
-    lines = [(start, line) for start, line in lines if "---" not in line or not _MARKDOWN_RULE.match(line)]
+    lines = _without_rules(lines)
     rows = [_row_on_line(line, line_start) for line_start, line in lines]
-    raw = [line for _, line in lines]
+    # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
+    # pads its blank lines with spaces across the page: those are blank lines
+    raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
     if _is_plain_cell_per_line(rows, raw):
         return _rows_by_label(rows, raw)
     return rows
+
+
+def _without_rules(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines less markdown's rule lines and the empty header row above one (a converter's
+    table whose first row it found nothing to put in: ``| | |`` then ``|---|---|``), which is
+    no row of blank cells."""
+    kept: list[tuple[int, str]] = []
+    for at, line in lines:
+        if "---" not in line or not _MARKDOWN_RULE.match(line):
+            kept.append((at, line))
+        elif kept and _EMPTY_PIPE_ROW.match(kept[-1][1]):
+            kept.pop()
+    return kept
 
 
 # --- one cell per line, plain: a label and the values after it ---------------------------
@@ -106,6 +122,7 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
 
 _LONE_VALUES = 5  # lines holding one value alone: the region prints a cell per line
 _VALUE_ROWS = 2  # lines holding a label and its values: the region prints rows on lines
+_EMPTY_CELL_WIDTH = 3  # spaces: a line this short and blank is an empty cell
 _LABEL_THEN_VALUES = re.compile(rf"^\s*\S*[\u4e00-\u9fff）)]\S*\s+{VALUE}(?:\s+{VALUE})*\s*$")
 
 
@@ -254,8 +271,12 @@ def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> b
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
     if single <= 2 * multi:
         return False
-    side_by_side = sum(1 for _, line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))
-    return side_by_side < _VALUE_ROWS
+    return _side_by_side([line for _, line in lines]) < _VALUE_ROWS
+
+
+def _side_by_side(lines: list[str]) -> int:
+    """Lines printing a label and its values side by side."""
+    return sum(1 for line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))
 
 
 def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> list[list[Cell]]:

@@ -133,7 +133,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     over this table's fields) choose among interpretations the cells leave open."""
     result = Reading()
     candidates = _candidates(spec, rows)
-    row_readings = _flat_rows(spec, candidates) if spec.flat else {}
+    row_readings = _flat_rows(spec, candidates, identities) if spec.flat else {}
     placed, beside_strays = ({}, set()) if row_readings else _place(spec, candidates)
     clipped = _clipped_column(spec, rows, placed)
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
@@ -149,6 +149,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
     _resolve(spec, row_readings, identities, result)
+    _doubt_places_resting_on_gaps(spec, result)
     if clipped is not None:
         _unread_clipped(spec, clipped, result)
     for index in beside_strays:  # what the row holds may be short of what it printed
@@ -404,7 +405,9 @@ def _width(spec: TableSpec) -> int:
     return sum(len(row.columns) for row in spec.rows)
 
 
-def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]:
+def _flat_rows(
+    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity]
+) -> dict[int, _Row]:
     """All the table's values in one printed row, in row order (table 四), when one printed row
     holds that many: read as one row of every column, then cut into the table's rows."""
     width = _width(spec)
@@ -418,15 +421,31 @@ def _flat_rows(spec: TableSpec, candidates: list[_Candidate]) -> dict[int, _Row]
         wide = [c for c in wide if not c.blank] or wide  # a row of blanks when no row holds a value
     if len(wide) != 1:
         return {}
-    whole = _options(wide[0], width, allow_stray=True)
+    whole = _options(wide[0], width, allow_stray=True, labelled=False)  # (its labels head its columns)
+    problem = whole.problem
+    if whole.open and identities:  # readings of the one row hold for the whole table or not at all
+        every = spec.field_ids()
+        whole.options = [o for o in whole.options if _holds(identities, _flat_values(spec, o), every)]
+        problem = problem or ("" if whole.options else "no reading of its cells satisfies the identities")
     rows = {}
     offset = 0
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
         n = len(row_spec.columns)
         cut = _distinct([tuple(option[offset : offset + n]) for option in whole.options])
-        rows[index] = _Row(ids, cut, whole.confirm, whole.problem and f"row {row_spec.id}: {whole.problem}")
+        rows[index] = _Row(ids, cut, whole.confirm, problem and f"row {row_spec.id}: {problem}")
         offset += n
     return rows
+
+
+def _flat_values(spec: TableSpec, option: Option) -> dict[str, int | float | None]:
+    """The table's fields as one reading of its one printed row gives them."""
+    values: dict[str, int | float | None] = {}
+    offset = 0
+    for row, ids in zip(spec.rows, spec.row_field_ids, strict=True):
+        n = len(row.columns)
+        values.update(zip(ids, _values(row, option[offset : offset + n]), strict=True))
+        offset += n
+    return values
 
 
 # --- interpretations of one row ---------------------------------------------------------
@@ -477,7 +496,7 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     return tuple(cell for cell in chosen if cell is not None)
 
 
-def _options(candidate: _Candidate, n: int, allow_stray: bool) -> _Row:
+def _options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool = True) -> _Row:
     """Every reading of a candidate's cells as ``n`` values: the cells themselves; or less empty
     cells; or (to be confirmed by the identities) less leading cells where a label was lost; a
     glued run of digits split every way that makes ``n`` values; where a value stands on the
@@ -487,11 +506,12 @@ def _options(candidate: _Candidate, n: int, allow_stray: bool) -> _Row:
     if candidate.glued:
         splits = _splits([c for c in cells if c.kind is _GLUED], n)
         return _Row((), splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
-    as_printed = _cells_options(cells, n, allow_stray)
+    as_printed = _cells_options(cells, n, allow_stray, labelled)
     breaks = [i for i, c in enumerate(cells) if c.after_break and _wraps(cells[i - 1], c)]
     if not allow_stray or not breaks or len(breaks) > _MAX_BREAKS:  # no identities to confirm
         return as_printed
-    wrapped = [o for cut in _joinings(cells, breaks) for o in _cells_options(cut, n, allow_stray).options]
+    cuts = _joinings(cells, breaks)
+    wrapped = [o for cut in cuts for o in _cells_options(cut, n, allow_stray, labelled).options]
     if not wrapped:
         return as_printed
     return _Row((), _distinct(as_printed.options + wrapped), True)
@@ -525,8 +545,9 @@ def _joined_at(cells: list[Cell], joined: set[int]) -> Iterator[list[Cell]]:
     yield out
 
 
-def _cells_options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
-    """The readings of ``cells`` as printed: themselves, less empty cells, or less a stray."""
+def _cells_options(cells: list[Cell], n: int, allow_stray: bool, labelled: bool = True) -> _Row:
+    """The readings of ``cells`` as printed: themselves, less empty cells; or, to be confirmed,
+    less a stray (a row with a label of its own) or with numbers wrapped over lines joined."""
     while len(cells) > n and cells[-1].kind is _GAP:  # an empty line after a row: a gap
         cells = cells[:-1]
     if len(cells) < n:
@@ -536,18 +557,26 @@ def _cells_options(cells: list[Cell], n: int, allow_stray: bool) -> _Row:
     found = _without_empties(cells, n)
     if found:
         return _Row((), found, False)
-    if allow_stray:  # a lost label leaves a stray cell or two before the values: as few as can be
-        by_strays: dict[int, list[Option]] = {}
-        for lead in range(1, len(cells) - n + 1):
-            strays = sum(1 for c in cells[:lead] if c.kind not in _BLANK)
-            if strays > _MAX_STRAYS:
-                break
-            by_strays.setdefault(strays, []).extend(_without_empties(cells[lead:], n))
-        fewest = min((k for k, found in by_strays.items() if found), default=None)
-        if fewest is not None:  # as likely: numbers wrapped in their cells onto lines of their own
-            wrapped = [tuple(cut) for cut in _joined_pairs(cells, len(cells) - n)]
-            return _Row((), _distinct(by_strays[fewest] + wrapped), True)
+    if allow_stray:  # guesses the identities must confirm
+        guesses = _less_strays(cells, n) if labelled else []
+        if guesses or not labelled:  # as likely: numbers wrapped in their cells onto lines of their own
+            guesses += [tuple(cut) for cut in _joined_pairs(cells, len(cells) - n)]
+        if guesses:
+            return _Row((), _distinct(guesses), True)
     return _Row((), [], False, f"{len(cells)} cells, {n} expected")
+
+
+def _less_strays(cells: list[Cell], n: int) -> list[Option]:
+    """The readings of a labelled row's cells less a stray cell or two before its values (what a
+    lost label leaves): as few strays as can be."""
+    by_strays: dict[int, list[Option]] = {}
+    for lead in range(1, len(cells) - n + 1):
+        strays = sum(1 for c in cells[:lead] if c.kind not in _BLANK)
+        if strays > _MAX_STRAYS:
+            break
+        by_strays.setdefault(strays, []).extend(_without_empties(cells[lead:], n))
+    fewest = min((k for k, found in by_strays.items() if found), default=None)
+    return by_strays[fewest] if fewest is not None else []
 
 
 def _joined_pairs(cells: list[Cell], surplus: int) -> Iterator[list[Cell]]:
@@ -742,13 +771,32 @@ def _record(row: RowSpec, found: _Row, options: list[Option], result: Reading) -
         _read_cell(field_id, cell, row.kinds[col], next(iter(seen)), note, result)
 
 
+_GAP_NOTE = "an empty line, read as an empty cell"
+
+
+def _doubt_places_resting_on_gaps(spec: TableSpec, result: Reading) -> None:
+    """Where an empty line was read as an empty cell, the places of the cells around it rest on
+    that guess (were it only a gap, they would stand elsewhere): the row's other fields are
+    doubtful too (the whole table's, for a table printed as one row)."""
+    groups = [spec.field_ids()] if spec.flat else spec.row_field_ids
+    for ids in groups:
+        found = [r for f in ids if (r := result.fields.get(f)) is not None]
+        if any(r.note == _GAP_NOTE for r in found):
+            _doubt(found, "its place in the row rests on an empty line read as an empty cell")
+
+
+def _doubt(readings: list[FieldReading], why: str) -> None:
+    for reading in readings:
+        if reading.confident:
+            reading.confident = False
+            reading.note = why
+
+
 def _read_cell(
     field_id: str, cell: Cell, kind: ValueKind, value: int | float | None, note: str, result: Reading
 ) -> None:
     if cell.kind is _GAP:  # an empty line taken for an empty cell: it may be only a gap
-        result.fields[field_id] = FieldReading(
-            None, cell.start, cell.end, confident=False, note="an empty line, read as an empty cell"
-        )
+        result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=_GAP_NOTE)
         return
     if not cell.text:
         result.fields[field_id] = FieldReading(None, cell.start, cell.end, note=note)

@@ -230,12 +230,27 @@ def _read_by_llm(
     return reading, checks_of(reading, fmt, text, catalog) + agreement, info
 
 
+class _Unread:
+    """The fields a reading could not read (blank and doubtful, or named by a problem), asked
+    of one field at a time: an identity's detail asks only of its blanks."""
+
+    def __init__(self, reading: Reading) -> None:
+        self.reading = reading
+        self._named: set[str] | None = None
+
+    def __contains__(self, field_id: object) -> bool:
+        found = self.reading.fields.get(str(field_id))
+        if found is not None:
+            return found.value is None and not found.confident
+        if self._named is None:
+            self._named = {f for p in self.reading.problems for f in p.fields}
+        return field_id in self._named
+
+
 def checks_of(reading: Reading, fmt: Format, text: str, catalog: Catalog = CATALOG) -> list[Check]:
     """Every check of a reading: was everything read with confidence, the identities, grounding."""
     values = {field_id: found.value for field_id, found in reading.fields.items()}
-    unread = {f for p in reading.problems for f in p.fields if values.get(f) is None} | {
-        f for f, found in reading.fields.items() if found.value is None and not found.confident
-    }
+    unread = _Unread(reading)
     return (
         reading_checks(reading.problems + doubts(reading.fields), fmt, catalog)
         + table_identities(values, fmt, catalog, unread)

@@ -74,7 +74,7 @@ def _statement(
     if statement.shared and not counts and lumped_counts(text, statement, counts_in):
         return "a count stated for several things together"
     worded = [m for a, b in statement.parts for m in _WORDED_COUNT.finditer(text, a, b)]
-    if any(UNREAD in text[a:b] or garbled.search(text, a, b) for a, b in statement.parts):
+    if _garbled(text, statement, counts, garbled):
         return "a count run together with letters or unreadable marks (a scan's misreading)"
     if not counts:
         worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]
@@ -93,6 +93,21 @@ def _statement(
     if len({count_value(c["n"]) for c in counts}) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
         return FieldReading(count_value(first["n"]), first.start("n"), first.end("n"))
     return "several counts in one statement"
+
+
+# What a scan's misreading leaves next to digits: letters for digits (l for 1, O for 0) and marks
+_MISREAD = frozenset("|" + UNREAD + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _garbled(text: str, statement: Statement, counts: list[re.Match[str]], garbled: re.Pattern[str]) -> bool:
+    """A count the text garbles: digits right after a letter or an unreadable mark (l511条,
+    4�11条), an unreadable mark in the statement, or, where no count reads, digits and letters
+    run together before a unit (45ll条)."""
+    if any(text.find(UNREAD, a, b) >= 0 for a, b in statement.parts):
+        return True
+    if counts:
+        return any(m.start("n") and text[m.start("n") - 1] in _MISREAD for m in counts)
+    return any(garbled.search(text, a, b) for a, b in statement.parts)
 
 
 def _totals(

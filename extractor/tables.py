@@ -149,7 +149,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
     _resolve(spec, row_readings, identities, result)
-    _doubt_places_resting_on_gaps(spec, result)
+    if any(c.kind is _GAP for cand in candidates for c in cand.values):
+        _doubt_places_resting_on_gaps(spec, result)
     if clipped is not None:
         _unread_clipped(spec, clipped, result)
     for index in beside_strays:  # what the row holds may be short of what it printed

@@ -6,7 +6,7 @@ sum and are named in the check's detail; an identity over blanks only passes vac
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import cast
 
 from .catalog import CATALOG, T3_COLUMNS, Catalog, Format, section_of
@@ -15,7 +15,7 @@ from .segmenting import format_of_marker
 from .values import WRAPPED_NUMBER, ValueKind, is_value, parse_value, year_value
 
 
-def _shown(values: list[Value], blanks: int, ids: list[str], unread: Collection[str]) -> str:
+def _shown(values: list[Value], blanks: int, ids: list[str], unread: Container[str]) -> str:
     """The values as a sum, ∅ for a blank, ? for a field not read."""
     if not blanks:  # the common case, fast
         return " + ".join(map(str, values))
@@ -38,7 +38,7 @@ def identity(
     left: list[str],
     right: list[str],
     fields: Mapping[str, Value],
-    unread: Collection[str] = (),
+    unread: Container[str] = (),
 ) -> Check:
     """``sum(left) == sum(right)``, over the fields' values; ``unread`` (fields the reading could
     not read) are shown as such, not as blanks."""
@@ -60,7 +60,7 @@ def _blanks_note(shown: str) -> str:
 
 
 def table_identities(
-    fields: Mapping[str, Value], fmt: Format, catalog: Catalog = CATALOG, unread: Collection[str] = ()
+    fields: Mapping[str, Value], fmt: Format, catalog: Catalog = CATALOG, unread: Container[str] = ()
 ) -> list[Check]:
     """Identities 1–4 of ``fields.md``: table 三 columns and rows, table 四 groups."""
     return [

@@ -94,7 +94,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
-    lines = _without_rules(lines)
+    if any("---" in line for _, line in lines):
+        lines = _without_rules(lines)
     rows = [_row_on_line(line, line_start) for line_start, line in lines]
     # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
     # pads its blank lines with spaces across the page: those are blank lines

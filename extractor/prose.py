@@ -103,7 +103,7 @@ def _garbled(text: str, statement: Statement, counts: list[re.Match[str]], garbl
     """A count the text garbles: digits right after a letter or an unreadable mark (l511条,
     4�11条), an unreadable mark in the statement, or, where no count reads, digits and letters
     run together before a unit (45ll条)."""
-    if any(text.find(UNREAD, a, b) >= 0 for a, b in statement.parts):
+    if UNREAD in text and any(text.find(UNREAD, a, b) >= 0 for a, b in statement.parts):
         return True
     if counts:
         return any(m.start("n") and text[m.start("n") - 1] in _MISREAD for m in counts)

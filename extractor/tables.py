@@ -111,6 +111,7 @@ class _Candidate:
     header: _Columns | None  # the header in force, for a row of a grid
     blank: bool = False  # only empty cells, no label: a flat table's row of blanks at most
     glued: bool = False  # a value is glued digits
+    gap: bool = False  # a value is an empty line (an empty cell, or only a gap)
 
 
 @dataclass
@@ -149,7 +150,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
     _resolve(spec, row_readings, identities, result)
-    if any(c.kind is _GAP for cand in candidates for c in cand.values):
+    if any(cand.gap for cand in candidates):
         _doubt_places_resting_on_gaps(spec, result)
     if clipped is not None:
         _unread_clipped(spec, clipped, result)
@@ -341,7 +342,8 @@ def _candidate(
             return None
     if not has_value and index is None:
         return None
-    return _Candidate(labels[-1] if labels else "", row, values, index, header, glued=glued)
+    label = labels[-1] if labels else ""
+    return _Candidate(label, row, values, index, header, glued=glued, gap=_GAP in kinds)
 
 
 def _join_broken_rows(spec: TableSpec, candidates: list[_Candidate]) -> list[_Candidate]:

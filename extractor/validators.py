@@ -51,7 +51,7 @@ def identity(
     lsum, rsum = _total(lvalues, lblanks), _total(rvalues, rblanks)
     relation = "=" if lsum == rsum else "≠"
     shown = f"{_shown(lvalues, lblanks, left, unread)} {relation} {_shown(rvalues, rblanks, right, unread)}"
-    return Check(check_id, lsum == rsum, used, shown + _blanks_note(shown))
+    return Check(check_id, lsum == rsum, used, shown + _blanks_note(shown) if lblanks or rblanks else shown)
 
 
 def _blanks_note(shown: str) -> str:

@@ -128,6 +128,7 @@ def count_pattern(units: str, kind: ValueKind) -> re.Pattern[str]:
     return re.compile(rf"(?<![\d.,])(?P<n>\d+(?:,\d{{3}})*{fraction})(?![\d.,])\s*(?:{units})")
 
 
+@cache
 def garbled_count_pattern(units: str) -> re.Pattern[str]:
     """Digits run together with letters or unreadable marks before one of ``units``
     (45l1条, 4�11 件, l511条), or letters alone that look like digits (O条): a scan's glyph

@@ -356,6 +356,7 @@ def _join_broken_rows(spec: TableSpec, candidates: list[_Candidate]) -> list[_Ca
         if (
             head is not None
             and head.spec_index is None
+            and head.label  # the head of the label: no label at all is a row whose label was lost
             and _has_number(head)
             and cand.spec_index is not None
             and cand.label

@@ -387,3 +387,16 @@ def test_table_four_a_cell_short_is_never_read_one_place_off(name, line):
     flagged = {f for check in doc.failed_checks for f in check.fields}
     for field in (f for f in doc.fields if f.startswith("t4.")):
         assert doc.fields[field] is None or field in flagged, field
+
+
+def test_a_row_that_lost_its_label_is_not_joined_to_a_blank_row_after_it():
+    """A row with no label at all before a labelled row of blanks is a row whose label was
+    lost (placed by order), not the head of the blank row cut by a page break."""
+    values = {"withheld_process_info": [1, 0, 0, 0, 0, 0, 1], "new_received": [1, 0, 0, 0, 0, 0, 1]}
+    text = _t3_text({**values, "total": [1, 0, 0, 0, 0, 0, 1]}, lost_labels=False)
+    text = text.replace("6. 属于四类过程性信息", "").replace(
+        "7. 属于行政执法案卷\t0\t0\t0\t0\t0\t0\t0", "7. 属于行政执法案卷" + "\t" * 7
+    )
+    got = {k: r.value for k, r in read(T3_2021, text).fields.items()}
+    assert got["t3.withheld_process_info.natural_person"] == 1
+    assert got["t3.withheld_enforcement_files.natural_person"] is None

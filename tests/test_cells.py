@@ -43,6 +43,15 @@ def test_numbers_trailing_labels_set_far_apart_are_cells():
     assert text[rows[0][2].start : rows[0][2].end] == "27"
 
 
+def test_a_pipe_row_without_outer_pipes_keeps_its_empty_first_cells():
+    """html2text writes pipe tables without outer pipes: a row whose first cells are empty then
+    opens with a pipe, which is no outer pipe (the row does not end with one)."""
+    text = "行政复议| 行政诉讼  \n---|---  \n| | 0| 1  \n| 规章 | 0 | 1 |\n"
+    rows = texts(table_rows(text, 0, len(text)))
+    assert rows[1] == ["", "", "0", "1"]
+    assert rows[2] == ["规章", "0", "1"]  # outer pipes on both ends: not cells
+
+
 def test_markdown_pipe_rows():
     text = "| 信息内容 | 本年制发件数 | 本年废止件数 |\n|---|---|---|\n| 规章 | 3 | 1 |\n"
     rows = table_rows(text, 0, len(text))

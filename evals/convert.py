@@ -5,7 +5,8 @@
 Runs every source through ``../shared/tools/convert.sh`` (LibreOffice, pdftotext in both modes,
 markitdown, pymupdf4llm; with ``WITH_DOCLING=1``, as the committed set was built, docling's
 model-free readers too), through pandoc's markdown, GitHub-markdown and plain-text writers when
-pandoc is installed, and every PDF through pdfminer, pdfplumber and (when installed) pypdf;
+pandoc is installed, every web page through html2text and trafilatura and every PDF through
+pdfminer, pdfplumber and pypdf when they are installed;
 for web pages, a browser print to PDF (headless Chromium, with its header and footer: date,
 title, address, page n/N) first, followed by the same PDF converters. The
 sources are the real development set (``evals/real``) and generated reports rendered as HTML,
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -126,6 +128,40 @@ def pdf_libraries(pdf: Path, out: Path) -> None:
         (out / f"{pdf.stem}{joint}{name}.txt").write_text(text, encoding="utf-8")
 
 
+def _html2text(page: Path) -> str:
+    import html2text  # not installed with the project: pip install html2text to measure it
+
+    converter = html2text.HTML2Text()
+    converter.body_width = 0  # no wrapping
+    return str(converter.handle(_page_text(page)))
+
+
+def _trafilatura(page: Path) -> str:
+    import trafilatura  # not installed with the project: pip install trafilatura lxml_html_clean
+
+    return trafilatura.extract(_page_text(page), output_format="markdown", include_tables=True) or ""
+
+
+def _page_text(page: Path) -> str:
+    data = page.read_bytes()
+    declared = re.search(rb"charset=[\"']?([\w-]+)", data[:2048])
+    return data.decode(declared.group(1).decode() if declared else "utf-8", errors="replace")
+
+
+# Python libraries people turn web pages into text or markdown with (crawlers, RAG pipelines).
+PAGE_LIBRARIES = {"html2text": (_html2text, ".md"), "trafilatura": (_trafilatura, ".md")}
+
+
+def page_libraries(page: Path, out: Path) -> None:
+    """A web page through each Python page library that is installed."""
+    for name, (read, suffix) in PAGE_LIBRARIES.items():
+        try:
+            text = read(page)
+        except ImportError:
+            continue
+        (out / f"{page.stem}__{name}{suffix}").write_text(text, encoding="utf-8")
+
+
 def convert(path: Path, out: Path) -> None:
     """All conversions of one source into ``out``."""
     inputs = [path]
@@ -135,6 +171,8 @@ def convert(path: Path, out: Path) -> None:
             inputs.append(printed)
     subprocess.run(["bash", str(CONVERT), str(out), *map(str, inputs)], capture_output=True, timeout=1800)
     pandoc(path, out)
+    if path.suffix in (".html", ".htm"):
+        page_libraries(path, out)
     for pdf in [path] * (path.suffix == ".pdf") + sorted(out.glob("*.pdf")):
         pdf_libraries(pdf, out)
 

@@ -96,6 +96,9 @@ def test_processing_fee(other, fee):
         ("（一）主动公开情况。全年主动公开政府信息45I1条。", "overview.proactive_total"),
         ("（一）主动公开情况。全年主动公开政府信息l511条。", "overview.proactive_total"),
         ("（二）依申请公开。本年度共受理政府信息公开申请O件。", "overview.applications_received"),
+        # a number a line break cut (Word may wrap a run of digits): never its tail alone
+        ("（一）主动公开情况。全年主动公开政府信息45\n11条。", "overview.proactive_total"),
+        ("（二）依申请公开。本年度共收到政府信息公开申请1\n7件。", "overview.applications_received"),
     ],
 )
 def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, field):

@@ -30,7 +30,7 @@ class CellKind(Enum):
     VALUE = "value"
     LABEL = "label"
     GLUED = "glued"  # digits that may hold several values run together
-    GAP = "gap"  # an empty line among a row's values: an empty cell, or only a gap between rows
+    GAP = "gap"  # an empty cell that may be none: an empty line among values, or a header's between rows
 
 
 _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
@@ -94,9 +94,12 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
+    headers: set[int] = set()
     if any("---" in line for _, line in lines):
-        lines = _without_rules(lines)
+        lines, headers = _without_rules(lines)
     rows = [_row_on_line(line, line_start) for line_start, line in lines]
+    for row in (rows[i] for i in headers):
+        _doubt_empty_cells(row)
     # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
     # pads its blank lines with spaces across the page: those are blank lines
     raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
@@ -105,17 +108,29 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     return rows
 
 
-def _without_rules(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def _without_rules(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], set[int]]:
     """The lines less markdown's rule lines and the empty header row above one (a converter's
     table whose first row it found nothing to put in: ``| | |`` then ``|---|---|``), which is
-    no row of blank cells."""
+    no row of blank cells; and the places of the other header rows kept."""
     kept: list[tuple[int, str]] = []
+    headers: set[int] = set()
     for at, line in lines:
         if "---" not in line or not _MARKDOWN_RULE.match(line):
             kept.append((at, line))
         elif kept and _EMPTY_PIPE_ROW.match(kept[-1][1]):
             kept.pop()
-    return kept
+        elif kept:
+            headers.add(len(kept) - 1)
+    return kept, headers
+
+
+def _doubt_empty_cells(row: list[Cell]) -> None:
+    """A markdown header row's empty cells: converters of PDFs make a table's first row on a
+    new page its header, and a row a page cut leaves its label's rest there beside empty cells
+    (its values stayed on the page before). Such a cell may be no cell at all."""
+    for cell in row:
+        if cell.kind is _EMPTY:
+            cell.kind = _GAP
 
 
 # --- one cell per line, plain: a label and the values after it ---------------------------

@@ -28,7 +28,7 @@ from functools import lru_cache
 from .catalog import RowSpec, TableSpec
 from .cells import Cell, CellKind
 from .models import FieldReading, Reading
-from .values import ValueKind, parse_value
+from .values import FULL_WIDTH, ValueKind, parse_value
 
 _NUMBERING = re.compile(
     r"^(?:[\u4e00-\u9fff](?=[(（][一二三四五六七八九十]))?"  # a vertical group label's character first
@@ -48,6 +48,7 @@ _MAX_SPLITS = 5000  # splits of a glued row (its own identity then leaves few)
 _MAX_COMBINATIONS = 4096  # joint choices the identities may search
 _LABEL_PARTS = 3  # a row label wrapped or split into cells comes in at most this many parts
 _MAX_STRAYS = 2  # cells a lost label can leave before a row's values
+_PADDED_ROWS = 2  # rows printing a padding cell after their label: the table's habit
 _MAX_BREAKS = 6  # line breaks inside a row's cells that may wrap a number (2**6 joinings)
 
 Identity = tuple[str, list[str], list[str]]
@@ -152,6 +153,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     _resolve(spec, row_readings, identities, result)
     if any(cand.gap for cand in candidates):
         _doubt_places_resting_on_gaps(spec, result)
+    for index in _padding_taken_for_a_cell(spec, placed):
+        _doubt([r for f in spec.row_field_ids[index] if (r := result.fields.get(f))], _PADDING_NOTE)
     if clipped is not None:
         _unread_clipped(spec, clipped, result)
     for index in beside_strays:  # what the row holds may be short of what it printed
@@ -346,10 +349,18 @@ def _candidate(
     return _Candidate(label, row, values, index, header, glued=glued, gap=_GAP in kinds)
 
 
+def _cut_through(row: RowSpec, head: str, rest: str) -> bool:
+    """The row's own title runs from ``head`` on into ``rest`` (a label cut in two: 1.属 /
+    于国家秘密), not only through ``rest`` (a group label, then a whole label of its own: (三)
+    不予公开 / 2.其他法律行政法规禁止公开)."""
+    core = _NUMBERING.sub("", row.title.split()[-1].translate(FULL_WIDTH))  # its words, unnumbered
+    at = (head + rest).find(core)
+    return 0 <= at <= len(head) < at + len(core)  # (cut after its number: (一) / 予以公开)
+
+
 def _join_broken_rows(spec: TableSpec, candidates: list[_Candidate]) -> list[_Candidate]:
     """A row a page break cut in two: its values beside the head of its label, then the rest of
-    the label beside empty cells. One row when the label's two parts name the row together
-    that the rest names alone."""
+    the label beside empty cells. One row when the row's title runs through both parts."""
     out: list[_Candidate] = []
     for cand in candidates:
         head = out[-1] if out else None
@@ -361,7 +372,7 @@ def _join_broken_rows(spec: TableSpec, candidates: list[_Candidate]) -> list[_Ca
             and cand.spec_index is not None
             and cand.label
             and all(c.kind in _BLANK for c in cand.values)
-            and _match_label(spec, head.label + cand.label) == cand.spec_index
+            and _cut_through(spec.rows[cand.spec_index], head.label, cand.label)
         ):
             head.label += cand.label
             head.spec_index = cand.spec_index
@@ -775,7 +786,7 @@ def _record(row: RowSpec, found: _Row, options: list[Option], result: Reading) -
         _read_cell(field_id, cell, row.kinds[col], next(iter(seen)), note, result)
 
 
-_GAP_NOTE = "an empty line, read as an empty cell"
+_GAP_NOTE = "read as an empty cell, which it may not be (an empty line; a header row a page cut)"
 
 
 def _doubt_places_resting_on_gaps(spec: TableSpec, result: Reading) -> None:
@@ -787,6 +798,25 @@ def _doubt_places_resting_on_gaps(spec: TableSpec, result: Reading) -> None:
         found = [r for f in ids if (r := result.fields.get(f)) is not None]
         if any(r.note == _GAP_NOTE for r in found):
             _doubt(found, "its place in the row rests on an empty line read as an empty cell")
+
+
+_PADDING_NOTE = "its first cell may be the label column's empty padding, and a cell lost"
+
+
+def _padding_taken_for_a_cell(spec: TableSpec, placed: dict[int, _Candidate]) -> list[int]:
+    """The rows read with an empty first cell as a value, in a table not printed as a grid whose
+    rows print an empty cell after their label beside all their values (a label spanning two
+    columns) more often: there the empty cell is more likely that padding, the row a cell short."""
+    padded, taken = 0, []
+    for index, cand in placed.items():
+        n = len(spec.rows[index].columns)
+        first = cand.values[0] if cand.values else None  # (in a grid, its columns tell)
+        first_blank = first is not None and first.kind in _BLANK and first.col < 0
+        if first_blank and len(cand.values) == n + 1:
+            padded += 1
+        elif first_blank and len(cand.values) == n:
+            taken.append(index)
+    return taken if padded >= _PADDED_ROWS and padded > 2 * len(taken) else []
 
 
 def _doubt(readings: list[FieldReading], why: str) -> None:

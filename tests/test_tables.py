@@ -400,3 +400,21 @@ def test_a_row_that_lost_its_label_is_not_joined_to_a_blank_row_after_it():
     got = {k: r.value for k, r in read(T3_2021, text).fields.items()}
     assert got["t3.withheld_process_info.natural_person"] == 1
     assert got["t3.withheld_enforcement_files.natural_person"] is None
+
+
+def test_a_header_row_of_blanks_is_never_a_confident_blank_row():
+    """PDF-to-markdown converters make a table's first row on a new page its header: a row a
+    page cut leaves its label's rest there beside empty cells, its values on the page before.
+    If those were lost, the header row is no row of blank cells to trust."""
+    from extractor import extract
+
+    from .conftest import ROOT
+
+    name = "seed_001_html__chromium_pdf-markitdown.md"
+    text = (ROOT / "evals" / "converted" / "reports" / name).read_text(encoding="utf-8")
+    values_row = next(line for line in text.splitlines() if "用、行政机关不再处理其政府信息公" in line)
+    assert "0 0 | 0 0" in values_row
+    doc = extract(text.replace(values_row + "\n", ""))
+    field = "t3.other_no_fee.natural_person"
+    assert doc.status == "needs_review"
+    assert field in {f for check in doc.failed_checks for f in check.fields}

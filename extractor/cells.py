@@ -287,12 +287,8 @@ def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> b
     multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
     if single <= 2 * multi:
         return False
-    return _side_by_side([line for _, line in lines]) < _VALUE_ROWS
-
-
-def _side_by_side(lines: list[str]) -> int:
-    """Lines printing a label and its values side by side."""
-    return sum(1 for line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))
+    side_by_side = sum(1 for _, line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))
+    return side_by_side < _VALUE_ROWS
 
 
 def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> list[list[Cell]]:

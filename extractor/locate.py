@@ -40,13 +40,9 @@ def _run_without(stops: str, also: str = "", broken: bool = False) -> re.Pattern
 # A sentence or a clause runs on over a single line break (text wrapped in a PDF or a copy of
 # it breaks lines anywhere); a blank line ends it, but where it breaks a wrapped paragraph (the
 # patterns that look for those, slower, split the texts that have one).
-SENTENCE = _run_without("。；;")
-CLAUSE = _run_without("。；;，,", r"(?<=\d),(?=\d{3})")  # 1,204 is one number
-_PIECES = {"sentence": SENTENCE, "clause": CLAUSE}
-_PIECES_OVER_BREAKS = {
-    "sentence": _run_without("。；;", broken=True),
-    "clause": _run_without("。；;，,", r"(?<=\d),(?=\d{3})", broken=True),
-}
+_PIECE_STOPS = {"sentence": ("。；;", ""), "clause": ("。；;，,", r"(?<=\d),(?=\d{3})")}  # 1,204: one number
+_PIECES = {piece: _run_without(*stops) for piece, stops in _PIECE_STOPS.items()}
+_PIECES_OVER_BREAKS = {piece: _run_without(*stops, broken=True) for piece, stops in _PIECE_STOPS.items()}
 _A_BROKEN_PARAGRAPH = re.compile(_BROKEN_PARAGRAPH)
 _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 

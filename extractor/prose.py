@@ -9,6 +9,7 @@ confidence is what the model path is for.
 from __future__ import annotations
 
 import re
+import string
 
 from .catalog import CATALOG, Catalog, FactSpec
 from .locate import PieceSplits, Statement, lumped_counts, none_stated_in, statements_about
@@ -20,7 +21,7 @@ _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|�
 _BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
 # Digits, then spaces or a line break, right before a count's: 1 2 0 条, a PDF copy's spaced-out
 # digits, or 45 / 11条, a number a line break cut (Word may wrap a run of digits)
-_CUT_DIGITS = re.compile(r"\d[ \t]*(?:\n[ \t]*)?\Z|\d[ \t]\Z")
+_CUT_DIGITS = re.compile(r"\d[ \t]*(?:\n[ \t]*)?\Z")
 _CUT_REACH = 6  # characters looked back from a count's digits
 _WORDED_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?P<unit>[件条篇则个份])")
 _AS_OF = re.compile(r"截至|截止")
@@ -82,7 +83,7 @@ def _statement(
     if not counts:
         worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]
         return "a count in Chinese numerals" if worded else None
-    if any(_CUT_DIGITS.search(text[max(m.start("n") - _CUT_REACH, 0) : m.start("n")]) for m in counts):
+    if any(_CUT_DIGITS.search(text, max(m.start("n") - _CUT_REACH, 0), m.start("n")) for m in counts):
         return "digits apart by spaces or a line break (a number may be cut)"
     if _AS_OF.search(piece.group()):
         return "a count as of a date (it may be the stock, not the year's)"
@@ -99,7 +100,7 @@ def _statement(
 
 
 # What a scan's misreading leaves next to digits: letters for digits (l for 1, O for 0) and marks
-_MISREAD = frozenset("|" + UNREAD + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_MISREAD = frozenset("|" + UNREAD + string.ascii_letters)
 
 
 def _garbled(text: str, statement: Statement, counts: list[re.Match[str]], garbled: re.Pattern[str]) -> bool:

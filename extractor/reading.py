@@ -41,6 +41,7 @@ _TO_MAP = re.compile("([" + re.escape("".join(_MAPPED)) + "])")
 # converter wraps numbers in them), and page furniture on a line of its own: page numbers
 # (- 3 -, 第 3 页 共 9 页, 3/9), a browser print's date and time and its file or web address.
 _SPACED = "\u4e00-\u9fff\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b\u201c\u201d"  # ideographs, CJK marks
+_SPACE_BEFORE_SPACED = rf"[ \u3000\xa0](?=[{_SPACED}][ \u3000\xa0][{_SPACED}])"  # 政 府 信: before 府
 _DELETIONS = re.compile(
     r"\r(?=\n)"
     r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad`]"
@@ -52,12 +53,13 @@ _DELETIONS = re.compile(
     r"[ \t\u3000\xa0]*(?:\r?\n|$)"
     # a space of letter-spaced words (政 府 信 息: a justified PDF line's character spacing),
     # one between two characters of a run of at least three so spaced
-    rf"|(?<=[{_SPACED}])[ \u3000\xa0](?=[{_SPACED}][ \u3000\xa0][{_SPACED}])"
+    rf"|(?<=[{_SPACED}]){_SPACE_BEFORE_SPACED}"
     rf"|(?<=[{_SPACED}][ \u3000\xa0][{_SPACED}])[ \u3000\xa0](?=[{_SPACED}])",
     re.MULTILINE,
 )
-_LETTER_SPACED = re.compile(rf"[ \u3000\xa0](?=[{_SPACED}][ \u3000\xa0][{_SPACED}])")
+_LETTER_SPACED = re.compile(_SPACE_BEFORE_SPACED)
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)  # (as embedded_tables finds them)
 _DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad`"
 # (the indent taken whole, *+: what follows never starts with it)
 _PAGE_LINE_HEAD = r"[ \t\u3000\xa0]*+(?:[-－—–]|第\s*\d|\d{1,4}\s*/|\d{1,4}[/-]\d|file:|https?:)"
@@ -148,7 +150,7 @@ def read_text(text: str) -> SourceText:
 def _plain(decoded: str, encoding: str) -> SourceText:
     """A plain text (or markdown) normalised; the HTML tables it embeds read as a page's are
     (its text is then converted, as a page's is)."""
-    if "<table" in decoded or "<TABLE" in decoded:
+    if _TABLE_TAG.search(decoded):
         from .converters.from_html import embedded_tables  # lxml, only for such a text
 
         converted = embedded_tables(decoded)

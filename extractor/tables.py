@@ -154,16 +154,11 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     if any(cand.gap for cand in candidates):
         _doubt_places_resting_on_gaps(spec, result)
     for index in _padding_taken_for_a_cell(spec, placed):
-        _doubt([r for f in spec.row_field_ids[index] if (r := result.fields.get(f))], _PADDING_NOTE)
+        _doubt(_readings(spec.row_field_ids[index], result), _PADDING_NOTE)
     if clipped is not None:
         _unread_clipped(spec, clipped, result)
     for index in beside_strays:  # what the row holds may be short of what it printed
-        row_spec = spec.rows[index]
-        for col in row_spec.columns:
-            found = result.fields.get(f"{spec.id}.{row_spec.id}.{col}")
-            if found is not None and found.confident:
-                found.confident = False
-                found.note = "values printed next to this row belong to no row"
+        _doubt(_readings(spec.row_field_ids[index], result), _BESIDE_STRAYS_NOTE)
     return result
 
 
@@ -443,23 +438,27 @@ def _flat_rows(
         whole.options = [o for o in whole.options if _holds(identities, _flat_values(spec, o), every)]
         problem = problem or ("" if whole.options else "no reading of its cells satisfies the identities")
     rows = {}
-    offset = 0
-    for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
-        n = len(row_spec.columns)
-        cut = _distinct([tuple(option[offset : offset + n]) for option in whole.options])
+    for index, (row_spec, ids, start, end) in enumerate(_flat_spans(spec)):
+        cut = _distinct([tuple(option[start:end]) for option in whole.options])
         rows[index] = _Row(ids, cut, whole.confirm, problem and f"row {row_spec.id}: {problem}")
-        offset += n
     return rows
+
+
+@lru_cache(maxsize=8)
+def _flat_spans(spec: TableSpec) -> tuple[tuple[RowSpec, tuple[str, ...], int, int], ...]:
+    """Each row of a table printed as one row, its field ids and where its cells stand there."""
+    spans, start = [], 0
+    for row, ids in zip(spec.rows, spec.row_field_ids, strict=True):
+        spans.append((row, ids, start, start + len(row.columns)))
+        start += len(row.columns)
+    return tuple(spans)
 
 
 def _flat_values(spec: TableSpec, option: Option) -> dict[str, int | float | None]:
     """The table's fields as one reading of its one printed row gives them."""
     values: dict[str, int | float | None] = {}
-    offset = 0
-    for row, ids in zip(spec.rows, spec.row_field_ids, strict=True):
-        n = len(row.columns)
-        values.update(zip(ids, _values(row, option[offset : offset + n]), strict=True))
-        offset += n
+    for row, ids, start, end in _flat_spans(spec):
+        values.update(zip(ids, _values(row, option[start:end]), strict=True))
     return values
 
 
@@ -795,11 +794,12 @@ def _doubt_places_resting_on_gaps(spec: TableSpec, result: Reading) -> None:
     doubtful too (the whole table's, for a table printed as one row)."""
     groups = [spec.field_ids()] if spec.flat else spec.row_field_ids
     for ids in groups:
-        found = [r for f in ids if (r := result.fields.get(f)) is not None]
+        found = _readings(ids, result)
         if any(r.note == _GAP_NOTE for r in found):
             _doubt(found, "its place in the row rests on an empty line read as an empty cell")
 
 
+_BESIDE_STRAYS_NOTE = "values printed next to this row belong to no row"
 _PADDING_NOTE = "its first cell may be the label column's empty padding, and a cell lost"
 
 
@@ -817,6 +817,11 @@ def _padding_taken_for_a_cell(spec: TableSpec, placed: dict[int, _Candidate]) ->
         elif first_blank and len(cand.values) == n:
             taken.append(index)
     return taken if padded >= _PADDED_ROWS and padded > 2 * len(taken) else []
+
+
+def _readings(field_ids: Sequence[str], result: Reading) -> list[FieldReading]:
+    """The readings ``result`` holds of ``field_ids``."""
+    return [r for f in field_ids if (r := result.fields.get(f)) is not None]
 
 
 def _doubt(readings: list[FieldReading], why: str) -> None:

@@ -49,7 +49,8 @@ def docx_text(data: bytes) -> tuple[str, str]:
 
 
 # Elements that only wrap content (content controls, custom XML, smart tags, links, fields,
-# tracked insertions and moves to here): their content is read as if they were not there.
+# tracked insertions and moves to here): their content is read as if they were not there. A
+# tracked deletion or move away (w:del, w:moveFrom) wraps nothing of the text as it stands.
 _WRAPPERS = frozenset(
     qn(tag)
     for tag in (
@@ -57,8 +58,6 @@ _WRAPPERS = frozenset(
         "w:moveTo",
     )
 )  # fmt: skip
-# A tracked deletion or move away from here is no text of the document as it stands.
-_REMOVED = frozenset((qn("w:del"), qn("w:moveFrom")))
 
 
 def _blocks(document: WordDocument) -> Iterator[str]:

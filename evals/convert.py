@@ -25,6 +25,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .generate import empty_set_folders, generate, generate_from_seeds
@@ -107,8 +108,11 @@ def _pypdf(pdf: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in pypdf.PdfReader(str(pdf)).pages)
 
 
+Libraries = dict[str, Callable[[Path], str]]  # name → the text it makes of a file
+
+
 # Python libraries people read PDFs with in their own pipelines: each PDF's text through them.
-PDF_LIBRARIES = {
+PDF_LIBRARIES: Libraries = {
     "pdfminer": _pdfminer,
     "pdfplumber": lambda pdf: _pdfplumber(pdf, layout=False),
     "pdfplumber_layout": lambda pdf: _pdfplumber(pdf, layout=True),
@@ -116,16 +120,16 @@ PDF_LIBRARIES = {
 }
 
 
-def pdf_libraries(pdf: Path, out: Path) -> None:
-    """A PDF through each Python PDF library that is installed: ``source__pdfminer.txt`` for a
-    source PDF, ``source__lo_pdf-pdfminer.txt`` for a converted one."""
-    joint = "-" if "__" in pdf.stem else "__"
-    for name, read in PDF_LIBRARIES.items():
+def through_libraries(source: Path, out: Path, libraries: Libraries, suffix: str) -> None:
+    """A file through each of ``libraries`` that is installed: ``source__pdfminer.txt`` for a
+    source, ``source__lo_pdf-pdfminer.txt`` for a file a converter made of it."""
+    joint = "-" if "__" in source.stem else "__"
+    for name, read in libraries.items():
         try:
-            text = read(pdf)
+            text = read(source)
         except ImportError:
             continue
-        (out / f"{pdf.stem}{joint}{name}.txt").write_text(text, encoding="utf-8")
+        (out / f"{source.stem}{joint}{name}{suffix}").write_text(text, encoding="utf-8")
 
 
 def _html2text(page: Path) -> str:
@@ -148,18 +152,8 @@ def _page_text(page: Path) -> str:
     return data.decode(declared.group(1).decode() if declared else "utf-8", errors="replace")
 
 
-# Python libraries people turn web pages into text or markdown with (crawlers, RAG pipelines).
-PAGE_LIBRARIES = {"html2text": (_html2text, ".md"), "trafilatura": (_trafilatura, ".md")}
-
-
-def page_libraries(page: Path, out: Path) -> None:
-    """A web page through each Python page library that is installed."""
-    for name, (read, suffix) in PAGE_LIBRARIES.items():
-        try:
-            text = read(page)
-        except ImportError:
-            continue
-        (out / f"{page.stem}__{name}{suffix}").write_text(text, encoding="utf-8")
+# Python libraries people turn web pages into markdown with (crawlers, RAG pipelines).
+PAGE_LIBRARIES: Libraries = {"html2text": _html2text, "trafilatura": _trafilatura}
 
 
 def convert(path: Path, out: Path) -> None:
@@ -172,9 +166,9 @@ def convert(path: Path, out: Path) -> None:
     subprocess.run(["bash", str(CONVERT), str(out), *map(str, inputs)], capture_output=True, timeout=1800)
     pandoc(path, out)
     if path.suffix in (".html", ".htm"):
-        page_libraries(path, out)
+        through_libraries(path, out, PAGE_LIBRARIES, ".md")
     for pdf in [path] * (path.suffix == ".pdf") + sorted(out.glob("*.pdf")):
-        pdf_libraries(pdf, out)
+        through_libraries(pdf, out, PDF_LIBRARIES, ".txt")
 
 
 def _chain(output: Path) -> str:

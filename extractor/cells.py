@@ -48,6 +48,12 @@ _EMPTY_PIPE_ROW = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A line naming the report with no cells in it: a page's running header, never a table row.
 _RUNNING_HEADER = re.compile(r"^[^\t|]*政府信息公开(?:工作)?年度报告[^\t|]*$")
+# A number with marks no value has (4*, 4', 1O, 12。) or with a note (22（其中修订16件）): a value
+# printed but not readable, never a label (a label has words; a numbering alone, 1. or 2、, is a
+# label's first part; a page's 1/2, a date or a time is furniture).
+_DAMAGED_NUMBER = re.compile(
+    r"^\d(?:(?!\d*[.、．)）]$)[^\s/:\-\u3400-\u9fff\uf900-\ufaff]*|[\d,.]*\s*[(（][^)）]*[)）])$"
+)
 
 
 @dataclass(slots=True)
@@ -74,8 +80,8 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
     end = begin + len(stripped)
-    if (stripped.isascii() and stripped.isdigit()) or is_value(stripped):
-        return Cell(stripped, begin, end, _VALUE, col)
+    if (stripped.isascii() and stripped.isdigit()) or is_value(stripped) or _DAMAGED_NUMBER.match(stripped):
+        return Cell(stripped, begin, end, _VALUE, col)  # (a damaged number: a value not read)
     spaced = " " in stripped or "\n" in stripped or CELL_LINE_BREAK in stripped
     # inner white space removed (str.split and the pattern \s agree on what white space is)
     label = "".join(stripped.split()) if spaced else stripped

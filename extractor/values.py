@@ -52,13 +52,14 @@ NULL_MARK = r"/|—+|–|-{1,2}|无数据"
 CHANGE_PREFIX = r"[增减](?:加|少)?\s*"
 UNREAD = "\ufffd"  # a cell with ink the OCR could not read: a value, and never a readable one
 UNIT = r"(?:万元|元|件|条|个|项|人次)"  # a unit some tables print in their cells (251000元)
+_CELL_UNIT = rf"(?:{UNIT}|[(（]{UNIT}[)）])"  # in brackets too: 12（件）
 # One cell's value as printed: a number (with its unit), a change, or a mark that says "not stated".
-VALUE = rf"(?:{NUMBER}\s*{UNIT}?|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK}|{UNREAD})"
+VALUE = rf"(?:{NUMBER}\s*{_CELL_UNIT}?|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK}|{UNREAD})"
 VALUE_CELL = re.compile(rf"^{VALUE}$")
 _VALUE_STARTS = frozenset("+-增减/—–无" + UNREAD)  # what a value starts with, a digit besides
 NULL_CELL = re.compile(rf"^(?:{NULL_MARK})$")
 _CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
-_TRAILING_UNIT = re.compile(rf"\s*{UNIT}$")
+_TRAILING_UNIT = re.compile(rf"\s*{_CELL_UNIT}$")
 
 # A number stated in running text, as a whole token: ``24`` is not found inside ``2024``.
 _TOKEN = re.compile(

@@ -1,11 +1,14 @@
 import pytest
 
+from extractor import extract
 from extractor.catalog import CATALOG, T2_2019, T2_2021, T3_2021, T4, Format, ValueKind
 from extractor.cells import table_rows
 from extractor.reading import read_text
 from extractor.tables import parse_table
 from extractor.validators import is_grounded
 from extractor.values import parse_value
+
+from .conftest import REPORTS
 
 
 def read(spec, text, fmt=Format.F2021):
@@ -29,6 +32,8 @@ def read(spec, text, fmt=Format.F2021):
         ("-4", ValueKind.CHANGE, -4),
         ("12.5", ValueKind.MONEY, 12.5),
         ("3", ValueKind.MONEY, 3),
+        ("12件", ValueKind.COUNT, 12),
+        ("12（件）", ValueKind.COUNT, 12),
     ],
 )
 def test_parse_value(text, kind, value):
@@ -418,3 +423,17 @@ def test_a_header_row_of_blanks_is_never_a_confident_blank_row():
     field = "t3.other_no_fee.natural_person"
     assert doc.status == "needs_review"
     assert field in {f for check in doc.failed_checks for f in check.fields}
+
+
+@pytest.mark.parametrize("printed", ["6*", "6'", "6。", "6（其中新增1项）"])
+def test_a_value_with_a_mark_or_a_note_is_not_read_and_its_neighbours_keep_their_columns(printed):
+    """A value cell holding a footnote mark, an OCR's stray stroke or a note is printed but not
+    readable: named by a failed check, and never taken for a label, which would move the row's
+    other values one column left (its 增 2 then read as the previous year's items)."""
+    text = (REPORTS / "002_a9a3d7926273398a.txt").read_text(encoding="utf-8")
+    assert "行政许可\t6\t增 2\t103" in text
+    doc = extract(text.replace("行政许可\t6\t增 2\t103", f"行政许可\t{printed}\t增 2\t103"))
+    assert doc.fields["t2.licensing.previous_items"] is None
+    assert (doc.fields["t2.licensing.change"], doc.fields["t2.licensing.decisions"]) == (2, 103)
+    assert doc.status == "needs_review"
+    assert "t2.licensing.previous_items" in {f for check in doc.failed_checks for f in check.fields}

@@ -137,6 +137,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     candidates = _candidates(spec, rows)
     row_readings = _flat_rows(spec, candidates, identities) if spec.flat else {}
     placed, beside_strays = ({}, set()) if row_readings else _place(spec, candidates)
+    printed_twice = set() if row_readings else _printed_twice(candidates)
     clipped = _clipped_column(spec, rows, placed)
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
         if index in row_readings:
@@ -159,6 +160,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
         _unread_clipped(spec, clipped, result)
     for index in beside_strays:  # what the row holds may be short of what it printed
         _doubt(_readings(spec.row_field_ids[index], result), _BESIDE_STRAYS_NOTE)
+    for index in printed_twice:
+        _doubt(_readings(spec.row_field_ids[index], result), _TWICE_NOTE)
     return result
 
 
@@ -399,6 +402,16 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
         if cand.spec_index is not None:
             placed.setdefault(cand.spec_index, cand)
     return placed, beside_strays
+
+
+def _printed_twice(candidates: list[_Candidate]) -> set[int]:
+    """The rows whose label names two printed rows with different numbers (a page's repeated
+    row is the same numbers again): which of them is the row's, no rule can tell."""
+    printed: dict[int, set[tuple[str, ...]]] = {}
+    for cand in candidates:
+        if cand.spec_index is not None and _has_number(cand):
+            printed.setdefault(cand.spec_index, set()).add(tuple(c.text for c in cand.values if c.text))
+    return {index for index, values in printed.items() if len(values) > 1}
 
 
 def _has_number(candidate: _Candidate) -> bool:
@@ -800,6 +813,7 @@ def _doubt_places_resting_on_gaps(spec: TableSpec, result: Reading) -> None:
 
 
 _BESIDE_STRAYS_NOTE = "values printed next to this row belong to no row"
+_TWICE_NOTE = "its label is printed on two rows with different values"
 _PADDING_NOTE = "its first cell may be the label column's empty padding, and a cell lost"
 
 

@@ -17,6 +17,7 @@ import argparse
 import json
 import random
 import re
+import zlib
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -201,6 +202,42 @@ def _num(value: int | float | None, fmt_change: bool = False) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+# How agencies word the prose facts (the gold the same number, or 0 for none, whatever the
+# words): the first of each is the wording of the samples; the others, real reports' own.
+_PROACTIVE = (
+    "{year}年，我单位通过政府门户网站主动公开政府信息共 {n} 条。",
+    "{year}年，共主动公开各类政府信息{n}条，其中通知公告{part}条。",
+    "全年主动公开政府信息{n}条，同比增长5%。",
+    "本年度累计主动公开政府信息{n}条。",
+    "{year}年度，主动公开政府信息总数为{n}条。",
+)
+_APPLICATIONS = (
+    "{year}年共收到政府信息公开申请 {n} 件，均按时答复。",
+    "{year}年，全年共接收政府信息公开申请{n}件，已全部办结。",
+    "{year}年，本机关收到依申请公开{n}件（其中网络申请{part}件）。",
+)
+_NO_APPLICATIONS = (
+    "{year}年，我单位未收到政府信息公开申请。",
+    "本年度未发生依申请公开事项。",
+    "{year}年全年没有收到政府信息公开申请。",
+    "本年度无依申请公开情况。",
+)
+_NO_FEE = (
+    "本单位本年度未收取信息处理费。",
+    "本机关不存在收取信息处理费的情况。",
+    "本年度未向申请人收取信息处理费。",
+    "本年度无信息处理费收费情况。",
+    "全年未产生信息处理费。",
+)
+
+
+def _worded(f: dict, wordings: tuple[str, ...], key: str, **values: object) -> str:
+    """One of ``wordings``, the same for the same report on every run (chosen by its agency and
+    year, not by the generator's random stream, so the rest of the suite stays as it was)."""
+    index = zlib.crc32(f"{f['meta.agency']}{f['meta.year']}{key}".encode()) % len(wordings)
+    return wordings[index].format(year=f["meta.year"], **values)
+
+
 def _prose(f: dict) -> str:
     year = f["meta.year"]
     lines = ["一、总体情况", ""]
@@ -210,31 +247,39 @@ def _prose(f: dict) -> str:
             f"（一）主动公开情况。{year}年，我单位坚持“公开为常态、不公开为例外”，主动公开信息千余条。"
         )
     else:
-        lines.append(f"（一）主动公开情况。{year}年，我单位通过政府门户网站主动公开政府信息共 {total} 条。")
+        lines.append("（一）主动公开情况。" + _worded(f, _PROACTIVE, "proactive", n=total, part=total // 3))
     apps = f["overview.applications_received"]
     if apps == 0:
-        lines.append(f"（二）依申请公开情况。{year}年，我单位未收到政府信息公开申请。")
+        lines.append("（二）依申请公开情况。" + _worded(f, _NO_APPLICATIONS, "applications"))
     elif apps is not None:
-        lines.append(f"（二）依申请公开情况。{year}年共收到政府信息公开申请 {apps} 件，均按时答复。")
+        stated = _worded(f, _APPLICATIONS, "applications", n=apps, part=apps // 2)
+        lines.append("（二）依申请公开情况。" + stated)
     else:
         lines.append("（二）依申请公开情况。严格按照条例要求办理依申请公开事项，做到依法依规答复。")
-    channels = []
-    if f["overview.wechat_posts"] is not None:
-        channels.append(f"通过“{f['meta.agency'][:2]}发布”微信公众号发布信息{f['overview.wechat_posts']}条")
-    if f["overview.weibo_posts"] is not None:
-        channels.append(f"官方微博发布信息{f['overview.weibo_posts']}条")
     lines.append("（三）政府信息管理情况。严格落实信息发布审核制度，确保信息准确。")
-    lines.append(
-        "（四）政府信息公开平台建设情况。"
-        + ("，".join(channels) + "。" if channels else "持续优化网站栏目。")
-    )
+    lines.append("（四）政府信息公开平台建设情况。" + _channels(f))
     lines.append("（五）监督保障情况。本年度未发生因政府信息公开工作被追责的情况。")
     return "\n\n".join(lines)
 
 
+def _channels(f: dict) -> str:
+    """The new-media counts: each channel in a clause of its own, or (some reports) both as the
+    breakdown of a count of all new media."""
+    wechat, weibo = f["overview.wechat_posts"], f["overview.weibo_posts"]
+    both = wechat is not None and weibo is not None
+    if both and _worded(f, ("own", "breakdown"), "channels") == "breakdown":
+        return f"政务新媒体发布信息{wechat + weibo}条，其中微信{wechat}条、微博{weibo}条。"
+    channels = []
+    if wechat is not None:
+        channels.append(f"通过“{f['meta.agency'][:2]}发布”微信公众号发布信息{wechat}条")
+    if weibo is not None:
+        channels.append(f"官方微博发布信息{weibo}条")
+    return "，".join(channels) + "。" if channels else "持续优化网站栏目。"
+
+
 def _tail(f: dict) -> str:
     fee = f["other.processing_fee_yuan"]
-    other = "本单位本年度未收取信息处理费。" if fee == 0 else "无。"
+    other = _worded(f, _NO_FEE, "fee") if fee == 0 else "无。"
     return (
         "五、存在的主要问题及改进情况\n\n公开内容的深度和广度仍需加强，下一步将进一步规范公开工作。\n\n"
         f"六、其他需要报告的事项\n\n{other}\n"

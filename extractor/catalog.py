@@ -406,7 +406,7 @@ FACTS: tuple[FactSpec, ...] = (
         excluded=re.compile(r"复议|诉讼|办件|政务服务|许可|审批|备案"),  # 申请 here is for something else
         units="件|个|条|份|人次",
         none_stated=re.compile(
-            rf"未(?:收到|接到|受理)|没有(?:收到|接到)|无(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
+            rf"未(?:收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
         ),
         preferred=re.compile(r"收到|受理|接收|接到|新收"),  # over counts of answers, kinds, carried-over ones
     ),
@@ -441,9 +441,11 @@ FACTS: tuple[FactSpec, ...] = (
         sections=("overview", "t2", "t3", "t4", "problems", "other"),  # anywhere from 一 on
         topic=re.compile(r"处理费"),
         units="元",
-        none_stated=re.compile(
-            rf"(?:未|无|没有|不)(?:发生)?(?:收取|收费)[^。；]{{0,20}}?处理费"
-            rf"|处理费[^。；]{{0,10}}?(?:为零|为{ZERO}|{ZERO}元)|未发生[^。；]{{0,12}}?处理费[^。；]{{0,6}}?收费"
+        none_stated=re.compile(  # (never 未按收费通知…缴纳信息处理费: an applicant's, not a fee of none)
+            rf"(?:未|无|没有|不存在|不涉及|不)(?:发生|产生|曾经?|向[^。；，,]{{1,6}}?)?(?:收取|收费|收缴|产生)"
+            rf"[^。；]{{0,20}}?处理费"
+            rf"|(?:未|无|没有|不存在|不涉及)(?:发生|产生)?[^。；，,]{{0,8}}?处理费[^。；，,]{{0,6}}?(?:收费|收取)"
+            rf"|处理费[^。；]{{0,10}}?(?:为零|为{ZERO}|{ZERO}元)|处理费[^。；]{{0,8}}?[:：]\s*(?:无|没有|未收取)"
         ),
     ),
 )

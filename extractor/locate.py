@@ -96,6 +96,7 @@ class Statement:
     piece: re.Match[str]
     parts: list[tuple[int, int]]
     shared: bool = False  # a clause about other things too, cut into its list's items
+    after_topic: bool = False  # the piece before it speaks of the fact too (a 其中 after it breaks that down)
 
 
 def statements_about(
@@ -107,10 +108,13 @@ def statements_about(
     if topic is not None and _context_free(topic) and topic.search(text, start, end) is None:
         return  # no piece of a region that never names the topic can (the region is not split)
     splits = splits if splits is not None and splits.text is text else PieceSplits(text)
+    after_topic = False
     for piece, words in splits.of(fact.piece, start, end):
-        if topic is None or topic.search(words):
+        about = topic is None or topic.search(words) is not None
+        if about:
             shared = fact.piece == "clause" and bool(excluded and excluded.search(words))
-            yield Statement(piece, _own_parts(fact, splits, piece, words), shared)
+            yield Statement(piece, _own_parts(fact, splits, piece, words), shared, after_topic)
+        after_topic = about
 
 
 def _own_parts(

@@ -54,8 +54,8 @@ def read_fact(
         said: list[tuple[FieldReading, bool]] = []
         for statement in statements_about(fact, text, start, end, splits):
             body = statement.piece.group()
-            if _BREAKS_DOWN.match(body):
-                continue
+            if _BREAKS_DOWN.match(body) and statement.after_topic:
+                continue  # a breakdown of the count before it (新媒体400条，其中微信320条: 微信's own)
             found = _statement(fact, text, statement, counts_in, garbled)
             if isinstance(found, str):
                 doubt = doubt or _unsure(f"{found}: {body.strip()[:60]}")
@@ -70,11 +70,13 @@ def _statement(
     fact: FactSpec, text: str, statement: Statement, counts_in: re.Pattern[str], garbled: re.Pattern[str]
 ) -> FieldReading | str | None:
     """What one statement says of ``fact``: a reading, a reason to doubt, or nothing."""
+    counts = [m for a, b in statement.parts for m in counts_in.finditer(text, a, b)]
     none = none_stated_in(fact, text, statement)
-    if none:
+    if none:  # (收取信息处理费120元，其余申请均未收取: none for some is no none at all)
+        if any(count_value(m["n"]) for m in counts):
+            return "it states none and a count"
         return FieldReading(0, *none)
     piece = statement.piece
-    counts = [m for a, b in statement.parts for m in counts_in.finditer(text, a, b)]
     if statement.shared and not counts and lumped_counts(text, statement, counts_in):
         return "a count stated for several things together"
     worded = [m for a, b in statement.parts for m in _WORDED_COUNT.finditer(text, a, b)]

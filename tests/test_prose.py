@@ -52,11 +52,26 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("共受理政府信息公开申请 749 件，其中自然人申请 741 件，法人或其他组织申请 8 件；", 749),
         ("代表市政府共受理政府信息公开申请 859 件；另有 72 件申请顺延到下年度答复。", 859),
         ("接收各类政府信息公开申请共计81件，涉及自然人80件、商业企业1件。", 81),
-        ("全年户外广告设置许可的申请 783 件。", None),  # an application for a licence, not for information
+        ("全年户外广告设置许可的申请 783 件。", None),
+        ("本年度未发生依申请公开事项。", 0),  # an application for a licence, not for information
     ],
 )
 def test_applications_received(overview, received):
     assert facts(overview).get("overview.applications_received") == received
+
+
+@pytest.mark.parametrize(
+    ("overview", "wechat", "weibo"),
+    [
+        # the channels are the breakdown of a count of something else: their own statements
+        ("政务新媒体发布信息400条，其中微信320条、微博80条。", 320, 80),
+        # a breakdown of the channel's own count is no statement of it
+        ("微信公众号发布信息500条，其中原创微信文章200条。", 500, None),
+    ],
+)
+def test_channels_stated_in_a_breakdown(overview, wechat, weibo):
+    got = facts(overview)
+    assert (got["overview.wechat_posts"], got["overview.weibo_posts"]) == (wechat, weibo)
 
 
 def test_channels_from_section_one_then_six():
@@ -73,6 +88,12 @@ def test_channels_from_section_one_then_six():
         ("本年度共收取信息处理费 120 元。", 120),
         ("收取信息处理费共计380元，其中民政局1件，收取380元。", 380),  # not the 0 at the end of 380元
         ("本年度未发生信息处理费收费情况。", 0),
+        ("本机关不存在收取信息处理费的情况。", 0),
+        ("本年度未向申请人收取信息处理费。", 0),
+        ("本年度无信息处理费收费情况。", 0),
+        ("全年未产生信息处理费。", 0),
+        ("信息处理费收取情况：无。", 0),
+        ("因申请人逾期未按收费通知要求缴纳信息处理费，不再处理其申请1件。", None),
         ("无。", None),
     ],
 )
@@ -96,6 +117,8 @@ def test_processing_fee(other, fee):
         ("（一）主动公开情况。全年主动公开政府信息45I1条。", "overview.proactive_total"),
         ("（一）主动公开情况。全年主动公开政府信息l511条。", "overview.proactive_total"),
         ("（二）依申请公开。本年度共受理政府信息公开申请O件。", "overview.applications_received"),
+        # none for some, a count for others: no none at all
+        ("（一）略。收取信息处理费120元，其余申请均未收取信息处理费。", "other.processing_fee_yuan"),
         # a number a line break cut (Word may wrap a run of digits): never its tail alone
         ("（一）主动公开情况。全年主动公开政府信息45\n11条。", "overview.proactive_total"),
         ("（二）依申请公开。本年度共收到政府信息公开申请1\n7件。", "overview.applications_received"),

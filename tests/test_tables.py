@@ -443,6 +443,7 @@ def test_a_value_with_a_mark_or_a_note_is_not_read_and_its_neighbours_keep_their
 def test_a_row_printed_twice_with_other_numbers_is_doubtful_the_same_numbers_again_are_not(again, doubtful):
     """Two printed rows under one label: a page's repeated row prints the same numbers; other
     numbers leave no way to tell which are the row's."""
-    text = "\n".join(["规章\t0\t0\t3", "行政规范性文件\t1\t0\t4", "行政许可\t9", again, "行政处罚\t2", "行政强制\t0"])
+    rows = ["规章\t0\t0\t3", "行政规范性文件\t1\t0\t4", "行政许可\t9", again, "行政处罚\t2", "行政强制\t0"]
+    text = "\n".join(rows)
     licensing = read(T2_2021, text).fields["t2.licensing.decisions"]
     assert licensing.value == 9 and licensing.confident is not doubtful

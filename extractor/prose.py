@@ -15,7 +15,7 @@ from .catalog import CATALOG, Catalog, FactSpec
 from .locate import PieceSplits, Statement, lumped_counts, none_stated_in, statements_about
 from .models import FieldReading, Reading
 from .segmenting import Section
-from .values import UNREAD, count_pattern, count_value, garbled_count_pattern
+from .values import UNREAD, count_pattern, count_value, garbled_count_pattern, rounded_count_pattern
 
 _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|包含)")
 _BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
@@ -82,6 +82,9 @@ def _statement(
     worded = [m for a, b in statement.parts for m in _WORDED_COUNT.finditer(text, a, b)]
     if _garbled(text, statement, counts, garbled):
         return "a count run together with letters or unreadable marks (a scan's misreading)"
+    rounded = rounded_count_pattern(fact.units)
+    if any(rounded.search(text, a, b) for a, b in statement.parts if not _COMPARED.search(text, a, b)):
+        return "a count stated roughly (1.2万条, 约1500条, 1500条以上): no exact number"
     if not counts:
         worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]
         return "a count in Chinese numerals" if worded else None

@@ -139,6 +139,19 @@ def garbled_count_pattern(units: str) -> re.Pattern[str]:
     return re.compile(rf"(?:{mixed}|{lookalikes})\s*(?:{units})")
 
 
+@cache
+def rounded_count_pattern(units: str) -> re.Pattern[str]:
+    """A count stated roughly before one of ``units``: in tens of thousands or thousands
+    (1.2万条, 0.5万元), or with a word that makes it approximate (约, 近, 超过, 逾 before it;
+    左右, 以上 after it): no exact number."""
+    number = r"\d+(?:,\d{3})*(?:\.\d+)?"
+    return re.compile(
+        rf"(?<![\d.,]){number}\s*[万千百亿]\s*(?:{units})"
+        rf"|(?:约|近|将近|接近|大约|超过|超|逾|不少于|不足|不到)\s*{number}\s*(?:{units})"
+        rf"|(?<![\d.,]){number}\s*(?:{units})\s*(?:左右|以上|以下)"
+    )
+
+
 def count_value(digits: str) -> int | float:
     """The value of a count's or an amount's digits (thousands separators allowed)."""
     number = float(digits.replace(",", ""))

@@ -34,6 +34,8 @@ def facts(overview: str, other: str = "") -> dict:
         ("（一）主动公开情况。全年通过门户网站主动公开政府信\n息 4511 条，开展意见征集9期。", 4511),
         # the words of proactive disclosure outrank a later count of one kind of item
         ("全年主动公开政府信息4511条。全年累计发布解读类信息21条。", 4511),
+        # a rough count in a comparison with last year leaves the year's own count exact
+        ("全年主动公开政府信息1520条，较上年增长约200条。", 1520),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
@@ -117,6 +119,12 @@ def test_processing_fee(other, fee):
         ("（一）主动公开情况。全年主动公开政府信息45I1条。", "overview.proactive_total"),
         ("（一）主动公开情况。全年主动公开政府信息l511条。", "overview.proactive_total"),
         ("（二）依申请公开。本年度共受理政府信息公开申请O件。", "overview.applications_received"),
+        # a count stated roughly is no exact number: 约, 近, 超过 before it, 左右, 以上 after, in 万
+        ("（一）主动公开情况。全年主动公开信息约1500条。", "overview.proactive_total"),
+        ("（一）主动公开情况。全年主动公开政府信息超过1500条。", "overview.proactive_total"),
+        ("（一）主动公开情况。全年主动公开政府信息1500条左右。", "overview.proactive_total"),
+        ("（一）主动公开情况。全年主动公开政府信息1.2万条。", "overview.proactive_total"),
+        ("（一）略。收取信息处理费0.5万元。", "other.processing_fee_yuan"),
         # none for some, a count for others: no none at all
         ("（一）略。收取信息处理费120元，其余申请均未收取信息处理费。", "other.processing_fee_yuan"),
         # a number a line break cut (Word may wrap a run of digits): never its tail alone

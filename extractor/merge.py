@@ -41,6 +41,8 @@ def build_document(
         fields[field_id] = found.value
         start, end = found.start, found.end
         if start is not None and end is not None:
+            if isinstance(found.value, str) and src.text[start:end] == found.value:
+                fields[field_id] = src.as_printed(start, end)  # a name as named: 某局（某办）
             if deletions:
                 start, end = src.span_to_decoded(start, end)
             ocr = ocr_evidence(spans_of(src, found)) if src.ocr is not None else ()

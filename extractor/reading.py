@@ -26,10 +26,12 @@ for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
     _TRANSLATION[_space] = 0x20
 # A PDF's font may map a character to its radical's or a compatibility code point (⼀ for 一,
 # ⾏ for 行, ⽉ for 月): read as the ideograph NFKC makes of it, one character for one.
+_RADICALS = set()
 for _code in (*range(0x2E80, 0x2EF4), *range(0x2F00, 0x2FD6), *range(0xF900, 0xFB00)):
     _ideograph = unicodedata.normalize("NFKC", chr(_code))
     if len(_ideograph) == 1 and _ideograph != chr(_code):
         _TRANSLATION[_code] = ord(_ideograph)
+        _RADICALS.add(chr(_code))
 _TRANSLATION[0x0D] = 0x0A  # a lone \r ends a line
 _TRANSLATION[0x0C] = 0x0A  # so does a page break (form feed), as pdftotext writes it
 _MAPPED = {chr(code): chr(to) for code, to in enumerate(_TRANSLATION) if code != to}
@@ -101,6 +103,19 @@ class SourceText:
             return pos
         i = bisect.bisect_right(self._norm_starts, pos) - 1
         return self._orig_starts[i] + pos - self._norm_starts[i]
+
+    def as_printed(self, start: int, end: int) -> str:
+        """``text[start:end]`` in the characters the input printed: full-width brackets and
+        letters as they were (a name is quoted as named), less what normalising deleted; a
+        font's radical code points stay the ideographs they stand for."""
+        if not self.has_deletions:
+            printed = self.decoded[start:end]
+            if len(printed) == end - start and not any(ch in _RADICALS for ch in printed):
+                return printed
+        return "".join(
+            self.text[at] if (ch := self.decoded[self.to_decoded(at)]) in _RADICALS else ch
+            for at in range(start, end)
+        )
 
     def span_to_decoded(self, start: int, end: int) -> tuple[int, int]:
         if end <= start:

@@ -126,3 +126,20 @@ def test_a_report_letter_spaced_throughout_reads_its_fields():
     doc, reference = extract(spaced), extract(text)
     assert doc.status == reference.status == "ok"
     assert doc.fields == reference.fields
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        # full-width brackets are folded to ASCII for reading, but a name is given as named
+        ("某县发改局（某县粮食局）2024年政府信息公开工作年度报告", "某县发改局（某县粮食局）"),
+        ("某 县 民 政 局 2024年政府信息公开工作年度报告", "某县民政局"),  # less the letter spacing
+        ("某县\u2f00\u5c40 2024年政府信息公开工作年度报告", "某县一局"),  # a font's radical: the ideograph
+    ],
+)
+def test_the_agency_is_given_in_the_characters_the_title_prints(title, agency):
+    from extractor import extract
+
+    text = (REPORTS / f"{SEED_NAMES[1]}.txt").read_text(encoding="utf-8")
+    body = text[text.index("一、总体情况") :]
+    assert extract(f"{title}\n\n{body}").fields["meta.agency"] == agency

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from dataclasses import replace
 
 from .catalog import CATALOG, Catalog, FactSpec
 from .locate import PieceSplits, Statement, lumped_counts, none_stated_in, statements_about
@@ -171,5 +172,9 @@ def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATAL
         if found is None and missing:  # "not stated" would be a claim about text never read
             reading.problem(f"{fact.id}: section {' or '.join(missing)} not found", [fact.id])
             continue
+        first = fact.sections[0]
+        if found is not None and found.confident and first not in sections:  # (its text was never read:
+            # a section whose heading is not found is read with the one before it, but 一 has none)
+            found = replace(found, confident=False, note=f"section {first} not found: it may state it there")
         reading.fields[fact.id] = found or _NOT_STATED
     return reading

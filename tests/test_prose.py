@@ -232,3 +232,18 @@ def test_a_topic_is_looked_for_in_each_piece_alone(topic, found):
     pieces = [s.piece.group() for s in statements_about(fact, text, 0, len(text))]
     assert pieces == (["发布信息 3 条"] if found else [])
     assert not list(statements_about(fact, text, 0, 5))  # the region before it
+
+
+def test_a_fact_found_after_its_first_section_went_missing_is_doubtful():
+    """Section 一's heading not found: its text is read by no section, and a count of the fact in
+    section 六 may be of something else (微信发布动态30条, where 一 stated 126 posts)."""
+    text = "二、主动公开政府信息情况\n规章\t0\t0\t0\n六、其他需要报告的事项\n微信发布动态 30 条。\n"
+    other = text.index("六、")
+    sections = {
+        "t2": Section("t2", "主动公开政府信息情况", 0, 13, other),
+        "other": Section("other", "其他需要报告的事项", other, other + 12, len(text)),
+    }
+    wechat = read_prose(text, sections).fields["overview.wechat_posts"]
+    assert wechat.value == 30 and not wechat.confident
+    sections["overview"] = Section("overview", "总体情况", 0, 0, 0)  # found, and silent on it
+    assert read_prose(text, sections).fields["overview.wechat_posts"].confident

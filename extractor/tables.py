@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .catalog import RowSpec, TableSpec
@@ -436,6 +436,8 @@ def _flat_rows(
     width = _width(spec)
     wide = [c for c in candidates if len(c.values) >= width or c.glued]
     numbered = [c for c in wide if _has_number(c)]
+    if not numbered and (parts := _flat_parts(spec, candidates)):
+        numbered = [parts]
     if numbered:
         wide = numbered
     elif any(_has_number(c) for c in candidates):
@@ -455,6 +457,28 @@ def _flat_rows(
         cut = _distinct([tuple(option[start:end]) for option in whole.options])
         rows[index] = _Row(ids, cut, whole.confirm, problem and f"row {row_spec.id}: {problem}")
     return rows
+
+
+def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | None:
+    """The one row of a flat table printed in parts: consecutive unlabelled rows of numbers,
+    each ending where a table row ends, together all the table's values (table 四 as a 行政复议
+    table of 5 and a 行政诉讼 table of 10)."""
+    width, ends = _width(spec), {end for *_, end in _flat_spans(spec)}
+    found = []
+    for first in range(len(candidates)):
+        total, parts = 0, []
+        for cand in candidates[first:]:
+            total += len(cand.values)
+            if cand.label or cand.blank or cand.glued or total not in ends or not _has_number(cand):
+                break
+            parts.append(cand)
+            if total == width:
+                found.append(parts)
+                break
+    if len(found) != 1 or len(found[0]) < 2:
+        return None
+    parts = found[0]
+    return replace(parts[0], values=[cell for part in parts for cell in part.values])
 
 
 @lru_cache(maxsize=8)

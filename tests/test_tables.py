@@ -447,3 +447,35 @@ def test_a_row_printed_twice_with_other_numbers_is_doubtful_the_same_numbers_aga
     text = "\n".join(rows)
     licensing = read(T2_2021, text).fields["t2.licensing.decisions"]
     assert licensing.value == 9 and licensing.confident is not doubtful
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a 行政复议 table of 5, then a 行政诉讼 table of 10
+        "行政复议\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n1\t0\t0\t0\t1\n\n行政诉讼\n"
+        "未经复议直接起诉\t\t\t\t\t复议后起诉\n" + "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t" * 2 + "\n"
+        "0\t2\t0\t0\t2\t0\t0\t0\t3\t3\n",
+        # the three rows of numbers under one header, their labels lost
+        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n1\t0\t0\t0\t1\n0\t2\t0\t0\t2\n0\t0\t0\t3\t3\n",
+    ],
+)
+def test_table_four_printed_in_parts_is_read_as_its_one_row(text):
+    fields = read(T4, text).fields
+    got = {
+        f: fields[f].value
+        for f in ("t4.review.upheld", "t4.litigation_direct.corrected", "t4.litigation_after_review.pending")
+    }
+    assert got == {
+        "t4.review.upheld": 1,
+        "t4.litigation_direct.corrected": 2,
+        "t4.litigation_after_review.pending": 3,
+    }
+    assert all(fields[f].confident for f in T4.field_ids())
+
+
+def test_table_four_parts_that_end_inside_a_row_are_not_joined():
+    text = "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n1\t0\t0\t0\n1\t0\t2\t0\t0\t2\t0\t0\t0\t3\t3\n"
+    assert all(
+        f not in read(T4, text).fields or not read(T4, text).fields[f].confident for f in T4.field_ids()
+    )

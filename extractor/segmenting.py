@@ -217,22 +217,26 @@ _TITLE = re.compile(
     r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|\n(?![ \t]*\n)){0,8}?(?:年\s*度?\s*)?报\s*告"
 )  # the title may run over two lines, the year may come first (in Chinese numerals too), and
 # some titles call it a 工作报告
-# What stands around an agency's name in a title line and is not the name: markdown, a label
-# (标题：), quotes, a print header's date and time, a leading 关于 (印发…: a notice that
-# publishes the report).
+# What stands around an agency's name in a title line and is not the name: markdown (and its
+# escapes, \_), a label (标题：), quotes, a print header's date and time, a leading 关于
+# (印发…: a notice that publishes the report).
 _AGENCY_NOISE = re.compile(
-    r"^(?:[\s#>*_|《“\"【\[]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
+    r"^(?:[\s#>*_\\|《“\"【\[]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
     r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
-    r"|(?:[\s*_|》”\"】\]]|关于)+$"
+    r"|(?:[\s*_\\|》”\"】\]]|关于)+$"
 )
 _AGENCY = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
+_TITLE_LINE_END = re.compile(
+    r"[\s》”\"】\]）)*_|]*(?:[(（][^)）\n]{0,20}[)）])?[\s*_|]*$"
+)  # (a note: （全文）)
 _AGENCY_END = re.compile(
     r"(?:局|委员会|委|办公室|办公厅|办|厅|政府|院|会|室|处|所|区|县|市|镇|乡|街道|中心|部|署|站|队|馆|社|司|集团|学校|大学)$"
 )
 
 
 def read_title(text: str, head_end: int) -> Reading:
-    """``meta.agency`` and ``meta.year`` from the title, which lies before ``head_end``."""
+    """``meta.agency`` and ``meta.year`` from the title, which lies before ``head_end``; doubtful
+    when the head holds the titles of other reports too (a web page's links to them)."""
     reading = Reading()
     head = text[: max(head_end, 0)] or text[:600]
     match = _TITLE.search(head)
@@ -242,10 +246,34 @@ def read_title(text: str, head_end: int) -> Reading:
         agency = _agency(text, match)
         if agency:
             reading.fields["meta.agency"] = agency
+        named = {(year, agency.value if agency else None)}
+        named |= {
+            _named(text, other) for other in _TITLE.finditer(head, match.end()) if _title_line(head, other)
+        }
+        if len({y for y, _ in named}) > 1 or len({a for _, a in named if a}) > 1:
+            why = "the head names other reports too: " + "; ".join(
+                f"{a or '?'} {y}" for y, a in sorted(named, key=str)
+            )
+            for found in reading.fields.values():
+                found.confident, found.note = False, why
     for field_id in ("meta.agency", "meta.year"):
         if field_id not in reading.fields:
             reading.problem(f"{field_id} not found in the title", [field_id])
     return reading
+
+
+def _named(text: str, match: re.Match[str]) -> tuple[int | None, object]:
+    """The year and the agency a title names."""
+    agency = _agency(text, match)
+    return year_value(match["year"]), agency.value if agency else None
+
+
+def _title_line(text: str, match: re.Match[str]) -> bool:
+    """The match is a line's whole words, as a title (or a link to a report) stands: not a
+    sentence quoting one (现发布《…年度报告》，本报告…)."""
+    line_end = text.find("\n", match.end())
+    rest = text[match.end() : line_end if line_end >= 0 else len(text)]
+    return _TITLE_LINE_END.match(rest) is not None
 
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:

@@ -92,6 +92,26 @@ def test_title_variants(head, agency, year):
     assert readings["meta.year"].value == year
     r = readings["meta.agency"]
     assert text[r.start : r.end] == agency
+    assert r.confident and readings["meta.year"].confident
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        "东湖县教育局2019年政府信息公开工作年度报告\n南川市民政局2021年政府信息公开工作年度报告\n",
+        "相关链接\n某某县民政局2021年政府信息公开工作年度报告（全文）\n",  # the same agency, another year
+    ],
+)
+def test_the_titles_of_other_reports_in_the_head_make_the_title_doubtful(links):
+    """A web page's links to other reports above the title: which title is this report's, the
+    head alone cannot say."""
+    text = (
+        links
+        + "某某县民政局2022年政府信息公开工作年度报告\n"
+        + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    )
+    readings = read_title(text, text.index("一、总体情况")).fields
+    assert not readings["meta.agency"].confident and not readings["meta.year"].confident
 
 
 @pytest.mark.parametrize("name", SEED_NAMES)

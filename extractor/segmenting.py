@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .catalog import Format
-from .models import FieldReading, Reading
+from .models import FieldReading, Reading, Value
 from .values import YEAR, year_value
 
 SECTION_IDS = ("overview", "t2", "t3", "t4", "problems", "other")
@@ -262,7 +262,7 @@ def read_title(text: str, head_end: int) -> Reading:
     return reading
 
 
-def _named(text: str, match: re.Match[str]) -> tuple[int | None, object]:
+def _named(text: str, match: re.Match[str]) -> tuple[int | None, Value]:
     """The year and the agency a title names."""
     agency = _agency(text, match)
     return year_value(match["year"]), agency.value if agency else None

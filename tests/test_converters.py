@@ -468,7 +468,30 @@ def _in_a_layout_table(body) -> None:
     body.insert(0, outer)
 
 
-@pytest.mark.parametrize("edit", [_tracked_numbers, _in_content_controls, _in_a_layout_table])
+def _rows_starting_later(body) -> None:
+    """Rows under a cell merged down start later in the grid (w:gridBefore), and rows whose
+    last cell is empty end earlier (w:gridAfter), as Word writes a table edited so: the places
+    left out are no cells of the row."""
+    from lxml import etree
+
+    for row in body.iter(f"{_W}tr"):
+        cells = row.findall(f"{_W}tc")
+        first_merge, last_text = cells[0].find(f"{_W}tcPr/{_W}vMerge"), "".join(cells[-1].itertext())
+        properties = row.find(f"{_W}trPr")
+        if properties is None:
+            properties = etree.Element(f"{_W}trPr")
+            row.insert(0, properties)
+        if first_merge is not None and first_merge.get(f"{_W}val") in (None, "continue"):
+            row.remove(cells[0])
+            etree.SubElement(properties, f"{_W}gridBefore", {f"{_W}val": "1"})
+        if len(cells) > 2 and not last_text.strip() and cells[-1].find(f"{_W}tcPr/{_W}vMerge") is None:
+            row.remove(cells[-1])
+            etree.SubElement(properties, f"{_W}gridAfter", {f"{_W}val": "1"})
+
+
+@pytest.mark.parametrize(
+    "edit", [_tracked_numbers, _in_content_controls, _in_a_layout_table, _rows_starting_later]
+)
 def test_a_word_file_as_offices_leave_it_reads_its_fields(tmp_path, edit):
     record = random_record(random.Random(11))
     data = render_file(record, "docx", random.Random(11))[1]

@@ -17,9 +17,7 @@ from typing import cast
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Tbl
 from docx.oxml.text.run import CT_R
-from docx.table import Table
 from lxml import etree
 
 from ..errors import InputError
@@ -61,29 +59,33 @@ _WRAPPERS = frozenset(
 
 
 def _blocks(document: WordDocument) -> Iterator[str]:
-    yield from _content_blocks(document.element.body, document)
+    yield from _content_blocks(document.element.body)
 
 
-def _content_blocks(container: etree._Element, document: WordDocument) -> Iterator[str]:
+def _content_blocks(container: etree._Element) -> Iterator[str]:
     """The paragraphs and tables of a body or a cell, in order; a table that holds tables lays
     out the page, and its cells' content is read in order instead of as a grid."""
     for child in _content(container):
         if child.tag == qn("w:p"):
             yield paragraph_text(child)
         elif next(child.iterdescendants(qn("w:tbl")), None) is None:
-            yield render_grid(table_grid(Table(cast("CT_Tbl", child), document)))
+            yield render_grid(table_grid(child))
         else:
             for cell in child.iterdescendants(qn("w:tc")):
                 if next(cell.iterancestors(qn("w:tbl"))) is child:
-                    yield from _content_blocks(cell, document)
+                    yield from _content_blocks(cell)
 
 
-def _content(container: etree._Element) -> Iterator[etree._Element]:
-    """A container's paragraphs and tables, through the elements that only wrap them."""
+_BLOCKS = (qn("w:p"), qn("w:tbl"))
+
+
+def _content(container: etree._Element, tags: tuple[str, ...] = _BLOCKS) -> Iterator[etree._Element]:
+    """A container's paragraphs and tables (or its children of ``tags``), through the elements
+    that only wrap them."""
     for child in container.iterchildren():
         if child.tag in _WRAPPERS:
-            yield from _content(child)
-        elif child.tag in (qn("w:p"), qn("w:tbl")):
+            yield from _content(child, tags)
+        elif child.tag in tags:
             yield child
 
 
@@ -100,20 +102,32 @@ def paragraph_text(paragraph: etree._Element) -> str:
     return "".join(parts)
 
 
-def table_grid(table: Table) -> Grid:
-    """The grid of a Word table: a merged cell's text in the first grid cell it covers."""
+def table_grid(table: etree._Element) -> Grid:
+    """The grid of a Word table (``w:tbl``): a merged cell's text in the first grid cell it
+    covers; a row that starts or ends inside the grid (``w:gridBefore``, ``w:gridAfter``: Word
+    leaves those places out) padded with empty cells, so every cell keeps its column."""
     grid: Grid = []
-    above: list[object] = []
-    for row in table.rows:
-        line: list[str] = []
-        elements = [cell._tc for cell in row.cells]
-        for col, element in enumerate(elements):
-            merged_left = col > 0 and elements[col - 1] is element
-            merged_up = col < len(above) and above[col] is element
-            line.append("" if merged_left or merged_up else _cell_text(element))
-        grid.append(line)
-        above = elements
+    for row in _content(table, (qn("w:tr"),)):
+        line = [""] * _count(row, "w:trPr", "w:gridBefore")
+        for cell in _content(row, (qn("w:tc"),)):
+            merged = any(_merge(cell, tag) not in (None, "restart") for tag in ("w:vMerge", "w:hMerge"))
+            line.append("" if merged else _cell_text(cell))
+            line.extend([""] * (max(_count(cell, "w:tcPr", "w:gridSpan"), 1) - 1))
+        grid.append(line + [""] * _count(row, "w:trPr", "w:gridAfter"))
     return grid
+
+
+def _merge(cell: etree._Element, tag: str) -> str | None:
+    """A cell's merge mark: None, ``restart`` (the merge's first cell) or ``continue``."""
+    mark = cell.find(f"{qn('w:tcPr')}/{qn(tag)}")
+    return None if mark is None else mark.get(qn("w:val"), "continue")
+
+
+def _count(element: etree._Element, properties: str, tag: str) -> int:
+    """A row's or a cell's count property (gridBefore, gridSpan…): 0 when it has none."""
+    value = element.find(f"{qn(properties)}/{qn(tag)}")
+    digits = value.get(qn("w:val"), "") if value is not None else ""
+    return int(digits) if digits.isdigit() else 0
 
 
 def _cell_text(cell: etree._Element) -> str:

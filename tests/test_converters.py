@@ -8,6 +8,7 @@ needs("reportlab", extra="pip install -e '.[dev]'")  # the generator writes PDF 
 
 import io
 import random
+import re
 import shutil
 import subprocess
 import zipfile
@@ -54,6 +55,21 @@ def test_html_page_blocks_lines_tables_as_tab_rows_scripts_and_layout_tables_ski
     assert "一、总体情况" in lines and "共收到申请 3 件。" in lines
     assert "行政复议\t\t总计" in lines and "维持\t纠正\t" in lines
     assert "var x" not in text and "<" not in text
+
+
+@pytest.mark.parametrize("hiding", ['style="display: none"', 'style="VISIBILITY:hidden"', "hidden"])
+def test_what_a_page_does_not_show_is_not_read(tmp_path, hiding):
+    """A stale copy of a table (or a widget's text) the page hides is no part of the report:
+    its numbers, read, would stand beside the shown table's."""
+    record = random_record(random.Random(8))
+    data = render_file(record, "html", random.Random(8))[1]
+    page = data.decode("utf-8") if isinstance(data, bytes) else data
+    at = page.index("<table", page.index("二、主动公开"))
+    stale = re.sub(r"<td>\d+</td>", "<td>9</td>", page[at : page.index("</table>", at) + 8])
+    hidden = page[:at] + f"<div {hiding}><p>旧表</p>{stale}</div>" + page[at:]
+    doc = extract(_write(tmp_path, "p.html", hidden.encode("utf-8")))
+    assert {f: doc.fields.get(f) for f in record} == record and doc.status == "ok"
+    assert "旧表" not in read_file(tmp_path / "p.html").text
 
 
 def test_a_gbk_page_is_decoded_by_its_declared_charset(tmp_path):
@@ -175,6 +191,19 @@ def test_an_old_word_file_without_libreoffice_names_it(tmp_path, monkeypatch):
 def test_a_broken_docx_is_refused_with_one_line(tmp_path):
     doc = extract(_write(tmp_path, "bad.docx", b"PK\x03\x04word/" + b"\x00" * 100))
     assert doc.status == "failed" and "\n" not in doc.error and "docx" in doc.error
+
+
+def test_a_docx_whose_text_part_is_cut_short_is_refused_with_one_line(tmp_path):
+    data = render_file(random_record(random.Random(3)), "docx", random.Random(3))[1]
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            target.writestr(
+                item, content[: len(content) // 2] if item.filename == "word/document.xml" else content
+            )
+    doc = extract(_write(tmp_path, "cut.docx", out.getvalue()))
+    assert doc.status == "failed" and "\n" not in doc.error and doc.error.startswith("not a readable .docx")
 
 
 # --- PDF --------------------------------------------------------------------------------

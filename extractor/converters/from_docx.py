@@ -36,7 +36,7 @@ def docx_text(data: bytes) -> tuple[str, str]:
     """The text of a .docx file, body order kept (or page by page, when its pages are drawn)."""
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, etree.XMLSyntaxError) as exc:  # (a part cut short)
         raise InputError(f"not a readable .docx file: {exc}") from None
     blocks = [block for block in _blocks(document) if block.strip()]
     flowing = sum(len(block.strip()) for block in blocks)

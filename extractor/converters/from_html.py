@@ -60,6 +60,14 @@ _BLOCKS = frozenset(
 _SKIPPED = frozenset(("script", "style", "noscript", "template", "head", "iframe", "object", "svg"))
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
 _SPAN = re.compile(r"\d+")
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hidden(element: etree._Element) -> bool:
+    """An element the page does not show (``hidden``, ``display: none``): a stale copy of a
+    table or a widget's text that no reader of the page sees."""
+    style = element.get("style")
+    return element.get("hidden") is not None or bool(style and _HIDING_STYLE.search(style))
 
 
 def html_text(data: bytes) -> tuple[str, str]:
@@ -144,7 +152,7 @@ class _Writer:
 
 def _walk(element: etree._Element, out: _Writer) -> None:
     tag = element.tag if isinstance(element.tag, str) else None
-    if tag is None or tag in _SKIPPED:  # comments, processing instructions, scripts
+    if tag is None or tag in _SKIPPED or _hidden(element):  # comments, processing instructions, scripts
         out.inline(element.tail)
         return
     if tag == "table" and element.find(".//table") is None:

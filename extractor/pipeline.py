@@ -132,6 +132,8 @@ def read_by_rules(
     """The rules' reading of a report's normalised text: its format, and every field read."""
     first = min(s.start for s in sections.values())
     reading = read_title(text, first)
+    if (end := max(s.end for s in sections.values())) < len(text):
+        reading.notes.append(f"the text goes on with another report from offset {end}: not read")
     year = reading.fields.get("meta.year")
     fmt, reading.fields["meta.format"] = detect_format(
         text, sections, year.value if year and isinstance(year.value, int) else None

@@ -129,11 +129,27 @@ def find_sections(text: str) -> dict[str, Section]:
             found[prose] = heading
             after = heading.start
     ordered = sorted(found.items(), key=lambda item: item[1].start)
+    last = _next_report(text, headings, ordered[-1][1]) if ordered else len(text)
     sections = {}
     for i, (sid, heading) in enumerate(ordered):
-        end = ordered[i + 1][1].start if i + 1 < len(ordered) else len(text)
+        end = ordered[i + 1][1].start if i + 1 < len(ordered) else last
         sections[sid] = Section(sid, heading.title, heading.start, heading.body_start, end)
     return sections
+
+
+def _next_report(text: str, headings: list[_Heading], last: _Heading) -> int:
+    """Where the text goes on with another report (a compilation of several) after the ``last``
+    section's heading: the title before the next 一、总体情况 heading (its agency's line first),
+    or that heading; the text's end when none follows."""
+    heading = _first(headings, "overview", last.start + 1)
+    if heading is None:
+        return len(text)
+    titles = [m for m in _TITLE.finditer(text, last.body_start, heading.start) if _title_line(text, m)]
+    if not titles:
+        return heading.start
+    agency = _agency(text, titles[-1])  # (perhaps on a line of its own above the title line)
+    above = agency.start if agency and agency.start is not None and agency.start >= last.body_start else None
+    return text.rfind("\n", 0, min(titles[-1].start(), above or len(text))) + 1
 
 
 def _headings(text: str) -> list[_Heading]:

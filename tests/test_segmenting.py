@@ -219,3 +219,17 @@ def test_headings_whose_numeral_a_converter_split_off_onto_a_line_of_its_own():
     assert list(sections) == ["overview", "t2", "t3", "t4", "problems", "other"]
     t3 = text[sections["t3"].body_start : sections["t3"].end]
     assert "四、结转下年度继续办理" in t3
+
+
+def test_a_compilation_is_read_as_its_first_report_and_says_so(seed_texts):
+    """Reports printed one after another (a county's compilation): the first report's last
+    section ends where the next report's title starts, so none of its statements (a fee, a
+    WeChat count) is read as the first one's."""
+    from extractor import extract
+
+    first, second = seed_texts[SEED_NAMES[1]], seed_texts[SEED_NAMES[2]]
+    sections = find_sections(first + "\n\n" + second)
+    assert max(s.end for s in sections.values()) == len(first) + 2 + second.index(second.strip()[:8])
+    alone, compiled = extract(first), extract(first + "\n\n" + second)
+    assert compiled.fields == alone.fields and compiled.status == alone.status
+    assert any("another report" in note for note in compiled.notes)

@@ -581,6 +581,7 @@ FILE_LAYOUTS = ("markdown", "html", "html_gbk", "docx", "pdf")
 WILD_LAYOUTS = (
     "html_sparse",
     "crawler_glued",
+    "crawler_spaced",
     "cell_lines_plain",
     "markdown_floating",
     "layout_spaces",

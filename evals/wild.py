@@ -7,6 +7,8 @@ rendered here from records so the fixes are guarded beyond a handful of files.
 * ``crawler_glued`` — a crawler's copy: a metadata header (标题：…), the body on one line, the
   tables' cells run together (``行政许可3960181``), a row's digits running into the next
   label's numbering;
+* ``crawler_spaced`` — the same flattening by a crawler that puts a space between cells
+  (``行政许可 396 0 181``): a blank cell leaves no trace;
 * ``cell_lines_plain`` — a Word file's text export: one cell per line, no tabs, a line of a
   space for an empty cell;
 * ``markdown_floating`` — markdown from a PDF: row labels floated onto lines of their own above
@@ -119,6 +121,16 @@ def _wide_t2(table: SpanTable, units: bool) -> SpanTable:
 
 
 def _crawler_glued(f: dict, rng: random.Random) -> Rendered:
+    return _crawler(f, rng, spaced=False)
+
+
+def _crawler_spaced(f: dict, rng: random.Random) -> Rendered:
+    return _crawler(f, rng, spaced=True)
+
+
+def _crawler(f: dict, rng: random.Random, spaced: bool) -> Rendered:
+    """A crawler's copy: a metadata header, the body on one line, the tables' cells run
+    together (glued) or one space apart (``spaced``: a blank cell leaves no trace)."""
     agency, year = f["meta.agency"], f["meta.year"]
     header = (
         f"标题: {agency}{year}年度政府信息公开工作年度报告\n发布时间: {year + 1}-01-20 15:22\n文号: \n"
@@ -126,10 +138,32 @@ def _crawler_glued(f: dict, rng: random.Random) -> Rendered:
     )
     prose = "".join(p.strip() for p in _prose(f).split("\n") if p.strip())
     undeterminable: dict[str, str] = {}
-    tables = _glued_t2(f, undeterminable) + _glued_t3(f, rng, undeterminable) + _glued_t4(f, undeterminable)
+    run = _Run(rng, spaced, undeterminable)
+    tables = _glued_t2(f, run) + _glued_t3(f, run) + _glued_t4(f, run)
     tail = "".join(p.strip() for p in _tail(f).split("\n") if p.strip())
     body = f"{agency}{year}年政府信息公开工作年度报告 {prose}{tables}{tail}"
     return ".txt", header + body + "\n", undeterminable
+
+
+class _Run:
+    """How a crawler's copy runs a row's cells together, and which fields that leaves open:
+    glued digits that split more than one way, or (spaced) a row whose blank left no trace."""
+
+    def __init__(self, rng: random.Random, spaced: bool, undeterminable: dict[str, str]) -> None:
+        self.rng, self.spaced, self.undeterminable = rng, spaced, undeterminable
+        self.sep = " " if spaced else ""
+
+    def cells(self, values: list[str], fields: list[str], check: str | None, gaps: bool = False) -> str:
+        """The row's values as the copy prints them; its fields noted when that leaves them open."""
+        if self.spaced:
+            printed = " " + " ".join(v.replace(" ", "") for v in values if v) + " "
+            if any(not v for v in values):
+                self.undeterminable.update(dict.fromkeys(fields, "a blank cell left no trace"))
+            return printed
+        digits = _glued(values, self.rng if gaps else None)
+        if _split_count(digits, len(values), check) != 1:
+            self.undeterminable.update(dict.fromkeys(fields, f"glued '{digits}' splits more than one way"))
+        return digits
 
 
 def _glued(values: list[str], rng: random.Random | None = None) -> str:
@@ -141,57 +175,54 @@ def _glued(values: list[str], rng: random.Random | None = None) -> str:
     return out
 
 
-def _glued_t2(f: dict, undeterminable: dict[str, str]) -> str:
+def _glued_t2(f: dict, run: _Run) -> str:
     out = "二、主动公开政府信息情况 "
     for head, header, data, columns in T2_ROWS[f["meta.format"]]:
-        out += head + "".join(header)
+        out += head + run.sep + run.sep.join(header)
         for row_id, label in data:
             values = [_num(f[f"t2.{row_id}.{c}"], c == "change") for c in columns]
-            digits = _glued(values)
-            out += label + digits
-            if _split_count(digits, len(values), None) != 1:
-                undeterminable.update(
-                    {f"t2.{row_id}.{c}": f"glued '{digits}' splits more than one way" for c in columns}
-                )
+            out += run.sep + label + run.cells(values, [f"t2.{row_id}.{c}" for c in columns], None)
     return out
 
 
-def _glued_t3(f: dict, rng: random.Random, undeterminable: dict[str, str]) -> str:
-    kinds = "自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他"
+def _glued_t3(f: dict, run: _Run) -> str:
+    kinds = run.sep.join(
+        ["自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    )
     out = "三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，"
-    out += "等于第三项加第四项之和）申请人情况" + kinds
+    out += "等于第三项加第四项之和）申请人情况" + run.sep + kinds
     labels = [
         ("new_received", "一、本年新收政府信息公开申请数量"),
         ("carried_over", "二、上年结转政府信息公开申请数量"),
     ]
     labels += [
-        (r, (("三、本年度办理结果" if i == 0 else "") + g + lab))
+        (r, (("三、本年度办理结果" + run.sep if i == 0 else "") + g + run.sep + lab))
         for i, (r, g, lab) in enumerate(t3_rows(f["meta.format"]))
     ]
     labels += [("total", "（七）总计"), ("carried_forward", "四、结转下年度继续办理")]
     for row_id, label in labels:
         values = [_num(f[f"t3.{row_id}.{c}"]) for c in COLUMNS]
-        digits = _glued(values, rng)
-        out += label + digits
-        if _split_count(digits, 7, "row") != 1:
-            undeterminable.update(
-                {f"t3.{row_id}.{c}": f"glued '{digits}' splits more than one way" for c in COLUMNS}
-            )
+        out += (
+            run.sep
+            + label.strip()
+            + run.cells(values, [f"t3.{row_id}.{c}" for c in COLUMNS], "row", gaps=True)
+        )
     return out
 
 
-def _glued_t4(f: dict, undeterminable: dict[str, str]) -> str:
-    head = "结果维持结果纠正其他结果尚未审结总计"
-    out = (
-        f"四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼{head}未经复议直接起诉复议后起诉{head}{head}"
-    )
+def _glued_t4(f: dict, run: _Run) -> str:
+    head = run.sep.join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])
+    parts = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议",
+        "行政诉讼",
+        head,
+        "未经复议直接起诉",
+        "复议后起诉",
+    ]
+    out = run.sep.join([*parts, head, head])
     values = [_num(f[f"t4.{g}.{c}"]) for g in T4_GROUPS for c in T4_COLUMNS]
-    digits = _glued(values)
-    if _split_count(digits, 15, "groups") != 1:
-        undeterminable.update(
-            {f"t4.{g}.{c}": "glued digits split more than one way" for g in T4_GROUPS for c in T4_COLUMNS}
-        )
-    return out + digits + " "
+    return out + run.cells(values, [f"t4.{g}.{c}" for g in T4_GROUPS for c in T4_COLUMNS], "groups") + " "
 
 
 def _split_count(digits: str, n: int, check: str | None) -> int:
@@ -453,6 +484,7 @@ def _markdown_html_tables(f: dict, rng: random.Random) -> Rendered:
 RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "html_sparse": _html_sparse,
     "crawler_glued": _crawler_glued,
+    "crawler_spaced": _crawler_spaced,
     "cell_lines_plain": _cell_lines_plain,
     "markdown_floating": _markdown_floating,
     "layout_spaces": _layout_spaces,
@@ -465,4 +497,4 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset({"html_sparse", "cell_lines_plain", "pdf_lines_sparse"})
 # Layouts whose blank cells leave no trace: a report of them with any blank cell is to be flagged.
-TRACELESS_BLANKS = frozenset({"pdf_lines_sparse", "layout_spaces"})
+TRACELESS_BLANKS = frozenset({"pdf_lines_sparse", "layout_spaces", "crawler_spaced"})

@@ -94,8 +94,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     one unbroken run of its rows); a markdown rule line is left out, and so is a page's running
     header printed inside the table (a line naming the report). A row's cells all stand in a
     grid (a column each, ``col >= 0``) or none does."""
-    if _is_glued(text, start, end):
-        return _rows_glued(text, start, end)
+    if _is_flattened(text, start, end):
+        return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
     lines = [(at, line) for at, line in _lines(text, start, end) if not _RUNNING_HEADER.search(line)]
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
@@ -227,23 +227,26 @@ def _lone_value(line: list[Cell]) -> bool:
 _DIGITS = re.compile(r"[增减]?\d(?:[\d 增减]*\d)?(?:\.\d+)?(?:万元|元)?")
 _NUMBERING_AFTER = re.compile(r"[.、．][^\d\s]")  # ``2.其他`` : the 2 numbers the next label
 _GLUE = re.compile(r"[\u4e00-\u9fff）)]\d{3,}|\d{3,}[\u4e00-\u9fff（(]")
+_GLUED_PART = re.compile(r"\S+")
 _FLATTENED = 400  # characters: a line this long holds more than one table row
 
 
-def _is_glued(text: str, start: int, end: int) -> bool:
-    """Words and runs of digits touching, on a flattened line (one that goes on far beyond a
-    table row), with no grid separators."""
+def _is_flattened(text: str, start: int, end: int) -> bool:
+    """A table on a flattened line (one that goes on far beyond a table row), with no grid
+    separators: a crawler's or a copy's text, its rows run together."""
     if "\t" in text[start:end] or "|" in text[start:end]:
         return False
     lines_from = text.rfind("\n", 0, start) + 1
     lines_to = text.find("\n", end)
     lines = text[lines_from : len(text) if lines_to < 0 else lines_to].split("\n")
-    return max(map(len, lines)) > _FLATTENED and _GLUE.search(text, start, end) is not None
+    return max(map(len, lines)) > _FLATTENED
 
 
-def _rows_glued(text: str, start: int, end: int) -> list[list[Cell]]:
-    """A printed row per run of words and the digits after it; each space-separated part of
-    the digits one :attr:`CellKind.GLUED` cell."""
+def _rows_run_together(text: str, start: int, end: int, glued: bool) -> list[list[Cell]]:
+    """A printed row per run of words and the numbers after it. Where words and digits touch
+    (``glued``: 行政许可3960181), each space-separated part of the digits is one
+    :attr:`CellKind.GLUED` cell, for the table reader to split; where they stand apart by
+    spaces (行政许可 396 0 181), each number is a cell as printed (a blank left no trace)."""
     rows: list[list[Cell]] = []
     words_from = start
     for match in _DIGITS.finditer(text, start, end):
@@ -256,10 +259,9 @@ def _rows_glued(text: str, start: int, end: int) -> list[list[Cell]]:
         if words.strip():
             label = make_cell(words, words_from)
             row = [Cell(label.text, label.start, label.end, _LABEL)]
-            row.extend(
-                Cell(part.group(), match.start() + part.start(), match.start() + part.end(), _GLUED)
-                for part in re.finditer(r"\S+", text[match.start() : digits_end])
-            )
+            for part in (_GLUED_PART if glued else _ONE_VALUE).finditer(text, match.start(), digits_end):
+                cell = make_cell(part.group(), part.start())
+                row.append(Cell(cell.text, cell.start, cell.end, _GLUED) if glued else cell)
             rows.append(row)
         words_from = digits_end
     return rows

@@ -67,3 +67,21 @@ def test_a_running_header_inside_a_table_is_no_row_and_does_not_break_the_grid()
     )
     rows = table_rows(text, 0, len(text))
     assert texts(rows)[:3] == [["信息内容", "本年处理决定数量"], ["行政处罚", "9"], ["行政强制", "0"]]
+
+
+def test_a_flattened_line_of_words_and_numbers_apart_by_spaces_is_rows_of_cells():
+    """A crawler's copy with a space between cells (行政许可 396 0 181), the whole table on one
+    line: a printed row per run of words and the numbers after it, each number a cell as printed
+    (增 2 one change); where words and digits touch, glued cells for the table reader to split."""
+    spaced = "第二十条第（五）项 信息内容 上一年项目数量 本年增/减 处理决定数量 行政许可 396 增 2 181 "
+    spaced += "其他对外管理服务事项 10 0 153 "
+    text = spaced * 8  # a line far longer than a table row
+    rows = table_rows(text, 0, len(text))
+    assert texts(rows)[:2] == [
+        ["第二十条第（五）项信息内容上一年项目数量本年增/减处理决定数量行政许可", "396", "增 2", "181"],
+        ["其他对外管理服务事项", "10", "0", "153"],
+    ]
+    assert {c.kind for row in rows for c in row[1:]} == {CellKind.VALUE}
+    glued = "行政许可3960181其他对外管理服务事项100153" * 20
+    kinds = {c.kind for row in table_rows(glued, 0, len(glued)) for c in row[1:]}
+    assert kinds == {CellKind.GLUED}

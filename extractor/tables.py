@@ -351,9 +351,12 @@ def _cut_through(row: RowSpec, head: str, rest: str) -> bool:
     """The row's own title runs from ``head`` on into ``rest`` (a label cut in two: 1.属 /
     于国家秘密), not only through ``rest`` (a group label, then a whole label of its own: (三)
     不予公开 / 2.其他法律行政法规禁止公开)."""
-    core = _NUMBERING.sub("", row.title.split()[-1].translate(FULL_WIDTH))  # its words, unnumbered
-    at = (head + rest).find(core)
-    return 0 <= at <= len(head) < at + len(core)  # (cut after its number: (一) / 予以公开)
+    title = row.title.split()[-1].translate(FULL_WIDTH)
+    core = _NUMBERING.sub("", title)  # its words, unnumbered
+    at, numbered_at = (head + rest).find(core), (head + rest).find(title)
+    return 0 <= at <= len(head) < at + len(core) or (  # (cut after its number: (一) / 予以公开)
+        0 <= numbered_at < len(head) < numbered_at + len(title)  # (or inside it: (六 / )其他处理)
+    )
 
 
 def _join_broken_rows(spec: TableSpec, candidates: list[_Candidate]) -> list[_Candidate]:

@@ -1,7 +1,7 @@
 import pytest
 
 from extractor import extract
-from extractor.catalog import CATALOG, T2_2019, T2_2021, T3_2021, T4, Format, ValueKind
+from extractor.catalog import CATALOG, T2_2019, T2_2021, T3_2019, T3_2021, T4, Format, ValueKind
 from extractor.cells import table_rows
 from extractor.reading import read_text
 from extractor.tables import parse_table
@@ -479,3 +479,19 @@ def test_table_four_parts_that_end_inside_a_row_are_not_joined():
     assert all(
         f not in read(T4, text).fields or not read(T4, text).fields[f].confident for f in T4.field_ids()
     )
+
+
+@pytest.mark.parametrize(("head", "rest"), [("（六", "）其他处理"), ("（六）其", "他处理")])
+def test_a_label_a_page_cut_inside_its_numbering_or_its_words_is_one_row(head, rest):
+    """The values beside the head of the label, its rest on the next page beside empty cells."""
+    one = "\t1\t0\t0\t0\t0\t0\t1"
+    lines = []
+    for row in T3_2019.rows:
+        values = one if row.id in ("new_received", "other_processing", "total") else "\t0" * 7
+        if row.id == "other_processing":
+            lines += [head + values, rest + "\t" * 7]
+        else:
+            lines.append(row.title.split()[-1] + values)
+    fields = read(T3_2019, read_text("\n".join(lines)).text, Format.F2019).fields  # (normalised: (六)
+    assert fields["t3.other_processing.natural_person"].value == 1
+    assert all(fields[f].confident for f in T3_2019.field_ids())

@@ -116,6 +116,11 @@ def test_a_zip_that_is_not_a_word_file_and_an_old_spreadsheet_are_refused(tmp_pa
     assert doc.status == "failed" and "not a Word .docx" in doc.error
     doc = extract(_write(tmp_path, "old.xls", OLE_HEADER + b"\0" * 600))
     assert doc.status == "failed" and "not a Word document" in doc.error
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # China's fixed-layout format, as some agencies publish
+        archive.writestr("OFD.xml", "<ofd:OFD/>")
+    doc = extract(_write(tmp_path, "report.ofd", buffer.getvalue()))
+    assert doc.status == "failed" and "OFD" in doc.error and "PDF" in doc.error and "\n" not in doc.error
 
 
 def test_an_old_word_file_is_read_through_libreoffice(tmp_path):

@@ -59,6 +59,10 @@ def kind_of(path: Path, data: bytes) -> str:
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in data[:4096] or path.suffix.lower() == ".docx":
             return "docx"
+        if b"OFD.xml" in data[:4096] or path.suffix.lower() == ".ofd":
+            raise InputError(
+                "an OFD document (GB/T 33190), which is not read: export it to PDF and read that"
+            )
         raise InputError("a zip archive, not a Word .docx file")
     if head.startswith(_OLE):
         if _WORD_STREAM in data or path.suffix.lower() in _OLD_WORD_SUFFIXES:

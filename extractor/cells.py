@@ -80,7 +80,11 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
     end = begin + len(stripped)
-    if (stripped.isascii() and stripped.isdigit()) or is_value(stripped) or _DAMAGED_NUMBER.match(stripped):
+    if (
+        (stripped.isascii() and stripped.isdigit())
+        or is_value(stripped)
+        or (stripped[0].isdigit() and _DAMAGED_NUMBER.match(stripped))
+    ):
         return Cell(stripped, begin, end, _VALUE, col)  # (a damaged number: a value not read)
     spaced = " " in stripped or "\n" in stripped or CELL_LINE_BREAK in stripped
     # inner white space removed (str.split and the pattern \s agree on what white space is)

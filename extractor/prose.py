@@ -27,6 +27,7 @@ _CUT_REACH = 6  # characters looked back from a count's digits
 _WORDED_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?P<unit>[件条篇则个份])")
 _AS_OF = re.compile(r"截至|截止")
 _COMPARED = re.compile(r"较上年|比上年|同比|环比|较去年")
+_ROUGH = re.compile("[万千百亿约近超逾足到左以]")  # what a rough count holds (a fast scan before its pattern)
 _NOT_STATED = FieldReading(None, None, None, note="not stated")
 
 
@@ -84,7 +85,9 @@ def _statement(
     if _garbled(text, statement, counts, garbled):
         return "a count run together with letters or unreadable marks (a scan's misreading)"
     rounded = rounded_count_pattern(fact.units)
-    if any(rounded.search(text, a, b) for a, b in statement.parts if not _COMPARED.search(text, a, b)):
+    if _ROUGH.search(text, piece.start(), piece.end()) and any(
+        rounded.search(text, a, b) for a, b in statement.parts if not _COMPARED.search(text, a, b)
+    ):
         return "a count stated roughly (1.2万条, 约1500条, 1500条以上): no exact number"
     if not counts:
         worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]

@@ -144,7 +144,7 @@ def _next_report(text: str, headings: list[_Heading], last: _Heading) -> int:
     heading = _first(headings, "overview", last.start + 1)
     if heading is None:
         return len(text)
-    titles = [m for m in _TITLE.finditer(text, last.body_start, heading.start) if _title_line(text, m)]
+    titles = _title_lines(text, last.body_start, heading.start)
     if not titles:
         return heading.start
     agency = _agency(text, titles[-1])  # (perhaps on a line of its own above the title line)
@@ -242,9 +242,11 @@ _AGENCY_NOISE = re.compile(
     r"|(?:[\s*_\\|》”\"】\]]|关于)+$"
 )
 _AGENCY = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
+# A title's 报告 where its line ends (after quotes, markup or a note: （全文）): a title line, or a
+# link to a report; not a sentence quoting one (现发布《…年度报告》，本报告…).
 _TITLE_LINE_END = re.compile(
-    r"[\s》”\"】\]）)*_|]*(?:[(（][^)）\n]{0,20}[)）])?[\s*_|]*$"
-)  # (a note: （全文）)
+    r"报\s*告(?=[ \t》”\"】\]）)*_|]*(?:[(（][^)）\n]{0,20}[)）])?[ \t*_|]*(?:\n|\Z))"
+)
 _AGENCY_END = re.compile(
     r"(?:局|委员会|委|办公室|办公厅|办|厅|政府|院|会|室|处|所|区|县|市|镇|乡|街道|中心|部|署|站|队|馆|社|司|集团|学校|大学)$"
 )
@@ -263,9 +265,7 @@ def read_title(text: str, head_end: int) -> Reading:
         if agency:
             reading.fields["meta.agency"] = agency
         named = {(year, agency.value if agency else None)}
-        named |= {
-            _named(text, other) for other in _TITLE.finditer(head, match.end()) if _title_line(head, other)
-        }
+        named |= {_named(text, other) for other in _title_lines(head, match.end(), len(head))}
         if len({y for y, _ in named}) > 1 or len({a for _, a in named if a}) > 1:
             why = "the head names other reports too: " + "; ".join(
                 f"{a or '?'} {y}" for y, a in sorted(named, key=str)
@@ -284,12 +284,17 @@ def _named(text: str, match: re.Match[str]) -> tuple[int | None, Value]:
     return year_value(match["year"]), agency.value if agency else None
 
 
-def _title_line(text: str, match: re.Match[str]) -> bool:
-    """The match is a line's whole words, as a title (or a link to a report) stands: not a
-    sentence quoting one (现发布《…年度报告》，本报告…)."""
-    line_end = text.find("\n", match.end())
-    rest = text[match.end() : line_end if line_end >= 0 else len(text)]
-    return _TITLE_LINE_END.match(rest) is not None
+def _title_lines(text: str, start: int, end: int) -> list[re.Match[str]]:
+    """The titles standing as whole lines (perhaps two) in ``text[start:end]``, found from
+    where their 报告 ends a line (a fast scan; the title pattern then runs on those lines)."""
+    found = []
+    for mark in _TITLE_LINE_END.finditer(text, start, end):
+        line = text.rfind("\n", start, mark.start())  # the line before it too: a title over two
+        window = text.rfind("\n", start, line) + 1 if line >= 0 else start
+        title = _TITLE.search(text, max(window, start), mark.end())
+        if title and title.end() == mark.end():
+            found.append(title)
+    return found
 
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:

@@ -410,6 +410,9 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
 def _printed_twice(candidates: list[_Candidate]) -> set[int]:
     """The rows whose label names two printed rows with different numbers (a page's repeated
     row is the same numbers again): which of them is the row's, no rule can tell."""
+    named = [cand.spec_index for cand in candidates if cand.spec_index is not None]
+    if len(named) == len(set(named)):  # the common case, fast: each label printed once
+        return set()
     printed: dict[int, set[tuple[str, ...]]] = {}
     for cand in candidates:
         if cand.spec_index is not None and _has_number(cand):

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .catalog import RowSpec, TableSpec
+from .catalog import CATALOG, RowSpec, TableSpec
 from .cells import Cell, CellKind
 from .models import FieldReading, Reading
 from .values import FULL_WIDTH, ValueKind, parse_value
@@ -890,6 +890,26 @@ def _read_cell(
         result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=str(exc))
         result.problem(f"{field_id}: {exc}", [field_id])
         return
+    if _IN_YUAN.search(cell.text) and field_id in _in_wan_yuan():  # 3800元 under 本年收费金额（万元）
+        note = "an amount in 元 in a column of 万元: the cell and its column disagree on the unit"
+        result.fields[field_id] = FieldReading(parsed, cell.start, cell.end, confident=False, note=note)
+        return
     result.fields[field_id] = FieldReading(
         parsed if value is None else value, cell.start, cell.end, note=note
+    )
+
+
+_IN_YUAN = re.compile(r"(?<!万)元\s*[)）]?$")
+
+
+@lru_cache(maxsize=1)
+def _in_wan_yuan() -> frozenset[str]:
+    """The fields whose column is titled in 万元 (本年收费金额（万元）)."""
+    return frozenset(
+        field_id
+        for specs in CATALOG.tables.values()
+        for spec in specs
+        for row, ids in zip(spec.rows, spec.row_field_ids, strict=True)
+        for field_id, title in zip(ids, row.column_titles, strict=True)
+        if "万元" in title
     )

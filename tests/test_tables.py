@@ -495,3 +495,12 @@ def test_a_label_a_page_cut_inside_its_numbering_or_its_words_is_one_row(head, r
     fields = read(T3_2019, read_text("\n".join(lines)).text, Format.F2019).fields  # (normalised: (六)
     assert fields["t3.other_processing.natural_person"].value == 1
     assert all(fields[f].confident for f in T3_2019.field_ids())
+
+
+@pytest.mark.parametrize(("printed", "confident"), [("3800元", False), ("0.38万元", True), ("0.38", True)])
+def test_an_amount_in_yuan_under_a_column_of_wan_yuan_is_doubtful(printed, confident):
+    """本年收费金额 is in 万元: a cell that says 元 disagrees with its column on the unit (3800元
+    read as 3800 万元 would be ten thousand times the fee)."""
+    rows = ["规章\t0\t0\t3", "行政规范性文件\t1\t0\t4", "行政许可\t9", "行政处罚\t2", "行政强制\t0"]
+    fee = read(T2_2021, "\n".join([*rows, f"行政事业性收费\t{printed}"])).fields["t2.fees.amount"]
+    assert fee.confident is confident

@@ -890,16 +890,22 @@ def _read_cell(
         result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=str(exc))
         result.problem(f"{field_id}: {exc}", [field_id])
         return
-    if _IN_YUAN.search(cell.text) and field_id in _in_wan_yuan():  # 3800元 under 本年收费金额（万元）
-        note = "an amount in 元 in a column of 万元: the cell and its column disagree on the unit"
-        result.fields[field_id] = FieldReading(parsed, cell.start, cell.end, confident=False, note=note)
+    if in_yuan_not_wan(field_id, cell.text):
+        result.fields[field_id] = FieldReading(parsed, cell.start, cell.end, confident=False, note=YUAN_NOTE)
         return
     result.fields[field_id] = FieldReading(
         parsed if value is None else value, cell.start, cell.end, note=note
     )
 
 
-_IN_YUAN = re.compile(r"(?<!万)元\s*[)）]?$")
+_IN_YUAN = re.compile(r"(?<!万)元")
+YUAN_NOTE = "an amount in 元 in a column of 万元: the value and its column disagree on the unit"
+
+
+def in_yuan_not_wan(field_id: str, printed: str) -> bool:
+    """A value printed in 元 (``printed`` holds its unit) for a field in 万元 (3800元 under
+    本年收费金额（万元）: read as 万元, ten thousand times the fee)."""
+    return "元" in printed and _IN_YUAN.search(printed) is not None and field_id in _in_wan_yuan()
 
 
 @lru_cache(maxsize=1)

@@ -122,3 +122,14 @@ def test_a_row_in_other_words_and_a_remark_among_the_rows_leave_rows_unread_and_
     assert {f"t3.granted.{c}" for c in ("natural_person", "total")} <= named
     assert wrong and all(got is None for got, _ in wrong.values())  # unread, never misread
     assert set(wrong) <= named
+
+
+def test_a_fee_stated_in_yuan_is_doubtful_as_the_column_is_in_wan_yuan():
+    from extractor import extract
+
+    text, _ = _prose_report(5)
+    line = next(x for x in text.splitlines() if x.startswith("行政事业性收费"))
+    for stated, confident in (("本年收费金额3800元", False), ("本年收费金额0.38万元", True)):
+        doc = extract(text.replace(line, f"行政事业性收费：{stated}。"), name="prose.txt")
+        named = {f for c in doc.failed_checks for f in c.fields}
+        assert ("t2.fees.amount" not in named) is confident

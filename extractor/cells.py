@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from .values import CELL_LINE_BREAK, CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, is_value
+from .values import CELL_LINE_BREAK, CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, VALUE_STARTS, is_value
 
 
 class CellKind(Enum):
@@ -80,10 +80,11 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
     end = begin + len(stripped)
-    if (
+    first = stripped[0]
+    if (first.isdecimal() or first in VALUE_STARTS) and (  # (a label starts with a word: fast)
         (stripped.isascii() and stripped.isdigit())
         or is_value(stripped)
-        or (stripped[0].isdigit() and _DAMAGED_NUMBER.match(stripped))
+        or ("0" <= first <= "9" and _DAMAGED_NUMBER.match(stripped))
     ):
         return Cell(stripped, begin, end, _VALUE, col)  # (a damaged number: a value not read)
     spaced = " " in stripped or "\n" in stripped or CELL_LINE_BREAK in stripped

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 from .catalog import CATALOG, Catalog, Format
 from .models import Check, Document, Evidence, FieldReading, LLMInfo, Reading, Status, Value, same_value
 from .reading import SourceText
 from .scanned import ocr_evidence, spans_of
+from .values import ValueKind
 
 
 def status_of(checks: list[Check]) -> Status:
@@ -41,12 +43,16 @@ def build_document(
         fields[field_id] = found.value
         start, end = found.start, found.end
         if start is not None and end is not None:
-            if isinstance(found.value, str) and src.text[start:end] == found.value:
-                fields[field_id] = src.as_printed(start, end)  # a name as named: 某局（某办）
             if deletions:
                 start, end = src.span_to_decoded(start, end)
             ocr = ocr_evidence(spans_of(src, found)) if src.ocr is not None else ()
             evidence[field_id] = Evidence(start, end, found.method, decoded[start:end], *ocr)
+    for field_id in _text_fields(catalog, fmt):  # a name as named: 某局（某办）, as its title prints it
+        found = read.get(field_id)
+        if found is None or found.start is None or found.end is None or field_id not in fields:
+            continue
+        if src.text[found.start : found.end] == found.value:
+            fields[field_id] = src.as_printed(found.start, found.end)
     return Document(
         source=source,
         status=status_of(checks),
@@ -61,6 +67,11 @@ def build_document(
         section=section,
         ocr=src.ocr.info if src.ocr is not None else None,
     )
+
+
+@lru_cache(maxsize=8)
+def _text_fields(catalog: Catalog, fmt: Format) -> tuple[str, ...]:
+    return tuple(f for f, kind in catalog.value_kinds(fmt).items() if kind is ValueKind.TEXT)
 
 
 def combine(

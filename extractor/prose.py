@@ -27,7 +27,7 @@ _CUT_REACH = 6  # characters looked back from a count's digits
 _WORDED_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?P<unit>[件条篇则个份])")
 _AS_OF = re.compile(r"截至|截止")
 _COMPARED = re.compile(r"较上年|比上年|同比|环比|较去年")
-_ROUGH = re.compile("[万千百亿约近超逾足到左以]")  # what a rough count holds (a fast scan before its pattern)
+_ROUGH = re.compile(r"[万千百亿约近超逾]|左右|以[上下]|不[足到少]")  # in a rough count: a fast scan first
 _NOT_STATED = FieldReading(None, None, None, note="not stated")
 
 

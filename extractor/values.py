@@ -56,7 +56,7 @@ _CELL_UNIT = rf"(?:{UNIT}|[(（]{UNIT}[)）])"  # in brackets too: 12（件）
 # One cell's value as printed: a number (with its unit), a change, or a mark that says "not stated".
 VALUE = rf"(?:{NUMBER}\s*{_CELL_UNIT}?|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK}|{UNREAD})"
 VALUE_CELL = re.compile(rf"^{VALUE}$")
-_VALUE_STARTS = frozenset("+-增减/—–无" + UNREAD)  # what a value starts with, a digit besides
+VALUE_STARTS = frozenset("+-增减/—–无" + UNREAD)  # what a value starts with, a digit besides
 NULL_CELL = re.compile(rf"^(?:{NULL_MARK})$")
 _CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
 _TRAILING_UNIT = re.compile(rf"\s*{_CELL_UNIT}$")
@@ -73,7 +73,7 @@ ZERO = r"(?<![\d.,])0(?:\.0+)?(?![\d.,])"
 def is_value(text: str) -> bool:
     """``text`` is one value as printed (:data:`VALUE_CELL`); its first character tells most
     labels apart without the match."""
-    return bool(text) and (text[0] in _VALUE_STARTS or text[0].isdecimal()) and bool(VALUE_CELL.match(text))
+    return bool(text) and (text[0] in VALUE_STARTS or text[0].isdecimal()) and bool(VALUE_CELL.match(text))
 
 
 def parse_value(text: str, kind: ValueKind) -> int | float | None:

@@ -101,7 +101,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     grid (a column each, ``col >= 0``) or none does."""
     if _is_flattened(text, start, end):
         return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
-    lines = [(at, line) for at, line in _lines(text, start, end) if not _RUNNING_HEADER.search(line)]
+    lines = _rows_apart(_lines(text, start, end))
+    lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
@@ -270,6 +271,27 @@ def _rows_run_together(text: str, start: int, end: int, glued: bool) -> list[lis
             rows.append(row)
         words_from = digits_end
     return rows
+
+
+# A grid's row run into the next one on a flattened line (a page's text with its line breaks
+# made spaces, its tabs kept): the row's last value, spaces, then the next row (its empty
+# first cells, then its label: words, or a numbering such as 2.).
+_ROW_JOINT = re.compile(rf"(?<=\t){VALUE}(?P<joint> +)(?=\t*(?:[^\s\d]|\d{{1,2}}[.、．)]\D))")
+
+
+def _rows_apart(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines, a flattened grid line cut where one row ran into the next."""
+    if all(len(line) <= _FLATTENED or "\t" not in line for _, line in lines):
+        return lines
+    out = []
+    for at, line in lines:
+        begin = 0
+        if len(line) > _FLATTENED and "\t" in line:
+            for joint in _ROW_JOINT.finditer(line):
+                out.append((at + begin, line[begin : joint.start("joint")]))
+                begin = joint.end("joint")
+        out.append((at + begin, line[begin:]))
+    return out
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:

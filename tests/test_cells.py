@@ -85,3 +85,20 @@ def test_a_flattened_line_of_words_and_numbers_apart_by_spaces_is_rows_of_cells(
     glued = "行政许可3960181其他对外管理服务事项100153" * 20
     kinds = {c.kind for row in table_rows(glued, 0, len(glued)) for c in row[1:]}
     assert kinds == {CellKind.GLUED}
+
+
+def test_grid_rows_run_together_on_a_flattened_line_are_cut_where_a_row_ends():
+    """A page's text with its line breaks made spaces and its tabs kept (a crawler's table,
+    stripped of newlines to fit one record a line): a row ends at its last value where a space
+    and the next row's label (after its empty first cells) follow; a cell's trailing space
+    before a value is no row's end."""
+    rows = "规章\t18\t14\t0 行政规范性文件\t1\t0 \t4 "
+    rows += "\t（三）不予公开\t1.属于国家秘密\t0 \t\t2.其他法律行政法规禁止公开\t3 "
+    text = rows * 8  # a line far longer than a table row
+    found = [r for r in texts(table_rows(text, 0, len(text))) if r][:4]
+    assert found == [
+        ["规章", "18", "14", "0"],
+        ["行政规范性文件", "1", "0", "4"],
+        ["", "（三）不予公开", "1.属于国家秘密", "0"],
+        ["", "", "2.其他法律行政法规禁止公开", "3"],
+    ]

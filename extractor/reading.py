@@ -108,10 +108,6 @@ class SourceText:
         """``text[start:end]`` in the characters the input printed: full-width brackets and
         letters as they were (a name is quoted as named), less what normalising deleted; a
         font's radical code points stay the ideographs they stand for."""
-        if not self.has_deletions:
-            printed = self.decoded[start:end]
-            if len(printed) == end - start and not any(ch in _RADICALS for ch in printed):
-                return printed
         return "".join(
             self.text[at] if (ch := self.decoded[self.to_decoded(at)]) in _RADICALS else ch
             for at in range(start, end)

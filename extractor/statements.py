@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .catalog import RowSpec, TableSpec
 from .models import FieldReading, Reading
-from .tables import YUAN_NOTE, in_yuan_not_wan, normal_label
+from .tables import YUAN_NOTE, in_yuan_under_wan, normal_label
 from .values import NULL_MARK, UNIT, ValueKind, number_tokens, parse_value
 
 _PIECE = re.compile(r"[^\n。]+")  # a line, or a sentence of one
@@ -150,7 +150,7 @@ def read_statements(spec: TableSpec, text: str, start: int, end: int) -> Reading
             reading.problem(f"row {row.id} not found (read as sentences: {why})", ids)
             continue
         unstated = []
-        for field_id, column, kind in zip(ids, row.columns, row.kinds, strict=True):
+        for field_id, column, kind, title in zip(ids, row.columns, row.kinds, row.column_titles, strict=True):
             item = columns.get(column)
             try:
                 value = item.value(text, kind) if item is not None else None
@@ -159,7 +159,7 @@ def read_statements(spec: TableSpec, text: str, start: int, end: int) -> Reading
                 continue
             if item is None:
                 unstated.append(field_id)
-            elif in_yuan_not_wan(field_id, text[item.start : item.end + 2]):  # (its unit after it)
+            elif in_yuan_under_wan(title, text[item.start : item.end + 2]):  # (its unit after it)
                 reading.fields[field_id] = FieldReading(
                     value, item.start, item.end, confident=False, note=YUAN_NOTE
                 )

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from .catalog import CATALOG, RowSpec, TableSpec
+from .catalog import RowSpec, TableSpec
 from .cells import Cell, CellKind
 from .models import FieldReading, Reading
 from .values import FULL_WIDTH, ValueKind, parse_value
@@ -748,11 +748,14 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
         elif index in open_rows:
             _record(specs[index], row, chosen.get(index, row.options), result)
         else:  # the common case: one reading, as printed
-            for field_id, cell, kind in zip(row.ids, row.options[0], specs[index].kinds, strict=True):
+            row_spec = specs[index]
+            for field_id, cell, kind, title in zip(
+                row.ids, row.options[0], row_spec.kinds, row_spec.column_titles, strict=True
+            ):
                 if cell.text.isdigit() and cell.text.isascii():  # the commonest, fast: a bare count
                     fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
                 else:
-                    _read_cell(field_id, cell, kind, None, "", result)
+                    _read_cell(field_id, cell, kind, title, None, "", result)
 
 
 def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | None]:
@@ -825,7 +828,7 @@ def _record(row: RowSpec, found: _Row, options: list[Option], result: Reading) -
             )
             continue
         note = "the only reading of the row's cells that satisfies the identities"
-        _read_cell(field_id, cell, row.kinds[col], next(iter(seen)), note, result)
+        _read_cell(field_id, cell, row.kinds[col], row.column_titles[col], next(iter(seen)), note, result)
 
 
 _GAP_NOTE = "read as an empty cell, which it may not be (an empty line; a header row a page cut)"
@@ -876,8 +879,16 @@ def _doubt(readings: list[FieldReading], why: str) -> None:
 
 
 def _read_cell(
-    field_id: str, cell: Cell, kind: ValueKind, value: int | float | None, note: str, result: Reading
+    field_id: str,
+    cell: Cell,
+    kind: ValueKind,
+    title: str,
+    value: int | float | None,
+    note: str,
+    result: Reading,
 ) -> None:
+    """A field's reading from its cell under the column ``title``; ``value`` when the
+    identities chose it."""
     if cell.kind is _GAP:  # an empty line taken for an empty cell: it may be only a gap
         result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=_GAP_NOTE)
         return
@@ -890,32 +901,18 @@ def _read_cell(
         result.fields[field_id] = FieldReading(None, cell.start, cell.end, confident=False, note=str(exc))
         result.problem(f"{field_id}: {exc}", [field_id])
         return
-    if in_yuan_not_wan(field_id, cell.text):
-        result.fields[field_id] = FieldReading(parsed, cell.start, cell.end, confident=False, note=YUAN_NOTE)
+    read = parsed if value is None else value
+    if in_yuan_under_wan(title, cell.text):
+        result.fields[field_id] = FieldReading(read, cell.start, cell.end, confident=False, note=YUAN_NOTE)
         return
-    result.fields[field_id] = FieldReading(
-        parsed if value is None else value, cell.start, cell.end, note=note
-    )
+    result.fields[field_id] = FieldReading(read, cell.start, cell.end, note=note)
 
 
 _IN_YUAN = re.compile(r"(?<!万)元")
 YUAN_NOTE = "an amount in 元 in a column of 万元: the value and its column disagree on the unit"
 
 
-def in_yuan_not_wan(field_id: str, printed: str) -> bool:
-    """A value printed in 元 (``printed`` holds its unit) for a field in 万元 (3800元 under
-    本年收费金额（万元）: read as 万元, ten thousand times the fee)."""
-    return "元" in printed and _IN_YUAN.search(printed) is not None and field_id in _in_wan_yuan()
-
-
-@lru_cache(maxsize=1)
-def _in_wan_yuan() -> frozenset[str]:
-    """The fields whose column is titled in 万元 (本年收费金额（万元）)."""
-    return frozenset(
-        field_id
-        for specs in CATALOG.tables.values()
-        for spec in specs
-        for row, ids in zip(spec.rows, spec.row_field_ids, strict=True)
-        for field_id, title in zip(ids, row.column_titles, strict=True)
-        if "万元" in title
-    )
+def in_yuan_under_wan(title: str, printed: str) -> bool:
+    """A value printed in 元 (``printed`` holds its unit) under a column titled in 万元 (3800元
+    under 本年收费金额（万元）: read as 万元, ten thousand times the fee)."""
+    return "万元" in title and _IN_YUAN.search(printed) is not None

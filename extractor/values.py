@@ -147,7 +147,7 @@ def rounded_count_pattern(units: str) -> re.Pattern[str]:
     number = r"\d+(?:,\d{3})*(?:\.\d+)?"
     return re.compile(
         rf"(?<![\d.,]){number}\s*[万千百亿]\s*(?:{units})"
-        rf"|(?:约|近|将近|接近|大约|超过|超|逾|不少于|不足|不到)\s*{number}\s*(?:{units})"
+        rf"|(?:约|近|超过?|逾|不少于|不足|不到)\s*{number}\s*(?:{units})"  # (将近, 大约: 近, 约)
         rf"|(?<![\d.,]){number}\s*(?:{units})\s*(?:左右|以上|以下)"
     )
 

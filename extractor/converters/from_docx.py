@@ -131,7 +131,7 @@ def _count(element: etree._Element, properties: str, tag: str) -> int:
 
 
 def _cell_text(cell: etree._Element) -> str:
-    return "\n".join(paragraph_text(p) for p in _content(cell) if p.tag == qn("w:p"))
+    return "\n".join(paragraph_text(p) for p in _content(cell, (qn("w:p"),)))
 
 
 # --- drawn pages --------------------------------------------------------------------------

@@ -70,6 +70,10 @@ def test_what_a_page_does_not_show_is_not_read(tmp_path, hiding):
     doc = extract(_write(tmp_path, "p.html", hidden.encode("utf-8")))
     assert {f: doc.fields.get(f) for f in record} == record and doc.status == "ok"
     assert "旧表" not in read_file(tmp_path / "p.html").text
+    row = page.index("<tr>", at)  # a hidden row of the shown table, too
+    hidden = page[:row] + f"<tr {hiding}><td>规章</td><td>9</td><td>9</td><td>9</td></tr>" + page[row:]
+    doc = extract(_write(tmp_path, "p.html", hidden.encode("utf-8")))
+    assert {f: doc.fields.get(f) for f in record} == record and doc.status == "ok"
 
 
 def test_a_gbk_page_is_decoded_by_its_declared_charset(tmp_path):

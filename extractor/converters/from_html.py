@@ -65,7 +65,7 @@ _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 
 def _hidden(element: etree._Element) -> bool:
     """An element the page does not show (``hidden``, ``display: none``): a stale copy of a
-    table or a widget's text that no reader of the page sees."""
+    table, a row or a cell of one, or a widget's text that no reader of the page sees."""
     style = element.get("style")
     return element.get("hidden") is not None or bool(style and _HIDING_STYLE.search(style))
 
@@ -77,6 +77,8 @@ def html_text(data: bytes) -> tuple[str, str]:
         root = lxml.html.document_fromstring(text)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"not a readable HTML page: {exc}") from None
+    for element in [e for e in root.iter() if isinstance(e.tag, str) and _hidden(e)]:
+        cast(lxml.html.HtmlElement, element).drop_tree()  # (its tail stays: the text after it)
     out = _Writer()
     body = root.find("body")
     _walk(body if body is not None else root, out)
@@ -152,7 +154,7 @@ class _Writer:
 
 def _walk(element: etree._Element, out: _Writer) -> None:
     tag = element.tag if isinstance(element.tag, str) else None
-    if tag is None or tag in _SKIPPED or _hidden(element):  # comments, processing instructions, scripts
+    if tag is None or tag in _SKIPPED:  # comments, processing instructions, scripts
         out.inline(element.tail)
         return
     if tag == "table" and element.find(".//table") is None:

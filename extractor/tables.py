@@ -147,7 +147,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             row_readings[index] = _Row(ids, [], False, f"row {row_spec.id} not found")
             continue
         if clipped is not None:  # its cells are the columns before the one cut off
-            cells = candidate.values
+            cells = _printed(candidate.values)
             row_readings[index] = _Row(ids, [(*cells, Cell("", cells[-1].end, cells[-1].end, _EMPTY))], False)
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
@@ -173,13 +173,24 @@ def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _
     if spec.flat or len(widths) != 1 or not placed:
         return None
     width = widths.pop()
-    if any(c.glued or len(c.values) != width - 1 for c in placed.values()):
+    if any(c.glued or len(_printed(c.values)) != width - 1 for c in placed.values()):
         return None
     at = {id(row): n for n, row in enumerate(rows)}
-    first = min(at.get(id(c.row), len(rows)) for c in placed.values())
-    header = "".join(cell.text for row in rows[:first] for cell in row if cell.kind is _LABEL)
+    first = min(placed.values(), key=lambda c: at.get(id(c.row), len(rows)))
+    # the header's cells: the rows above the first row, and (in a cell-per-line run, where the
+    # header's lines and the row's label lines join) the labels before its own
+    above = [cell for row in rows[: at.get(id(first.row), len(rows))] for cell in row]
+    header = "".join(cell.text for cell in above + first.row[: -len(first.values)] if cell.kind is _LABEL)
     titles = [_title_key(title) for title in spec.rows[0].column_titles]
     return titles[-1] if titles[0] in header and titles[-1] not in header else None
+
+
+def _printed(values: list[Cell]) -> list[Cell]:
+    """A row's values less the gaps after them (blank lines before the next row: no cells)."""
+    end = len(values)
+    while end and values[end - 1].kind is _GAP:
+        end -= 1
+    return values[:end]
 
 
 def _unread_clipped(spec: TableSpec, title: str, result: Reading) -> None:

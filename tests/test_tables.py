@@ -311,10 +311,11 @@ def test_a_number_wrapped_over_paragraphs_of_their_own_competes_with_a_stray(num
         assert [f.value for f in found] == [number, 0, number] and all(f.confident for f in found)
 
 
-def _clipped_report(seed: int, keep_title: bool = False) -> tuple[str, dict]:
+def _clipped_report(seed: int, keep_title: bool = False, cell_per_line: bool = False) -> tuple[str, dict]:
     """A generated report as a PDF's text (values after their labels), table 三 printed wider
     than its page: every row's last value (总计) cut off, and the header's 总计 with it (unless
-    ``keep_title``)."""
+    ``keep_title``); with ``cell_per_line``, every cell of the table on a line of its own (a
+    PDF reader's paragraphs, the header's lines running into the first row's label)."""
     import random
 
     from evals.generate import random_record, render_file
@@ -330,15 +331,17 @@ def _clipped_report(seed: int, keep_title: bool = False) -> tuple[str, dict]:
             words = words[:-1]
         elif not keep_title:
             words = [w for w in words if w != "总计"]
-        lines.append(" ".join(words))
+        in_table = cell_per_line and line[:1] not in "-—"  # (a page number stays a line)
+        lines.append(("\n" if in_table else " ").join(words))
     return text[:start] + "\n".join(lines) + text[end:], record
 
 
+@pytest.mark.parametrize("cell_per_line", [False, True])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_last_column_cut_off_the_page_leaves_its_fields_unread_and_named_the_rest_read(seed):
+def test_a_last_column_cut_off_the_page_leaves_its_fields_unread_and_named_the_rest_read(seed, cell_per_line):
     from extractor import extract
 
-    text, record = _clipped_report(seed)
+    text, record = _clipped_report(seed, cell_per_line=cell_per_line)
     doc = extract(text, name="clipped.txt")
     totals = {f for f in record if f.startswith("t3.") and f.endswith(".total")}
     named = {f for c in doc.failed_checks if c.id == "read.t3" for f in c.fields}
@@ -348,15 +351,18 @@ def test_a_last_column_cut_off_the_page_leaves_its_fields_unread_and_named_the_r
     assert {f: doc.fields[f] for f in others} == {f: record[f] for f in others}
 
 
-def test_rows_a_value_short_under_a_header_that_names_every_column_are_not_read():
+@pytest.mark.parametrize("cell_per_line", [False, True])
+def test_rows_a_value_short_under_a_header_that_names_every_column_are_not_read(cell_per_line):
     """Without the header's word for it, no column is taken for cut off: a row short of a value
     could have lost any of its cells."""
     from extractor import extract
 
-    text, _ = _clipped_report(1, keep_title=True)
+    text, _ = _clipped_report(1, keep_title=True, cell_per_line=cell_per_line)
     doc = extract(text, name="clipped.txt")
     t3 = [f for f in doc.fields if f.startswith("t3.")]
-    assert all(doc.fields[f] is None for f in t3)
+    # (a cell per line, a blank line after a row may be its empty last cell: such a reading is
+    # a guess, doubtful, and named as the unread are)
+    assert cell_per_line or all(doc.fields[f] is None for f in t3)
     assert set(t3) <= {f for c in doc.failed_checks if c.id == "read.t3" for f in c.fields}
 
 

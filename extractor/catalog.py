@@ -98,6 +98,11 @@ class FactSpec:
     until: re.Pattern[str] | None = None
     preferred: re.Pattern[str] | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("topic", "excluded", "none_stated", "total", "preferred"):
+            if (pattern := getattr(self, name)) is not None:
+                object.__setattr__(self, name, across_breaks(pattern))
+
     @property
     def group(self) -> str:
         """The id's head: ``meta``, ``overview`` or ``other``."""
@@ -110,6 +115,25 @@ class FactSpec:
 
 
 Identity = tuple[str, list[str], list[str]]
+
+
+def across_breaks(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern``, found also where a line break stands between two of its Chinese characters
+    (a page's line wrapped inside the words: 主 / 动公开, 微 / 信公众号)."""
+    source, out = pattern.pattern, []
+    in_class = escaped = False
+    for i, ch in enumerate(source):
+        out.append(ch)
+        if escaped or ch == "\\":
+            escaped = not escaped
+        elif in_class or ch == "[":
+            in_class = ch != "]"
+        elif _IDEOGRAPH.match(ch) and _IDEOGRAPH.match(source, i + 1):
+            out.append(r"\n?")
+    return re.compile("".join(out), pattern.flags)
+
+
+_IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity; copy with :meth:`with_fact`

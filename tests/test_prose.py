@@ -32,6 +32,8 @@ def facts(overview: str, other: str = "") -> dict:
         # published in other words, a line break inside the statement, a breakdown in brackets
         ("今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条)。", 2599),
         ("（一）主动公开情况。全年通过门户网站主动公开政府信\n息 4511 条，开展意见征集9期。", 4511),
+        # a page's line wrapped inside the very words that say it is the proactive total
+        ("（一）主动公开情况。2021 年度，主\n动公开政府信息总数为 14392 条。", 14392),
         # the words of proactive disclosure outrank a later count of one kind of item
         ("全年主动公开政府信息4511条。全年累计发布解读类信息21条。", 4511),
         # a rough count in a comparison with last year leaves the year's own count exact
@@ -69,6 +71,8 @@ def test_applications_received(overview, received):
         ("政务新媒体发布信息400条，其中微信320条、微博80条。", 320, 80),
         # a breakdown of the channel's own count is no statement of it
         ("微信公众号发布信息500条，其中原创微信文章200条。", 500, None),
+        # a page's line wrapped inside a channel's name
+        ("依托政务新媒体，通过微\n信公众号发布信息 619 条，官方微\n博发布 52 条。", 619, 52),
     ],
 )
 def test_channels_stated_in_a_breakdown(overview, wechat, weibo):

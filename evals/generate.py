@@ -582,6 +582,7 @@ WILD_LAYOUTS = (
     "html_sparse",
     "crawler_glued",
     "crawler_spaced",
+    "crawler_wrapped",
     "cell_lines_plain",
     "markdown_floating",
     "layout_spaces",

@@ -9,6 +9,8 @@ rendered here from records so the fixes are guarded beyond a handful of files.
   label's numbering;
 * ``crawler_spaced`` — the same flattening by a crawler that puts a space between cells
   (``行政许可 396 0 181``): a blank cell leaves no trace;
+* ``crawler_wrapped`` — the glued copy printed to a PDF and its text taken out: a space where
+  words meet digits, the rows wrapped at the page's width, a heading cut at a line's end;
 * ``cell_lines_plain`` — a Word file's text export: one cell per line, no tabs, a line of a
   space for an empty cell;
 * ``markdown_floating`` — markdown from a PDF: row labels floated onto lines of their own above
@@ -128,13 +130,64 @@ def _crawler_spaced(f: dict, rng: random.Random) -> Rendered:
     return _crawler(f, rng, spaced=True)
 
 
+_PRINT_TAG = "==================== 正文 ====================\n"
+# A PDF's text runs: where words meet digits, its text extraction puts a space (not where 增/减
+# signs a number).
+_WORDS_MEET_DIGITS = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![增减])(?=\d)|(?<=\d)(?=[\u4e00-\u9fff])(?![增减]\d)"
+)
+
+
+def _crawler_wrapped(f: dict, rng: random.Random) -> Rendered:
+    """A crawler's glued copy printed to a PDF, its text taken out again: a space where words
+    meet digits, the body wrapped at the page's width (a heading or a label cut at a line's
+    end; never between two digits, which would leave open where one number ends)."""
+    suffix, text, undeterminable = _crawler(f, rng, spaced=False)
+    assert isinstance(text, str)
+    header, body = text.split(_PRINT_TAG)
+    body = _WORDS_MEET_DIGITS.sub(" ", body.strip())
+    return suffix, header + _PRINT_TAG + _wrapped(body, rng.randint(84, 100)) + "\n", undeterminable
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` in lines of ``width`` columns at most (a Chinese character two), a space at a
+    break dropped; a break between digits, or before a closing mark or after an opening one,
+    moved back to where it may stand."""
+    lines, line, used = [], "", 0
+    for ch in text:
+        wide = 2 if "\u3000" <= ch <= "\uffef" else 1
+        if used + wide > width:
+            cut = len(line)
+            while cut > 1 and (
+                _digits_around(line, cut) or line[cut:][:1] in _NO_LINE_START or line[cut - 1] in "（(“"
+            ):
+                cut -= 1
+            lines.append(line[:cut].rstrip(" "))
+            line = line[cut:].lstrip(" ")
+            used = sum(2 if "\u3000" <= c <= "\uffef" else 1 for c in line)
+        line += ch
+        used += wide
+    return "\n".join([*lines, line])
+
+
+_NO_LINE_START = frozenset(
+    "、，。）)：；”"
+)  # a typesetter never opens a line with these (nor ends one with an opener)
+
+
+def _digits_around(line: str, cut: int) -> bool:
+    """A break at ``cut`` would stand between two digits (a space between them or not)."""
+    before, after = line[:cut].rstrip(" "), line[cut:].lstrip(" ")
+    return bool(before[-1:].isdigit() and (after[:1].isdigit() or not after))
+
+
 def _crawler(f: dict, rng: random.Random, spaced: bool) -> Rendered:
     """A crawler's copy: a metadata header, the body on one line, the tables' cells run
     together (glued) or one space apart (``spaced``: a blank cell leaves no trace)."""
     agency, year = f["meta.agency"], f["meta.year"]
     header = (
         f"标题: {agency}{year}年度政府信息公开工作年度报告\n发布时间: {year + 1}-01-20 15:22\n文号: \n"
-        f"发布机构: \n栏目: 政府信息公开年报\n==================== 正文 ====================\n"
+        f"发布机构: \n栏目: 政府信息公开年报\n{_PRINT_TAG}"
     )
     prose = "".join(p.strip() for p in _prose(f).split("\n") if p.strip())
     undeterminable: dict[str, str] = {}
@@ -485,6 +538,7 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "html_sparse": _html_sparse,
     "crawler_glued": _crawler_glued,
     "crawler_spaced": _crawler_spaced,
+    "crawler_wrapped": _crawler_wrapped,
     "cell_lines_plain": _cell_lines_plain,
     "markdown_floating": _markdown_floating,
     "layout_spaces": _layout_spaces,

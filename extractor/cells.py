@@ -22,7 +22,16 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from .values import CELL_LINE_BREAK, CHANGE_PREFIX, NULL_MARK, NUMBER, VALUE, VALUE_STARTS, is_value
+from .values import (
+    CELL_LINE_BREAK,
+    CHANGE_PREFIX,
+    NULL_MARK,
+    NUMBER,
+    VALUE,
+    VALUE_STARTS,
+    display_width,
+    is_value,
+)
 
 
 class CellKind(Enum):
@@ -99,7 +108,7 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     one unbroken run of its rows); a markdown rule line is left out, and so is a page's running
     header printed inside the table (a line naming the report). A row's cells all stand in a
     grid (a column each, ``col >= 0``) or none does."""
-    if _is_flattened(text, start, end):
+    if _is_flattened(text, start, end) or _is_wrapped_flow(text, start, end):
         return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
     lines = _rows_apart(_lines(text, start, end))
     lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
@@ -228,13 +237,21 @@ def _lone_value(line: list[Cell]) -> bool:
 
 # --- glued: a crawler's copy with the cells run together ---------------------------------
 
-# Digits (a space may stand between two cells), with a decimal part and a unit of money.
-# Digits (a space may stand between two cells; 增/减 signs a change), a decimal part, a unit.
-_DIGITS = re.compile(r"[增减]?\d(?:[\d 增减]*\d)?(?:\.\d+)?(?:万元|元)?")
-_NUMBERING_AFTER = re.compile(r"[.、．][^\d\s]")  # ``2.其他`` : the 2 numbers the next label
-_GLUE = re.compile(r"[\u4e00-\u9fff）)]\d{3,}|\d{3,}[\u4e00-\u9fff（(]")
+# Digits (a space may stand between two cells, a line break where a page's line wrapped; 增/减
+# signs a change), a decimal part, a unit of money.
+_DIGITS = re.compile(r"[增减]?\d(?:[\d 增减]*(?:\n+[\d 增减]*)?\d)?(?:\.\d+)?(?:万元|元)?")
+_DIGITS_WRAPPED = re.compile(r"\d\n+\Z")  # digits go on after a wrapped line's end: one number or two
+_NUMBERING_AFTER = re.compile(r"[.、．]\s?[^\d\s]")  # ``2.其他``, ``2. 其他``: the 2 numbers the next label
+# Digits that touch words, more than one digit after a 0, or more than a count has: cells run
+# together.
+_GLUE = re.compile(r"[\u4e00-\u9fff）)]\d{3,}|\d{3,}[\u4e00-\u9fff（(]|(?<![\d.])(?:0\d|\d{9,}(?![\d.]))")
 _GLUED_PART = re.compile(r"\S+")
 _FLATTENED = 400  # characters: a line this long holds more than one table row
+_WRAPPED_LINES = 3  # a flow of rows wrapped at the page's width: lines at least
+_FULL_LINE = 0.85  # of the widest line's width: a line wrapped there is full
+_MOSTLY = 2 / 3  # of the lines full: a flow (a converter may end a line where a heading starts)
+_PAGE_WIDE = 60  # columns: a wrapped line is a page's width, no narrow cell's
+_TWO_ROWS = re.compile(r"\d[^\d\n]*[\u4e00-\u9fff][^\d\n]*\d")  # a row's digits, the next one's label, digits
 
 
 def _is_flattened(text: str, start: int, end: int) -> bool:
@@ -246,6 +263,27 @@ def _is_flattened(text: str, start: int, end: int) -> bool:
     lines_to = text.find("\n", end)
     lines = text[lines_from : len(text) if lines_to < 0 else lines_to].split("\n")
     return max(map(len, lines)) > _FLATTENED
+
+
+def _is_wrapped_flow(text: str, start: int, end: int) -> bool:
+    """A flattened table wrapped at a page's width (a copy's run-together rows printed to a PDF,
+    then its text taken out): lines of words and digits, no grid separator or column gap, most
+    lines about as wide as the widest, and rows running on within lines or digits
+    glued."""
+    lines_from = text.rfind("\n", 0, start) + 1
+    lines_to = text.find("\n", end)
+    region = text[lines_from : len(text) if lines_to < 0 else lines_to]
+    lines = [line for line in region.split("\n") if line.strip()]  # (a paragraph per line: no gaps)
+    if len(lines) < _WRAPPED_LINES or any(ch in region for ch in "\t|") or "   " in region.strip():
+        return False
+    if max(map(len, lines)) * 2 < _PAGE_WIDE:  # (cheap tests first: every table region is asked)
+        return False
+    run_on = sum(1 for line in lines if _TWO_ROWS.search(line)) * 2 >= len(lines)
+    if not run_on and _GLUE.search(region) is None:
+        return False
+    widths = [display_width(line) for line in lines]
+    widest = max(widths)
+    return widest >= _PAGE_WIDE and sum(w >= widest * _FULL_LINE for w in widths) >= len(lines) * _MOSTLY
 
 
 def _rows_run_together(text: str, start: int, end: int, glued: bool) -> list[list[Cell]]:
@@ -267,7 +305,11 @@ def _rows_run_together(text: str, start: int, end: int, glued: bool) -> list[lis
             row = [Cell(label.text, label.start, label.end, _LABEL)]
             for part in (_GLUED_PART if glued else _ONE_VALUE).finditer(text, match.start(), digits_end):
                 cell = make_cell(part.group(), part.start())
-                row.append(Cell(cell.text, cell.start, cell.end, _GLUED) if glued else cell)
+                if glued:
+                    cell = Cell(cell.text, cell.start, cell.end, _GLUED)
+                at = part.start()
+                cell.after_break = _DIGITS_WRAPPED.search(text, max(at - 4, 0), at) is not None
+                row.append(cell)
             rows.append(row)
         words_from = digits_end
     return rows

@@ -27,11 +27,12 @@ from .catalog import Format
 from .converters import PAGE_PROGRESS
 from .errors import ExtractorError, MissingExtraError
 from .evaluation import compare, evaluate, load_gold, render, render_layouts, results_json, summary
-from .exports import WRITERS, display_width, field_labels, render_summary
+from .exports import WRITERS, field_labels, render_summary
 from .models import Document
 from .pipeline import SUPPORTED_SUFFIXES, LLMMode, Options, extract_guarded
 from .progress import ModelProgress
 from .reading import SourceText, read_bytes, read_file
+from .values import display_width
 
 PROG = "gov-report-extractor"
 STDIN = "-"

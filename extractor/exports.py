@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from .catalog import CATALOG, Catalog, Format, ValueKind
 from .corrections import HUMAN
 from .errors import MissingExtraError
 from .models import Check, Document, Evidence
+from .values import display_width
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -384,11 +384,6 @@ class _Sheet:
 def _width(name: str, label: str) -> int:
     """A column's width: fixed for long text, else its widest header (within 8 to 32)."""
     return _LONG_TEXT_WIDTHS.get(name) or min(32, max(8, display_width(name), display_width(label)) + 2)
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes on screen: wide (Chinese) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 KEY_TOTALS = ("overview.applications_received", "t3.new_received.total", "t3.total.total")

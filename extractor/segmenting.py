@@ -72,8 +72,9 @@ _STANDARD_WORDS = (
 # Inside a flattened line: a numeral mark and the words after it, up to a number or a full stop.
 _HEADING_INLINE = re.compile(
     rf"(?P<mark>[{_NUMERALS}]、)"
-    rf"(?P<title>(?:(?![{_NUMERALS}]、|[(（][{_NUMERALS}]|第[{_NUMERALS}]+条)[^\d\n。；;]){{1,40}})"
-)  # the words after the mark, up to a number, a full stop, the next mark or sub-heading
+    rf"(?P<title>(?:(?![{_NUMERALS}]、|[(（][{_NUMERALS}]|第[{_NUMERALS}]+条)(?:[^\d\n。；;]|\n(?!\n))){{1,40}})"
+)  # the words after the mark, up to a number, a full stop, the next mark or sub-heading (a line
+# wrapped at a page's width may break them)
 _SENTENCE_END = re.compile(r"[。；;]")  # a heading holds no sentence
 _MARKUP = 8  # characters of markdown and spaces a heading line may open with
 # A table may come without its section heading; its opening words still find it. Those of
@@ -171,7 +172,7 @@ def _headings(text: str) -> list[_Heading]:
         return lines
     taken = {h.start for h in lines}  # the rest may stand inside lines: text joined into paragraphs
     inline = [
-        _Heading(m.start(), m.end("mark"), m["title"], m.end())
+        _Heading(m.start(), m.end("mark"), m["title"].replace("\n", ""), m.end())
         for m in _HEADING_INLINE.finditer(text)
         if not any(m.start() - _MARKUP <= start <= m.start() for start in taken)
     ]
@@ -221,9 +222,20 @@ def _table_heading(
     )
     if last and _KEYWORDS[table].search(last.title):
         return last, anchor.end()
-    line_start = text.rfind("\n", 0, anchor.start()) + 1
-    at = line_start if anchor.start() - line_start < _INLINE_LINE else anchor.start()
+    at = _table_start(text, table, anchor.start())
     return _Heading(at, at, "", at), anchor.end()
+
+
+def _table_start(text: str, table: str, anchor: int) -> int:
+    """Where a table without a heading line starts: at its line's start; inside flattened text
+    (far into its line, or after another table's numbers there: rows run together, then wrapped
+    at a page's width), at its heading run into the line, else at its opening words."""
+    line_start = text.rfind("\n", 0, anchor) + 1
+    before = text[line_start:anchor]
+    if anchor - line_start < _INLINE_LINE and not any(ch.isdigit() for ch in before):
+        return line_start
+    inline = [m for m in _HEADING_INLINE.finditer(before) if _KEYWORDS[table].search(m.group("title"))]
+    return line_start + inline[-1].start() if inline else anchor
 
 
 # --- title -------------------------------------------------------------------------

@@ -680,26 +680,47 @@ def _distinct(options: list[Option]) -> list[Option]:
 
 def _splits(parts: list[Cell], n: int) -> list[Option]:
     """Every way to cut glued digit parts into ``n`` numbers (no leading zeros, a decimal part
-    kept whole), as cells spanning their digits."""
+    kept whole), as cells spanning their digits; a part after a wrapped line's end is cut
+    apart from the part before, and also (its digits may go on there) as one with it."""
+    found: list[Option] = []
+    breaks = [i for i, part in enumerate(parts) if i and part.after_break][:_MAX_BREAKS]
+    for joins in itertools.product((False, True), repeat=len(breaks)):
+        joined = set(itertools.compress(breaks, joins))
+        runs: list[list[Cell]] = []
+        for i, part in enumerate(parts):
+            if i in joined:
+                runs[-1].append(part)
+            else:
+                runs.append([part])
+        found += _run_splits(runs, n, _MAX_SPLITS + 1 - len(found))
+    if breaks:  # (joined or apart, digits may cut the same way)
+        found = list({tuple(c.text for c in option): option for option in found}.values())
+    return found if len(found) <= _MAX_SPLITS else []
+
+
+def _run_splits(runs: list[list[Cell]], n: int, most: int) -> list[Option]:
+    """Every way (up to ``most``) to cut runs of glued digit parts into ``n`` numbers, the
+    parts of a run read as one string of digits."""
     found: list[Option] = []
 
     def cut(index: int, left: int, taken: list[Cell]) -> None:
-        if len(found) > _MAX_SPLITS:
+        if len(found) >= most:
             return
-        if index == len(parts):
+        if index == len(runs):
             if left == 0:
                 found.append(tuple(taken))
             return
-        part = parts[index]
-        for pieces in _pieces(part.text, left - (len(parts) - index - 1)):
-            cells, at = [], part.start
+        run = runs[index]
+        places = [part.start + i for part in run for i in range(len(part.text))]  # each digit's
+        for pieces in _pieces("".join(part.text for part in run), left - (len(runs) - index - 1)):
+            cells, at = [], 0
             for piece in pieces:
-                cells.append(Cell(piece, at, at + len(piece), _VALUE))
+                cells.append(Cell(piece, places[at], places[at + len(piece) - 1] + 1, _VALUE))
                 at += len(piece)
             cut(index + 1, left - len(pieces), taken + cells)
 
     cut(0, n, [])
-    return found if len(found) <= _MAX_SPLITS else []
+    return found
 
 
 def _pieces(digits: str, most: int) -> Iterator[list[str]]:

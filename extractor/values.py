@@ -8,6 +8,7 @@ before any reader sees the text, so the patterns here are written in ASCII.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from functools import cache
@@ -32,6 +33,12 @@ FULL_WIDTH[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII (digits, ，�
 CELL_LINE_BREAK = "\u2028"
 # A whole number wrapped over lines of its cell (a narrow column wraps 139 as 13 / 9).
 WRAPPED_NUMBER = re.compile(r"\d+(?:[ \t]*[\n\u2028][ \t]*\d+)+")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on screen or a page's line: wide (Chinese) characters count two."""
+    return len(text) + sum(1 for ch in text if ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF")
+
 
 NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 # A year as a title prints it: in digits, or in Chinese numerals (二〇二三, 二零二三).

@@ -510,3 +510,24 @@ def test_an_amount_in_yuan_under_a_column_of_wan_yuan_is_doubtful(printed, confi
     rows = ["规章\t0\t0\t3", "行政规范性文件\t1\t0\t4", "行政许可\t9", "行政处罚\t2", "行政强制\t0"]
     fee = read(T2_2021, "\n".join([*rows, f"行政事业性收费\t{printed}"])).fields["t2.fees.amount"]
     assert fee.confident is confident
+
+
+@pytest.mark.parametrize("seed", [0, 2, 7, 8, 10, 12])
+def test_a_number_a_page_line_cut_inside_glued_digits_is_read_whole(seed):
+    """A crawler's glued copy printed to a PDF, a line wrapped inside the first number of a row
+    (本年新收…数量 1 / 3626035332 for 136 26 0 35 33 22 252): the digits after the break may go
+    on the number before it, and the identities settle that they do."""
+    import random
+    import re
+
+    from evals.generate import random_record, render_with_doubts
+
+    rng = random.Random(seed)
+    record = random_record(rng, fmt="2021")
+    text = render_with_doubts(record, "crawler_wrapped", rng)[1]
+    assert isinstance(text, str)
+    ids = [f for f in T3_2021.field_ids() if f.startswith("t3.new_received.")]
+    assert record[ids[0]] >= 10  # (the seeds' first value has two digits or more)
+    cut = re.compile(r"申请数量\s*\d").search(text, text.index("本年新收")).end()
+    doc = extract(text[:cut] + "\n" + text[cut:], name="wrapped.txt")
+    assert [doc.fields[f] for f in ids] == [record[f] for f in ids]

@@ -135,7 +135,9 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     over this table's fields) choose among interpretations the cells leave open."""
     result = Reading()
     candidates = _candidates(spec, rows)
-    row_readings = _flat_rows(spec, candidates, identities) if spec.flat else {}
+    short = _short_header(spec, rows, candidates) if spec.flat else None
+    flat_clipped = _clipped_flat(spec, short, candidates) if short is not None else None
+    row_readings = _flat_rows(spec, candidates, identities, flat_clipped) if spec.flat else {}
     placed, beside_strays = ({}, set()) if row_readings else _place(spec, candidates)
     printed_twice = set() if row_readings else _printed_twice(candidates)
     clipped = _clipped_column(spec, rows, placed)
@@ -157,7 +159,17 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     for index in _padding_taken_for_a_cell(spec, placed):
         _doubt(_readings(spec.row_field_ids[index], result), _PADDING_NOTE)
     if clipped is not None:
-        _unread_clipped(spec, clipped, result)
+        why = f"column {clipped} cut off: every row prints one value fewer, its header no {clipped}"
+        _unread(result, [ids[-1] for ids in spec.row_field_ids], why)
+    if flat_clipped is not None:  # (the last row's other values: no sum checks them now)
+        title = _title_key(spec.rows[-1].column_titles[-1])
+        why = (
+            f"its last column ({title}) cut off: the row prints one value fewer, its header one {title} fewer"
+        )
+        _unread(result, [spec.row_field_ids[-1][-1]], why)
+        _doubt(_readings(spec.row_field_ids[-1], result), _CLIPPED_NOTE)
+    elif short is not None:  # its header cut short, yet the row prints more: a cell printed twice?
+        _doubt(list(result.fields.values()), _SHORT_HEADER_NOTE)
     for index in beside_strays:  # what the row holds may be short of what it printed
         _doubt(_readings(spec.row_field_ids[index], result), _BESIDE_STRAYS_NOTE)
     for index in printed_twice:
@@ -193,12 +205,38 @@ def _printed(values: list[Cell]) -> list[Cell]:
     return values[:end]
 
 
-def _unread_clipped(spec: TableSpec, title: str, result: Reading) -> None:
-    """The last column's fields, cut off the page: not read, and named."""
-    lost = [ids[-1] for ids in spec.row_field_ids]
+def _short_header(spec: TableSpec, rows: list[list[Cell]], candidates: list[_Candidate]) -> _Candidate | None:
+    """The one row of numbers of a flat table (table 四) under a header cut short at the page's
+    edge: one that titles the last column once fewer than the table has rows, and ends with
+    another title."""
+    numbered = [c for c in candidates if _has_number(c)]
+    if len(numbered) != 1:
+        return None
+    row = numbered[0]
+    at = next((n for n, printed in enumerate(rows) if printed is row.row), len(rows))
+    above = [cell for printed in rows[:at] for cell in printed]
+    header = "".join(c.text for c in above + row.row[: -len(row.values)] if c.kind is _LABEL)
+    last = _title_key(spec.rows[-1].column_titles[-1])
+    return row if header.count(last) == len(spec.rows) - 1 and not header.endswith(last) else None
+
+
+def _clipped_flat(spec: TableSpec, row: _Candidate, candidates: list[_Candidate]) -> _Candidate | None:
+    """A flat table's row under a header cut short (:func:`_short_header`) when it prints one
+    value fewer than the table has, and no row prints them all: its last column cut off the
+    page. The row with that last cell empty (and then not read)."""
+    values = _printed(row.values)
+    if row.glued or len(values) != _width(spec) - 1 or any(c.kind is not _VALUE for c in values):
+        return None
+    if any(len(c.values) >= _width(spec) for c in candidates):
+        return None
+    return replace(row, values=[*values, Cell("", values[-1].end, values[-1].end, _EMPTY)])
+
+
+def _unread(result: Reading, lost: list[str], why: str) -> None:
+    """Fields cut off the page: not read, and named."""
     for field_id in lost:
         result.fields.pop(field_id, None)
-    result.problem(f"column {title} cut off: every row prints one value fewer, its header no {title}", lost)
+    result.problem(why, lost)
 
 
 def normal_label(text: str) -> str:
@@ -446,13 +484,14 @@ def _width(spec: TableSpec) -> int:
 
 
 def _flat_rows(
-    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity]
+    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity], clipped: _Candidate | None
 ) -> dict[int, _Row]:
     """All the table's values in one printed row, in row order (table 四), when one printed row
-    holds that many: read as one row of every column, then cut into the table's rows."""
+    holds that many (or ``clipped``, one fewer, its last cut off the page): read as one row of
+    every column, then cut into the table's rows."""
     width = _width(spec)
     wide = [c for c in candidates if len(c.values) >= width or c.glued]
-    numbered = [c for c in wide if _has_number(c)]
+    numbered = [clipped] if clipped is not None else [c for c in wide if _has_number(c)]
     if not numbered and (parts := _flat_parts(spec, candidates)):
         numbered = [parts]
     if numbered:
@@ -878,6 +917,10 @@ def _doubt_places_resting_on_gaps(spec: TableSpec, result: Reading) -> None:
 
 
 _BESIDE_STRAYS_NOTE = "values printed next to this row belong to no row"
+_SHORT_HEADER_NOTE = (
+    "the header lost a column at the page's edge, the row did not: a cell may be printed twice"
+)
+_CLIPPED_NOTE = "the column after it was cut off the page: no sum checks its group"
 _TWICE_NOTE = "its label is printed on two rows with different values"
 _PADDING_NOTE = "its first cell may be the label column's empty padding, and a cell lost"
 

@@ -351,6 +351,48 @@ def test_a_last_column_cut_off_the_page_leaves_its_fields_unread_and_named_the_r
     assert {f: doc.fields[f] for f in others} == {f: record[f] for f in others}
 
 
+def _clipped_table_four(seed: int, keep_title: bool = False, drop_middle: bool = False) -> tuple[str, dict]:
+    """A generated report as a PDF's text, table 四 (one row of 15 values) printed wider than its
+    page: its last value (复议后起诉's 总计) cut off, and the header's last 总计 with it (unless
+    ``keep_title``; with ``drop_middle``, the header loses another group's 总计 instead)."""
+    import random
+
+    from evals.generate import random_record, render_file
+
+    rng = random.Random(seed)
+    record = random_record(rng, fmt="2021")
+    text = render_file(record, "pdf_lines", rng)[1]
+    start, end = text.index("四、政府信息公开行政复议"), text.index("五、存在的主要问题")
+    lines = text[start:end].split("\n")
+    values = next(i for i, line in enumerate(lines) if line.split(" ")[0].isdigit())
+    lines[values] = lines[values].rsplit(" ", 1)[0]
+    if drop_middle:
+        lines[values - 1] = lines[values - 1].replace(" 总计", "", 1)
+    elif not keep_title:
+        lines[values - 1] = lines[values - 1].removesuffix(" 总计")
+    return text[:start] + "\n".join(lines) + text[end:], record
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_table_four_its_last_column_cut_off_reads_the_rest_and_doubts_the_group_it_leaves_unsummed(seed):
+    text, record = _clipped_table_four(seed)
+    doc = extract(text, name="clipped.txt")
+    ids = T4.field_ids()
+    named = {f for c in doc.failed_checks if c.id == "read.t4" for f in c.fields}
+    assert doc.fields[ids[-1]] is None and ids[-1] in named
+    assert {f: doc.fields[f] for f in ids[:-1]} == {f: record[f] for f in ids[:-1]}
+    assert named == set(ids[10:])  # the first two groups' sums check them; the third has none
+
+
+@pytest.mark.parametrize("header", ["every title", "another group's 总计 lost"])
+def test_table_four_a_value_short_under_a_header_that_titles_every_column_is_not_read(header):
+    """Unless the header lost its last 总计, the value the row lost may be any of its cells."""
+    text, _ = _clipped_table_four(1, keep_title=header == "every title", drop_middle=header != "every title")
+    doc = extract(text, name="clipped.txt")
+    assert all(doc.fields[f] is None for f in T4.field_ids())
+    assert set(T4.field_ids()) <= {f for c in doc.failed_checks if c.id == "read.t4" for f in c.fields}
+
+
 @pytest.mark.parametrize("cell_per_line", [False, True])
 def test_rows_a_value_short_under_a_header_that_names_every_column_are_not_read(cell_per_line):
     """Without the header's word for it, no column is taken for cut off: a row short of a value

@@ -516,16 +516,17 @@ def _flat_rows(
 
 
 def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | None:
-    """The one row of a flat table printed in parts: consecutive unlabelled rows of numbers,
-    each ending where a table row ends, together all the table's values (table 四 as a 行政复议
-    table of 5 and a 行政诉讼 table of 10)."""
+    """The one row of a flat table printed in parts: consecutive rows of numbers (unlabelled, or
+    under a part's header), each ending where a table row ends, together all the table's values
+    (table 四 as a 行政复议 table of 5 and a 行政诉讼 table of 10)."""
     width, ends = _width(spec), {end for *_, end in _flat_spans(spec)}
     found = []
     for first in range(len(candidates)):
         total, parts = 0, []
         for cand in candidates[first:]:
-            total += len(cand.values)
-            if cand.label or cand.blank or cand.glued or total not in ends or not _has_number(cand):
+            total += len(_printed(cand.values))
+            headed = not cand.label or _header_words_only(spec, cand)
+            if not headed or cand.blank or cand.glued or total not in ends or not _has_number(cand):
                 break
             parts.append(cand)
             if total == width:
@@ -534,7 +535,20 @@ def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | N
     if len(found) != 1 or len(found[0]) < 2:
         return None
     parts = found[0]
-    return replace(parts[0], values=[cell for part in parts for cell in part.values])
+    return replace(parts[0], values=[cell for part in parts for cell in _printed(part.values)])
+
+
+def _header_words_only(spec: TableSpec, candidate: _Candidate) -> bool:
+    """The candidate's label is made of the table's own header words (a part's header, in a
+    text where a part's header lines run into the numbers below it: 复议后起诉 / 结果维 / 持…)."""
+    words = _header_characters(spec)
+    return all(ch in words for c in candidate.row if c.kind is _LABEL for ch in c.text)
+
+
+@lru_cache(maxsize=8)
+def _header_characters(spec: TableSpec) -> frozenset[str]:
+    titles = [row.title for row in spec.rows] + [title for row in spec.rows for title in row.column_titles]
+    return frozenset("".join(titles).replace(" ", ""))
 
 
 @lru_cache(maxsize=8)

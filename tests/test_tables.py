@@ -506,6 +506,14 @@ def test_a_row_printed_twice_with_other_numbers_is_doubtful_the_same_numbers_aga
         "0\t2\t0\t0\t2\t0\t0\t0\t3\t3\n",
         # the three rows of numbers under one header, their labels lost
         "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n1\t0\t0\t0\t1\n0\t2\t0\t0\t2\n0\t0\t0\t3\t3\n",
+        # a browser's page of a wide table, its text a cell a line: 行政复议 and 未经复议直接起诉
+        # (10 values), then 复议后起诉 under its own header's lines (its words cut: 结果维 / 持)
+        "行政复议\n\n行政诉讼\n\n未经复议直接起诉\n"
+        + "结果维 结果纠 其他结 尚未审 总\n" * 2
+        + "持\n正\n果\n结\n计\n" * 2
+        + "\n".join("1000102002")
+        + "\n\n复议后起诉\n结果维 结果纠 其他结 尚未审 总\n"
+        "持\n正\n果\n结\n计\n" + "\n".join("00033") + "\n\n",
     ],
 )
 def test_table_four_printed_in_parts_is_read_as_its_one_row(text):
@@ -520,6 +528,13 @@ def test_table_four_printed_in_parts_is_read_as_its_one_row(text):
         "t4.litigation_after_review.pending": 3,
     }
     assert all(fields[f].confident for f in T4.field_ids())
+
+
+def test_table_four_parts_one_of_them_under_other_words_are_not_joined():
+    """Numbers under words that are no part of the table's header may be anything's."""
+    text = "行政复议\n未经复议直接起诉\n" + "\n".join("1000102002") + "\n\n另有说明\n" + "\n".join("00033")
+    fields = read(T4, text).fields
+    assert all(f not in fields or fields[f].value is None for f in T4.field_ids()[:10])
 
 
 def test_table_four_parts_that_end_inside_a_row_are_not_joined():

@@ -141,12 +141,15 @@ _WORDS_MEET_DIGITS = re.compile(
 def _crawler_wrapped(f: dict, rng: random.Random) -> Rendered:
     """A crawler's glued copy printed to a PDF, its text taken out again: a space where words
     meet digits, the body wrapped at the page's width (a heading or a label cut at a line's
-    end; never between two digits, which would leave open where one number ends)."""
+    end; never between two digits, which would leave open where one number ends), perhaps
+    indented by the page's margin and padded to its width."""
     suffix, text, undeterminable = _crawler(f, rng, spaced=False)
     assert isinstance(text, str)
     header, body = text.split(_PRINT_TAG)
-    body = _WORDS_MEET_DIGITS.sub(" ", body.strip())
-    return suffix, header + _PRINT_TAG + _wrapped(body, rng.randint(84, 100)) + "\n", undeterminable
+    body = _wrapped(_WORDS_MEET_DIGITS.sub(" ", body.strip()), width := rng.randint(84, 100))
+    if rng.random() < 0.5:  # a layout-keeping extraction: the page's margin, lines padded to its width
+        body = "\n".join(" " * 8 + line + " " * (width - len(line)) for line in body.split("\n"))
+    return suffix, header + _PRINT_TAG + body + "\n", undeterminable
 
 
 def _wrapped(text: str, width: int) -> str:

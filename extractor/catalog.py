@@ -119,7 +119,8 @@ Identity = tuple[str, list[str], list[str]]
 
 def across_breaks(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern``, found also where a line break stands between two of its Chinese characters
-    (a page's line wrapped inside the words: 主 / 动公开, 微 / 信公众号)."""
+    (a page's line wrapped inside the words: 主 / 动公开, 微 / 信公众号), with the spaces a
+    layout-keeping text extraction pads and indents its lines with."""
     source, out = pattern.pattern, []
     in_class = escaped = False
     for i, ch in enumerate(source):
@@ -129,7 +130,7 @@ def across_breaks(pattern: re.Pattern[str]) -> re.Pattern[str]:
         elif in_class or ch == "[":
             in_class = ch != "]"
         elif _IDEOGRAPH.match(ch) and _IDEOGRAPH.match(source, i + 1):
-            out.append(r"\n?")
+            out.append(r"(?:[ \t]*\n[ \t]*)?")
     return re.compile("".join(out), pattern.flags)
 
 

@@ -241,7 +241,7 @@ def _lone_value(line: list[Cell]) -> bool:
 # signs a change), a decimal part, a unit of money.
 _DIGITS = re.compile(r"[增减]?\d(?:[\d 增减]*(?:\n+[\d 增减]*)?\d)?(?:\.\d+)?(?:万元|元)?")
 _DIGITS_WRAPPED = re.compile(r"\d\n+\Z")  # digits go on after a wrapped line's end: one number or two
-_NUMBERING_AFTER = re.compile(r"[.、．]\s?[^\d\s]")  # ``2.其他``, ``2. 其他``: the 2 numbers the next label
+_NUMBERING_AFTER = re.compile(r"[.、．]\s*[^\d\s]")  # ``2.其他``, ``2. 其他``: the 2 numbers the next label
 # Digits that touch words, more than one digit after a 0, or more than a count has: cells run
 # together.
 _GLUE = re.compile(r"[\u4e00-\u9fff）)]\d{3,}|\d{3,}[\u4e00-\u9fff（(]|(?<![\d.])(?:0\d|\d{9,}(?![\d.]))")
@@ -249,6 +249,7 @@ _GLUED_PART = re.compile(r"\S+")
 _FLATTENED = 400  # characters: a line this long holds more than one table row
 _WRAPPED_LINES = 3  # a flow of rows wrapped at the page's width: lines at least
 _FULL_LINE = 0.85  # of the widest line's width: a line wrapped there is full
+_GAPPED = 3  # a line in this many with a gap of spaces inside: a grid aligned by spaces, no flow
 _MOSTLY = 2 / 3  # of the lines full: a flow (a converter may end a line where a heading starts)
 _PAGE_WIDE = 60  # columns: a wrapped line is a page's width, no narrow cell's
 _TWO_ROWS = re.compile(r"\d[^\d\n]*[\u4e00-\u9fff][^\d\n]*\d")  # a row's digits, the next one's label, digits
@@ -267,14 +268,16 @@ def _is_flattened(text: str, start: int, end: int) -> bool:
 
 def _is_wrapped_flow(text: str, start: int, end: int) -> bool:
     """A flattened table wrapped at a page's width (a copy's run-together rows printed to a PDF,
-    then its text taken out): lines of words and digits, no grid separator or column gap, most
-    lines about as wide as the widest, and rows running on within lines or digits
+    then its text taken out): lines of words and digits, no grid separator, few column gaps,
+    most lines about as wide as the widest, and rows running on within lines or digits
     glued."""
     lines_from = text.rfind("\n", 0, start) + 1
     lines_to = text.find("\n", end)
     region = text[lines_from : len(text) if lines_to < 0 else lines_to]
-    lines = [line for line in region.split("\n") if line.strip()]  # (a paragraph per line: no gaps)
-    if len(lines) < _WRAPPED_LINES or any(ch in region for ch in "\t|") or "   " in region.strip():
+    lines = [line.strip() for line in region.split("\n") if line.strip()]  # (a paragraph per line: no gaps)
+    if len(lines) < _WRAPPED_LINES or any(ch in region for ch in "\t|"):
+        return False
+    if sum(1 for line in lines if "   " in line) * _GAPPED > len(lines):  # (columns aligned by spaces)
         return False
     if max(map(len, lines)) * 2 < _PAGE_WIDE:  # (cheap tests first: every table region is asked)
         return False

@@ -326,17 +326,58 @@ _ROW_JOINT = re.compile(rf"(?<=\t){VALUE}(?P<joint> +)(?=\t*(?:[^\s\d]|\d{{1,2}}
 
 def _rows_apart(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The lines, a flattened grid line cut where one row ran into the next."""
-    if all(len(line) <= _FLATTENED or "\t" not in line for _, line in lines):
+    flattened = [_flattened_grid(line) for _, line in lines]
+    if not any(flattened):
         return lines
     out = []
-    for at, line in lines:
+    for (at, line), kind in zip(lines, flattened, strict=True):
+        cuts = []
+        if kind == "\t":
+            cuts = [joint.span("joint") for joint in _ROW_JOINT.finditer(line)]
+        elif kind == "|":
+            cuts = _pipe_row_cuts(line)
         begin = 0
-        if len(line) > _FLATTENED and "\t" in line:
-            for joint in _ROW_JOINT.finditer(line):
-                out.append((at + begin, line[begin : joint.start("joint")]))
-                begin = joint.end("joint")
+        for stop, resume in cuts:
+            if line[begin:stop].strip():
+                out.append((at + begin, line[begin:stop]))
+            begin = resume
         out.append((at + begin, line[begin:]))
     return out
+
+
+def _flattened_grid(line: str) -> str:
+    """What separates the cells of a grid run together on ``line``: a tab, a pipe, or none."""
+    if len(line) > _FLATTENED and "\t" in line:
+        return "\t"
+    return "|" if "---" in line and _INLINE_RULE.search(line) else ""
+
+
+# A markdown table's rule row inside a line (not opening it): a markdown table run together
+# on one line, its rows one space apart (| a | b | |---|---| | 1 | 2 |).
+_INLINE_RULE = re.compile(r"(?<=\S)\s*(\|(?:\s*:?-{3,}:?\s*\|)+)")
+_DASHES = re.compile(r"-{3,}")
+_PIPE = re.compile(r"\|")
+
+
+def _pipe_row_cuts(line: str) -> list[tuple[int, int]]:
+    """Where a markdown table run together on one line breaks into its rows, as (end of one
+    piece, start of the next): before its header row, before and after its rule, then after
+    every row of the rule's count of cells while only a space stands between two rows."""
+    cuts: list[tuple[int, int]] = []
+    pipes = [m.start() for m in _PIPE.finditer(line)]
+    for rule in _INLINE_RULE.finditer(line):
+        width, (begin, end) = len(_DASHES.findall(rule.group(1))), rule.span(1)
+        before = [p for p in pipes if p < begin]
+        if len(before) < width + 1 or (cuts and before[-width - 1] < cuts[-1][1]):
+            continue
+        cuts += [(before[-width - 1], before[-width - 1]), (before[-1] + 1, begin)]
+        after = [p for p in pipes if p >= end]
+        at = end
+        while len(after) > width and not line[at : after[0]].strip():
+            cuts.append((at, after[0]))
+            at, after = after[width] + 1, after[width + 1 :]
+        cuts.append((at, at))
+    return cuts
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:

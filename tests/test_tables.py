@@ -588,3 +588,24 @@ def test_a_number_a_page_line_cut_inside_glued_digits_is_read_whole(seed):
     cut = re.compile(r"申请数量\s*\d").search(text, text.index("本年新收")).end()
     doc = extract(text[:cut] + "\n" + text[cut:], name="wrapped.txt")
     assert [doc.fields[f] for f in ids] == [record[f] for f in ids]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_markdown_tables_run_together_on_one_line_are_read_row_by_row(seed):
+    """A markdown copy whose line breaks were lost inside the tables (a converter joining a
+    PDF's lines into paragraphs): each table on one line, its rows one space apart, ``| |``
+    between them; the rule row's count of cells says where each row ends."""
+    import random
+    import re
+
+    from evals.generate import random_record, render_file
+
+    rng = random.Random(seed)
+    record = random_record(rng, fmt=("2021", "2019")[seed % 2])
+    text = render_file(record, "markdown", rng)[1]
+    assert isinstance(text, str)
+    doc = extract(re.sub(r"\|\n(?=\|)", "| ", text), name="flat.md")
+    assert doc.status == "ok"
+    assert {f: doc.fields[f] for f in record if f[:2] in ("t2", "t3", "t4")} == {
+        f: v for f, v in record.items() if f[:2] in ("t2", "t3", "t4")
+    }

@@ -138,7 +138,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     short = _short_header(spec, rows, candidates) if spec.flat else None
     flat_clipped = _clipped_flat(spec, short, candidates) if short is not None else None
     row_readings = _flat_rows(spec, candidates, identities, flat_clipped) if spec.flat else {}
-    placed, beside_strays = ({}, set()) if row_readings else _place(spec, candidates)
+    placed, beside_strays, misnamed = ({}, set(), set()) if row_readings else _place(spec, candidates)
     printed_twice = set() if row_readings else _printed_twice(candidates)
     clipped = _clipped_column(spec, rows, placed)
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
@@ -170,6 +170,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
         _doubt(_readings(spec.row_field_ids[-1], result), _CLIPPED_NOTE)
     elif short is not None:  # its header cut short, yet the row prints more: a cell printed twice?
         _doubt(list(result.fields.values()), _SHORT_HEADER_NOTE)
+    for index in misnamed:
+        _doubt(_readings(spec.row_field_ids[index], result), _MISNAMED_NOTE)
     for index in beside_strays:  # what the row holds may be short of what it printed
         _doubt(_readings(spec.row_field_ids[index], result), _BESIDE_STRAYS_NOTE)
     for index in printed_twice:
@@ -431,9 +433,10 @@ def _join_broken_rows(spec: TableSpec, candidates: list[_Candidate]) -> list[_Ca
     return out
 
 
-def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Candidate], set[int]]:
-    """Table row index → the printed row read for it; and the rows next to values printed
-    between them that no row takes (a row's digits may have wrapped away from it)."""
+def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Candidate], set[int], set[int]]:
+    """Table row index → the printed row read for it; the rows next to values printed between
+    them that no row takes (a row's digits may have wrapped away from it); and the rows placed
+    by order that print another row's words for a label (:func:`_names_another_row`)."""
     candidates = _join_broken_rows(spec, candidates)
     anchors: list[tuple[int, int]] = []  # (candidate position, table row index), both increasing
     for pos, cand in enumerate(candidates):
@@ -441,19 +444,41 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
             anchors.append((pos, cand.spec_index))
     placed = {row: candidates[pos] for pos, row in anchors}
     beside_strays: set[int] = set()
+    misnamed: set[int] = set()
     bounds = [(-1, -1), *anchors, (len(candidates), len(spec.rows))]
     for (pos_a, row_a), (pos_b, row_b) in itertools.pairwise(bounds):
         if pos_b == pos_a + 1:  # the common case: anchors next to each other, nothing between
             continue
         loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None and not c.blank]
         if len(loose) == row_b - row_a - 1:
-            placed.update(zip(range(row_a + 1, row_b), loose, strict=True))
+            by_order = list(zip(range(row_a + 1, row_b), loose, strict=True))
+            placed.update(by_order)
+            misnamed.update(r for r, c in by_order if _names_another_row(spec, r, c))
         elif any(_has_number(c) for c in loose):
             beside_strays.update(r for r in (row_a, row_b) if 0 <= r < len(spec.rows))
     for cand in candidates:  # a labelled row printed out of order is still read by its label
         if cand.spec_index is not None:
             placed.setdefault(cand.spec_index, cand)
-    return placed, beside_strays
+    return placed, beside_strays, misnamed
+
+
+def _names_another_row(spec: TableSpec, index: int, candidate: _Candidate) -> bool:
+    """A row placed by order is printed beside words of another row's label, none of its own
+    (a row printed out of order, its label cut: 行政机关不再处理其政府信息公 / 40 1 0 0 2 0 43)."""
+    words = _words(normal_label("".join(c.text for c in candidate.row if c.kind is _LABEL)))
+    if len(words) < _SOME_WORDS or words in _words(spec.rows[index].title):
+        return False  # (a character or two, as a group label's cut prints, name no row)
+    # (their own words, less the group label a first row's title opens with: 无法提 / 供 is the
+    # group's, printed beside any of its rows)
+    return any(words in _words(row.title.split()[-1]) for n, row in enumerate(spec.rows) if n != index)
+
+
+def _words(label: str) -> str:
+    return _NOT_WORDS.sub("", label.translate(FULL_WIDTH))
+
+
+_SOME_WORDS = 4
+_NOT_WORDS = re.compile(r"[\s\W\d]+")  # (spaces, marks, digits: a label's words are the rest)
 
 
 def _printed_twice(candidates: list[_Candidate]) -> set[int]:
@@ -934,6 +959,7 @@ _BESIDE_STRAYS_NOTE = "values printed next to this row belong to no row"
 _SHORT_HEADER_NOTE = (
     "the header lost a column at the page's edge, the row did not: a cell may be printed twice"
 )
+_MISNAMED_NOTE = "placed by its order, but printed beside words of another row's label"
 _CLIPPED_NOTE = "the column after it was cut off the page: no sum checks its group"
 _TWICE_NOTE = "its label is printed on two rows with different values"
 _PADDING_NOTE = "its first cell may be the label column's empty padding, and a cell lost"

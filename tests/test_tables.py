@@ -609,3 +609,20 @@ def test_markdown_tables_run_together_on_one_line_are_read_row_by_row(seed):
     assert {f: doc.fields[f] for f in record if f[:2] in ("t2", "t3", "t4")} == {
         f: v for f, v in record.items() if f[:2] in ("t2", "t3", "t4")
     }
+
+
+def test_a_row_placed_by_order_beside_another_rows_label_is_doubtful():
+    """A converter's scrambled text: 重复申请's own line lost, and in its place a row printed out
+    of order, its label cut to words of another row's (行政机关不再处理其政府信息公: 其他处理's).
+    Its order alone puts it in 重复申请's place; its words say it is another row's."""
+    lines = []
+    for row in T3_2021.rows:
+        values = [3 if row.id == "other_no_correction" else 0] * 6
+        printed = "\t".join(map(str, [*values, sum(values)]))
+        if row.id == "declined_repeated":
+            lines.append("行政机关不再处理其政府信息公\t3\t0\t0\t0\t0\t0\t3")
+            continue
+        lines.append(f"{row.title.split()[-1]}\t{printed}")
+    fields = read(T3_2021, "\n".join(lines)).fields
+    repeated = [fields.get(f) for f in T3_2021.field_ids() if f.startswith("t3.declined_repeated.")]
+    assert all(r is None or not r.confident for r in repeated)

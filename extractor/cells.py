@@ -274,7 +274,9 @@ def _is_wrapped_flow(text: str, start: int, end: int) -> bool:
     lines_from = text.rfind("\n", 0, start) + 1
     lines_to = text.find("\n", end)
     region = text[lines_from : len(text) if lines_to < 0 else lines_to]
-    lines = [line.strip() for line in region.split("\n") if line.strip()]  # (a paragraph per line: no gaps)
+    # (a paragraph a line leaves blank lines; a converter may put stray quote marks on lines
+    # of their own: neither is a line of the flow)
+    lines = [line.strip() for line in region.split("\n") if any(ch.isalnum() for ch in line)]
     if len(lines) < _WRAPPED_LINES or any(ch in region for ch in "\t|"):
         return False
     if sum(1 for line in lines if "   " in line) * _GAPPED > len(lines):  # (columns aligned by spaces)

@@ -626,3 +626,23 @@ def test_a_row_placed_by_order_beside_another_rows_label_is_doubtful():
     fields = read(T3_2021, "\n".join(lines)).fields
     repeated = [fields.get(f) for f in T3_2021.field_ids() if f.startswith("t3.declined_repeated.")]
     assert all(r is None or not r.confident for r in repeated)
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_stray_quote_marks_on_lines_of_their_own_leave_a_wrapped_flow_a_flow(seed):
+    """A PDF reader may put a line's quote marks (“ ”) on lines of their own, between blank
+    lines: they are no lines of the wrapped table."""
+    import random
+
+    from evals.generate import random_record, render_with_doubts
+
+    rng = random.Random(seed)
+    record = random_record(rng, fmt="2021")
+    text = render_with_doubts(record, "crawler_wrapped", rng)[1]
+    assert isinstance(text, str)
+    at = text.index("\n", text.index("行政复议、行政诉讼情况"))
+    quoted = text[:at] + "\n\n” “\n\n“\n\n”\n" + text[at:]
+    plain, stray = extract(text, name="w.txt"), extract(quoted, name="w.txt")
+    t4 = T4.field_ids()
+    assert any(plain.fields[f] is not None for f in t4)
+    assert {f: stray.fields[f] for f in t4} == {f: plain.fields[f] for f in t4}

@@ -388,11 +388,12 @@ def _candidate(
         blanks = [c for c in values if c.kind is _EMPTY and (c.col < 0 or spec.flat)]
         return _Candidate("", row, values, None, header, blank=True) if blanks else None
     index = _match(spec, labels, glued)
-    if index is not None and not glued and len(values) < len(spec.rows[index].columns):
+    width = len(spec.rows[index].columns) if index is not None else 0
+    if not glued and len(values) < width - 1:  # (one cell short: its last column may be off the page)
         index = None  # a header cell that happens to read like a row label
         if not has_value:
             return None
-    if not has_value and index is None:
+    if not has_value and (index is None or not any(c.kind is _EMPTY for c in values)):
         return None
     label = labels[-1] if labels else ""
     return _Candidate(label, row, values, index, header, glued=glued, gap=_GAP in kinds)

@@ -646,3 +646,29 @@ def test_stray_quote_marks_on_lines_of_their_own_leave_a_wrapped_flow_a_flow(see
     t4 = T4.field_ids()
     assert any(plain.fields[f] is not None for f in t4)
     assert {f: stray.fields[f] for f in t4} == {f: plain.fields[f] for f in t4}
+
+
+def test_a_grid_whose_last_column_a_browser_printed_off_the_page_reads_the_rest():
+    """A web page's table 三 printed by a browser, then read through its text layer: the grid
+    holds every column but 总计 (its cells stand apart, outside the ruling), blank cells empty.
+    Each row prints one cell fewer than the table has columns: the rows are read, the totals
+    named as cut off — rows of blanks among them."""
+    import random
+
+    from evals.generate import random_record
+
+    record = random_record(random.Random(5), fmt="2021")
+    header = (
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t\t自然人\t法人或其他组织\n"
+    )
+    header += "\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\n"
+    lines = []
+    for row, ids in zip(T3_2021.rows, T3_2021.row_field_ids, strict=True):
+        cells = ["" if record[f] == 0 else str(record[f]) for f in ids[:-1]]
+        lines.append("\t".join([row.title.split()[-1], "", "", *cells]))
+    reading = read(T3_2021, header + "\n".join(lines))
+    fields, totals = reading.fields, [ids[-1] for ids in T3_2021.row_field_ids]
+    assert all(f not in fields for f in totals)
+    assert not [p.message for p in reading.problems if "not found" in p.message]
+    printed = {f for ids in T3_2021.row_field_ids for f in ids[:-1] if record[f] != 0}
+    assert printed and all(fields[f].value == record[f] for f in printed)

@@ -249,6 +249,7 @@ _GLUED_PART = re.compile(r"\S+")
 _FLATTENED = 400  # characters: a line this long holds more than one table row
 _WRAPPED_LINES = 3  # a flow of rows wrapped at the page's width: lines at least
 _FULL_LINE = 0.85  # of the widest line's width: a line wrapped there is full
+_WORD_OR_DIGIT = re.compile(r"[^\W_]")
 _GAPPED = 3  # a line in this many with a gap of spaces inside: a grid aligned by spaces, no flow
 _MOSTLY = 2 / 3  # of the lines full: a flow (a converter may end a line where a heading starts)
 _PAGE_WIDE = 60  # columns: a wrapped line is a page's width, no narrow cell's
@@ -274,14 +275,16 @@ def _is_wrapped_flow(text: str, start: int, end: int) -> bool:
     lines_from = text.rfind("\n", 0, start) + 1
     lines_to = text.find("\n", end)
     region = text[lines_from : len(text) if lines_to < 0 else lines_to]
+    if "\t" in region or "|" in region:  # (cheap tests first: every table region is asked)
+        return False
     # (a paragraph a line leaves blank lines; a converter may put stray quote marks on lines
     # of their own: neither is a line of the flow)
-    lines = [line.strip() for line in region.split("\n") if any(ch.isalnum() for ch in line)]
-    if len(lines) < _WRAPPED_LINES or any(ch in region for ch in "\t|"):
+    lines = [line.strip() for line in region.split("\n") if _WORD_OR_DIGIT.search(line)]
+    if len(lines) < _WRAPPED_LINES:
         return False
     if sum(1 for line in lines if "   " in line) * _GAPPED > len(lines):  # (columns aligned by spaces)
         return False
-    if max(map(len, lines)) * 2 < _PAGE_WIDE:  # (cheap tests first: every table region is asked)
+    if max(map(len, lines)) * 2 < _PAGE_WIDE:
         return False
     run_on = sum(1 for line in lines if _TWO_ROWS.search(line)) * 2 >= len(lines)
     if not run_on and _GLUE.search(region) is None:
@@ -328,6 +331,8 @@ _ROW_JOINT = re.compile(rf"(?<=\t){VALUE}(?P<joint> +)(?=\t*(?:[^\s\d]|\d{{1,2}}
 
 def _rows_apart(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """The lines, a flattened grid line cut where one row ran into the next."""
+    if not any(len(line) > _FLATTENED or "---" in line for _, line in lines):  # (the common case, fast)
+        return lines
     flattened = [_flattened_grid(line) for _, line in lines]
     if not any(flattened):
         return lines

@@ -467,11 +467,17 @@ def _names_another_row(spec: TableSpec, index: int, candidate: _Candidate) -> bo
     """A row placed by order is printed beside words of another row's label, none of its own
     (a row printed out of order, its label cut: 行政机关不再处理其政府信息公 / 40 1 0 0 2 0 43)."""
     words = _words(normal_label("".join(c.text for c in candidate.row if c.kind is _LABEL)))
-    if len(words) < _SOME_WORDS or words in _words(spec.rows[index].title):
+    titles, own_words = _title_words(spec)
+    if len(words) < _SOME_WORDS or words in titles[index]:
         return False  # (a character or two, as a group label's cut prints, name no row)
-    # (their own words, less the group label a first row's title opens with: 无法提 / 供 is the
-    # group's, printed beside any of its rows)
-    return any(words in _words(row.title.split()[-1]) for n, row in enumerate(spec.rows) if n != index)
+    return any(words in own for n, own in enumerate(own_words) if n != index)
+
+
+@lru_cache(maxsize=8)
+def _title_words(spec: TableSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The words of each row's title; and of its own part, less the group label a first row's
+    title opens with (无法提 / 供 is the group's, printed beside any of its rows)."""
+    return tuple(_words(r.title) for r in spec.rows), tuple(_words(r.title.split()[-1]) for r in spec.rows)
 
 
 def _words(label: str) -> str:

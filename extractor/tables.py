@@ -137,7 +137,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     candidates = _candidates(spec, rows)
     short = _short_header(spec, rows, candidates) if spec.flat else None
     flat_clipped = _clipped_flat(spec, short, candidates) if short is not None else None
-    row_readings = _flat_rows(spec, candidates, identities, flat_clipped) if spec.flat else {}
+    row_readings = _flat_rows(spec, rows, candidates, identities, flat_clipped) if spec.flat else {}
     placed, beside_strays, misnamed = ({}, set(), set()) if row_readings else _place(spec, candidates)
     printed_twice = set() if row_readings else _printed_twice(candidates)
     clipped = _clipped_column(spec, rows, placed)
@@ -516,7 +516,11 @@ def _width(spec: TableSpec) -> int:
 
 
 def _flat_rows(
-    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity], clipped: _Candidate | None
+    spec: TableSpec,
+    rows: list[list[Cell]],
+    candidates: list[_Candidate],
+    identities: Sequence[Identity],
+    clipped: _Candidate | None,
 ) -> dict[int, _Row]:
     """All the table's values in one printed row, in row order (table 四), when one printed row
     holds that many (or ``clipped``, one fewer, its last cut off the page): read as one row of
@@ -524,7 +528,9 @@ def _flat_rows(
     width = _width(spec)
     wide = [c for c in candidates if len(c.values) >= width or c.glued]
     numbered = [clipped] if clipped is not None else [c for c in wide if _has_number(c)]
-    if not numbered and (parts := _flat_parts(spec, candidates)):
+    if not numbered and (
+        parts := _flat_parts(spec, candidates) or _flat_groups_blank(spec, rows, candidates)
+    ):
         numbered = [parts]
     if numbered:
         wide = numbered
@@ -540,11 +546,40 @@ def _flat_rows(
         every = spec.field_ids()
         whole.options = [o for o in whole.options if _holds(identities, _flat_values(spec, o), every)]
         problem = problem or ("" if whole.options else "no reading of its cells satisfies the identities")
-    rows = {}
+    readings = {}
     for index, (row_spec, ids, start, end) in enumerate(_flat_spans(spec)):
         cut = _distinct([tuple(option[start:end]) for option in whole.options])
-        rows[index] = _Row(ids, cut, whole.confirm, problem and f"row {row_spec.id}: {problem}")
-    return rows
+        readings[index] = _Row(ids, cut, whole.confirm, problem and f"row {row_spec.id}: {problem}")
+    return readings
+
+
+def _flat_groups_blank(
+    spec: TableSpec, rows: list[list[Cell]], candidates: list[_Candidate]
+) -> _Candidate | None:
+    """The one row of a flat table's grid whose first groups are blank (empty cells), its
+    values those of the groups after, all of them: they start in the grid column where the
+    header above titles the first group they hold (| | | 0 0 | 0 0 |… under 未经复议直接起诉).
+    The row with an empty cell for each column of the blank groups."""
+    numbered = [c for c in candidates if _has_number(c)]
+    if len(numbered) != 1 or numbered[0].glued:
+        return None
+    row = numbered[0]
+    lead = next((i for i, c in enumerate(row.values) if c.kind is not _EMPTY), len(row.values))
+    values = _printed(row.values[lead:])
+    if not lead or row.values[0].col < 0 or any(c.kind is not _VALUE for c in values):
+        return None
+    starts = [end for *_, end in _flat_spans(spec)]
+    blank_width = _width(spec) - len(values)
+    if blank_width not in starts[:-1]:
+        return None
+    group = starts.index(blank_width) + 1  # the first group the values hold
+    at = next((n for n, printed in enumerate(rows) if printed is row.row), 0)
+    title = _words(spec.rows[group].title.split()[-1])
+    titled = {c.col for printed in rows[:at] for c in printed if c.kind is _LABEL and _words(c.text) == title}
+    if titled != {values[0].col}:
+        return None
+    blank = [Cell("", values[0].start, values[0].start, _EMPTY, values[0].col) for _ in range(blank_width)]
+    return replace(row, values=[*blank, *values])
 
 
 def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | None:

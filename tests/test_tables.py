@@ -672,3 +672,20 @@ def test_a_grid_whose_last_column_a_browser_printed_off_the_page_reads_the_rest(
     assert not [p.message for p in reading.problems if "not found" in p.message]
     printed = {f for ids in T3_2021.row_field_ids for f in ids[:-1] if record[f] != 0}
     assert printed and all(fields[f].value == record[f] for f in printed)
+
+
+@pytest.mark.parametrize(("lead", "read_it"), [("|  |  | ", True), ("|  |  |  | ", False)])
+def test_table_four_its_first_group_blank_in_a_grid_reads_the_groups_its_values_stand_under(lead, read_it):
+    """markitdown's grid of a PDF's table 四 whose 行政复议 cells are blank: two empty cells,
+    then the ten values of the two 行政诉讼 groups, two a cell. They start in the column the
+    header titles 未经复议直接起诉; starting anywhere else, nothing says whose they are."""
+    text = (
+        "| 行政复议 |  | 行政诉讼 |  |  |  |  |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+        "|  |  | 未经复议直接起诉 |  | 复议后起诉 |  |  |\n" + lead + "1 0 | 0 0 | 1 0 | 2 0 | 0 2 |\n"
+    )
+    fields = read(T4, text).fields
+    got = [fields[f].value if f in fields else None for f in T4.field_ids()]
+    if read_it:
+        assert got == [None] * 5 + [1, 0, 0, 0, 1, 0, 2, 0, 0, 2]
+    else:
+        assert all(v is None for v in got[:10])

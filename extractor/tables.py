@@ -563,10 +563,10 @@ def _flat_groups_blank(
     numbered = [c for c in candidates if _has_number(c)]
     if len(numbered) != 1 or numbered[0].glued:
         return None
-    row = numbered[0]
-    lead = next((i for i, c in enumerate(row.values) if c.kind is not _EMPTY), len(row.values))
-    values = _printed(row.values[lead:])
-    if not lead or row.values[0].col < 0 or any(c.kind is not _VALUE for c in values):
+    row = numbered[0]  # (its whole printed row: a grid's window may have left its empty cells out)
+    lead = next((i for i, c in enumerate(row.row) if c.kind is not _EMPTY), len(row.row))
+    values = _printed(row.row[lead:])
+    if not lead or row.row[0].col < 0 or any(c.kind is not _VALUE for c in values):
         return None
     starts = [end for *_, end in _flat_spans(spec)]
     blank_width = _width(spec) - len(values)

@@ -158,7 +158,7 @@ def _wrapped(text: str, width: int) -> str:
     moved back to where it may stand."""
     lines, line, used = [], "", 0
     for ch in text:
-        wide = 2 if "\u3000" <= ch <= "\uffef" else 1
+        wide = _columns(ch)
         if used + wide > width:
             cut = len(line)
             while cut > 1 and (
@@ -167,15 +167,19 @@ def _wrapped(text: str, width: int) -> str:
                 cut -= 1
             lines.append(line[:cut].rstrip(" "))
             line = line[cut:].lstrip(" ")
-            used = sum(2 if "\u3000" <= c <= "\uffef" else 1 for c in line)
+            used = _columns(line)
         line += ch
         used += wide
     return "\n".join([*lines, line])
 
 
-_NO_LINE_START = frozenset(
-    "、，。）)：；”"
-)  # a typesetter never opens a line with these (nor ends one with an opener)
+def _columns(text: str) -> int:
+    """The columns ``text`` takes on a page's line: a Chinese character (or mark) two."""
+    return sum(2 if "\u3000" <= ch <= "\uffef" else 1 for ch in text)
+
+
+# A typesetter never opens a line with these (nor ends one with an opener).
+_NO_LINE_START = frozenset("、，。）)：；”")
 
 
 def _digits_around(line: str, cut: int) -> bool:

@@ -108,7 +108,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     one unbroken run of its rows); a markdown rule line is left out, and so is a page's running
     header printed inside the table (a line naming the report). A row's cells all stand in a
     grid (a column each, ``col >= 0``) or none does."""
-    if _is_flattened(text, start, end) or _is_wrapped_flow(text, start, end):
+    whole_lines = _whole_lines(text, start, end)
+    if _is_flattened(text[start:end], whole_lines) or _is_wrapped_flow(whole_lines):
         return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
     lines = _rows_apart(_lines(text, start, end))
     lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
@@ -256,25 +257,27 @@ _PAGE_WIDE = 60  # columns: a wrapped line is a page's width, no narrow cell's
 _TWO_ROWS = re.compile(r"\d[^\d\n]*[\u4e00-\u9fff][^\d\n]*\d")  # a row's digits, the next one's label, digits
 
 
-def _is_flattened(text: str, start: int, end: int) -> bool:
-    """A table on a flattened line (one that goes on far beyond a table row), with no grid
-    separators: a crawler's or a copy's text, its rows run together."""
-    if "\t" in text[start:end] or "|" in text[start:end]:
+def _whole_lines(text: str, start: int, end: int) -> str:
+    """The lines ``text[start:end]`` stands on, whole (a region may start or end inside one)."""
+    lines_from = text.rfind("\n", 0, start) + 1
+    lines_to = text.find("\n", end)
+    return text[lines_from : len(text) if lines_to < 0 else lines_to]
+
+
+def _is_flattened(region: str, whole_lines: str) -> bool:
+    """A table on a flattened line (one of ``whole_lines`` that goes on far beyond a table row),
+    with no grid separators in its ``region``: a crawler's or a copy's text, its rows run
+    together."""
+    if "\t" in region or "|" in region:
         return False
-    lines_from = text.rfind("\n", 0, start) + 1
-    lines_to = text.find("\n", end)
-    lines = text[lines_from : len(text) if lines_to < 0 else lines_to].split("\n")
-    return max(map(len, lines)) > _FLATTENED
+    return max(map(len, whole_lines.split("\n"))) > _FLATTENED
 
 
-def _is_wrapped_flow(text: str, start: int, end: int) -> bool:
+def _is_wrapped_flow(region: str) -> bool:
     """A flattened table wrapped at a page's width (a copy's run-together rows printed to a PDF,
-    then its text taken out): lines of words and digits, no grid separator, few column gaps,
-    most lines about as wide as the widest, and rows running on within lines or digits
-    glued."""
-    lines_from = text.rfind("\n", 0, start) + 1
-    lines_to = text.find("\n", end)
-    region = text[lines_from : len(text) if lines_to < 0 else lines_to]
+    then its text taken out), on the whole lines of its ``region``: lines of words and digits,
+    no grid separator, few column gaps, most lines about as wide as the widest, and rows running
+    on within lines or digits glued."""
     if "\t" in region or "|" in region:  # (cheap tests first: every table region is asked)
         return False
     # (a paragraph a line leaves blank lines; a converter may put stray quote marks on lines

@@ -190,11 +190,7 @@ def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _
     if any(c.glued or len(_printed(c.values)) != width - 1 for c in placed.values()):
         return None
     at = {id(row): n for n, row in enumerate(rows)}
-    first = min(placed.values(), key=lambda c: at.get(id(c.row), len(rows)))
-    # the header's cells: the rows above the first row, and (in a cell-per-line run, where the
-    # header's lines and the row's label lines join) the labels before its own
-    above = [cell for row in rows[: at.get(id(first.row), len(rows))] for cell in row]
-    header = "".join(cell.text for cell in above + first.row[: -len(first.values)] if cell.kind is _LABEL)
+    header = _header_text(rows, min(placed.values(), key=lambda c: at.get(id(c.row), len(rows))))
     titles = [_title_key(title) for title in spec.rows[0].column_titles]
     return titles[-1] if titles[0] in header and titles[-1] not in header else None
 
@@ -207,17 +203,34 @@ def _printed(values: list[Cell]) -> list[Cell]:
     return values[:end]
 
 
+def _cells_above(rows: list[list[Cell]], candidate: _Candidate) -> list[Cell]:
+    """The cells of the printed rows above the candidate's own."""
+    at = next((n for n, printed in enumerate(rows) if printed is candidate.row), len(rows))
+    return [cell for printed in rows[:at] for cell in printed]
+
+
+def _header_text(rows: list[list[Cell]], candidate: _Candidate) -> str:
+    """The labels of the header over a candidate's row: those of the rows above it, and (in a
+    cell-per-line run, where the header's lines and the row's label lines join) those before
+    its values."""
+    before = candidate.row[: -len(candidate.values)]
+    return "".join(cell.text for cell in _cells_above(rows, candidate) + before if cell.kind is _LABEL)
+
+
+def _one_numbered(candidates: list[_Candidate]) -> _Candidate | None:
+    """The one candidate that holds a number, if only one does (a flat table's row)."""
+    numbered = [c for c in candidates if _has_number(c)]
+    return numbered[0] if len(numbered) == 1 else None
+
+
 def _short_header(spec: TableSpec, rows: list[list[Cell]], candidates: list[_Candidate]) -> _Candidate | None:
     """The one row of numbers of a flat table (table 四) under a header cut short at the page's
     edge: one that titles the last column once fewer than the table has rows, and ends with
     another title."""
-    numbered = [c for c in candidates if _has_number(c)]
-    if len(numbered) != 1:
+    row = _one_numbered(candidates)
+    if row is None:
         return None
-    row = numbered[0]
-    at = next((n for n, printed in enumerate(rows) if printed is row.row), len(rows))
-    above = [cell for printed in rows[:at] for cell in printed]
-    header = "".join(c.text for c in above + row.row[: -len(row.values)] if c.kind is _LABEL)
+    header = _header_text(rows, row)
     last = _title_key(spec.rows[-1].column_titles[-1])
     return row if header.count(last) == len(spec.rows) - 1 and not header.endswith(last) else None
 
@@ -560,10 +573,9 @@ def _flat_groups_blank(
     values those of the groups after, all of them: they start in the grid column where the
     header above titles the first group they hold (| | | 0 0 | 0 0 |… under 未经复议直接起诉).
     The row with an empty cell for each column of the blank groups."""
-    numbered = [c for c in candidates if _has_number(c)]
-    if len(numbered) != 1 or numbered[0].glued:
+    row = _one_numbered(candidates)  # (its whole printed row: a grid's window may leave its empty cells out)
+    if row is None or row.glued:
         return None
-    row = numbered[0]  # (its whole printed row: a grid's window may have left its empty cells out)
     lead = next((i for i, c in enumerate(row.row) if c.kind is not _EMPTY), len(row.row))
     values = _printed(row.row[lead:])
     if not lead or row.row[0].col < 0 or any(c.kind is not _VALUE for c in values):
@@ -573,9 +585,8 @@ def _flat_groups_blank(
     if blank_width not in starts[:-1]:
         return None
     group = starts.index(blank_width) + 1  # the first group the values hold
-    at = next((n for n, printed in enumerate(rows) if printed is row.row), 0)
     title = _words(spec.rows[group].title.split()[-1])
-    titled = {c.col for printed in rows[:at] for c in printed if c.kind is _LABEL and _words(c.text) == title}
+    titled = {c.col for c in _cells_above(rows, row) if c.kind is _LABEL and _words(c.text) == title}
     if titled != {values[0].col}:
         return None
     blank = [Cell("", values[0].start, values[0].start, _EMPTY, values[0].col) for _ in range(blank_width)]

@@ -10,6 +10,7 @@ from .conftest import needs
 needs("rapidocr", "onnxruntime", "cv2", extra="pip install -e '.[ocr]'")
 
 import io
+import itertools
 import random
 import socket
 
@@ -32,12 +33,17 @@ DPI = 200
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-@pytest.fixture(scope="module")
-def source() -> tuple[bytes, dict]:
-    """A generated report as a PDF with a text layer, and its gold."""
-    _name, _suffix, content, gold = generate(1, seed=31, layouts=("pdf",))[0]
+def _generated_pdf(seed: int, index: int = 0) -> tuple[bytes, dict]:
+    _name, _suffix, content, gold = generate(index + 1, seed=seed, layouts=("pdf",))[index]
     assert isinstance(content, bytes)
     return content, gold
+
+
+@pytest.fixture(scope="module")
+def source() -> tuple[bytes, dict]:
+    """A generated report as a PDF with a text layer (its tables ruled with single lines), and
+    its gold."""
+    return _generated_pdf(32)
 
 
 @pytest.fixture(scope="module")
@@ -94,17 +100,33 @@ def _overwrite(image: Image.Image, box: tuple[int, int, int, int], draw_in) -> I
     return image
 
 
-def test_a_clean_scan_reads_every_field_offline_and_every_value_says_ocr(offline_document, source):
+def test_a_clean_scan_reads_every_field_offline_and_every_value_says_ocr(offline_document, source, pages):
     doc = offline_document
     result = score(doc, source[1], "scan", 0.0)
     assert result.wrong == {}
     assert doc.status == "ok" and doc.input_format == "ocr" and "OCR" in (doc.encoding or "")
-    assert doc.ocr is not None and doc.ocr.pages == 2 and doc.ocr.dpi == DPI
+    assert doc.ocr is not None and doc.ocr.pages == len(pages) >= 2 and doc.ocr.dpi == DPI
     read = {f: e for f, e in doc.evidence.items() if doc.fields[f] is not None}
     assert read and all(e.method == "ocr" for e in read.values())
-    assert all(e.confidence is not None and e.page in (1, 2) and e.box is not None for e in read.values())
+    on_pages = range(1, len(pages) + 1)
+    assert all(e.confidence is not None and e.page in on_pages and e.box is not None for e in read.values())
     total = doc.evidence["t3.new_received.total"]
     assert total.text == str(doc.fields["t3.new_received.total"])
+
+
+def test_tables_ruled_with_double_lines_read_every_field_and_their_blank_cells_blank():
+    """A web page's table with cell spacing prints every cell boxed on its own: each rule is two
+    strokes. Both are one line of the grid, and both are taken off before the OCR (the inner
+    box's corner otherwise reads as 7, its side as 1, in a blank cell); a value cell split only
+    on the label side, and a label cell over rows, stay one row."""
+    pdf, gold = _generated_pdf(1717, 3)  # its page break falls inside a block of rows under one label
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        edges = [e for e in document.pages[0].edges if e["orientation"] == "v"]
+    xs = sorted({round(e["x0"], 1) for e in edges})
+    assert any(0 < b - a < 3 for a, b in itertools.pairwise(xs)), "the source is not double-ruled"
+    doc = extract(scanned(render(pdf, DPI), DPI), name="double.pdf")
+    assert score(doc, gold, "scan", 0.0).wrong == {}
+    assert doc.status == "ok"
 
 
 def test_grid_rows_have_the_grid_cell_count_and_merged_cells_their_text_once(clean_scan):
@@ -251,3 +273,49 @@ def test_a_scanned_value_is_boxed_on_its_page_in_the_review_page(clean_scan, off
     assert page == evidence.page and data["pages"]
     assert (left, top) == pytest.approx((x0 / width, y0 / height), abs=2e-3)
     assert (w, h) == pytest.approx(((x1 - x0) / width, (y1 - y0) / height), abs=2e-3)
+
+
+CJK_FONT = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
+
+
+def _ruled_rows(mid_rule: tuple[int, int] | None, through_second_row: bool = False) -> bytes:
+    """A PNG of a ruled table at DPI: a group label over two rows, each row a label and two
+    values, then a row of its own. The rule between the first two rows runs over the grid
+    columns ``mid_rule`` (None: nowhere, lost); ``through_second_row``: one more rule across the
+    group's column only, through the middle of the second row (a page break under a cell
+    spanning rows leaves one so)."""
+    image = Image.new("RGB", (1400, 540), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(CJK_FONT, 36)
+    xs, top, mid, bottom, end = (60, 360, 860, 1110, 1360), 60, 180, 300, 420
+    for x in xs:
+        draw.line((x, top, x, end), fill="black", width=3)
+    for y in (top, bottom, end):
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=3)
+    if mid_rule:
+        draw.line((xs[mid_rule[0]], mid, xs[mid_rule[1]], mid), fill="black", width=3)
+    if through_second_row:
+        draw.line((xs[0], 240, xs[1], 240), fill="black", width=3)
+    draw.text((80, 340), "（四）无法提供", fill="black", font=font)
+    draw.text((xs[2] + 40, 340), "3", fill="black", font=font)
+    draw.text((xs[3] + 40, 340), "0", fill="black", font=font)
+    draw.text((80, 220), "（三）不予公开", fill="black", font=font)
+    draw.text((380, 100), "7.属于行政执法案卷", fill="black", font=font)
+    draw.text((380, 220), "8.属于行政查询事项", fill="black", font=font)
+    for x, (a, b) in zip(xs[2:4], [("5", "10"), ("4", "2")], strict=True):
+        draw.text((x + 40, 100), a, fill="black", font=font)
+        draw.text((x + 40, 220), b, fill="black", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+def test_a_rule_across_the_label_side_only_leaves_a_row_whole():
+    text = from_scan.scan_text("image", _ruled_rows((1, 4), through_second_row=True)).text
+    assert "8.属于行政查询事项\t10\t2" in text and UNREAD not in text
+
+
+@pytest.mark.parametrize("mid_rule", [(1, 2), None], ids=["lost over the values", "lost across"])
+def test_a_rule_lost_between_two_rows_leaves_their_values_unread(mid_rule):
+    text = from_scan.scan_text("image", _ruled_rows(mid_rule)).text
+    assert "510" not in text and "42" not in text and UNREAD in text

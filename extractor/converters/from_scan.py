@@ -46,7 +46,7 @@ from ..errors import InputError
 from ..models import OcrInfo, OcrLayer, OcrSpan
 from ..values import CHANGE_PREFIX, FULL_WIDTH, NULL_MARK, UNIT, UNREAD
 from . import PAGE_PROGRESS, Converted
-from .scan_grid import Box, Page, TableGrid, prepare
+from .scan_grid import Box, GridCell, Page, TableGrid, prepare
 
 if TYPE_CHECKING:
     from rapidocr import RapidOCR
@@ -56,6 +56,7 @@ HIGH = 0.95  # confidence at which a reading is trusted without a second read
 LOW = 0.60  # confidence one of two agreeing reads must reach
 SECOND_SCALE = 1.5  # the second read sees the box this much larger
 _MARGIN = 0.07  # share of the page height where running headers and footers stand
+_MOST_PADDING = 1 / 6  # inches: the most a cell's padding, both sides, takes of its width
 _MIN_DPI, _MAX_DPI = 70, 1200
 _A4_WIDTH = 8.27  # inches: a page image without a resolution is taken for an A4 page
 
@@ -328,30 +329,48 @@ def _table_rows(page: Page, table: TableGrid, cells: dict[int, list[_Char]]) -> 
         rows[cell.row][cell.col] = _cell_piece(page, cell.box, cells.get(index, []))
     assert all(len(row) == table.n_cols for row in rows)
     rows = [_values_judged(row) for row in rows]
-    _merges_judged(table, rows)
+    _merges_judged(page, table, rows)
     return rows
 
 
-def _merges_judged(table: TableGrid, rows: list[list[_Piece]]) -> None:
+def _merges_judged(page: Page, table: TableGrid, rows: list[list[_Piece]]) -> None:
     """A merged cell over value columns (columns where a cell of its own reads a number) that is
     not read, or that runs over rows and holds digits (rules the grid lost, the values of
-    several rows in one cell), leaves every cell it covers not read: none of them is blank."""
+    several rows in one cell), leaves every cell it covers not read: none of them is blank.
+    Digits over rows are one row's value only as one line of ink beside a label cell over the
+    same rows (a rule that stops short of the values splits the label side alone)."""
     value_cols = {
         c.col
         for c in table.cells
         if c.rows == c.cols == 1 and _AS_PRINTED.match(rows[c.row][c.col].text) and rows[c.row][c.col].text
     }
+    owners = _owners(table)
     for cell in table.cells:
         covered = range(cell.col, cell.col + cell.cols)
         if cell.rows * cell.cols == 1 or value_cols.isdisjoint(covered):
             continue
         first = rows[cell.row][cell.col]
-        if first.text != UNREAD and not (cell.rows > 1 and re.search(r"\d", first.text)):
+        over_rows = cell.rows > 1 and re.search(r"\d", first.text)
+        if first.text != UNREAD and not (
+            over_rows and not _one_rows_value(page, table, owners, cell, value_cols)
+        ):
             continue
         why = f"OCR read {first.text!r} over cells the grid could not tell apart"
         for r in range(cell.row, cell.row + cell.rows):
             for c in covered:
                 rows[r][c] = _unread(why if first.text != UNREAD else first.doubts[0][2], cell.box)
+
+
+def _one_rows_value(
+    page: Page, table: TableGrid, owners: dict[tuple[int, int], int], cell: GridCell, value_cols: set[int]
+) -> bool:
+    """Whether a value cell over several grid rows holds one line of ink beside a label cell
+    (the cell before the first value column) over exactly the same grid rows."""
+    first_value = min(value_cols)
+    if cell.col < first_value or first_value == 0:
+        return False
+    label = table.cells[owners[(cell.row, first_value - 1)]]
+    return (label.row, label.rows) == (cell.row, cell.rows) and len(page.ink_lines(cell.box)) == 1
 
 
 def _values_judged(row: list[_Piece]) -> list[_Piece]:
@@ -391,11 +410,34 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
         apart = any(_gap(a, b) for line in lines for a, b in itertools.pairwise(line))
     if not _VALUE_LIKE.match(text):
         return _Piece(text, box, confidence)  # a label: the table reader judges it
-    if apart or not _AS_PRINTED.match(text):
+    stacked = _stacked(ink, box, page.dpi)
+    if apart or stacked or not _AS_PRINTED.match(text):
         why = "two values apart in one cell" if apart else "not a number as printed"
+        why = "values on lines of their own in one cell (a rule between rows lost?)" if stacked else why
         return _unread(f"OCR read {text!r}: {why}", box, confidence)
     doubt = _doubt(text, confidence, lambda: _read_lines(page, boxes, SECOND_SCALE))
     return _Piece(text, box, confidence, [(0, len(text), doubt)] if doubt else [])
+
+
+def _stacked(lines: list[Box], cell: Box, dpi: float) -> bool:
+    """Lines of ink in one cell that are no number wrapped: a wrap fills each line before the
+    next, as far as the cell lets it. A line wider than the one above by more than a digit, or
+    below a line that left room for another digit in the cell's width, is a value of its own."""
+
+    def width(line: Box) -> int:
+        return line[2] - line[0]
+
+    def digit(line: Box) -> float:
+        return 0.5 * (line[3] - line[1])
+
+    room = width(cell) - dpi * _MOST_PADDING  # what the cell's width leaves a line, at the least
+    tallest = max((line[3] - line[1] for line in lines), default=0)
+    lines = [
+        line for line in lines if 2 * (line[3] - line[1]) >= tallest
+    ]  # a line of text, no scrap of a rule
+    return any(
+        width(b) - width(a) > digit(b) or width(a) + digit(a) < room for a, b in itertools.pairwise(lines)
+    )
 
 
 def _overlap(line: Box, char: Box) -> bool:

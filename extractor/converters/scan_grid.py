@@ -46,6 +46,10 @@ class TableGrid:
     xs: tuple[int, ...]  # its column lines
     ys: tuple[int, ...]  # its row lines
     cells: tuple[GridCell, ...]
+    # where each column and row line's ink lies, from its first pixel to its last: a double
+    # rule (a web page's table with cell spacing) is one line of the grid, both strokes inked
+    x_bands: tuple[tuple[int, int], ...] = ()
+    y_bands: tuple[tuple[int, int], ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -132,10 +136,11 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
     line_ink = ink_of(plain, _LINE_CONTRAST) & ~_seal_on_paper(grey, red)
     horizontal, vertical = ruling_lines(line_ink, dpi)
     tables = tuple(find_tables(horizontal, vertical, dpi))
-    lines = _grid_lines(horizontal, vertical, tables, dpi)
+    # with their grey rims: the anti-aliased edge of a line, lighter than its ink, is no text
+    lines = cv2.dilate(_grid_lines(horizontal, vertical, tables, dpi), np.ones((3, 3), np.uint8)) > 0
     grey = grey.copy()
-    grey[lines > 0] = 255
-    ink = ink & ~lines
+    grey[lines] = 255
+    ink = np.where(lines, 0, ink).astype(np.uint8)
     return Page(grey, ink, tables, dpi, skew, unrotate)
 
 
@@ -148,11 +153,11 @@ def _grid_lines(
     lines = np.zeros_like(horizontal)
     for table in tables:
         x0, y0, x1, y1 = table.box
-        for y in table.ys:
-            band = slice(max(0, y - near), y + near + 1), slice(x0, x1 + 1)
+        for top, bottom in table.y_bands:
+            band = slice(max(0, top - near), bottom + near + 1), slice(x0, x1 + 1)
             lines[band] |= horizontal[band]
-        for x in table.xs:
-            band = slice(y0, y1 + 1), slice(max(0, x - near), x + near + 1)
+        for left, right in table.x_bands:
+            band = slice(y0, y1 + 1), slice(max(0, left - near), right + near + 1)
             lines[band] |= vertical[band]
     return lines
 
@@ -239,26 +244,41 @@ def find_tables(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> lis
     return sorted(tables, key=lambda t: t.box[1])
 
 
-def _positions(profile: np.ndarray, least: float) -> list[int]:
-    """Where ``profile`` peaks in each run of consecutive positions at ``least`` or more (a
-    line, or a stroke of text beside it: each run is judged on its own)."""
+@dataclass(frozen=True)
+class _Run:
+    """A run of consecutive positions where a ruling line may lie: where it peaks, its extent."""
+
+    at: int
+    first: int
+    last: int
+
+
+def _positions(profile: np.ndarray, least: float) -> list[_Run]:
+    """Each run of consecutive positions at ``least`` or more, with where ``profile`` peaks in
+    it (a line, or a stroke of text beside it: each run is judged on its own)."""
     at = np.flatnonzero(profile >= least)
     if at.size == 0:
         return []
     runs = np.split(at, np.flatnonzero(np.diff(at) > 1) + 1)
-    return [int(run[np.argmax(profile[run])]) for run in runs]
+    return [_Run(int(run[np.argmax(profile[run])]), int(run[0]), int(run[-1])) for run in runs]
 
 
 def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid | None:
     _height, _width = horizontal.shape
     near = max(3, round(dpi * 0.025))
-    ys = _positions((horizontal > 0).sum(axis=1), max(20, dpi * _LINE))
-    xs = _positions((vertical > 0).sum(axis=0), max(10, dpi * _STROKE))
-    if len(ys) < 2:
+    y_lines = _apart(_positions((horizontal > 0).sum(axis=1), max(20, dpi * _LINE)), near)
+    if len(y_lines) < 2:
         return None
-    xs = _with_edges(xs, horizontal, near)
-    xs = [x for i, x in enumerate(xs) if i in (0, len(xs) - 1) or _is_column_line(vertical, x, ys, near)]
-    xs, ys = _apart(xs, near), _apart(ys, near)
+    rows = _insides(y_lines)
+    x_runs = _with_edges(_positions((vertical > 0).sum(axis=0), max(10, dpi * _STROKE)), horizontal, near)
+    x_runs = [
+        run
+        for i, run in enumerate(x_runs)
+        if i in (0, len(x_runs) - 1) or _is_column_line(vertical, run.at, rows, near)
+    ]
+    x_lines = _apart(x_runs, near)
+    cols = _insides(x_lines)
+    xs, ys = [line[0].at for line in x_lines], [line[0].at for line in y_lines]
     if len(xs) < 3:  # one column: not a grid of cells (lines of text, read as such)
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -272,9 +292,9 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
 
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and not _covered(vertical[ys[r] : ys[r + 1], :], xs[c + 1], near, axis=0):
+            if c + 1 < n_cols and not _covered(vertical[slice(*rows[r]), :], xs[c + 1], near, axis=0):
                 parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
-            if r + 1 < n_rows and not _covered(horizontal[:, xs[c] : xs[c + 1]], ys[r + 1], near, axis=1):
+            if r + 1 < n_rows and not _covered(horizontal[:, slice(*cols[c])], ys[r + 1], near, axis=1):
                 parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
     members: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
@@ -286,26 +306,50 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
         r1, c1 = max(r for r, _ in group), max(c for _, c in group)
         cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     cells.sort(key=lambda cell: (cell.row, cell.col))
-    return TableGrid((xs[0], ys[0], xs[-1], ys[-1]), tuple(xs), tuple(ys), tuple(cells))
+    box = (xs[0], ys[0], xs[-1], ys[-1])
+    return TableGrid(box, tuple(xs), tuple(ys), tuple(cells), _bands(x_lines), _bands(y_lines))
 
 
-def _apart(positions: list[int], near: int) -> list[int]:
-    """One position per line (a double rule is one line)."""
-    return [p for i, p in enumerate(positions) if i == 0 or p - positions[i - 1] > 2 * near]
+def _apart(runs: list[_Run], near: int) -> list[list[_Run]]:
+    """The runs grouped one group per line: a double rule is one line, at its first stroke."""
+    lines: list[list[_Run]] = []
+    for run in runs:
+        if lines and run.at - lines[-1][-1].at <= 2 * near:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return lines
 
 
-def _with_edges(xs: list[int], horizontal: np.ndarray, near: int) -> list[int]:
+def _insides(lines: list[list[_Run]]) -> list[tuple[int, int]]:
+    """Between each two neighbouring lines, from the last stroke of the one to the first of the
+    next: the inside of a row or column of cells, where the lines that bound it must run."""
+    return [(a[-1].last + 1, b[0].first) for a, b in itertools.pairwise(lines)]
+
+
+def _bands(lines: list[list[_Run]]) -> tuple[tuple[int, int], ...]:
+    return tuple((line[0].first, line[-1].last) for line in lines)
+
+
+def _with_edges(xs: list[_Run], horizontal: np.ndarray, near: int) -> list[_Run]:
     """Column lines with the table's left and right edges (where its horizontal lines end), for
     tables printed without outer vertical lines."""
     spread = np.flatnonzero((horizontal > 0).any(axis=0))
     left, right = int(spread[0]), int(spread[-1])
-    inner = [x for x in xs if left + near < x < right - near]
-    return [left, *inner, right]
+    inner = [run for run in xs if left + near < run.at < right - near]
+    at_left = [run for run in xs if run.at <= left + near]
+    at_right = [run for run in xs if run.at >= right - near]
+    return [_edge(left, at_left), *inner, _edge(right, at_right)]
 
 
-def _is_column_line(vertical: np.ndarray, x: int, ys: list[int], near: int) -> bool:
+def _edge(at: int, runs: list[_Run]) -> _Run:
+    """A table's edge, its ink spread over the vertical strokes found there (a double rule's)."""
+    return _Run(at, min([at, *(run.first for run in runs)]), max([at, *(run.last for run in runs)]))
+
+
+def _is_column_line(vertical: np.ndarray, x: int, rows: list[tuple[int, int]], near: int) -> bool:
     """A vertical line that bounds at least one cell (a tall stroke of text bounds none)."""
-    return any(_covered(vertical[a:b, :], x, near, axis=0) for a, b in itertools.pairwise(ys))
+    return any(_covered(vertical[a:b, :], x, near, axis=0) for a, b in rows)
 
 
 def _covered(mask: np.ndarray, at: int, near: int, axis: int) -> bool:
@@ -328,4 +372,6 @@ def _shifted(grid: TableGrid, dx: int, dy: int) -> TableGrid:
     cells = tuple(GridCell(c.row, c.col, c.rows, c.cols, move(c.box)) for c in grid.cells)
     xs = tuple(x + dx for x in grid.xs)
     ys = tuple(y + dy for y in grid.ys)
-    return TableGrid(move(grid.box), xs, ys, cells)
+    x_bands = tuple((a + dx, b + dx) for a, b in grid.x_bands)
+    y_bands = tuple((a + dy, b + dy) for a, b in grid.y_bands)
+    return TableGrid(move(grid.box), xs, ys, cells, x_bands, y_bands)

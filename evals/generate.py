@@ -591,6 +591,7 @@ WILD_LAYOUTS = (
     "pdf_lines_sparse",
     "headings_unnumbered",
     "markdown_html_tables",
+    "pdf_lines_interleaved",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
 SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}

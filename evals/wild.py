@@ -497,6 +497,45 @@ def _pdf_lines_sparse(f: dict, rng: random.Random) -> Rendered:
     return ".txt", _report(f, rng, tables), {}
 
 
+def _pdf_lines_interleaved(f: dict, rng: random.Random) -> Rendered:
+    """A browser's print of the report through a text extractor's reading order (pdftotext's
+    default): table 三 a cell a line, two rows' label lines now and then together, then both
+    rows' values; a long label wrapped with its row's first value after its head, the others
+    after its tail."""
+    fmt = f["meta.format"]
+    tables = {
+        "t2": _spaced(_t2_printed(f, fmt)),
+        "t3": _interleaved(_t3_printed(f, fmt, False), rng),
+        "t4": _spaced(_t4_printed(f)),
+    }
+    return ".txt", _report(f, rng, tables), {}
+
+
+def _interleaved(rows: list[list[str]], rng: random.Random) -> str:
+    cells: list[str] = []
+    pending: tuple[list[str], list[str]] | None = None  # a row waiting to be printed beside the next
+    for row in rows:
+        labels = [c for c in row if c and not _is_value(c)]
+        values = [c for c in row if _is_value(c)]
+        whole = len(values) == len(COLUMNS) and bool(labels)  # every cell printed (blanks drop out)
+        if pending is not None:
+            (first_labels, first_values), pending = pending, None
+            if whole and len(labels) == 1:
+                cells += ["\n".join([*first_labels, *labels]), *first_values, *values]
+                continue
+            cells += ["\n".join(first_labels), *first_values]
+        if whole and rng.random() < 0.3:
+            pending = (labels, values)
+        elif whole and len(labels[-1]) >= 12 and rng.random() < 0.5:
+            cut = rng.randint(4, len(labels[-1]) - 2)
+            cells += [*labels[:-1], labels[-1][:cut], values[0], labels[-1][cut:], *values[1:]]
+        else:
+            cells += [c for c in row if c]
+    if pending is not None:
+        cells += ["\n".join(pending[0]), *pending[1]]
+    return "\n\n".join(cells)
+
+
 def _spaced(rows: list[list[str]]) -> str:
     return "\n".join(" ".join(c for c in row if c) for row in rows if any(row))
 
@@ -552,6 +591,7 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "appended_tables": _appended_tables,
     "split_rows": _split_rows,
     "pdf_lines_sparse": _pdf_lines_sparse,
+    "pdf_lines_interleaved": _pdf_lines_interleaved,
     "headings_unnumbered": _headings_unnumbered,
     "markdown_html_tables": _markdown_html_tables,
 }

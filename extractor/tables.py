@@ -113,6 +113,7 @@ class _Candidate:
     blank: bool = False  # only empty cells, no label: a flat table's row of blanks at most
     glued: bool = False  # a value is glued digits
     gap: bool = False  # a value is an empty line (an empty cell, or only a gap)
+    in_order: bool = False  # its values taken by their order from a run shared with other rows
 
 
 @dataclass
@@ -153,6 +154,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             row_readings[index] = _Row(ids, [(*cells, Cell("", cells[-1].end, cells[-1].end, _EMPTY))], False)
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
+    _confirm_in_order(spec, placed, row_readings, identities)
     _resolve(spec, row_readings, identities, result)
     if any(cand.gap for cand in candidates):
         _doubt_places_resting_on_gaps(spec, result)
@@ -177,6 +179,30 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     for index in printed_twice:
         _doubt(_readings(spec.row_field_ids[index], result), _TWICE_NOTE)
     return result
+
+
+def _confirm_in_order(
+    spec: TableSpec, placed: dict[int, _Candidate], rows: dict[int, _Row], identities: Sequence[Identity]
+) -> None:
+    """Rows whose values were taken by their order from one printed run are read only when
+    every one of them satisfies its own identities (a row sum) so: one that does not, or has
+    none, refutes the order for all of them, and none is read."""
+    runs: dict[int, list[int]] = {}
+    for index, candidate in placed.items():
+        if candidate.in_order and index in rows:
+            runs.setdefault(id(candidate.row), []).append(index)
+    for indices in runs.values():
+        held = all(_holds_its_own(spec, i, rows[i], identities) for i in indices)
+        for i in indices:
+            if held:
+                rows[i].confirm = True
+            elif rows[i].options:
+                rows[i].options, rows[i].problem = [], f"row {spec.rows[i].id}: {_IN_ORDER_NOTE}"
+
+
+def _holds_its_own(spec: TableSpec, index: int, row: _Row, identities: Sequence[Identity]) -> bool:
+    own = [i for i in identities if set(i[1] + i[2]) <= set(row.ids)]
+    return bool(own) and any(_holds(own, _as(row, spec.rows[index], o), row.ids) for o in row.options)
 
 
 def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _Candidate]) -> str | None:
@@ -277,8 +303,76 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
         for row, header in block:
             candidate = _candidate(spec, row, header, window)
             if candidate is not None:
-                found.append(candidate)
-    return found
+                found.extend(_rows_side_by_side(spec, candidate))
+    return _values_across_a_wrap(spec, found)
+
+
+def _rows_side_by_side(spec: TableSpec, candidate: _Candidate) -> list[_Candidate]:
+    """A printed row holding the labels of consecutive table rows, then as many rows of values
+    (a text extractor put the lines of two rows side by side: (一)予以公开 (二)部分公开 then
+    both rows' cells): one row per label, its values taken in order. The identities must
+    confirm each (:attr:`_Candidate.in_order`)."""
+    values = _printed(candidate.values)
+    if spec.flat or candidate.glued or not values:  # (a flat table's labels title its column groups)
+        return [candidate]
+    labels: list[str] = []  # the labels before the values naming the rows before, one by one
+    indices: list[int] = []
+    for cell in reversed([c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]):
+        index = _match_label(spec, cell.text)
+        if index is None or (indices and index != indices[0] - 1):
+            break
+        labels.insert(0, cell.text)
+        indices.insert(0, index)
+    if len(indices) < 2:
+        return [candidate]
+    widths = {len(spec.rows[i].columns) for i in indices}
+    if len(widths) != 1 or len(values) != len(indices) * (n := widths.pop()):
+        return [candidate]
+    if any(c.kind is not _VALUE for c in values):
+        return [candidate]
+    return [
+        replace(candidate, label=label, values=values[k * n : (k + 1) * n], spec_index=index, in_order=True)
+        for k, (label, index) in enumerate(zip(labels, indices, strict=True))
+    ]
+
+
+def _values_across_a_wrap(spec: TableSpec, candidates: list[_Candidate]) -> list[_Candidate]:
+    """A row whose label wraps onto a second line, its values shared out between the two lines
+    (the first value beside the label's head, the rest beside its tail): one row, its values in
+    order, when the two parts of the label name it together and neither names a row alone. The
+    identities must confirm it (:attr:`_Candidate.in_order`)."""
+    if spec.flat:
+        return candidates
+    out: list[_Candidate] = []
+    for cand in candidates:
+        head = out[-1] if out else None
+        named = None
+        if head is not None and head.spec_index is None and cand.spec_index is None and cand.label:
+            named = _wrapped_label(spec, head, cand)
+        if head is not None and named is not None:
+            label, index = named
+            values = _printed(head.values) + _printed(cand.values)
+            if (
+                _printed(head.values)
+                and len(values) == len(spec.rows[index].columns)
+                and all(c.kind is _VALUE for c in values)
+            ):
+                out[-1] = replace(head, label=label, values=values, spec_index=index, in_order=True)
+                continue
+        out.append(cand)
+    return out
+
+
+def _wrapped_label(spec: TableSpec, head: _Candidate, tail: _Candidate) -> tuple[str, int] | None:
+    """The label and row that the head's last label cells (one to three: a label wraps over
+    lines) and the tail's label name together."""
+    parts = [c.text for c in head.row if c.kind is _LABEL]
+    for n in range(1, min(_LABEL_PARTS, len(parts)) + 1):
+        label = "".join(parts[-n:]) + tail.label
+        index = _match_label(spec, label)
+        if index is not None:
+            return label, index
+    return None
 
 
 Block = list[tuple[list[Cell], _Columns | None]]  # rows of one grid, each with the header in force
@@ -1009,6 +1103,10 @@ def _doubt_places_resting_on_gaps(spec: TableSpec, result: Reading) -> None:
 
 
 _BESIDE_STRAYS_NOTE = "values printed next to this row belong to no row"
+_IN_ORDER_NOTE = (
+    "its values stand in one run with another row's (or across its label's lines), and the sums "
+    "do not confirm whose are whose"
+)
 _SHORT_HEADER_NOTE = (
     "the header lost a column at the page's edge, the row did not: a cell may be printed twice"
 )

@@ -117,11 +117,15 @@ class FactSpec:
 Identity = tuple[str, list[str], list[str]]
 
 
+_BOUNDED_RUN = re.compile(r"(\[\^[^\]\\]*\])(\{\d*,\d+\}\??)")
+
+
 def across_breaks(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern``, found also where a line break stands between two of its Chinese characters
     (a page's line wrapped inside the words: 主 / 动公开, 微 / 信公众号), with the spaces a
-    layout-keeping text extraction pads and indents its lines with."""
-    source, out = pattern.pattern, []
+    layout-keeping text extraction pads and indents its lines with; a bounded run of any
+    characters but some (``[^。；]{0,8}``) counts such a break as one."""
+    source, out = _BOUNDED_RUN.sub(r"(?:[ \\t]*\\n[ \\t]*|\1)\2", pattern.pattern), []
     in_class = escaped = False
     for i, ch in enumerate(source):
         out.append(ch)

@@ -501,7 +501,8 @@ def _pdf_lines_interleaved(f: dict, rng: random.Random) -> Rendered:
     """A browser's print of the report through a text extractor's reading order (pdftotext's
     default): table 三 a cell a line, two rows' label lines now and then together, then both
     rows' values; a long label wrapped with its row's first value after its head, the others
-    after its tail."""
+    after its tail (also after the row before's label and first value, its other values
+    with them)."""
     fmt = f["meta.format"]
     tables = {
         "t2": _spaced(_t2_printed(f, fmt)),
@@ -520,6 +521,12 @@ def _interleaved(rows: list[list[str]], rng: random.Random) -> str:
         whole = len(values) == len(COLUMNS) and bool(labels)  # every cell printed (blanks drop out)
         if pending is not None:
             (first_labels, first_values), pending = pending, None
+            if whole and len(labels) == 1 and len(labels[0]) >= 12 and rng.random() < 0.5:
+                # each row's first value beside its label's head, the others after the last tail
+                cut = rng.randint(4, len(labels[0]) - 2)
+                heads = ["\n".join(first_labels), first_values[0], labels[0][:cut], values[0]]
+                cells += [*heads, labels[0][cut:], *first_values[1:], *values[1:]]
+                continue
             if whole and len(labels) == 1:
                 cells += ["\n".join([*first_labels, *labels]), *first_values, *values]
                 continue
@@ -598,4 +605,4 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset({"html_sparse", "cell_lines_plain", "pdf_lines_sparse"})
 # Layouts whose blank cells leave no trace: a report of them with any blank cell is to be flagged.
-TRACELESS_BLANKS = frozenset({"pdf_lines_sparse", "layout_spaces", "crawler_spaced"})
+TRACELESS_BLANKS = frozenset({"pdf_lines_sparse", "layout_spaces", "crawler_spaced", "pdf_lines_interleaved"})

@@ -49,6 +49,7 @@ _MAX_COMBINATIONS = 4096  # joint choices the identities may search
 _LABEL_PARTS = 3  # a row label wrapped or split into cells comes in at most this many parts
 _MAX_STRAYS = 2  # cells a lost label can leave before a row's values
 _PADDED_ROWS = 2  # rows printing a padding cell after their label: the table's habit
+_MAX_HEADS = 4  # rows whose labels' heads stand with their first values, the rest after the last
 _MAX_BREAKS = 6  # line breaks inside a row's cells that may wrap a number (2**6 joinings)
 
 Identity = tuple[str, list[str], list[str]]
@@ -113,7 +114,7 @@ class _Candidate:
     blank: bool = False  # only empty cells, no label: a flat table's row of blanks at most
     glued: bool = False  # a value is glued digits
     gap: bool = False  # a value is an empty line (an empty cell, or only a gap)
-    in_order: bool = False  # its values taken by their order from a run shared with other rows
+    in_order: int = 0  # its values taken by their order from a run shared with other rows: the run's key
 
 
 @dataclass
@@ -190,7 +191,7 @@ def _confirm_in_order(
     runs: dict[int, list[int]] = {}
     for index, candidate in placed.items():
         if candidate.in_order and index in rows:
-            runs.setdefault(id(candidate.row), []).append(index)
+            runs.setdefault(candidate.in_order, []).append(index)
     for indices in runs.values():
         held = all(_holds_its_own(spec, i, rows[i], identities) for i in indices)
         for i in indices:
@@ -331,36 +332,65 @@ def _rows_side_by_side(spec: TableSpec, candidate: _Candidate) -> list[_Candidat
     if any(c.kind is not _VALUE for c in values):
         return [candidate]
     return [
-        replace(candidate, label=label, values=values[k * n : (k + 1) * n], spec_index=index, in_order=True)
+        replace(
+            candidate,
+            label=label,
+            values=values[k * n : (k + 1) * n],
+            spec_index=index,
+            in_order=id(candidate.row),
+        )
         for k, (label, index) in enumerate(zip(labels, indices, strict=True))
     ]
 
 
 def _values_across_a_wrap(spec: TableSpec, candidates: list[_Candidate]) -> list[_Candidate]:
-    """A row whose label wraps onto a second line, its values shared out between the two lines
-    (the first value beside the label's head, the rest beside its tail): one row, its values in
-    order, when the two parts of the label name it together and neither names a row alone. The
-    identities must confirm it (:attr:`_Candidate.in_order`)."""
+    """Rows whose labels wrap onto a last line, their values shared out: each row's first values
+    beside its label's head, the rest of every row's after the last label's tail, row by row
+    (one row: 5.要求…已获取 26 / 信息 0 0 0 0 0 26; two: (一)予以公开 1 / (二)部分公开… 0 /
+    不计其他情形） and both rows' other values). Rows in order, when the heads' labels, the last
+    with the tail's, name consecutive rows. The identities must confirm them
+    (:attr:`_Candidate.in_order`)."""
     if spec.flat:
         return candidates
     out: list[_Candidate] = []
     for cand in candidates:
-        head = out[-1] if out else None
-        named = None
-        if head is not None and head.spec_index is None and cand.spec_index is None and cand.label:
-            named = _wrapped_label(spec, head, cand)
-        if head is not None and named is not None:
-            label, index = named
-            values = _printed(head.values) + _printed(cand.values)
-            if (
-                _printed(head.values)
-                and len(values) == len(spec.rows[index].columns)
-                and all(c.kind is _VALUE for c in values)
-            ):
-                out[-1] = replace(head, label=label, values=values, spec_index=index, in_order=True)
-                continue
-        out.append(cand)
+        rows = _heads_and_tail(spec, out, cand) if cand.spec_index is None and cand.label else None
+        if rows is None:
+            out.append(cand)
+        else:
+            out[len(out) - len(rows) :] = rows
     return out
+
+
+def _heads_and_tail(spec: TableSpec, before: list[_Candidate], tail: _Candidate) -> list[_Candidate] | None:
+    """The rows the last candidates ``before`` (each a label's head and its first values) make
+    with ``tail`` (the last label's tail and every row's other values); None when they make none."""
+    rest = _printed(tail.values)
+    heads: list[_Candidate] = []
+    for head in reversed(before[-_MAX_HEADS:]):
+        if head.spec_index is not None or not head.label or not _printed(head.values):
+            break
+        heads.insert(0, head)
+    for m in range(len(heads), 0, -1):
+        run = heads[-m:]
+        first = {len(_printed(h.values)) for h in run}
+        named = _wrapped_label(spec, run[-1], tail)
+        if len(first) != 1 or named is None:
+            continue
+        indices = [_match_label(spec, h.label) for h in run[:-1]] + [named[1]]
+        k, n = first.pop(), len(spec.rows[named[1]].columns)
+        if indices != list(range(named[1] - m + 1, named[1] + 1)) or len(rest) != m * (n - k):
+            continue
+        values = [_printed(h.values) + rest[i * (n - k) : (i + 1) * (n - k)] for i, h in enumerate(run)]
+        if any(c.kind is not _VALUE for row in values for c in row):
+            continue
+        labels = [h.label for h in run[:-1]] + [named[0]]
+        key = id(tail.row)
+        return [
+            replace(h, label=label, values=v, spec_index=i, in_order=key)
+            for h, label, v, i in zip(run, labels, values, indices, strict=True)
+        ]
+    return None
 
 
 def _wrapped_label(spec: TableSpec, head: _Candidate, tail: _Candidate) -> tuple[str, int] | None:

@@ -712,17 +712,18 @@ def _side_by_side(cells: list[str]) -> int:
     return next(i for i, c in enumerate(cells) if "\n" in c.strip() and cells[i + 1].strip().isdigit())
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 8, 11])
 def test_rows_printed_side_by_side_or_across_a_wrapped_label_are_read_in_order(seed):
-    record, text, cells = _interleaved_report(seed)
-    _side_by_side(cells)  # the layout printed two rows so
+    """(Seeds 1, 3 and 11 also print two rows' first values beside their labels' heads, their
+    other values after the second label's tail.)"""
+    record, text, _cells = _interleaved_report(seed)
     doc = extract(text, name="pdftotext.txt")
     t3 = [f for f in record if f.startswith("t3.")]
     assert {f: doc.fields[f] for f in t3} == {f: record[f] for f in t3}
     assert doc.status == "ok"
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4, 8])
+@pytest.mark.parametrize("seed", [1, 2, 4, 8, 9])
 def test_rows_side_by_side_whose_order_the_sums_deny_are_not_read(seed):
     """The two rows' values printed column by column (a1 b1 a2 b2 …) instead: taken in order
     they break the rows' sums, so neither row is read, and a failed check names them; without

@@ -488,10 +488,16 @@ def _split_rows(f: dict, rng: random.Random) -> Rendered:
 
 
 def _pdf_lines_sparse(f: dict, rng: random.Random) -> Rendered:
+    return _pdf_lines(f, rng, _spaced)
+
+
+def _pdf_lines(f: dict, rng: random.Random, t3: Callable[[list[list[str]]], str]) -> Rendered:
+    """A report whose tables 二 and 四 are printed rows, their cells a space apart, and whose
+    table 三's printed rows ``t3`` writes."""
     fmt = f["meta.format"]
     tables = {
         "t2": _spaced(_t2_printed(f, fmt)),
-        "t3": _spaced(_t3_printed(f, fmt, False)),
+        "t3": t3(_t3_printed(f, fmt, False)),
         "t4": _spaced(_t4_printed(f)),
     }
     return ".txt", _report(f, rng, tables), {}
@@ -503,13 +509,7 @@ def _pdf_lines_interleaved(f: dict, rng: random.Random) -> Rendered:
     rows' values; a long label wrapped with its row's first value after its head, the others
     after its tail (also after the row before's label and first value, its other values
     with them)."""
-    fmt = f["meta.format"]
-    tables = {
-        "t2": _spaced(_t2_printed(f, fmt)),
-        "t3": _interleaved(_t3_printed(f, fmt, False), rng),
-        "t4": _spaced(_t4_printed(f)),
-    }
-    return ".txt", _report(f, rng, tables), {}
+    return _pdf_lines(f, rng, lambda rows: _interleaved(rows, rng))
 
 
 def _interleaved(rows: list[list[str]], rng: random.Random) -> str:
@@ -523,9 +523,9 @@ def _interleaved(rows: list[list[str]], rng: random.Random) -> str:
             (first_labels, first_values), pending = pending, None
             if whole and len(labels) == 1 and len(labels[0]) >= 12 and rng.random() < 0.5:
                 # each row's first value beside its label's head, the others after the last tail
-                cut = rng.randint(4, len(labels[0]) - 2)
-                heads = ["\n".join(first_labels), first_values[0], labels[0][:cut], values[0]]
-                cells += [*heads, labels[0][cut:], *first_values[1:], *values[1:]]
+                head, tail = _cut(labels[0], rng)
+                heads = ["\n".join(first_labels), first_values[0], head, values[0]]
+                cells += [*heads, tail, *first_values[1:], *values[1:]]
                 continue
             if whole and len(labels) == 1:
                 cells += ["\n".join([*first_labels, *labels]), *first_values, *values]
@@ -534,13 +534,19 @@ def _interleaved(rows: list[list[str]], rng: random.Random) -> str:
         if whole and rng.random() < 0.3:
             pending = (labels, values)
         elif whole and len(labels[-1]) >= 12 and rng.random() < 0.5:
-            cut = rng.randint(4, len(labels[-1]) - 2)
-            cells += [*labels[:-1], labels[-1][:cut], values[0], labels[-1][cut:], *values[1:]]
+            head, tail = _cut(labels[-1], rng)
+            cells += [*labels[:-1], head, values[0], tail, *values[1:]]
         else:
             cells += [c for c in row if c]
     if pending is not None:
         cells += ["\n".join(pending[0]), *pending[1]]
     return "\n\n".join(cells)
+
+
+def _cut(label: str, rng: random.Random) -> tuple[str, str]:
+    """A long label wrapped in two: its head and its tail."""
+    at = rng.randint(4, len(label) - 2)
+    return label[:at], label[at:]
 
 
 def _spaced(rows: list[list[str]]) -> str:

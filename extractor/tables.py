@@ -202,8 +202,13 @@ def _confirm_in_order(
 
 
 def _holds_its_own(spec: TableSpec, index: int, row: _Row, identities: Sequence[Identity]) -> bool:
-    own = [i for i in identities if set(i[1] + i[2]) <= set(row.ids)]
+    own = _own_identities(identities, row.ids)
     return bool(own) and any(_holds(own, _as(row, spec.rows[index], o), row.ids) for o in row.options)
+
+
+def _own_identities(identities: Sequence[Identity], ids: Sequence[str]) -> list[Identity]:
+    """The identities over a row's fields alone (its row sum)."""
+    return [i for i in identities if set(i[1] + i[2]) <= set(ids)]
 
 
 def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _Candidate]) -> str | None:
@@ -373,15 +378,15 @@ def _heads_and_tail(spec: TableSpec, before: list[_Candidate], tail: _Candidate)
         heads.insert(0, head)
     for m in range(len(heads), 0, -1):
         run = heads[-m:]
-        first = {len(_printed(h.values)) for h in run}
+        firsts = [_printed(h.values) for h in run]
         named = _wrapped_label(spec, run[-1], tail)
-        if len(first) != 1 or named is None:
+        if len({len(f) for f in firsts}) != 1 or named is None:
             continue
         indices = [_match_label(spec, h.label) for h in run[:-1]] + [named[1]]
-        k, n = first.pop(), len(spec.rows[named[1]].columns)
+        k, n = len(firsts[0]), len(spec.rows[named[1]].columns)
         if indices != list(range(named[1] - m + 1, named[1] + 1)) or len(rest) != m * (n - k):
             continue
-        values = [_printed(h.values) + rest[i * (n - k) : (i + 1) * (n - k)] for i, h in enumerate(run)]
+        values = [first + rest[i * (n - k) : (i + 1) * (n - k)] for i, first in enumerate(firsts)]
         if any(c.kind is not _VALUE for row in values for c in row):
             continue
         labels = [h.label for h in run[:-1]] + [named[0]]
@@ -1025,7 +1030,7 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
             if row.options and index not in open_rows:
                 known.update(_as(row, specs[index], row.options[0]))
         for index, row in open_rows.items():  # first by the identities within this row alone
-            own = [i for i in identities if set(i[1] + i[2]) <= set(row.ids)]
+            own = _own_identities(identities, row.ids)
             row.options = [o for o in row.options if _holds(own, _as(row, specs[index], o), row.ids)]
         chosen = _surviving(spec, open_rows, identities, known)
     for index, row in sorted(rows.items()):

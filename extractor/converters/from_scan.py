@@ -350,10 +350,12 @@ def _merges_judged(page: Page, table: TableGrid, rows: list[list[_Piece]]) -> No
         if cell.rows * cell.cols == 1 or value_cols.isdisjoint(covered):
             continue
         first = rows[cell.row][cell.col]
-        over_rows = cell.rows > 1 and re.search(r"\d", first.text)
-        if first.text != UNREAD and not (
-            over_rows and not _one_rows_value(page, table, owners, cell, value_cols)
-        ):
+        several_rows_values = (
+            cell.rows > 1
+            and re.search(r"\d", first.text) is not None
+            and not _one_rows_value(page, table, owners, cell, value_cols)
+        )
+        if first.text != UNREAD and not several_rows_values:
             continue
         why = f"OCR read {first.text!r} over cells the grid could not tell apart"
         for r in range(cell.row, cell.row + cell.rows):
@@ -432,11 +434,9 @@ def _stacked(lines: list[Box], cell: Box, dpi: float) -> bool:
 
     room = width(cell) - dpi * _MOST_PADDING  # what the cell's width leaves a line, at the least
     tallest = max((line[3] - line[1] for line in lines), default=0)
-    lines = [
-        line for line in lines if 2 * (line[3] - line[1]) >= tallest
-    ]  # a line of text, no scrap of a rule
+    text = [line for line in lines if 2 * (line[3] - line[1]) >= tallest]  # (no scrap of a rule)
     return any(
-        width(b) - width(a) > digit(b) or width(a) + digit(a) < room for a, b in itertools.pairwise(lines)
+        width(b) - width(a) > digit(b) or width(a) + digit(a) < room for a, b in itertools.pairwise(text)
     )
 
 

@@ -48,8 +48,8 @@ class TableGrid:
     cells: tuple[GridCell, ...]
     # where each column and row line's ink lies, from its first pixel to its last: a double
     # rule (a web page's table with cell spacing) is one line of the grid, both strokes inked
-    x_bands: tuple[tuple[int, int], ...] = ()
-    y_bands: tuple[tuple[int, int], ...] = ()
+    x_bands: tuple[tuple[int, int], ...]
+    y_bands: tuple[tuple[int, int], ...]
 
     @property
     def n_rows(self) -> int:

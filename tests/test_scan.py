@@ -17,7 +17,7 @@ import socket
 import cv2
 import numpy as np
 import pdfplumber
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from evals.generate import generate
 from evals.scans import render, scanned, seal, skew
@@ -319,3 +319,57 @@ def test_a_rule_across_the_label_side_only_leaves_a_row_whole():
 def test_a_rule_lost_between_two_rows_leaves_their_values_unread(mid_rule):
     text = from_scan.scan_text("image", _ruled_rows(mid_rule)).text
     assert "510" not in text and "42" not in text and UNREAD in text
+
+
+def _tight_rows(size: int) -> np.ndarray:
+    """A table as a word processor prints it, blurred: ``size``-pixel text in rows of 37 pixels
+    (LibreOffice's Word tables: 29-pixel characters between lines 34 apart), so a stroke of a
+    character meets both lines of its row; 行政处罚 over 行政强制, their strokes at the same
+    places. Only the first three rows are split into value columns (table 二's way)."""
+    image = Image.new("RGB", (1300, 420), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(CJK_FONT, size)
+    xs, ys = (40, 340, 640, 940, 1240), tuple(range(40, 400, 37))
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=2)
+    for x in xs:
+        bottom = ys[-1] if x in (xs[0], xs[1], xs[-1]) else ys[3]
+        draw.line((x, ys[0], x, bottom), fill="black", width=2)
+    rows = [("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"), ("规章", "0", "22", "5")]
+    rows += [("行政规范性文件", "0", "9", "13"), ("信息内容", "本年处理决定数量"), ("行政许可", "0")]
+    rows += [
+        ("信息内容", "本年处理决定数量"),
+        ("行政处罚", "0"),
+        ("行政强制", "0"),
+        ("信息内容", "本年收费金额"),
+    ]
+    for top, row in zip(ys[:-1], rows, strict=True):
+        for x, text in zip(xs, row, strict=False):
+            draw.text((x + 8, top), text, fill="black", font=font)
+    blurred = image.filter(ImageFilter.GaussianBlur(radius=1))
+    return cv2.cvtColor(np.asarray(blurred), cv2.COLOR_RGB2BGR)
+
+
+@pytest.mark.parametrize("size", [30, 31, 33])
+def test_a_stroke_of_text_that_fills_its_row_is_no_column_line(size):
+    """A column line runs end to end through two neighbouring rows, in one pixel column: a
+    stroke of 本 or 件 that meets its row's lines is text (as a line, it split the cells of
+    table 二 and, whitened, cut 本 and read 0 as "("), and so are two strokes one above the
+    other a pixel or two apart."""
+    (table,) = prepare(_tight_rows(size), DPI).tables
+    assert len(table.xs) == 5 and table.xs == pytest.approx((40, 340, 640, 940, 1240), abs=4)
+
+
+def test_a_wrapped_label_cut_after_its_first_character_is_a_label_not_an_unread_value():
+    """A row broken over a page keeps its label's first line, 2.没, beside its numbers: a label
+    (the next page's first row holds the rest); a digit's look-alike there is still no label."""
+    row = [from_scan._Piece(t, (0, 0, 1, 1)) for t in ("", "2.没", "0", "3", "0")]
+    assert [p.text for p in from_scan._values_judged(row)] == ["", "2.没", "0", "3", "0"]
+    row = [from_scan._Piece(t, (0, 0, 1, 1)) for t in ("本机关不掌握相关政府信息", "一", "0", "3", "0")]
+    assert [p.text for p in from_scan._values_judged(row)] == [
+        "本机关不掌握相关政府信息",
+        UNREAD,
+        "0",
+        "3",
+        "0",
+    ]

@@ -65,6 +65,8 @@ _AS_PRINTED = re.compile(rf"^(?:(?:{CHANGE_PREFIX}|[+-])?{_PLAIN}{UNIT}?|{NULL_M
 _VALUE_LIKE = re.compile(rf"^(?:{CHANGE_PREFIX})?[\d.,，。·:;'`|!/\\\-—–一丨lIiOoQDSBZ]+{UNIT}?$")
 _DIGITS = re.compile(r"[\d.,]+")
 _WORDS = re.compile(r"[\u4e00-\u9fff]")  # a label has two Chinese characters or more
+# or, before the row's first number, one that is no digit's look-alike (a wrapped label's first line: 2.没)
+_WORD_NOT_DIGIT = re.compile(r"[\u4e00-\u9fff](?<![一丨口〇日])")
 _SPACES = re.compile(r"\s+")
 
 
@@ -378,7 +380,15 @@ def _one_rows_value(
 def _values_judged(row: list[_Piece]) -> list[_Piece]:
     """A row of values (numbers in most of its cells after its label): each of those cells that
     does not read as a number as printed (□, X, a letter) is not read."""
-    label_end = max((i + 1 for i, p in enumerate(row) if len(_WORDS.findall(p.text)) >= 2), default=0)
+    first_number = next((i for i, p in enumerate(row) if p.text and _AS_PRINTED.match(p.text)), len(row))
+    label_end = max(
+        (
+            i + 1
+            for i, p in enumerate(row)
+            if len(_WORDS.findall(p.text)) >= 2 or (i < first_number and _WORD_NOT_DIGIT.search(p.text))
+        ),
+        default=0,
+    )
     values = [p for p in row[label_end:] if p.text and p.text != UNREAD]
     numbers = sum(1 for p in values if _AS_PRINTED.match(p.text))
     if numbers < 2 or 2 * numbers < len(values):

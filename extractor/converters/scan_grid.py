@@ -348,8 +348,19 @@ def _edge(at: int, runs: list[_Run]) -> _Run:
 
 
 def _is_column_line(vertical: np.ndarray, x: int, rows: list[tuple[int, int]], near: int) -> bool:
-    """A vertical line that bounds at least one cell (a tall stroke of text bounds none)."""
-    return any(_covered(vertical[a:b, :], x, near, axis=0) for a, b in rows)
+    """A vertical line that bounds cells in two neighbouring rows, one pixel column (give or take
+    one) from end to end of both: it crosses a row's line. A tall stroke of text, blurred onto
+    the lines of a row it fills, stays in that row, and strokes one above the other stand apart."""
+    band = vertical[:, max(0, x - near) : x + near + 1] > 0
+    spans = [
+        band[a:b].mean(axis=0) >= _END_TO_END if b > a else np.zeros(band.shape[1], bool) for a, b in rows
+    ]
+    if len(spans) == 1:
+        return bool(spans[0].any())
+    return any(
+        bool((up & (down | np.roll(down, 1) | np.roll(down, -1))).any())
+        for up, down in itertools.pairwise(spans)
+    )
 
 
 def _covered(mask: np.ndarray, at: int, near: int, axis: int) -> bool:

@@ -1,18 +1,15 @@
 """Build the scans eval set: reports printed to PDF, scanned as images and degraded.
 
-    python -m evals.scans [OUT_DIR] [--configs 200dpi_clean,150dpi_seal,...] [--generated N] [--word N]
+    python -m evals.scans [OUT_DIR] [--configs 200dpi_clean,150dpi_seal,...] [--generated N]
 
 Sources: the real development set printed to PDF (``evals/converted/reports/*.pdf``: browser and
-LibreOffice prints, with their gold in ``evals/converted/gold``), generated reports rendered as
-PDF (``evals.generate``) and, where LibreOffice is installed (Debian's ``libreoffice-writer``),
-generated Word reports printed by it (``--word N``): most county reports are Word files printed,
-stamped and scanned, their tables' rows no taller than their text. Each source's pages are
-rendered at a resolution (pypdfium2), degraded, and written as an image-only PDF — no text
-layer, as a scanner writes it (JPEG pages) — to ``OUT_DIR/reports`` (default ``evals/scans``)
-with the source's gold in ``OUT_DIR/gold``: gold by construction. Its ``layout`` names the
-resolution and the degradation (``200dpi_seal``), so ``eval --set scans`` reports each. The
-clean 200 dpi scans are also written as multi-page TIFF images (``200dpi_clean_tiff``). The set
-is rebuilt, the same bytes every time, and not committed.
+LibreOffice prints, with their gold in ``evals/converted/gold``) and generated reports rendered as
+PDF (``evals.generate``). Each source's pages are rendered at a resolution (pypdfium2), degraded,
+and written as an image-only PDF — no text layer, as a scanner writes it (JPEG pages) — to
+``OUT_DIR/reports`` (default ``evals/scans``) with the source's gold in ``OUT_DIR/gold``: gold by
+construction. Its ``layout`` names the resolution and the degradation (``200dpi_seal``), so
+``eval --set scans`` reports each. The clean 200 dpi scans are also written as multi-page TIFF
+images (``200dpi_clean_tiff``). The set is rebuilt, the same bytes every time, and not committed.
 
 Degradations: ``clean``; ``skew`` (turned 0.8-2 degrees); ``blur``; ``noise`` (grain and specks);
 ``jpeg`` (quality 30); ``seal`` (a red seal stamped over each page's middle, over the tables);
@@ -27,9 +24,6 @@ import io
 import json
 import math
 import random
-import shutil
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,9 +44,8 @@ SEAL_RED = (215, 35, 40)
 Degrade = Callable[[Image.Image, random.Random, int], Image.Image]
 
 
-def sources(generated: int, seed: int, word: int = 0) -> list[tuple[str, bytes, dict]]:
-    """(name, PDF bytes, gold) of every source: the real set's prints, then generated reports
-    rendered to PDF, then ``word`` generated Word reports printed by LibreOffice."""
+def sources(generated: int, seed: int) -> list[tuple[str, bytes, dict]]:
+    """(name, PDF bytes, gold) of every source: the real set's prints, then generated reports."""
     found = []
     for pdf in sorted((PRINTED / "reports").glob("*.pdf")):
         gold = json.loads((PRINTED / "gold" / f"{pdf.stem}.json").read_text(encoding="utf-8"))
@@ -60,26 +53,6 @@ def sources(generated: int, seed: int, word: int = 0) -> list[tuple[str, bytes, 
     for name, _suffix, content, gold in generate(generated, seed, layouts=("pdf",)):
         assert isinstance(content, bytes)
         found.append((name, content, gold))
-    return found + word_prints(word, seed + 1)
-
-
-def word_prints(count: int, seed: int) -> list[tuple[str, bytes, dict]]:
-    """(name, PDF bytes, gold) of generated Word reports printed to PDF by LibreOffice; none
-    without it."""
-    soffice = shutil.which("soffice")
-    if soffice is None or count == 0:
-        return []
-    found = []
-    with tempfile.TemporaryDirectory() as work:
-        for name, suffix, content, gold in generate(count, seed, layouts=("docx",)):
-            assert isinstance(content, bytes)
-            word = Path(work) / f"{name}{suffix}"
-            word.write_bytes(content)
-            profile = f"-env:UserInstallation={Path(work, 'profile').as_uri()}"
-            command = [soffice, profile, "--headless", "--convert-to", "pdf", "--outdir", work, str(word)]
-            subprocess.run(command, capture_output=True, timeout=300, check=False)
-            if word.with_suffix(".pdf").exists():
-                found.append((f"{name}__lo_pdf", word.with_suffix(".pdf").read_bytes(), gold))
     return found
 
 
@@ -204,11 +177,11 @@ def scanned(pages: list[Image.Image], dpi: int, as_tiff: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def build(out: Path, configs: list[str], generated: int, seed: int, word: int = 0) -> int:
+def build(out: Path, configs: list[str], generated: int, seed: int) -> int:
     """Write every source scanned in every configuration (``200dpi_seal``), with its gold."""
     reports, gold_dir = empty_set_folders(out)
     written = 0
-    for name, pdf, gold in sources(generated, seed, word):
+    for name, pdf, gold in sources(generated, seed):
         for config in configs:
             dpi_text, degradation = config.split("dpi_")
             dpi = int(dpi_text)
@@ -237,9 +210,6 @@ def main() -> None:
         help="resolution_degradation pairs, comma-separated (default: %(default)s)",
     )
     parser.add_argument("--generated", type=int, default=6, help="generated reports besides the real prints")
-    parser.add_argument(
-        "--word", type=int, default=4, help="generated Word reports printed by LibreOffice (if installed)"
-    )
     parser.add_argument("--seed", type=int, default=1717)
     args = parser.parse_args()
     configs = [c.strip() for c in args.configs.split(",") if c.strip()]
@@ -247,7 +217,7 @@ def main() -> None:
         dpi, _, degradation = config.partition("dpi_")
         if not dpi.isdigit() or degradation not in STEPS:
             parser.error(f"bad configuration {config!r}: like 200dpi_seal, one of {', '.join(STEPS)}")
-    written = build(args.out, configs, args.generated, args.seed, args.word)
+    written = build(args.out, configs, args.generated, args.seed)
     print(f"{written} scans with their gold written under {args.out}")
 
 

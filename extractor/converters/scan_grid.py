@@ -24,6 +24,7 @@ _SPECK = 12  # pixels at 200 dpi: smaller blots are noise, not ink
 _MAX_SKEW = 5.0  # degrees
 _RED_VALUE = 60  # brightness below which a hue is not to be trusted
 _PAPER = 190  # grey under a seal this light is bare paper
+_SEAL_RIM = 120  # grey among a seal's red this light is what is left of its strokes, not text
 _LINE_CONTRAST = 10  # grey levels: a ruling line this much darker than the paper around it
 
 
@@ -120,7 +121,7 @@ def _is_rule(blot: np.ndarray, shape: tuple[int, ...], thin: int) -> bool:
 def prepare(bgr: np.ndarray, dpi: float) -> Page:
     """Mask red ink, correct the skew, find the tables and whiten their ruling lines."""
     plain = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    grey, red = mask_red(bgr)
+    grey, red, faded = mask_red(bgr)
     ink = ink_of(grey)
     skew = skew_angle(ink)
     rotate = cv2.getRotationMatrix2D((grey.shape[1] / 2, grey.shape[0] / 2), skew, 1.0)
@@ -130,12 +131,16 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
         grey = cv2.warpAffine(grey, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
         plain = cv2.warpAffine(plain, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
         red = cv2.warpAffine(red, rotate, size, flags=cv2.INTER_NEAREST, borderValue=0)
+        faded = cv2.warpAffine(faded, rotate, size, flags=cv2.INTER_NEAREST, borderValue=0)
         ink = ink_of(grey)
     # Ruling lines are looked for on the page as it is, less the seal where it lies on bare
     # paper: a line under the seal stays whole, the seal's ring is no line.
     line_ink = ink_of(plain, _LINE_CONTRAST) & ~_seal_on_paper(grey, red)
     horizontal, vertical = ruling_lines(line_ink, dpi)
     tables = tuple(find_tables(horizontal, vertical, dpi))
+    if faded.any():
+        grey = np.where(faded > 0, 255, grey).astype(np.uint8)
+        ink = ink_of(grey)
     # with their grey rims: the anti-aliased edge of a line, lighter than its ink, is no text
     lines = cv2.dilate(_grid_lines(horizontal, vertical, tables, dpi), np.ones((3, 3), np.uint8)) > 0
     grey = grey.copy()
@@ -162,25 +167,31 @@ def _grid_lines(
     return lines
 
 
-def mask_red(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The page in grey with red ink (a seal) taken off, and where the red was.
+def mask_red(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The page in grey with red ink (a seal) taken off, where the red was, and what is left of
+    the seal's strokes without their colour.
 
     Red is told by its hue and saturation (a grey shaded row has none, and stays grey). Seal
     ink multiplies what is under it, so each red pixel is divided by the brightest red near
     it (the seal on bare paper): seal on paper turns white, black text and grey ruling lines
-    under the seal come back as they were printed."""
+    under the seal come back as they were printed. Blur and JPEG leave the strokes' edges light
+    grey among the red, their colour gone: ``faded``, to be taken off the page for its text once
+    the ruling lines are found (a thin line is light grey too)."""
     hsv = cv2.cvtColor(bgr, cv2.COLOR_BGR2HSV)
     hue, saturation, value = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
     reddish = ((hue <= 10) | (hue >= 160)) & (value >= _RED_VALUE)
     red = reddish & (saturation >= 60)
     grey = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    faded = np.zeros_like(grey)
     if red.any():
         paper_red = cv2.dilate(np.where(red, value, 0).astype(np.uint8), np.ones((9, 9), np.uint8))
         tinted = reddish & (saturation >= 25) & (paper_red > 0)  # a seal's pale rim too
         under = np.clip(255.0 * value / np.maximum(paper_red, 1), 0, 255)
         under[under >= _PAPER] = 255  # the seal alone, a little darker at its rims
         grey[tinted] = under[tinted].astype(np.uint8)
-    return grey, red.astype(np.uint8) * 255
+        near_red = cv2.dilate(red.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+        faded[near_red & ~tinted & (grey >= _SEAL_RIM)] = 255  # (text under the red is tinted)
+    return grey, red.astype(np.uint8) * 255, faded
 
 
 def _seal_on_paper(grey: np.ndarray, red: np.ndarray) -> np.ndarray:

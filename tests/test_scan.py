@@ -187,9 +187,8 @@ def test_red_is_taken_off_by_colour_what_is_under_it_and_grey_shading_are_kept()
     seal = np.array([40, 35, 215])  # BGR, seal ink on paper
     under_grey_line = (seal * 0.6).astype(np.uint8)  # the seal multiplied over a line of grey 153
     pixels = np.array([[seal, [0, 0, 0], under_grey_line, [200, 200, 200], [255, 255, 255]]], np.uint8)
-    grey, red, _faded = mask_red(
-        pixels
-    )  # seal on paper, black text, a line under the seal, a shaded row, paper
+    # seal on paper, black text, a line under the seal, a shaded row, paper
+    grey, red, _faded = mask_red(pixels)
     assert grey[0, 0] == 255 and grey[0, 1] == 0 and abs(int(grey[0, 2]) - 153) <= 3
     assert grey[0, 3] == 200 and grey[0, 4] == 255
     assert red[0].tolist() == [255, 0, 255, 0, 0]

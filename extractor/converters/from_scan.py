@@ -66,7 +66,7 @@ _VALUE_LIKE = re.compile(rf"^(?:{CHANGE_PREFIX})?[\d.,，。·:;'`|!/\\\-—–�
 _DIGITS = re.compile(r"[\d.,]+")
 _WORDS = re.compile(r"[\u4e00-\u9fff]")  # a label has two Chinese characters or more
 # or, before the row's first number, one that is no digit's look-alike (a wrapped label's first line: 2.没)
-_WORD_NOT_DIGIT = re.compile(r"[\u4e00-\u9fff](?<![一丨口〇日])")
+_WORD_NOT_DIGIT = re.compile(r"(?![一丨口〇日])[\u4e00-\u9fff]")
 _SPACES = re.compile(r"\s+")
 
 

@@ -132,7 +132,6 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
         plain = cv2.warpAffine(plain, rotate, size, flags=cv2.INTER_LINEAR, borderValue=255)
         red = cv2.warpAffine(red, rotate, size, flags=cv2.INTER_NEAREST, borderValue=0)
         faded = cv2.warpAffine(faded, rotate, size, flags=cv2.INTER_NEAREST, borderValue=0)
-        ink = ink_of(grey)
     # Ruling lines are looked for on the page as it is, less the seal where it lies on bare
     # paper: a line under the seal stays whole, the seal's ring is no line.
     line_ink = ink_of(plain, _LINE_CONTRAST) & ~_seal_on_paper(grey, red)
@@ -140,6 +139,7 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
     tables = tuple(find_tables(horizontal, vertical, dpi))
     if faded.any():
         grey = np.where(faded > 0, 255, grey).astype(np.uint8)
+    if skew or faded.any():  # the page for its text, as turned and without the seal's remains
         ink = ink_of(grey)
     # with their grey rims: the anti-aliased edge of a line, lighter than its ink, is no text
     lines = cv2.dilate(_grid_lines(horizontal, vertical, tables, dpi), np.ones((3, 3), np.uint8)) > 0

@@ -368,10 +368,15 @@ def _is_column_line(vertical: np.ndarray, x: int, rows: list[tuple[int, int]], n
     ]
     if len(spans) == 1:
         return bool(spans[0].any())
-    return any(
-        bool((up & (down | np.roll(down, 1) | np.roll(down, -1))).any())
-        for up, down in itertools.pairwise(spans)
-    )
+    return any(bool((up & _widened(down)).any()) for up, down in itertools.pairwise(spans))
+
+
+def _widened(columns: np.ndarray) -> np.ndarray:
+    """Pixel columns with their neighbours on either side (none beyond the ends)."""
+    wide = columns.copy()
+    wide[1:] |= columns[:-1]
+    wide[:-1] |= columns[1:]
+    return wide
 
 
 def _covered(mask: np.ndarray, at: int, near: int, axis: int) -> bool:

@@ -592,6 +592,8 @@ WILD_LAYOUTS = (
     "headings_unnumbered",
     "markdown_html_tables",
     "pdf_lines_interleaved",
+    "markdown_bare_pipes",
+    "plain_blank_cells",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
 SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}

@@ -25,7 +25,12 @@ rendered here from records so the fixes are guarded beyond a handful of files.
 * ``headings_unnumbered`` — a copy of a Word file whose headings were numbered automatically:
   the numbers are lost (一、总体情况 is 总体情况), or come back as 1. 2. 3.
 * ``markdown_html_tables`` — pandoc's GitHub markdown of a page: a table with merged cells is
-  written as raw HTML inside the markdown, and the page's header opens it as a raw HTML block.
+  written as raw HTML inside the markdown, and the page's header opens it as a raw HTML block;
+* ``markdown_bare_pipes`` — html2text's markdown of a page with blank cells: no outer pipes, so
+  a row's blank first or last cell leaves a pipe opening or closing its line; a cell spanning
+  rows (a group's label) written in the group's first row only, which it pushes one cell right;
+* ``plain_blank_cells`` — pandoc's plain text of such a page: space-aligned columns, a blank
+  cell written as the no-break space of its ``&nbsp;``.
 
 Titles vary too: over two lines with the year first, a markdown ``#``, a crawler's label, a
 browser print's date. Gold is the record; a cell the rendering itself leaves open (glued
@@ -337,8 +342,22 @@ def _cell_lines_plain(f: dict, rng: random.Random) -> Rendered:
             continue
         for _, _, text, _, _ in block.placed():
             lines.append(text or empty)
-    doubts = {} if empty else {k: "an empty line: an empty cell or a gap" for k, v in f.items() if v is None}
+    doubts = (
+        {}
+        if empty
+        else {k: "its row has an empty line: an empty cell or a gap" for k in _rows_with_a_blank(f)}
+    )
     return ".txt", "\n".join(lines) + "\n", doubts
+
+
+def _rows_with_a_blank(f: dict) -> list[str]:
+    """The fields of the printed rows holding a blank cell (table 三 a row each, table 四 one
+    row): where such a row's values stand is open when a blank may be a gap."""
+    rows: dict[str, list[str]] = {}
+    for key in f:
+        if key.startswith(("t3.", "t4.")):
+            rows.setdefault("t4" if key.startswith("t4.") else key.rsplit(".", 1)[0], []).append(key)
+    return [key for keys in rows.values() if any(f[k] is None for k in keys) for key in keys]
 
 
 # --- markdown from a PDF ----------------------------------------------------------------------
@@ -423,6 +442,79 @@ def _aligned(rows: list[list[str]], rng: random.Random) -> str:
 
 def _is_value(cell: str) -> bool:
     return bool(cell) and (cell[:1].isdigit() or cell.startswith(("增", "减")))
+
+
+# --- a page's tables as markdown without outer pipes, or as pandoc's plain text --------------
+
+
+def _labelled_rows(f: dict) -> dict[str, list[tuple[list[str], list[str]]]]:
+    """Each table's printed rows as (label cells, value cells), the way an HTML table's rows
+    come out of a converter: a cell spanning rows (三、本年度办理结果, a group's label) written
+    in its first row only, a header row's spanned cells left out; blank values empty."""
+    fmt = f["meta.format"]
+    t2 = [
+        ([c for c in row if c and not _is_value(c)], [c for c in row if _is_value(c)])
+        for row in _t2_printed(f, fmt)
+    ]
+    t3: list[tuple[list[str], list[str]]] = [
+        (["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "总计"], []),
+        (["自然人", "法人或其他组织"], []),
+        (
+            ["商业企业", "科研机构", "社会公益组织" if fmt == "2021" else "社会组织", "法律服务机构", "其他"],
+            [],
+        ),
+    ]
+
+    def values(row_id: str) -> list[str]:
+        return [_num(f[f"t3.{row_id}.{c}"]) for c in COLUMNS]
+
+    t3 += [(["一、本年新收政府信息公开申请数量"], values("new_received"))]
+    t3 += [(["二、上年结转政府信息公开申请数量"], values("carried_over"))]
+    for i, (row_id, group, label) in enumerate(t3_rows(fmt)):
+        labels = (["三、本年度办理结果"] if i == 0 else []) + [c for c in (group, label) if c]
+        t3.append((labels, values(row_id)))
+    t3 += [(["（七）总计"], values("total")), (["四、结转下年度继续办理"], values("carried_forward"))]
+    head = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    t4 = [
+        (["行政复议", "行政诉讼"], []),
+        ([*head, "未经复议直接起诉", "复议后起诉"], []),
+        (head + head, []),
+        ([], [_num(f[f"t4.{g}.{c}"]) for g in T4_GROUPS for c in T4_COLUMNS]),
+    ]
+    return {"t2": t2, "t3": t3, "t4": t4}
+
+
+def _markdown_bare_pipes(f: dict, rng: random.Random) -> Rendered:
+    """html2text's markdown of a page: no outer pipes (``a| b| c``), so a blank cell first or
+    last in its row leaves a pipe opening or closing the line; the rule under the first row."""
+    tables = {}
+    for table, rows in _labelled_rows(f).items():
+        lines = ["| ".join(labels + values).rstrip() for labels, values in rows if labels or values]
+        tables[table] = "\n".join([lines[0], "---|---", *lines[1:]])
+    return ".md", _report(f, rng, tables), {}
+
+
+_NBSP = "\xa0"
+
+
+def _plain_blank_cells(f: dict, rng: random.Random) -> Rendered:
+    """pandoc's plain text of a page: a simple table, each column padded to its width under a
+    rule of dashes, the labels left, a blank value cell written as its &nbsp; (a no-break
+    space alone in its column), a label cell under a spanning one as spaces."""
+    tables = {}
+    for table, rows in _labelled_rows(f).items():
+        most = max(len(labels) for labels, values in rows if values) if any(v for _, v in rows) else 0
+        lines = []
+        for labels, values in rows:
+            cells = [f"{c:<{rng.choice((12, 20))}}" for c in labels] if not values else []
+            if values:
+                pad = most - len(labels)  # a row under a spanning label starts further right
+                cells = [" " * 18] * pad + [f"{c:<18}" for c in labels]
+                cells += [f"{v or _NBSP:<{rng.choice((6, 9))}}" for v in values]
+            lines.append("  " + "  ".join(cells).rstrip(" "))  # (str.rstrip() takes &nbsp; too)
+        rule = "  " + "  ".join("-" * 18 for _ in range(most + 7))
+        tables[table] = "\n".join([rule, *lines, rule])
+    return ".txt", _report(f, rng, tables), {}
 
 
 # --- the agency's own numbering, the tables attached ------------------------------------------
@@ -607,8 +699,12 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "pdf_lines_interleaved": _pdf_lines_interleaved,
     "headings_unnumbered": _headings_unnumbered,
     "markdown_html_tables": _markdown_html_tables,
+    "markdown_bare_pipes": _markdown_bare_pipes,
+    "plain_blank_cells": _plain_blank_cells,
 }
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
-SPARSE = frozenset({"html_sparse", "cell_lines_plain", "pdf_lines_sparse"})
+SPARSE = frozenset(
+    {"html_sparse", "cell_lines_plain", "pdf_lines_sparse", "markdown_bare_pipes", "plain_blank_cells"}
+)
 # Layouts whose blank cells leave no trace: a report of them with any blank cell is to be flagged.
 TRACELESS_BLANKS = frozenset({"pdf_lines_sparse", "layout_spaces", "crawler_spaced", "pdf_lines_interleaved"})

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .values import (
+    BLANK_CELL,
     CELL_LINE_BREAK,
     CHANGE_PREFIX,
     NULL_MARK,
@@ -50,8 +51,16 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
     CellKind.GAP,
 )
 # (a label of up to 80 characters, however far apart: pandoc pads its columns with spaces)
-_TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
-_ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
+# A blank cell of a space-aligned row: a no-break space alone between the row's column gaps
+# (pandoc's plain text of an HTML table, whose empty cells hold &nbsp;), kept by normalising.
+_BLANK = BLANK_CELL
+_TRAILING_VALUES = re.compile(
+    rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)[^\S{_BLANK}]+)?"
+    rf"(?P<values>(?:{VALUE}|{_BLANK})(?:[^\S{_BLANK}]+(?:{VALUE}|{_BLANK}))*)$"
+)
+_ONE_VALUE = re.compile(
+    rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)|(?<!\S){_BLANK}(?!\S)"
+)
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
 _EMPTY_PIPE_ROW = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -119,7 +128,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     headers: set[int] = set()
     if any("---" in line for _, line in lines):
         lines, headers = _without_rules(lines)
-    rows = [_row_on_line(line, line_start) for line_start, line in lines]
+    bare = _bare_pipes(lines)
+    rows = [_row_on_line(line, line_start, bare) for line_start, line in lines]
     for row in (rows[i] for i in headers):
         _doubt_empty_cells(row)
     # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
@@ -128,6 +138,22 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     if _is_plain_cell_per_line(rows, raw):
         return _rows_by_label(rows, raw)
     return rows
+
+
+def _bare_pipes(lines: list[tuple[int, str]]) -> bool:
+    """The region's pipe table writes no outer pipes (``a| b| c``, as html2text does): its rule
+    line does not open with a pipe, or a row neither opens nor closes with one. Then a pipe
+    opening or closing a row follows or precedes an empty cell, not the table's border."""
+    for _, line in lines:
+        if line.count("|") < 2:
+            continue
+        row = line.strip()
+        if "---" in row and _MARKDOWN_RULE.match(row):
+            if not row.startswith("|"):
+                return True
+        elif not row.startswith("|") and not row.endswith("|"):
+            return True
+    return False
 
 
 def _without_rules(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], set[int]]:
@@ -447,8 +473,9 @@ def _rows_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) ->
     return [r for r in rows if r]
 
 
-def _row_on_line(line: str, line_start: int) -> list[Cell]:
-    """The cells of one line: split by tabs, else by markdown pipes, else trailing numbers."""
+def _row_on_line(line: str, line_start: int, bare: bool = False) -> list[Cell]:
+    """The cells of one line: split by tabs, else by markdown pipes, else trailing numbers.
+    ``bare``: the line's table writes no outer pipes (:func:`_bare_pipes`), each part is a cell."""
     pos = line_start
     if "\t" in line:
         parts = line.split("\t")
@@ -458,7 +485,9 @@ def _row_on_line(line: str, line_start: int) -> list[Cell]:
         parts = line.split("|")
         # the outer pipes of a markdown row are not cells; in a row without them (html2text
         # writes none), a pipe opening the line follows an empty first cell
-        if not parts[0].strip() and not parts[-1].strip():
+        if bare:
+            pass
+        elif not parts[0].strip() and not parts[-1].strip():
             pos += len(parts[0]) + 1
             parts = parts[1:-1]
         elif not parts[-1].strip():
@@ -471,7 +500,7 @@ def _row_on_line(line: str, line_start: int) -> list[Cell]:
     cells: list[Cell] = []
     for col, part in enumerate(parts):  # the hot loop: one make_cell per cell, splitting only when needed
         cell = make_cell(part, pos, col if grid else -1)
-        if cell.kind is _LABEL and _ends_like_a_value(cell.text):
+        if cell.kind is _LABEL and (_ends_like_a_value(cell.text) or _ends_blank(part)):
             cells.extend(_split_trailing_values(part, cell))
         else:
             cells.append(cell)
@@ -483,13 +512,23 @@ def _ends_like_a_value(text: str) -> bool:
     return text[-1].isdigit() or text[-1] in "/—–-据"
 
 
+def _ends_blank(raw: str) -> bool:
+    """The raw cell's text ends with a blank cell of a space-aligned row (:data:`_BLANK`)."""
+    return _BLANK in raw and raw.rstrip(_PLAIN_SPACE).endswith(_BLANK)
+
+
+_PLAIN_SPACE = " \t\n" + CELL_LINE_BREAK
+
+
 def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
-    """A label followed by value cells when numbers trail it after spaces (or one number right
-    after its last character: 行政规范性文件0), else ``[cell]``."""
-    match = _TRAILING_VALUES.match(raw.strip()) or _GLUED_VALUE.match(raw.strip())
+    """A label followed by value cells when numbers (or blank cells) trail it after spaces (or
+    one number right after its last character: 行政规范性文件0), else ``[cell]``."""
+    spaces = _PLAIN_SPACE if _BLANK in raw else None  # (a blank cell is no space to strip)
+    body = raw.strip(spaces)
+    match = _TRAILING_VALUES.match(body) or _GLUED_VALUE.match(body)
     if not match:
         return [cell]
-    offset = cell.start
+    offset = cell.start + len(raw.lstrip()) - len(raw.lstrip(spaces))  # where body starts
     cells = []
     if match["label"]:
         label = make_cell(match["label"], offset, cell.col)
@@ -499,7 +538,7 @@ def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
     values = match["values"]
     after = None  # where the value before ends
     if cells and cells[-1].kind is _VALUE:  # a value glued to the label: the values go on after a break
-        values, after = raw.strip()[match.end("label") :], 0
+        values, after = body[match.end("label") :], 0
         values_at = offset + match.end("label")
     for m in _ONE_VALUE.finditer(values):
         value = make_cell(m.group(), values_at + m.start(), cell.col)

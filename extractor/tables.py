@@ -518,8 +518,8 @@ def _candidate(
         last_label -= 1
     values = row[last_label + 1 :]
     if window is not None and not (spec.flat and len(values) == _width(spec)):  # (a whole flat row
-        low, high = window  # stands as printed: its last groups may be blank)
-        values = [c for c in values if low <= c.col <= high]
+        low, high = _shifted(spec, row, last_label, window)  # stands as printed: its last groups
+        values = [c for c in values if low <= c.col <= high]  # may be blank)
     kinds = [c.kind for c in values]
     glued = _GLUED in kinds
     has_value = glued or _VALUE in kinds
@@ -539,6 +539,17 @@ def _candidate(
         return None
     label = labels[-1] if labels else ""
     return _Candidate(label, row, values, index, header, glued=glued, gap=_GAP in kinds)
+
+
+def _shifted(spec: TableSpec, row: list[Cell], last_label: int, window: tuple[int, int]) -> tuple[int, int]:
+    """The block's value columns for this row. A row of two labels whose cells begin right of
+    them was pushed right by its group's label (a cell spanning rows that a converter wrote in
+    the group's first row only): its values stand as many columns further right."""
+    low, high = window
+    if spec.flat or last_label < 1 or last_label + 1 >= len(row) or row[last_label - 1].kind is not _LABEL:
+        return window
+    shift = row[last_label + 1].col - low
+    return (low + shift, high + shift) if shift > 0 and row[last_label].col >= low else window
 
 
 def _cut_through(row: RowSpec, head: str, rest: str) -> bool:

@@ -753,3 +753,35 @@ def test_rows_side_by_side_whose_order_the_sums_deny_are_not_read(seed):
         for r in paired
         for f in T3_2021.row_field_ids[T3_2021.rows.index(r)]
     )
+
+
+def test_a_row_a_group_label_pushed_right_keeps_its_blank_last_cell_in_markdown_without_outer_pipes():
+    """html2text's markdown of a page (no outer pipes): a cell spanning rows (三、本年度办理结果,
+    （三）不予公开) is written in its group's first row only, which it pushes one cell right;
+    a row's blank last cell leaves the pipe closing its line. When those rows leave their 总计
+    blank (a real page did), the grid's value columns end a column left of theirs: their last
+    cell is still theirs, blank, and the rest of the row reads where it stands."""
+    import random
+
+    from evals.generate import random_record
+    from evals.wild import _labelled_rows, sparse
+
+    record = sparse(random_record(random.Random(8), fmt="2021"))
+    lines = []
+    pushed = set()
+    for labels, values in _labelled_rows(record)["t3"]:
+        if len(labels) == 2 and values:
+            values = [*values[:-1], ""]
+            pushed.add(labels[-1])
+        lines.append("| ".join(labels + values).rstrip())
+    reading = read(T3_2021, "\n".join([lines[0], "---|---", *lines[1:]]))
+    rows = [
+        ids
+        for row, ids in zip(T3_2021.rows, T3_2021.row_field_ids, strict=True)
+        if row.title.split()[-1] in pushed
+    ]
+    assert len(rows) == 5
+    assert not [p.message for p in reading.problems if "expected" in p.message or "not found" in p.message]
+    for ids in rows:
+        assert reading.fields[ids[-1]].value is None
+        assert [reading.fields[f].value for f in ids[:-1]] == [record[f] for f in ids[:-1]]

@@ -29,8 +29,9 @@ rendered here from records so the fixes are guarded beyond a handful of files.
 * ``markdown_bare_pipes`` — html2text's markdown of a page with blank cells: no outer pipes, so
   a row's blank first or last cell leaves a pipe opening or closing its line; a cell spanning
   rows (a group's label) written in the group's first row only, which it pushes one cell right;
-* ``plain_blank_cells`` — pandoc's plain text of such a page: space-aligned columns, a blank
-  cell written as the no-break space of its ``&nbsp;``.
+* ``plain_blank_cells`` — pandoc's plain text (or markdown) of such a page: simple tables, the
+  columns drawn by rules of dashes and aligned by display width (an ideograph two), a blank
+  cell as spaces or as the no-break space of its ``&nbsp;``.
 
 Titles vary too: over two lines with the year first, a markdown ``#``, a crawler's label, a
 browser print's date. Gold is the record; a cell the rendering itself leaves open (glued
@@ -498,23 +499,56 @@ _NBSP = "\xa0"
 
 
 def _plain_blank_cells(f: dict, rng: random.Random) -> Rendered:
-    """pandoc's plain text of a page: a simple table, each column padded to its width under a
-    rule of dashes, the labels left, a blank value cell written as its &nbsp; (a no-break
-    space alone in its column), a label cell under a spanning one as spaces."""
-    tables = {}
-    for table, rows in _labelled_rows(f).items():
-        most = max(len(labels) for labels, values in rows if values) if any(v for _, v in rows) else 0
-        lines = []
-        for labels, values in rows:
-            cells = [f"{c:<{rng.choice((12, 20))}}" for c in labels] if not values else []
-            if values:
-                pad = most - len(labels)  # a row under a spanning label starts further right
-                cells = [" " * 18] * pad + [f"{c:<18}" for c in labels]
-                cells += [f"{v or _NBSP:<{rng.choice((6, 9))}}" for v in values]
-            lines.append("  " + "  ".join(cells).rstrip(" "))  # (str.rstrip() takes &nbsp; too)
-        rule = "  " + "  ".join("-" * 18 for _ in range(most + 7))
-        tables[table] = "\n".join([rule, *lines, rule])
+    """pandoc's plain text of a page: a simple table, each grid column padded to its display
+    width (an ideograph two) between rules of dashes, a column's run of dashes each; a blank
+    cell as spaces (an empty ``<td>``) or as the no-break space of its ``&nbsp;``."""
+    blank = rng.choice(["", _NBSP])
+    tables = {name: _simple_table(*_grid(name, rows), blank) for name, rows in _labelled_rows(f).items()}
     return ".txt", _report(f, rng, tables), {}
+
+
+def _grid(table: str, rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[str]], int]:
+    """The rows on the table's grid: label columns first (a row's labels from the left), then
+    the value columns; a header row's titles over the columns they head. And how many label
+    columns there are."""
+    labels = max((len(ls) for ls, vs in rows if vs), default=0)
+    width = labels + max(len(vs) for _, vs in rows)
+    heads = {  # where each header row's titles stand, as columns of the values
+        "t3": [[-labels, 0, 6], [0, 1], [1, 2, 3, 4, 5]],
+        "t4": [[0, 5], [0, 1, 2, 3, 4, 5, 10], list(range(5, 15))],
+    }.get(table, [])
+    grid, header = [], 0
+    for ls, vs in rows:
+        row = [""] * width
+        if vs:
+            row[: len(ls)] = ls
+            row[labels : labels + len(vs)] = vs
+        elif header < len(heads) and len(ls) == len(heads[header]):
+            for title, at in zip(ls, heads[header], strict=True):
+                row[labels + at] = title
+            header += 1
+        else:
+            row[: len(ls)] = ls
+        grid.append(row)
+    return grid, labels
+
+
+def _simple_table(grid: list[list[str]], labels: int, blank: str) -> str:
+    def width(text: str) -> int:
+        return sum(2 if "\u4e00" <= ch <= "\u9fff" or ch in "（），、：" else 1 for ch in text)
+
+    widths = [max(3, *(width(row[c]) for row in grid)) for c in range(len(grid[0]))]
+    lines = []
+    for row in grid:
+        filled = any(c[:1].isdigit() or c[:1] in "增减" for c in row)
+        cells = [
+            text + " " * (w - width(text))
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+            for text in [c or (blank if filled and i >= labels else "")]
+        ]  # (a label cell under a spanning one is no cell: spaces)
+        lines.append("  " + " ".join(cells).rstrip(" "))  # (str.rstrip() takes &nbsp; too)
+    rule = "  " + " ".join("-" * w for w in widths)
+    return "\n".join([rule, *lines, rule])
 
 
 # --- the agency's own numbering, the tables attached ------------------------------------------

@@ -18,12 +18,13 @@ Four layouts are told apart by the region's own lines:
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 
 from .values import (
-    BLANK_CELL,
     CELL_LINE_BREAK,
     CHANGE_PREFIX,
     NULL_MARK,
@@ -51,16 +52,9 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
     CellKind.GAP,
 )
 # (a label of up to 80 characters, however far apart: pandoc pads its columns with spaces)
-# A blank cell of a space-aligned row: a no-break space alone between the row's column gaps
-# (pandoc's plain text of an HTML table, whose empty cells hold &nbsp;), kept by normalising.
-_BLANK = BLANK_CELL
-_TRAILING_VALUES = re.compile(
-    rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)[^\S{_BLANK}]+)?"
-    rf"(?P<values>(?:{VALUE}|{_BLANK})(?:[^\S{_BLANK}]+(?:{VALUE}|{_BLANK}))*)$"
-)
-_ONE_VALUE = re.compile(
-    rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)|(?<!\S){_BLANK}(?!\S)"
-)
+# (a label of up to 80 characters, however far apart: pandoc pads its columns with spaces)
+_TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
+_ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
 _EMPTY_PIPE_ROW = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -122,6 +116,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
         return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
     lines = _rows_apart(_lines(text, start, end))
     lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
+    if "---" in text[start:end] and (columns := _simple_table_columns(lines)):
+        return _rows_in_columns(lines, columns)
     cell_lines = [_is_cell_line(line) for _, line in lines]
     if _is_cell_per_line(lines, cell_lines):
         return _rows_cell_per_line(lines, cell_lines)
@@ -138,6 +134,87 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     if _is_plain_cell_per_line(rows, raw):
         return _rows_by_label(rows, raw)
     return rows
+
+
+# --- pandoc's simple tables: columns drawn by the rules of dashes ----------------------------
+
+_DASH_RULE = re.compile(r"^[ \t]*-{3,}(?:[ \t]+-{3,})+[ \t]*$")
+_DASHES = re.compile(r"-+")
+_WORD = re.compile(r"\S+")
+_WIDE_AS_PRINTED = frozenset("()[]:;,.!?%")  # what a full-width form was before normalising
+
+
+def _simple_table_columns(lines: list[tuple[int, str]]) -> dict[int, list[int]]:
+    """The lines of pandoc's simple tables (a rule of dashes above and below, no blank line
+    between: each rule's run of dashes a column) and where each column starts, counted as
+    pandoc counts, in display columns (an ideograph two). A table a line of which does not
+    fit its columns is left out (read as rows on lines)."""
+    found: dict[int, list[int]] = {}
+    rules = [i for i, (_, line) in enumerate(lines) if "---" in line and _DASH_RULE.match(line)]
+    for top, bottom in itertools.pairwise(rules):
+        body = range(top + 1, bottom)
+        if not body or any(not lines[i][1].strip() for i in body):
+            continue
+        starts = [m.start() for m in _DASHES.finditer(lines[top][1])]
+        if all(_words_in_columns(lines[i][1], starts) is not None for i in body):
+            found.update({i: starts for i in body})
+            found.update({top: [], bottom: []})
+    return found
+
+
+def _words_in_columns(line: str, starts: list[int]) -> list[list[re.Match[str]]] | None:
+    """The words of a line of a simple table, column by column; None when two words of one
+    column stand two spaces apart (two cells: the line does not fit the columns). A word's
+    display position is uncertain by its punctuation, full-width before normalising or not:
+    it goes to the last column starting at or before its widest reckoning."""
+    cells: list[list[re.Match[str]]] = [[] for _ in starts]
+    narrow = wide = 0  # display width of the line so far, punctuation taken as half or full width
+    at = 0
+    for word in _WORD.finditer(line):
+        for ch in line[at : word.start()]:
+            width = 2 if _is_wide(ch) else 1
+            narrow, wide = narrow + width, wide + (2 if ch in _WIDE_AS_PRINTED else width)
+        col = max(0, sum(1 for s in starts if s <= wide) - 1)
+        column = cells[col]
+        if column and "  " in line[column[-1].end() : word.start()]:
+            return None
+        column.append(word)
+        at = word.start()
+    return cells
+
+
+def _is_wide(ch: str) -> bool:
+    return ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF"
+
+
+def _rows_in_columns(lines: list[tuple[int, str]], columns: dict[int, list[int]]) -> list[list[Cell]]:
+    """Rows of a region holding simple tables: a table's line a cell per column (an empty
+    one where the column holds nothing: a blank cell), its rules blank rows; other lines as
+    rows on lines."""
+    rows = []
+    for i, (at, line) in enumerate(lines):
+        starts = columns.get(i)
+        if starts is None:
+            rows.append(_row_on_line(line, at))
+        elif not starts:
+            rows.append([])
+        else:
+            rows.append(_cells_in_columns(line, at, _words_in_columns(line, starts) or []))
+    return rows
+
+
+def _cells_in_columns(line: str, at: int, words: list[list[re.Match[str]]]) -> list[Cell]:
+    cells = []
+    end = at + len(line.rstrip())
+    for col, column in enumerate(words):
+        if column:
+            begin = column[0].start()
+            cells.append(make_cell(line[begin : column[-1].end()], at + begin, col))
+        else:
+            nxt = next((c[0].start() for c in words[col + 1 :] if c), None)
+            pos = at + nxt if nxt is not None else end
+            cells.append(Cell("", pos, pos, _EMPTY, col))
+    return cells
 
 
 def _bare_pipes(lines: list[tuple[int, str]]) -> bool:
@@ -500,7 +577,7 @@ def _row_on_line(line: str, line_start: int, bare: bool = False) -> list[Cell]:
     cells: list[Cell] = []
     for col, part in enumerate(parts):  # the hot loop: one make_cell per cell, splitting only when needed
         cell = make_cell(part, pos, col if grid else -1)
-        if cell.kind is _LABEL and (_ends_like_a_value(cell.text) or _ends_blank(part)):
+        if cell.kind is _LABEL and _ends_like_a_value(cell.text):
             cells.extend(_split_trailing_values(part, cell))
         else:
             cells.append(cell)
@@ -512,23 +589,14 @@ def _ends_like_a_value(text: str) -> bool:
     return text[-1].isdigit() or text[-1] in "/—–-据"
 
 
-def _ends_blank(raw: str) -> bool:
-    """The raw cell's text ends with a blank cell of a space-aligned row (:data:`_BLANK`)."""
-    return _BLANK in raw and raw.rstrip(_PLAIN_SPACE).endswith(_BLANK)
-
-
-_PLAIN_SPACE = " \t\n" + CELL_LINE_BREAK
-
-
 def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:
-    """A label followed by value cells when numbers (or blank cells) trail it after spaces (or
-    one number right after its last character: 行政规范性文件0), else ``[cell]``."""
-    spaces = _PLAIN_SPACE if _BLANK in raw else None  # (a blank cell is no space to strip)
-    body = raw.strip(spaces)
+    """A label followed by value cells when numbers trail it after spaces (or one number right
+    after its last character: 行政规范性文件0), else ``[cell]``."""
+    body = raw.strip()
     match = _TRAILING_VALUES.match(body) or _GLUED_VALUE.match(body)
     if not match:
         return [cell]
-    offset = cell.start + len(raw.lstrip()) - len(raw.lstrip(spaces))  # where body starts
+    offset = cell.start
     cells = []
     if match["label"]:
         label = make_cell(match["label"], offset, cell.col)

@@ -19,7 +19,7 @@ from .converters import PdfLayout, convert, kind_of
 from .decoding import decode
 from .errors import InputError
 from .models import OcrLayer
-from .values import BLANK_CELL, CELL_LINE_BREAK, FULL_WIDTH
+from .values import CELL_LINE_BREAK, FULL_WIDTH
 
 _TRANSLATION = list(FULL_WIDTH)  # full-width ASCII → ASCII, and the spaces and breaks below
 for _space in (0x3000, 0xA0, 0x202F, 0x205F, *range(0x2002, 0x200B)):
@@ -141,30 +141,12 @@ def normalise(
         norm_starts.append(length)
         orig_starts.append(kept_from)
     pieces.append(decoded[kept_from:])
-    kept = "".join(pieces)
-    parts = _TO_MAP.split(kept)  # the characters to map at the odd places
+    parts = _TO_MAP.split("".join(pieces))  # the characters to map at the odd places
     parts[1::2] = [_MAPPED[char] for char in parts[1::2]]
     text = "".join(parts)
-    if BLANK_CELL in kept:
-        text = _with_blank_cells(kept, text)
     if "<br" in text:  # a line break inside a markdown table cell, offsets kept
         text = _BREAK_TAG.sub(_cell_line_break, text)
     return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format, layout, ocr)
-
-
-# a no-break space alone between a row's column gaps (two spaces or more, or the line's end)
-_LONE_BLANK_CELL = re.compile(
-    rf"(?:(?<=[ \t]{{2}})|(?<=^)|(?<=^[ \t])){BLANK_CELL}(?=[ \t]{{2}}|[ \t]*$)", re.MULTILINE
-)
-
-
-def _with_blank_cells(kept: str, text: str) -> str:
-    """``text`` with the blank cells of space-aligned rows (:data:`BLANK_CELL`) that ``kept``
-    prints, which mapping made spaces, put back (one character for one: offsets kept)."""
-    chars = list(text)
-    for match in _LONE_BLANK_CELL.finditer(kept):
-        chars[match.start()] = BLANK_CELL
-    return "".join(chars)
 
 
 def _cell_line_break(match: re.Match[str]) -> str:

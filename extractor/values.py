@@ -31,9 +31,6 @@ FULL_WIDTH[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII (digits, ï¼Œï¼
 # A line break inside one table cell (markdown's <br>), as the normaliser writes it: it is no
 # line of the text, but a number in a narrow cell may wrap there.
 CELL_LINE_BREAK = "\u2028"
-# A blank cell of a space-aligned row, as normalising keeps it: a no-break space standing alone
-# between column gaps of two spaces or more (pandoc writes an HTML table's &nbsp; cells so).
-BLANK_CELL = "\xa0"
 # A whole number wrapped over lines of its cell (a narrow column wraps 139 as 13 / 9).
 WRAPPED_NUMBER = re.compile(r"\d+(?:[ \t]*[\n\u2028][ \t]*\d+)+")
 

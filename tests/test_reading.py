@@ -73,16 +73,6 @@ def test_normalisation_folds_width_spaces_and_line_ends():
     assert src.text == "规章 12 3\n(一)予以公开:5"
 
 
-def test_a_no_break_space_alone_between_column_gaps_stays_a_blank_cell_and_elsewhere_a_space():
-    """pandoc's plain text of a page writes an empty cell's &nbsp; as a no-break space alone in
-    its column: the one mark a blank cell of a space-aligned row leaves. It stays; a no-break
-    space within words or numbers (a web page's spacing) is a space, as before."""
-    row = "  2.重复申请    5     \xa0     4   \xa0\n  合计\xa03 件\xa0\xa0共\xa0  2\n\xa0  首列"
-    src = normalise(row)
-    assert src.text == row.replace("合计\xa03 件\xa0\xa0共\xa0", "合计 3 件  共 ")
-    assert len(src.text) == len(row)
-
-
 def test_page_number_lines_are_dropped_and_offsets_still_map_back():
     decoded = "一、本年新收\t6\r\n- 3 -\r\n\t第 4 页 共 9 页\n二、上年结转\t０\n"
     src = normalise(decoded)

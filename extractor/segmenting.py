@@ -76,6 +76,7 @@ _HEADING_INLINE = re.compile(
 )  # the words after the mark, up to a number, a full stop, the next mark or sub-heading (a line
 # wrapped at a page's width may break them)
 _SENTENCE_END = re.compile(r"[。；;]")  # a heading holds no sentence
+_PIPE_ROW = re.compile(r"^[ \t]*\|[^\n\d]{4,80}\|[ \t|]*$", re.MULTILINE)  # a row of words, no number
 _MARKUP = 8  # characters of markdown and spaces a heading line may open with
 # A table may come without its section heading; its opening words still find it. Those of
 # table 四 are also the words of its heading; the others stand in the table itself.
@@ -166,6 +167,7 @@ def _headings(text: str) -> list[_Heading]:
         for m in _standard_heading_lines(text)
         if m.start() not in numbered
     ]
+    standard += _headings_in_table_rows(text)
     if standard:
         lines = sorted(lines + standard, key=lambda h: h.start)
     if all(any(_KEYWORDS[s].search(h.title) for h in lines) for s in ("overview", "problems", "other")):
@@ -177,6 +179,19 @@ def _headings(text: str) -> list[_Heading]:
         if not any(m.start() - _MARKUP <= start <= m.start() for start in taken)
     ]
     return sorted(lines + inline, key=lambda h: h.start)
+
+
+def _headings_in_table_rows(text: str) -> list[_Heading]:
+    """A section's standard heading caught in a markdown table row, cut into its cells (a PDF
+    converter took the heading above a table for the table's first row: ``|四、政府信息公开行政复|
+    议、行政诉讼情况|||``): the row's cells joined make the heading, and hold nothing else."""
+    found = []
+    for row in _PIPE_ROW.finditer(text) if "\n|" in text else ():
+        joined = row.group().replace("|", "").strip()
+        heading = _STANDARD_HEADING_LINE.fullmatch(joined)
+        if heading and heading["mark"]:
+            found.append(_Heading(row.start(), min(row.end() + 1, len(text)), heading["title"], row.end()))
+    return found
 
 
 def _standard_heading_lines(text: str) -> Iterator[re.Match[str]]:

@@ -50,6 +50,35 @@ def test_a_table_without_its_heading_is_found_by_its_opening_words():
     assert text[sections["t3"].start :].startswith("一、本年新收")
 
 
+MARKDOWN_BODY = """一、总体情况
+略。
+二、主动公开政府信息情况
+|第二十条第（一）项||||
+|---|---|---|---|
+|信息内容|本年制发件数|本年废止件数|现行有效件数|
+三、收到和处理政府信息公开申请情况
+|一、本年新收政府信息公开申请数量|1|0|0|0|0|0|1|
+|二、上年结转政府信息公开申请数量||||||||
+|四、结转下年度继续办理|0|0|0|0|0|0|0|
+|四、政府信息公开行政复|议、行政诉讼情况||||||
+|行政|复议||||行政|诉讼|
+|0|0|0|0|0|0|0|0|0|0|0|0|0|0|0|
+五、存在的主要问题及改进情况
+略。
+"""
+
+
+def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading():
+    """pymupdf4llm of a LibreOffice PDF: table 四's heading, next to the table, became its first
+    row, cut in two cells, and the table's own header words are cut too. The row's cells joined
+    make the heading; a row of words that make none (a blank row of table 三) is no heading."""
+    sections = find_sections(MARKDOWN_BODY)
+    assert list(sections) == ["overview", "t2", "t3", "t4", "problems"]
+    assert MARKDOWN_BODY[sections["t4"].start :].startswith("|四、政府信息公开行政复|")
+    t3 = MARKDOWN_BODY[sections["t3"].body_start : sections["t3"].end]
+    assert "|二、上年结转政府信息公开申请数量|" in t3 and "|四、结转下年度继续办理|" in t3
+
+
 @pytest.mark.parametrize(
     ("head", "agency", "year"),
     [

@@ -507,10 +507,10 @@ def _plain_blank_cells(f: dict, rng: random.Random) -> Rendered:
     return ".txt", _report(f, rng, tables), {}
 
 
-def _grid(table: str, rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[str]], int]:
+def _grid(table: str, rows: list[tuple[list[str], list[str]]]) -> tuple[list[list[str]], int, set[int]]:
     """The rows on the table's grid: label columns first (a row's labels from the left), then
     the value columns; a header row's titles over the columns they head. And how many label
-    columns there are."""
+    columns there are, and which rows hold values."""
     labels = max((len(ls) for ls, vs in rows if vs), default=0)
     width = labels + max(len(vs) for _, vs in rows)
     heads = {  # where each header row's titles stand, as columns of the values
@@ -530,17 +530,17 @@ def _grid(table: str, rows: list[tuple[list[str], list[str]]]) -> tuple[list[lis
         else:
             row[: len(ls)] = ls
         grid.append(row)
-    return grid, labels
+    return grid, labels, {i for i, (_, vs) in enumerate(rows) if vs}
 
 
-def _simple_table(grid: list[list[str]], labels: int, blank: str) -> str:
+def _simple_table(grid: list[list[str]], labels: int, valued: set[int], blank: str) -> str:
     def width(text: str) -> int:
         return sum(2 if "\u4e00" <= ch <= "\u9fff" or ch in "（），、：" else 1 for ch in text)
 
     widths = [max(3, *(width(row[c]) for row in grid)) for c in range(len(grid[0]))]
     lines = []
-    for row in grid:
-        filled = any(c[:1].isdigit() or c[:1] in "增减" for c in row)
+    for r, row in enumerate(grid):
+        filled = r in valued
         cells = [
             text + " " * (w - width(text))
             for i, (c, w) in enumerate(zip(row, widths, strict=True))

@@ -153,7 +153,7 @@ def _simple_table_columns(lines: list[tuple[int, str]]) -> dict[int, list[int]]:
     rules = [i for i, (_, line) in enumerate(lines) if "---" in line and _DASH_RULE.match(line)]
     for top, bottom in itertools.pairwise(rules):
         body = range(top + 1, bottom)
-        if not body or any(not lines[i][1].strip() for i in body):
+        if not body or any(not lines[i][1] for i in body):  # (a line of spaces: a row of blanks)
             continue
         starts = [m.start() for m in _DASHES.finditer(lines[top][1])]
         if all(_words_in_columns(lines[i][1], starts) is not None for i in body):

@@ -413,7 +413,7 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
     if missed or not chars:  # ink the page's OCR did not read: the cell alone, by its lines of ink
         boxes = ink
         text, confidence = _read_lines(page, boxes, 1.0)
-        apart = False
+        apart = page.ink_apart(box)
         if not text:
             return _unread("ink in the cell, but the OCR read nothing", box)
     else:

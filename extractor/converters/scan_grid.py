@@ -89,6 +89,24 @@ class Page:
     def ink_lines(self, box: Box) -> list[Box]:
         """The lines of ink inside ``box``, as boxes (ruling lines and specks of noise aside):
         none when nothing is written there."""
+        return [line for line, _ in self._ink_by_line(box)]
+
+    def ink_apart(self, box: Box) -> bool:
+        """Whether a line of ink inside ``box`` holds two things apart: a gap across it wider
+        than 0.8 of its height (the digits of one number stand closer; a seal's leftover
+        stroke or a second value does not)."""
+        for line, blots in self._ink_by_line(box):
+            ordered = sorted(blots)  # left to right
+            reach = ordered[0][2]
+            for x0, _, x1, _ in ordered[1:]:
+                if x0 - reach > 0.8 * (line[3] - line[1]):
+                    return True
+                reach = max(reach, x1)
+        return False
+
+    def _ink_by_line(self, box: Box) -> list[tuple[Box, list[Box]]]:
+        """The blots of ink inside ``box`` (ruling lines and specks aside), grouped into lines
+        by their height on the page: each line's box and its blots, in page coordinates."""
         margin = max(2, round(self.dpi * 0.015))
         x0, y0 = box[0] + margin, box[1] + margin
         crop = self.ink[y0 : box[3] - margin, x0 : box[2] - margin]
@@ -102,14 +120,20 @@ class Page:
             for i in range(1, count)
             if stats[i, cv2.CC_STAT_AREA] >= speck and not _is_rule(stats[i, :4], crop.shape, thin)
         ]
-        lines: list[list[int]] = []
+        lines: list[tuple[list[int], list[Box]]] = []
         for x, y, w, h in sorted(blots, key=lambda s: s[1]):
-            if lines and y <= lines[-1][3]:
-                line = lines[-1]
-                line[0], line[2], line[3] = min(line[0], x), max(line[2], x + w), max(line[3], y + h)
+            blot = (int(x) + x0, int(y) + y0, int(x + w) + x0, int(y + h) + y0)
+            if lines and blot[1] <= lines[-1][0][3]:
+                line, members = lines[-1]
+                line[0], line[2], line[3] = (
+                    min(line[0], blot[0]),
+                    max(line[2], blot[2]),
+                    max(line[3], blot[3]),
+                )
+                members.append(blot)
             else:
-                lines.append([int(x), int(y), int(x + w), int(y + h)])
-        return [(a + x0, b + y0, c + x0, d + y0) for a, b, c, d in lines]
+                lines.append((list(blot), [blot]))
+        return [((a, b, c, d), members) for (a, b, c, d), members in lines]
 
 
 def _is_rule(blot: np.ndarray, shape: tuple[int, ...], thin: int) -> bool:

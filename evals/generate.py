@@ -594,6 +594,7 @@ WILD_LAYOUTS = (
     "pdf_lines_interleaved",
     "markdown_bare_pipes",
     "plain_blank_cells",
+    "layout_wrapped_numbers",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
 SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}

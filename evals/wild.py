@@ -29,6 +29,9 @@ rendered here from records so the fixes are guarded beyond a handful of files.
 * ``markdown_bare_pipes`` — html2text's markdown of a page with blank cells: no outer pipes, so
   a row's blank first or last cell leaves a pipe opening or closing its line; a cell spanning
   rows (a group's label) written in the group's first row only, which it pushes one cell right;
+* ``layout_wrapped_numbers`` — ``pdftotext -layout`` of a PDF whose last columns of table 三
+  are narrow: a number of several digits wraps in its cell, its first digits on the lines
+  above the row's line, in its columns;
 * ``plain_blank_cells`` — pandoc's plain text (or markdown) of such a page: simple tables, the
   columns drawn by rules of dashes and aligned by display width (an ideograph two), a blank
   cell as spaces or as the no-break space of its ``&nbsp;``.
@@ -441,6 +444,49 @@ def _aligned(rows: list[list[str]], rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def _layout_wrapped_numbers(f: dict, rng: random.Random) -> Rendered:
+    fmt = f["meta.format"]
+    tables = {
+        "t2": _aligned(_t2_printed(f, fmt), rng),
+        "t3": _aligned_wrapping(_t3_printed(f, fmt, False), rng),
+        "t4": _aligned(_t4_printed(f), rng),
+    }
+    return ".txt", _report(f, rng, tables), {}
+
+
+_NUMBER_CELL = re.compile(r"\d+")
+
+
+def _aligned_wrapping(rows: list[list[str]], rng: random.Random) -> str:
+    """Rows as ``pdftotext -layout`` prints a PDF's table whose last columns are narrow: a number
+    of several digits wraps in its cell, its first digits each on a line of its own above the
+    row's line, in the number's columns; rows apart by blank lines."""
+    narrow = rng.choice((1, 2))  # the last columns that wrap
+    out = []
+    for row in rows:
+        labels = [c for c in row if c and not _NUMBER_CELL.fullmatch(c)]
+        values = [c for c in row if _NUMBER_CELL.fullmatch(c)]
+        if not values:
+            out.append("    " + "  ".join(labels))
+            continue
+        label = "".join(labels)
+        line = f"  {label}" + " " * max(3, 30 - len(label))
+        heads: list[tuple[int, str]] = []  # (column, first digits) of each wrapped number
+        for i, value in enumerate(values):
+            wraps = i >= len(values) - narrow and len(value) > 1 and value.isdigit()
+            heads += [(len(line), value[:-1])] if wraps else []
+            line += f"{value[-1] if wraps else value:<6}"
+        depth = max((len(h) for _, h in heads), default=0)
+        for k in range(depth):  # the heads' digits bottom-aligned on the lines above
+            above = ""
+            for col, head in heads:
+                digit = head[k - depth + len(head)] if k >= depth - len(head) else ""
+                above = f"{above:<{col}}{digit}" if digit else above
+            out.append(above.rstrip())
+        out += [line.rstrip(), ""]
+    return "\n".join(out)
+
+
 def _is_value(cell: str) -> bool:
     return bool(cell) and (cell[:1].isdigit() or cell.startswith(("增", "减")))
 
@@ -735,10 +781,13 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "markdown_html_tables": _markdown_html_tables,
     "markdown_bare_pipes": _markdown_bare_pipes,
     "plain_blank_cells": _plain_blank_cells,
+    "layout_wrapped_numbers": _layout_wrapped_numbers,
 }
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset(
     {"html_sparse", "cell_lines_plain", "pdf_lines_sparse", "markdown_bare_pipes", "plain_blank_cells"}
 )
 # Layouts whose blank cells leave no trace: a report of them with any blank cell is to be flagged.
-TRACELESS_BLANKS = frozenset({"pdf_lines_sparse", "layout_spaces", "crawler_spaced", "pdf_lines_interleaved"})
+TRACELESS_BLANKS = frozenset(
+    {"pdf_lines_sparse", "layout_spaces", "crawler_spaced", "pdf_lines_interleaved", "layout_wrapped_numbers"}
+)

@@ -81,6 +81,9 @@ class Cell:
     # a value on the next line of the cell that holds the value before it: a number wrapped
     # in a narrow cell may go on there (13 / 9 is 139, or 13 and 9)
     after_break: bool = False
+    # a number alone on a line right above a row of space-aligned cells, standing over the
+    # value that starts at this offset: the head of a number wrapped in its narrow cell
+    over: int = -1
 
 
 def make_cell(raw: str, start: int, col: int = -1) -> Cell:
@@ -131,9 +134,52 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
     # pads its blank lines with spaces across the page: those are blank lines
     raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
+    _mark_heads_over_values(rows, lines)
     if _is_plain_cell_per_line(rows, raw):
         return _rows_by_label(rows, raw)
     return rows
+
+
+def _mark_heads_over_values(rows: list[list[Cell]], lines: list[tuple[int, str]]) -> None:
+    """Numbers alone on lines right above a row of space-aligned cells, each standing over one
+    of the row's values in the same columns of characters (as ``pdftotext -layout`` prints the
+    first digits of a number wrapped in its narrow cell, over one line or more): each is marked
+    with the value it stands over (:attr:`Cell.over`)."""
+    for j, below in enumerate(rows):
+        values = [c for c in below if c.kind is _VALUE and c.col < 0]
+        if len(values) < 2:
+            continue
+        bottom = lines[j][0]
+        i = j - 1
+        while i >= 0 and (over := _over_values(rows[i], lines[i][0], values, bottom)) is not None:
+            for head, value in zip(rows[i], over, strict=True):
+                head.over = value.start
+            i -= 1
+
+
+def _over_values(heads: list[Cell], top: int, values: list[Cell], bottom: int) -> list[Cell] | None:
+    """The values each of a line's numbers stands over, one each; None unless the line holds
+    only numbers, fewer than the values, each over exactly one."""
+    if not heads or len(heads) >= len(values):
+        return None
+    if any(c.kind is not _VALUE or not c.text.isdigit() or c.col >= 0 for c in heads):
+        return None
+    over = []
+    for head in heads:
+        under = [
+            v
+            for v in values
+            if _same_columns(head.start - top, head.end - top, v.start - bottom, v.end - bottom)
+        ]
+        if len(under) != 1:
+            return None
+        over.append(under[0])
+    return over if len({id(v) for v in over}) == len(over) else None
+
+
+def _same_columns(a: int, b: int, c: int, d: int) -> bool:
+    """Two stretches of columns ``[a, b)`` and ``[c, d)`` overlap."""
+    return a < d and c < b
 
 
 # --- pandoc's simple tables: columns drawn by the rules of dashes ----------------------------
@@ -336,7 +382,8 @@ def _blank_lines_separate(lines: list[list[Cell]]) -> bool:
 
 
 def _lone_value(line: list[Cell]) -> bool:
-    return len(line) == 1 and line[0].kind is _VALUE
+    """A value alone on its line (not the head of a wrapped number over the row below)."""
+    return len(line) == 1 and line[0].kind is _VALUE and line[0].over < 0
 
 
 # --- glued: a crawler's copy with the cells run together ---------------------------------
@@ -376,6 +423,9 @@ def _is_flattened(region: str, whole_lines: str) -> bool:
     return max(map(len, whole_lines.split("\n"))) > _FLATTENED
 
 
+_RUN_ON_LINES = 2  # lines of a wrapped flow holding two rows each, whatever its length
+
+
 def _is_wrapped_flow(region: str) -> bool:
     """A flattened table wrapped at a page's width (a copy's run-together rows printed to a PDF,
     then its text taken out), on the whole lines of its ``region``: lines of words and digits,
@@ -392,7 +442,8 @@ def _is_wrapped_flow(region: str) -> bool:
         return False
     if max(map(len, lines)) * 2 < _PAGE_WIDE:
         return False
-    run_on = sum(1 for line in lines if _TWO_ROWS.search(line)) * 2 >= len(lines)
+    two_rows = sum(1 for line in lines if _TWO_ROWS.search(line))
+    run_on = two_rows * 2 >= len(lines) or two_rows >= _RUN_ON_LINES  # (a short table: a few suffice)
     if not run_on and _GLUE.search(region) is None:
         return False
     widths = [display_width(line) for line in lines]

@@ -51,6 +51,7 @@ _MAX_STRAYS = 2  # cells a lost label can leave before a row's values
 _PADDED_ROWS = 2  # rows printing a padding cell after their label: the table's habit
 _MAX_HEADS = 4  # rows whose labels' heads stand with their first values, the rest after the last
 _MAX_BREAKS = 6  # line breaks inside a row's cells that may wrap a number (2**6 joinings)
+_MAX_WRAP_HEADS = 3  # numbers on a line above a row that may head its values
 
 Identity = tuple[str, list[str], list[str]]
 Option = tuple[Cell, ...]  # one interpretation of a row: its cells in column order (EMPTY: blank)
@@ -115,6 +116,9 @@ class _Candidate:
     glued: bool = False  # a value is glued digits
     gap: bool = False  # a value is an empty line (an empty cell, or only a gap)
     in_order: int = 0  # its values taken by their order from a run shared with other rows: the run's key
+    # numbers alone on the line right above, each over one of its values, which it may head (a
+    # number wrapped in a narrow cell, its first digits printed above the row's line)
+    heads: tuple[Cell, ...] = ()
 
 
 @dataclass
@@ -310,7 +314,42 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
             candidate = _candidate(spec, row, header, window)
             if candidate is not None:
                 found.extend(_rows_side_by_side(spec, candidate))
-    return _values_across_a_wrap(spec, found)
+    return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
+
+
+def _wrapped_heads(spec: TableSpec, candidates: list[_Candidate], rows: list[list[Cell]]) -> list[_Candidate]:
+    """Lines of a few numbers alone, right above a row (no line between) that prints all its
+    values, each number over one of them (:attr:`Cell.over`): numbers wrapped in narrow cells,
+    their first digits printed above the row (a PDF's text in its layout: 19 as 1 over 9).
+    They go with that row as the possible heads of those values, for the identities to
+    confirm (:attr:`_Candidate.heads`)."""
+    if spec.flat:
+        return candidates
+    line_of = {id(row): i for i, row in enumerate(rows)}
+    out: list[_Candidate] = []
+    for cand in candidates:
+        line = line_of.get(id(cand.row), -1)
+        taken = 0
+        if cand.spec_index is not None and len(cand.values) == len(spec.rows[cand.spec_index].columns):
+            while taken < len(out) and _heads_line(out[-1 - taken], line - 1 - taken, line_of):
+                taken += 1
+        if taken:
+            heads = tuple(c for above in out[len(out) - taken :] for c in above.values)
+            out[len(out) - taken :] = [replace(cand, heads=heads)]
+        else:
+            out.append(cand)
+    return out
+
+
+def _heads_line(cand: _Candidate, line: int, line_of: dict[int, int]) -> bool:
+    """A candidate that is a line of numbers alone, each over a value below, at ``line``."""
+    return (
+        not cand.label
+        and cand.spec_index is None
+        and line_of.get(id(cand.row)) == line
+        and 0 < len(cand.values) <= _MAX_WRAP_HEADS
+        and all(c.kind is _VALUE and c.text.isdigit() and c.over >= 0 for c in cand.values)
+    )
 
 
 def _rows_side_by_side(spec: TableSpec, candidate: _Candidate) -> list[_Candidate]:
@@ -842,6 +881,8 @@ def _options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool = 
     next line of its cell, also (to be confirmed) with the number before it wrapped onto that
     line."""
     cells = candidate.values
+    if candidate.heads:
+        return _headed_options(candidate, n, allow_stray, labelled)
     if candidate.glued:
         splits = _splits([c for c in cells if c.kind is _GLUED], n)
         return _Row((), splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
@@ -854,6 +895,24 @@ def _options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool = 
     if not wrapped:
         return as_printed
     return _Row((), _distinct(as_printed.options + wrapped), True)
+
+
+def _headed_options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool) -> _Row:
+    """A row's readings with the numbers above it as the heads of the values they stand over,
+    or as printed: guesses only the identities may choose between (none without them)."""
+    cells = list(candidate.values)
+    starts = [c.start for c in cells]
+    if not allow_stray or any(head.over not in starts for head in candidate.heads):
+        return _Row((), [], False, "numbers on the line above may be the heads of its values")
+    joined = list(cells)
+    for i in {starts.index(head.over) for head in candidate.heads}:
+        over = [head for head in candidate.heads if head.over == cells[i].start]  # top to bottom
+        text = "".join(head.text for head in over) + cells[i].text
+        joined[i] = Cell(text, over[0].start, cells[i].end, _VALUE, cells[i].col)
+        if not _is_number(text):
+            return _cells_options(cells, n, allow_stray, labelled)
+    found = _cells_options(cells, n, allow_stray, labelled).options
+    return _Row((), _distinct(found + _cells_options(joined, n, allow_stray, labelled).options), True)
 
 
 def _wraps(before: Cell, cell: Cell) -> bool:
@@ -1059,6 +1118,29 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
                     fields[field_id] = FieldReading(int(cell.text), cell.start, cell.end)
                 else:
                     _read_cell(field_id, cell, kind, title, None, "", result)
+    for row in open_rows.values():
+        if row.confirm and row.options and not _confirmed_beyond_its_row(row, identities, result):
+            _doubt(_readings(row.ids, result), _OWN_SUM_NOTE)
+
+
+def _confirmed_beyond_its_row(row: _Row, identities: Sequence[Identity], result: Reading) -> bool:
+    """Whether a guessed reading of a row (less strays, numbers joined: :attr:`_Row.confirm`)
+    holds in an identity beyond the row's own sum, every field of it read: a row's own sum
+    alone passes one of a row's windows of cells now and then (a lost label's strays taken
+    off, or a row's values and the next row's shifted in)."""
+    own = _own_identities(identities, row.ids)
+    values = {
+        f: r.value
+        for f, r in result.fields.items()
+        if (r.confident or f in row.ids) and not isinstance(r.value, str)
+    }
+    for identity in identities:
+        fields = identity[1] + identity[2]
+        if identity in own or set(row.ids).isdisjoint(fields) or any(f not in values for f in fields):
+            continue
+        if _holds([identity], values, fields):
+            return True
+    return False
 
 
 def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | None]:
@@ -1134,6 +1216,7 @@ def _record(row: RowSpec, found: _Row, options: list[Option], result: Reading) -
         _read_cell(field_id, cell, row.kinds[col], row.column_titles[col], next(iter(seen)), note, result)
 
 
+_OWN_SUM_NOTE = "a guess at its cells that only its own row's sum confirms"
 _GAP_NOTE = "read as an empty cell, which it may not be (an empty line; a header row a page cut)"
 
 

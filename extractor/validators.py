@@ -6,6 +6,7 @@ sum and are named in the check's detail; an identity over blanks only passes vac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container, Iterable, Mapping
 from typing import cast
 
@@ -109,6 +110,8 @@ def is_grounded(
     token = span.strip()
     if WRAPPED_NUMBER.fullmatch(token):  # a number wrapped over the lines of its cell
         return int("".join(token.split())) == reading.value
+    if "\n" in token and token[:1].isdigit():  # its head on the lines above the row
+        return _wrapped_over_lines(text, reading.start, reading.end) == reading.value
     if is_value(token):
         try:
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value
@@ -118,6 +121,35 @@ def is_grounded(
         return False
     pattern = catalog.fact(field_id).none_stated
     return pattern is not None and pattern.search(span) is not None
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _wrapped_over_lines(text: str, start: int, end: int) -> int | None:
+    """The number a span holds that runs from a number's head on a line above a row of
+    space-aligned cells down to its tail on the row's line (a number wrapped in a narrow
+    cell): the digits standing in the head's columns on each line, joined; None if a line
+    holds none there."""
+    line_start = text.rfind("\n", 0, start) + 1
+    head = _DIGITS.match(text, start)
+    if head is None:
+        return None
+    columns = (start - line_start, head.end() - line_start)
+    digits = head.group()
+    at = text.find("\n", start) + 1
+    while 0 < at <= end:
+        line_end = min(text.find("\n", at) % (len(text) + 1), end)
+        pieces = [
+            m
+            for m in _DIGITS.finditer(text, at, line_end)
+            if m.start() - at < columns[1] and columns[0] < m.end() - at
+        ]
+        if len(pieces) != 1:
+            return None
+        digits += pieces[0].group()
+        at = line_end + 1
+    return int(digits)
 
 
 def grounding(

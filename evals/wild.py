@@ -415,10 +415,21 @@ def _markdown_floating(f: dict, rng: random.Random) -> Rendered:
 
 
 def _layout_spaces(f: dict, rng: random.Random) -> Rendered:
+    return _space_aligned(f, rng, _aligned)
+
+
+def _layout_wrapped_numbers(f: dict, rng: random.Random) -> Rendered:
+    return _space_aligned(f, rng, _aligned_wrapping)
+
+
+def _space_aligned(
+    f: dict, rng: random.Random, t3: Callable[[list[list[str]], random.Random], str]
+) -> Rendered:
+    """The report with its tables as space-aligned lines, table 三 as ``t3`` prints it."""
     fmt = f["meta.format"]
     tables = {
         "t2": _aligned(_t2_printed(f, fmt), rng),
-        "t3": _aligned(_t3_printed(f, fmt, False), rng),
+        "t3": t3(_t3_printed(f, fmt, False), rng),
         "t4": _aligned(_t4_printed(f), rng),
     }
     return ".txt", _report(f, rng, tables), {}
@@ -442,16 +453,6 @@ def _aligned(rows: list[list[str]], rng: random.Random) -> str:
             out.append("                " + rest[:4])
             rest = rest[4:]
     return "\n".join(out)
-
-
-def _layout_wrapped_numbers(f: dict, rng: random.Random) -> Rendered:
-    fmt = f["meta.format"]
-    tables = {
-        "t2": _aligned(_t2_printed(f, fmt), rng),
-        "t3": _aligned_wrapping(_t3_printed(f, fmt, False), rng),
-        "t4": _aligned(_t4_printed(f), rng),
-    }
-    return ".txt", _report(f, rng, tables), {}
 
 
 _NUMBER_CELL = re.compile(r"\d+")

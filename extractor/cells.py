@@ -145,6 +145,8 @@ def _mark_heads_over_values(rows: list[list[Cell]], lines: list[tuple[int, str]]
     of the row's values in the same columns of characters (as ``pdftotext -layout`` prints the
     first digits of a number wrapped in its narrow cell, over one line or more): each is marked
     with the value it stands over (:attr:`Cell.over`)."""
+    if not any(row and row[0].kind is _VALUE and row[0].col < 0 for row in rows):  # (fast: no line of
+        return  # numbers alone, the common case)
     for j, below in enumerate(rows):
         values = [c for c in below if c.kind is _VALUE and c.col < 0]
         if len(values) < 2:

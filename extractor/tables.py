@@ -323,7 +323,7 @@ def _wrapped_heads(spec: TableSpec, candidates: list[_Candidate], rows: list[lis
     their first digits printed above the row (a PDF's text in its layout: 19 as 1 over 9).
     They go with that row as the possible heads of those values, for the identities to
     confirm (:attr:`_Candidate.heads`)."""
-    if spec.flat:
+    if spec.flat or not any(c.values and c.values[0].over >= 0 for c in candidates):  # (fast: none)
         return candidates
     line_of = {id(row): i for i, row in enumerate(rows)}
     out: list[_Candidate] = []

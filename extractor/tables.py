@@ -957,7 +957,9 @@ def _cells_options(cells: list[Cell], n: int, allow_stray: bool, labelled: bool 
         return _Row((), found, False)
     if allow_stray:  # guesses the identities must confirm
         guesses = _less_strays(cells, n) if labelled else []
-        if guesses or not labelled:  # as likely: numbers wrapped in their cells onto lines of their own
+        # as likely: numbers wrapped in their cells onto lines of their own (those wrapped on
+        # lines of one cell, after a break, are joined by their breaks: _options)
+        if guesses or not labelled or not any(c.after_break for c in cells):
             guesses += [tuple(cut) for cut in _joined_pairs(cells, len(cells) - n)]
         if guesses:
             return _Row((), _distinct(guesses), True)
@@ -980,9 +982,16 @@ def _less_strays(cells: list[Cell], n: int) -> list[Option]:
 def _joined_pairs(cells: list[Cell], surplus: int) -> Iterator[list[Cell]]:
     """``cells`` with ``surplus`` numbers each joined to the number before it (a number wrapped
     in a narrow cell, its lines apart), where the joined digits make a number."""
-    pairs = [i for i in range(1, len(cells)) if _wraps(cells[i - 1], cells[i])]
+    pairs = [i for i in range(1, len(cells)) if _wraps(cells[i - 1], cells[i]) and _may_head(cells, i - 1)]
+    pairs.reverse()  # the last, narrow columns first: where numbers wrap most (the options are few)
     for joined in itertools.islice(itertools.combinations(pairs, surplus), _MAX_OPTIONS):
         yield from _joined_at(cells, set(joined))  # (two joins in a row: over three lines)
+
+
+def _may_head(cells: list[Cell], i: int) -> bool:
+    """Whether the number at ``i`` may take the next one after it: not a 0, which heads no
+    number, unless the number before it may take it in turn (1 / 0 / 5 is 105)."""
+    return cells[i].text != "0" or (i > 0 and _wraps(cells[i - 1], cells[i]) and cells[i - 1].text != "0")
 
 
 def _without_empties(cells: list[Cell], n: int) -> list[Option]:

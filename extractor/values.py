@@ -32,7 +32,9 @@ FULL_WIDTH[0xFF01:0xFF5F] = range(0x21, 0x7F)  # full-width ASCII (digits, ï¼Œï¼
 # line of the text, but a number in a narrow cell may wrap there.
 CELL_LINE_BREAK = "\u2028"
 # A whole number wrapped over lines of its cell (a narrow column wraps 139 as 13 / 9).
-WRAPPED_NUMBER = re.compile(r"\d+(?:[ \t]*[\n\u2028][ \t]*\d+)+")
+WRAPPED_NUMBER = re.compile(
+    r"\d+(?:(?:[ \t]*[\n\u2028])+[ \t]*\d+)+"
+)  # (a paragraph a line: blank lines between)
 
 
 def display_width(text: str) -> int:

@@ -52,7 +52,6 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
     CellKind.GAP,
 )
 # (a label of up to 80 characters, however far apart: pandoc pads its columns with spaces)
-# (a label of up to 80 characters, however far apart: pandoc pads its columns with spaces)
 _TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
 _ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
 _GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
@@ -192,36 +191,39 @@ _WORD = re.compile(r"\S+")
 _WIDE_AS_PRINTED = frozenset("()[]:;,.!?%")  # what a full-width form was before normalising
 
 
-def _simple_table_columns(lines: list[tuple[int, str]]) -> dict[int, list[int]]:
+_Words = list[list[re.Match[str]]]  # a line's words, column by column
+
+
+def _simple_table_columns(lines: list[tuple[int, str]]) -> dict[int, _Words]:
     """The lines of pandoc's simple tables (a rule of dashes above and below, no blank line
-    between: each rule's run of dashes a column) and where each column starts, counted as
-    pandoc counts, in display columns (an ideograph two). A table a line of which does not
-    fit its columns is left out (read as rows on lines)."""
-    found: dict[int, list[int]] = {}
+    between: each rule's run of dashes a column) and their words column by column, columns
+    counted as pandoc counts, in display columns (an ideograph two); a rule, no columns. A
+    table a line of which does not fit its columns is left out (read as rows on lines)."""
+    found: dict[int, _Words] = {}
     rules = [i for i, (_, line) in enumerate(lines) if "---" in line and _DASH_RULE.match(line)]
     for top, bottom in itertools.pairwise(rules):
         body = range(top + 1, bottom)
         if not body or any(not lines[i][1] for i in body):  # (a line of spaces: a row of blanks)
             continue
         starts = [m.start() for m in _DASHES.finditer(lines[top][1])]
-        if all(_words_in_columns(lines[i][1], starts) is not None for i in body):
-            found.update({i: starts for i in body})
+        words = {i: _words_in_columns(lines[i][1], starts) for i in body}
+        if all(w is not None for w in words.values()):
+            found.update({i: w for i, w in words.items() if w is not None})
             found.update({top: [], bottom: []})
     return found
 
 
-def _words_in_columns(line: str, starts: list[int]) -> list[list[re.Match[str]]] | None:
+def _words_in_columns(line: str, starts: list[int]) -> _Words | None:
     """The words of a line of a simple table, column by column; None when two words of one
     column stand two spaces apart (two cells: the line does not fit the columns). A word's
     display position is uncertain by its punctuation, full-width before normalising or not:
     it goes to the last column starting at or before its widest reckoning."""
     cells: list[list[re.Match[str]]] = [[] for _ in starts]
-    narrow = wide = 0  # display width of the line so far, punctuation taken as half or full width
+    wide = 0  # display width of the line so far, its punctuation taken as full width
     at = 0
     for word in _WORD.finditer(line):
         for ch in line[at : word.start()]:
-            width = 2 if _is_wide(ch) else 1
-            narrow, wide = narrow + width, wide + (2 if ch in _WIDE_AS_PRINTED else width)
+            wide += 2 if _is_wide(ch) or ch in _WIDE_AS_PRINTED else 1
         col = max(0, sum(1 for s in starts if s <= wide) - 1)
         column = cells[col]
         if column and "  " in line[column[-1].end() : word.start()]:
@@ -235,23 +237,18 @@ def _is_wide(ch: str) -> bool:
     return ch >= "\u1100" and unicodedata.east_asian_width(ch) in "WF"
 
 
-def _rows_in_columns(lines: list[tuple[int, str]], columns: dict[int, list[int]]) -> list[list[Cell]]:
+def _rows_in_columns(lines: list[tuple[int, str]], columns: dict[int, _Words]) -> list[list[Cell]]:
     """Rows of a region holding simple tables: a table's line a cell per column (an empty
     one where the column holds nothing: a blank cell), its rules blank rows; other lines as
     rows on lines."""
     rows = []
     for i, (at, line) in enumerate(lines):
-        starts = columns.get(i)
-        if starts is None:
-            rows.append(_row_on_line(line, at))
-        elif not starts:
-            rows.append([])
-        else:
-            rows.append(_cells_in_columns(line, at, _words_in_columns(line, starts) or []))
+        words = columns.get(i)
+        rows.append(_row_on_line(line, at) if words is None else _cells_in_columns(line, at, words))
     return rows
 
 
-def _cells_in_columns(line: str, at: int, words: list[list[re.Match[str]]]) -> list[Cell]:
+def _cells_in_columns(line: str, at: int, words: _Words) -> list[Cell]:
     cells = []
     end = at + len(line.rstrip())
     for col, column in enumerate(words):

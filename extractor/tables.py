@@ -904,15 +904,16 @@ def _headed_options(candidate: _Candidate, n: int, allow_stray: bool, labelled: 
     starts = [c.start for c in cells]
     if not allow_stray or any(head.over not in starts for head in candidate.heads):
         return _Row((), [], False, "numbers on the line above may be the heads of its values")
+    as_printed = _cells_options(cells, n, allow_stray, labelled)
     joined = list(cells)
     for i in {starts.index(head.over) for head in candidate.heads}:
         over = [head for head in candidate.heads if head.over == cells[i].start]  # top to bottom
         text = "".join(head.text for head in over) + cells[i].text
         joined[i] = Cell(text, over[0].start, cells[i].end, _VALUE, cells[i].col)
         if not _is_number(text):
-            return _cells_options(cells, n, allow_stray, labelled)
-    found = _cells_options(cells, n, allow_stray, labelled).options
-    return _Row((), _distinct(found + _cells_options(joined, n, allow_stray, labelled).options), True)
+            return as_printed
+    headed = _cells_options(joined, n, allow_stray, labelled).options
+    return _Row((), _distinct(as_printed.options + headed), True)
 
 
 def _wraps(before: Cell, cell: Cell) -> bool:

@@ -139,7 +139,8 @@ def _wrapped_over_lines(text: str, start: int, end: int) -> int | None:
     digits = head.group()
     at = text.find("\n", start) + 1
     while 0 < at <= end:
-        line_end = min(text.find("\n", at) % (len(text) + 1), end)
+        line_break = text.find("\n", at)
+        line_end = min(line_break if line_break >= 0 else len(text), end)
         pieces = [
             m
             for m in _DIGITS.finditer(text, at, line_end)

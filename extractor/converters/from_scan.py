@@ -46,7 +46,7 @@ from ..errors import InputError
 from ..models import OcrInfo, OcrLayer, OcrSpan
 from ..values import CHANGE_PREFIX, FULL_WIDTH, NULL_MARK, UNIT, UNREAD
 from . import PAGE_PROGRESS, Converted
-from .scan_grid import Box, GridCell, Page, TableGrid, prepare
+from .scan_grid import Box, GridCell, Page, TableGrid, lines_apart, prepare
 
 if TYPE_CHECKING:
     from rapidocr import RapidOCR
@@ -404,7 +404,8 @@ def _values_judged(row: list[_Piece]) -> list[_Piece]:
 def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
     """One cell as read, judged: blank only without ink; read by the page's OCR when it read
     every line of ink there, else read alone, line by line; a value only as a number as printed."""
-    ink = page.ink_lines(box)
+    by_line = page.ink_by_line(box)
+    ink = [line for line, _ in by_line]
     if not ink and not chars:
         return _Piece("")
     lines = _visual_lines(chars)
@@ -413,7 +414,7 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
     if missed or not chars:  # ink the page's OCR did not read: the cell alone, by its lines of ink
         boxes = ink
         text, confidence = _read_lines(page, boxes, 1.0)
-        apart = page.ink_apart(box)
+        apart = lines_apart(by_line)
         if not text:
             return _unread("ink in the cell, but the OCR read nothing", box)
     else:

@@ -89,22 +89,13 @@ class Page:
     def ink_lines(self, box: Box) -> list[Box]:
         """The lines of ink inside ``box``, as boxes (ruling lines and specks of noise aside):
         none when nothing is written there."""
-        return [line for line, _ in self._ink_by_line(box)]
+        return [line for line, _ in self.ink_by_line(box)]
 
     def ink_apart(self, box: Box) -> bool:
-        """Whether a line of ink inside ``box`` holds two things apart: a gap across it wider
-        than 0.8 of its height (the digits of one number stand closer; a seal's leftover
-        stroke or a second value does not)."""
-        for line, blots in self._ink_by_line(box):
-            ordered = sorted(blots)  # left to right
-            reach = ordered[0][2]
-            for x0, _, x1, _ in ordered[1:]:
-                if x0 - reach > 0.8 * (line[3] - line[1]):
-                    return True
-                reach = max(reach, x1)
-        return False
+        """Whether a line of ink inside ``box`` holds two things apart (:func:`lines_apart`)."""
+        return lines_apart(self.ink_by_line(box))
 
-    def _ink_by_line(self, box: Box) -> list[tuple[Box, list[Box]]]:
+    def ink_by_line(self, box: Box) -> list[tuple[Box, list[Box]]]:
         """The blots of ink inside ``box`` (ruling lines and specks aside), grouped into lines
         by their height on the page: each line's box and its blots, in page coordinates."""
         margin = max(2, round(self.dpi * 0.015))
@@ -136,6 +127,20 @@ class Page:
         return [((a, b, c, d), members) for (a, b, c, d), members in lines]
 
 
+def lines_apart(ink: list[tuple[Box, list[Box]]]) -> bool:
+    """Whether a line of ink (:meth:`Page.ink_by_line`) holds two things apart: a gap across it
+    wider than 0.8 of its height (the digits of one number stand closer; a seal's leftover
+    stroke or a second value does not)."""
+    for line, blots in ink:
+        ordered = sorted(blots)  # left to right
+        reach = ordered[0][2]
+        for x0, _, x1, _ in ordered[1:]:
+            if x0 - reach > 0.8 * (line[3] - line[1]):
+                return True
+            reach = max(reach, x1)
+    return False
+
+
 def _is_rule(blot: np.ndarray, shape: tuple[int, ...], thin: int) -> bool:
     """A blot that is a stretch of ruling line left in a cell (thin, and long across it)."""
     _, _, w, h = (int(v) for v in blot)
@@ -161,9 +166,10 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
     line_ink = ink_of(plain, _LINE_CONTRAST) & ~_seal_on_paper(grey, red)
     horizontal, vertical = ruling_lines(line_ink, dpi)
     tables = tuple(find_tables(horizontal, vertical, dpi))
-    if faded.any():
+    seal_remains = bool(faded.any())
+    if seal_remains:
         grey = np.where(faded > 0, 255, grey).astype(np.uint8)
-    if skew or faded.any():  # the page for its text, as turned and without the seal's remains
+    if skew or seal_remains:  # the page for its text, as turned and without the seal's remains
         ink = ink_of(grey)
     # with their grey rims: the anti-aliased edge of a line, lighter than its ink, is no text
     lines = cv2.dilate(_grid_lines(horizontal, vertical, tables, dpi), np.ones((3, 3), np.uint8)) > 0

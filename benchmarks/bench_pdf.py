@@ -7,12 +7,15 @@ times, interleaved round by round: the converter (``extractor.converters.from_pd
 pypdfium2 extraction (``page.get_textpage().get_text_range()`` on every page) and, when
 pdfplumber is installed, the converter as it was before PDFium (``pdfplumber_reference.py``,
 not part of the package). Prints ms per page (medians) and the ratios; says whether the old
-and the new converter give the same text and the same extracted fields. Asserts nothing.
+and the new converter give the same text and the same extracted fields, and where they differ,
+how many fields of each match the file's gold (a suite file's ``gold/<name>.json``): the old one
+loses the last column of a table without side rules. Asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import statistics
 import sys
@@ -66,6 +69,16 @@ def fields(text: str) -> dict:
     return extract_source(normalise(text, "pdf text layer", "pdf"), "bench").fields
 
 
+def gold_fields(path: Path) -> dict | None:
+    """The gold fields of a generated file (``../gold/<stem>.json`` beside its folder), if any."""
+    gold = path.parent.parent / "gold" / f"{path.stem}.json"
+    return json.loads(gold.read_text(encoding="utf-8"))["fields"] if gold.exists() else None
+
+
+def matching(found: dict, gold: dict) -> int:
+    return sum(found.get(field_id) == value for field_id, value in gold.items())
+
+
 def pdf_files(names: list[str]) -> list[Path]:
     paths = [Path(n) for n in names] or [SUITE]
     found = []
@@ -112,13 +125,18 @@ def main() -> None:
         line += f"   {median['converter'] / median['raw pdfium']:6.1f}×"
         if old:
             new_text, old_text = pdf_text(data)[0], old(data)[0]
-            text_same, fields_same = new_text == old_text, fields(new_text) == fields(old_text)
+            new_fields, old_fields = fields(new_text), fields(old_text)
+            text_same, fields_same = new_text == old_text, new_fields == old_fields
             same_text += text_same
             same_fields += fields_same
             line += (
                 f" {median['converter'] / median['pdfplumber']:8.3f}  {'same' if text_same else 'DIFF':>4}"
             )
             line += f"  {'same' if fields_same else 'DIFF':>6}"
+            gold = None if fields_same else gold_fields(path)
+            if gold:
+                right = matching(new_fields, gold), matching(old_fields, gold)
+                line += f"  right: new {right[0]}, old {right[1]} of {len(gold)}"
         print(line)
     print(
         f"\n{len(files)} files, {pages_total} pages; ms per page: "

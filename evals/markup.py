@@ -176,17 +176,22 @@ def to_pdf(blocks: list[Block], running_header: str, rng: random.Random) -> byte
         canvas.drawCentredString(A4[0] / 2, 25, f"- {doc.page} -")
 
     # Half the reports' tables are ruled with double lines, as a web page's table with cell
-    # spacing prints: every cell boxed on its own (the choice keyed on the title, so the
-    # suite's other draws stay as they were).
-    double = zlib.crc32(running_header.encode()) % 2 == 1
-    rules = (0.5, colors.black, None, None, None, 2, 1.6) if double else (0.5, colors.black)
+    # spacing prints: every cell boxed on its own; a quarter have open sides, no rule down
+    # their outer edges (Word's open-sided style; a browser clipping a wide table at the
+    # margin leaves the same). The choice is keyed on the title, so the suite's other draws
+    # stay as they were.
+    style = zlib.crc32(running_header.encode()) % 4
+    rules = (0.5, colors.black, None, None, None, 2, 1.6) if style % 2 else (0.5, colors.black)
+    sides = [("LINEABOVE", (0, 0), (-1, 0)), ("LINEBELOW", (0, -1), (-1, -1))]
+    grid = [("INNERGRID", (0, 0), (-1, -1)), *sides] if style == 2 else [("GRID", (0, 0), (-1, -1))]
+    lines = [(*where, *rules) for where in grid]
     story = []
     for block in blocks:
         if isinstance(block, str):
             story.append(Paragraph(html.escape(block), text_style))
             continue
         grid = [[Paragraph(html.escape(t), cell_style) if t else "" for t in row] for row in block.grid()]
-        styles = [("GRID", (0, 0), (-1, -1), *rules), ("FONTNAME", (0, 0), (-1, -1), font)]
+        styles = [*lines, ("FONTNAME", (0, 0), (-1, -1), font)]
         styles += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in block.merges()]
         story.append(Table(grid, style=TableStyle(styles), repeatRows=0))
     buffer = io.BytesIO()

@@ -305,6 +305,50 @@ def test_a_number_wrapped_in_a_narrow_pdf_cell_reads_whole():
     assert "本年新收政府信息公开申请数量\t139" in pdf_text(data)[0].splitlines()
 
 
+def _open_sided_page(left: float, right: float, clip: float | None = None) -> bytes:
+    """A table of two rows whose horizontal rules run from ``left`` to ``right`` with vertical
+    rules between its columns only (none at its sides), perhaps drawn under a clip at ``clip``
+    (a browser's page margin cutting a wide table)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 10)
+    page.drawString(72, 760, "二、主动公开政府信息情况")
+    if clip is not None:
+        path = page.beginPath()
+        path.rect(0, 0, clip, 842)
+        page.clipPath(path, stroke=0, fill=0)
+    for y in (700, 680, 660):
+        page.line(left, y, right, y)
+    for x in (200, 260):
+        page.line(x, 660, x, 700)
+    for y, cells in ((684, ("规章", "3", "15")), (664, ("规范性文件", "8", "120"))):
+        for x, text in zip((left + 4, 204, 264), cells, strict=True):
+            page.drawString(x, y, text)
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("clip", [None, 330.0], ids=["open_sides", "clipped_at_the_margin"])
+def test_a_table_without_side_rules_keeps_its_outer_columns(clip):
+    lines = pdf_text(_open_sided_page(72, 360, clip))[0].splitlines()
+    assert "规章\t3\t15" in lines and "规范性文件\t8\t120" in lines
+
+
+def test_rules_ending_apart_close_no_column():
+    """Rules that run on past the last vertical one but end at different places are no side."""
+    from extractor.converters.pdf_rules import Segment, find_tables
+
+    rules = [Segment(True, 100, 50, 300), Segment(True, 120, 50, 340), Segment(True, 140, 50, 380)]
+    rules += [Segment(False, x, 100, 140) for x in (50, 150, 250)]
+    (table,) = find_tables(rules)
+    assert table.bbox == (50, 100, 250, 140)
+
+
 def test_pdf_character_boxes_stand_where_the_characters_were_drawn():
     data = _ruled_page(
         [(72, 650, 200, 700, ["合计"]), (200, 650, 260, 700, ["57"])], "本年度共收到政府信息公开申请57件"

@@ -6,6 +6,11 @@ it (their mean position), collinear pieces less than 3 pt apart joined, pieces s
 3 pt dropped; a vertical and a horizontal rule cross where they come within 3 pt; a cell is
 the smallest rectangle whose four corners are crossings joined by rules; a table is a group
 of at least two cells that share corners. Coordinates are points from the page's top-left.
+
+One step beyond pdfplumber: a table whose outer side is not drawn — Word's open-sided style, or
+a wide table a browser clips at the page's margin — still has a last column where its
+horizontal rules run on past its last vertical one and end together; that side is closed
+there (``_closed_sides``), so the column's values are not lost outside the table.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ JOIN = 3.0  # collinear pieces this close are one rule
 MIN_LENGTH = 3.0  # shorter pieces are no rules (after snapping and joining)
 MIN_LENGTH_BEFORE = 1.0  # pieces shorter than this are ignored from the start
 CROSSING = 3.0  # a vertical and a horizontal rule cross when they come this close
+OPEN_SIDE = 6.0  # rules running on this far past a table's last vertical rule leave a column open
 
 Cell = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -84,9 +90,54 @@ class Table:
 def find_tables(segments: list[Segment]) -> list[Table]:
     """The page's ruled tables, top to bottom (then left to right)."""
     rules = [r for r in _merged(segments) if r.end - r.start >= MIN_LENGTH]
+    rules += _closed_sides(rules)
     groups = _corner_groups(_cells(_crossings(rules)))
     tables = sorted(groups, key=lambda cells: min((c[1], c[0]) for c in cells))
     return [Table(cells) for cells in tables if len(cells) > 1]
+
+
+def _closed_sides(rules: list[Segment]) -> list[Segment]:
+    """The vertical rules a table's open sides lack: where horizontal rules that cross
+    vertical ones run on past the last (or first) of them by ``OPEN_SIDE`` and end together
+    (within ``SNAP``), one after another in the same table (a vertical rule spans the rows
+    between them), a vertical rule from the first of them to the last."""
+    verticals = [r for r in rules if not r.horizontal]
+    closing: list[Segment] = []
+    for right in (True, False):
+        ends: list[tuple[float, float]] = []  # (the rule's position, where it ends)
+        for h in (r for r in rules if r.horizontal):
+            crossed = [v.pos for v in verticals if _crosses(v, h)]
+            if not crossed:
+                continue
+            end, inner = (h.end, max(crossed)) if right else (h.start, min(crossed))
+            if abs(end - inner) > OPEN_SIDE:
+                ends.append((h.pos, end))
+        for run in _side_runs(sorted(ends), verticals):
+            if len(run) > 1:
+                x = sum(end for _, end in run) / len(run)
+                closing.append(Segment(False, x, run[0][0], run[-1][0]))
+    return closing
+
+
+def _crosses(v: Segment, h: Segment) -> bool:
+    return h.start - CROSSING <= v.pos <= h.end + CROSSING and v.start - CROSSING <= h.pos <= v.end + CROSSING
+
+
+def _side_runs(ends: list[tuple[float, float]], verticals: list[Segment]) -> list[list[tuple[float, float]]]:
+    """Open rule ends (by position) chained while the next ends at the same x and a vertical
+    rule spans the row between them."""
+    runs: list[list[tuple[float, float]]] = []
+    for pos, end in ends:
+        last = runs[-1][-1] if runs else None
+        if last and abs(end - last[1]) <= SNAP and _row_between(last[0], pos, verticals):
+            runs[-1].append((pos, end))
+        else:
+            runs.append([(pos, end)])
+    return runs
+
+
+def _row_between(top: float, bottom: float, verticals: list[Segment]) -> bool:
+    return any(v.start - CROSSING <= top and bottom <= v.end + CROSSING for v in verticals)
 
 
 def _merged(segments: list[Segment]) -> list[Segment]:

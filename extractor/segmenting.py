@@ -260,11 +260,16 @@ _TITLE = re.compile(
     r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|\n(?![ \t]*\n)){0,8}?(?:年\s*度?\s*)?报\s*告"
 )  # the title may run over two lines, the year may come first (in Chinese numerals too), and
 # some titles call it a 工作报告
+# The year after the words (某局政府信息公开工作2023年度报告, as tax bureaus title theirs).
+_TITLE_YEAR_AFTER = re.compile(
+    r"(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:[ \t]*\n)?[ \t]*"
+    rf"(?P<year>{YEAR})\s*年\s*度?\s*(?P<between>)(?:工作)?\s*报\s*告"
+)
 # What stands around an agency's name in a title line and is not the name: markdown (and its
-# escapes, \_), a label (标题：), quotes, a print header's date and time, a leading 关于
+# escapes, \_; a list's bullet), a label (标题：), quotes, a print header's date and time, a leading 关于
 # (印发…: a notice that publishes the report).
 _AGENCY_NOISE = re.compile(
-    r"^(?:[\s#>*_\\|《“\"【\[]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
+    r"^(?:[\s#>*_\\|《“\"【\[•·+-]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
     r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
     r"|(?:[\s*_\\|》”\"】\]]|关于)+$"
 )
@@ -284,7 +289,7 @@ def read_title(text: str, head_end: int) -> Reading:
     when the head holds the titles of other reports too (a web page's links to them)."""
     reading = Reading()
     head = text[: max(head_end, 0)] or text[:600]
-    match = _TITLE.search(head)
+    match = _title(head, 0, len(head))
     if match:
         year = year_value(match["year"])
         reading.fields["meta.year"] = FieldReading(year, match.start("year"), match.end("year"))
@@ -305,6 +310,12 @@ def read_title(text: str, head_end: int) -> Reading:
     return reading
 
 
+def _title(text: str, start: int, end: int) -> re.Match[str] | None:
+    """The first title in ``text[start:end]``, its year before or after 政府信息公开."""
+    found = [m for p in (_TITLE, _TITLE_YEAR_AFTER) if (m := p.search(text, start, end))]
+    return min(found, key=lambda m: m.start("year")) if found else None
+
+
 def _named(text: str, match: re.Match[str]) -> tuple[int | None, Value]:
     """The year and the agency a title names."""
     agency = _agency(text, match)
@@ -318,16 +329,21 @@ def _title_lines(text: str, start: int, end: int) -> list[re.Match[str]]:
     for mark in _TITLE_LINE_END.finditer(text, start, end):
         line = text.rfind("\n", start, mark.start())  # the line before it too: a title over two
         window = text.rfind("\n", start, line) + 1 if line >= 0 else start
-        title = _TITLE.search(text, max(window, start), mark.end())
+        title = _title(text, max(window, start), mark.end())
         if title and title.end() == mark.end():
             found.append(title)
     return found
 
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
-    named = [found for g in ("before", "between") if (found := _name_in(text, match.start(g), match.end(g)))]
+    start, end = match.span("before")
+    quoted = text.rfind("《", start, end)  # a title quoted in a sentence: 现发布《某局2024年…报告》
+    spans = ((quoted + 1 if quoted >= 0 else start, end), match.span("between"))
+    named = [found for span in spans if (found := _name_in(text, *span))]
     if named:  # the one that ends as an agency's name does (正文 2025年某某局… is a label, then the name)
         return next((n for n in named if _AGENCY_END.search(str(n.value))), named[0])
+    if text[start:end].strip() and not _AGENCY_NOISE.fullmatch(text[start:end]):
+        return None  # words before the year that are no name: not a title line of its own
     # The agency on a line of its own above the title line.
     line_start = text.rfind("\n", 0, match.start()) + 1
     for line in reversed(text[:line_start].splitlines(keepends=True)):

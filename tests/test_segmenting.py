@@ -112,6 +112,17 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
             "某某县民政局",
             2022,
         ),
+        # the year after the words, as tax bureaus title theirs (on one line or two)
+        ("国家税务总局某某县税务局政府信息公开工作2023年度报告\n", "国家税务总局某某县税务局", 2023),
+        ("某某县卫生健康局政府信息公开工作\n2024年度报告\n", "某某县卫生健康局", 2024),
+        # a list's bullet before the year; the name on the line above
+        ("某某市卫生健康局\n\n- 2024 年政府信息公开工作年度报告\n", "某某市卫生健康局", 2024),
+        # no title line the rules know: the report named in the opening sentence
+        (
+            "工作报告\n\n根据《条例》规定，现发布《某某县卫生健康局 2024 年政府信息公开工作年度报告》。\n",
+            "某某县卫生健康局",
+            2024,
+        ),
     ],
 )
 def test_title_variants(head, agency, year):
@@ -122,6 +133,18 @@ def test_title_variants(head, agency, year):
     r = readings["meta.agency"]
     assert text[r.start : r.end] == agency
     assert r.confident and readings["meta.year"].confident
+
+
+def test_a_sentence_naming_the_report_without_its_agency_takes_no_name_from_the_line_above():
+    """The line above such a sentence is no agency's name (it was a title the rules cannot
+    read): the agency is not found, and says so."""
+    text = (
+        "某某文件\n\n根据《条例》规定，现发布《2024年政府信息公开工作年度报告》，数据从2024年1月1日起。\n"
+        + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    )
+    reading = read_title(text, text.index("一、总体情况"))
+    assert "meta.agency" not in reading.fields and reading.fields["meta.year"].value == 2024
+    assert any("meta.agency" in p.fields for p in reading.problems)
 
 
 @pytest.mark.parametrize(

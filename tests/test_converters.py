@@ -57,6 +57,28 @@ def test_html_page_blocks_lines_tables_as_tab_rows_scripts_and_layout_tables_ski
     assert "var x" not in text and "<" not in text
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        "<title>某某县民政局2023年政府信息公开工作年度报告_某某县人民政府</title>",
+        "<title>某某县人民政府 | 政务公开</title>"
+        '<meta name="ArticleTitle" content="某某县民政局2023年政府信息公开工作年度报告">',
+    ],
+)
+def test_a_body_without_its_title_takes_the_title_its_page_head_gives(tmp_path, head):
+    page = f"<html><head>{head}</head><body><p>一、总体情况</p><p>本年共收到申请 3 件。</p></body></html>"
+    text = read_file(_write(tmp_path, "p.html", page.encode())).text
+    assert text.startswith("某某县民政局2023年政府信息公开工作年度报告\n\n一、总体情况\n")
+    titled = page.replace("<body>", "<body><h1>某某县民政局 2023 年政府信息公开工作年度报告</h1>")
+    text = read_file(_write(tmp_path, "q.html", titled.encode())).text
+    assert text.startswith("某某县民政局 2023 年政府信息公开工作年度报告\n") and text.count("年度报告") == 1
+
+
+def test_a_page_head_naming_no_report_adds_nothing(tmp_path):
+    page = "<html><head><title>某某县人民政府_政务公开</title></head><body><p>一、总体情况</p></body></html>"
+    assert read_file(_write(tmp_path, "p.html", page.encode())).text == "一、总体情况\n"
+
+
 @pytest.mark.parametrize("hiding", ['style="display: none"', 'style="VISIBILITY:hidden"', "hidden"])
 def test_what_a_page_does_not_show_is_not_read(tmp_path, hiding):
     """A stale copy of a table (or a widget's text) the page hides is no part of the report:

@@ -82,7 +82,31 @@ def html_text(data: bytes) -> tuple[str, str]:
     out = _Writer()
     body = root.find("body")
     _walk(body if body is not None else root, out)
-    return out.text(), f"html; {encoding}"
+    text = out.text()
+    title = _page_title(root)
+    if title and _squeezed(title) not in _squeezed(text):
+        text = f"{title}\n\n{text}"
+    return text, f"html; {encoding}"
+
+
+def _page_title(root: etree._Element) -> str | None:
+    """The report's title as the page's head gives it (``<meta name="ArticleTitle">``, as
+    government sites' publishing systems write it, or ``<title>`` less the site's name after
+    a ``_`` or ``|``), when it names a 报告: a body saved without its title line still has one."""
+    found = [str(m.get("content") or "") for m in root.iterfind(".//meta[@name='ArticleTitle']")]
+    found += [str(cast(lxml.html.HtmlElement, t).text_content()) for t in root.iterfind(".//title")]
+    for title in found:
+        part = next((p for p in _SITE_PARTS.split(title) if "报告" in p), None)
+        if part and part.strip():
+            return clean_cell(part)
+    return None
+
+
+_SITE_PARTS = re.compile(r"\s*(?:[_|｜]|\s[-–—]+\s|——)\s*")
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 _EMBEDDED_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)

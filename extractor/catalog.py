@@ -80,7 +80,9 @@ class FactSpec:
     one count followed by one of its ``units``; ``none_stated`` is how a report says there was
     none (a 0). With ``total``, only a sentence that says it states a total counts (others are
     doubtful); with ``until``, a section is read only up to that line (the next sub-heading);
-    statements made with ``preferred`` words outrank the others (those must agree).
+    statements made with ``preferred`` words outrank the others (those must agree); with
+    ``channel_verbs`` (how a channel posts), a count that channels listed before the verb share
+    is none of theirs alone (doubtful).
     """
 
     id: str
@@ -97,9 +99,10 @@ class FactSpec:
     total: re.Pattern[str] | None = None
     until: re.Pattern[str] | None = None
     preferred: re.Pattern[str] | None = None
+    channel_verbs: re.Pattern[str] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("topic", "excluded", "none_stated", "total", "preferred"):
+        for name in ("topic", "excluded", "none_stated", "total", "preferred", "channel_verbs"):
             if (pattern := getattr(self, name)) is not None:
                 object.__setattr__(self, name, across_breaks(pattern))
 
@@ -390,6 +393,9 @@ TABLES: dict[Format, tuple[TableSpec, TableSpec, TableSpec]] = {
 # --- Facts stated in words ------------------------------------------------------
 
 _POSTS = "条|篇|则"
+_POSTING = re.compile(
+    r"发布|推送|公开|公布|编发|更新|推出|刊发|发送|刊登|转载|上传|报送"
+)  # how a channel posts
 
 FACTS: tuple[FactSpec, ...] = (
     FactSpec(
@@ -449,6 +455,7 @@ FACTS: tuple[FactSpec, ...] = (
         topic=re.compile(r"微信"),
         excluded=re.compile(r"微博"),
         units=_POSTS,
+        channel_verbs=_POSTING,
     ),
     FactSpec(
         "overview.weibo_posts",
@@ -460,6 +467,7 @@ FACTS: tuple[FactSpec, ...] = (
         topic=re.compile(r"微博"),
         excluded=re.compile(r"微信|公众号"),
         units=_POSTS,
+        channel_verbs=_POSTING,
     ),
     FactSpec(
         "other.processing_fee_yuan",

@@ -150,6 +150,31 @@ def lumped_counts(text: str, statement: Statement, counts: re.Pattern[str]) -> b
     )
 
 
+def count_shared_by_channels(
+    fact: FactSpec, text: str, statement: Statement, counts: re.Pattern[str]
+) -> bool:
+    """A clause whose count several channels share, the fact's among them: a list of them
+    before the verb they post by, the count after it (政府网站、微信公众号发布信息320条) — not
+    a list of what one channel posted (微信公众号发布动态、解读等信息320条), nor each its own
+    count (微信120条、微博80条)."""
+    verbs, topic = fact.channel_verbs, fact.topic
+    if verbs is None or topic is None:
+        return False
+    piece = statement.piece
+    run: list[str] = []
+    for item in _LIST_ITEM.finditer(text, piece.start(), piece.end()):
+        run.append(item.group())
+        if counts.search(run[-1]):
+            if (
+                len(run) > 1
+                and not any(verbs.search(i) for i in run[:-1])
+                and any(topic.search(i) for i in run)
+            ):
+                return True
+            run = []
+    return False
+
+
 def pieces_about(fact: FactSpec, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """The stretches of ``text[start:end]`` that speak of ``fact`` and of no other."""
     for statement in statements_about(fact, text, start, end):

@@ -13,7 +13,14 @@ import string
 from dataclasses import replace
 
 from .catalog import CATALOG, Catalog, FactSpec
-from .locate import PieceSplits, Statement, lumped_counts, none_stated_in, statements_about
+from .locate import (
+    PieceSplits,
+    Statement,
+    count_shared_by_channels,
+    lumped_counts,
+    none_stated_in,
+    statements_about,
+)
 from .models import FieldReading, Reading
 from .segmenting import Section
 from .values import UNREAD, count_pattern, count_value, garbled_count_pattern, rounded_count_pattern
@@ -79,7 +86,9 @@ def _statement(
             return "it states none and a count"
         return FieldReading(0, *none)
     piece = statement.piece
-    if statement.shared and not counts and lumped_counts(text, statement, counts_in):
+    if count_shared_by_channels(fact, text, statement, counts_in) or (
+        statement.shared and not counts and lumped_counts(text, statement, counts_in)
+    ):
         return "a count stated for several things together"
     worded = [m for a, b in statement.parts for m in _WORDED_COUNT.finditer(text, a, b)]
     if _garbled(text, statement, counts, garbled):

@@ -218,6 +218,14 @@ def _doubts(overview: str) -> dict:
             "（四）平台建设。通过“某某发布”微信公众号、微博等新媒体发布信息共计300条。",
             {"wechat_posts": "doubt", "weibo_posts": "doubt"},
         ),
+        # channels listed before the verb they post by share the count after it
+        (
+            "（四）平台建设。通过微信、微博发布信息共计470条。",
+            {"wechat_posts": "doubt", "weibo_posts": "doubt"},
+        ),
+        ("（四）平台建设。通过政府网站、微信公众号发布信息320条。", {"wechat_posts": "doubt"}),
+        # what one channel posted, listed after the verb: its own count
+        ("（四）平台建设。微信公众号发布政策解读、工作动态等信息320条。", {"wechat_posts": 320}),
     ],
 )
 def test_statements_about_several_things_are_read_by_their_own_clauses_or_flagged(overview, read):

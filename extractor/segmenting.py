@@ -296,6 +296,9 @@ def read_title(text: str, head_end: int) -> Reading:
         agency = _agency(text, match)
         if agency:
             reading.fields["meta.agency"] = agency
+            if (place := _place_above(text, agency)) is not None:
+                agency.confident = False
+                agency.note = f"the name may begin on the line above ({place}): a title wrapped inside it"
         named = {(year, agency.value if agency else None)}
         named |= {_named(text, other) for other in _title_lines(head, match.end(), len(head))}
         if len({y for y, _ in named}) > 1 or len({a for _, a in named if a}) > 1:
@@ -314,6 +317,20 @@ def _title(text: str, start: int, end: int) -> re.Match[str] | None:
     """The first title in ``text[start:end]``, its year before or after 政府信息公开."""
     found = [m for p in (_TITLE, _TITLE_YEAR_AFTER) if (m := p.search(text, start, end))]
     return min(found, key=lambda m: m.start("year")) if found else None
+
+
+_PLACE_LINE = re.compile(r"[^\s，。,.:：；;<>|]{1,20}(?:省|市|县|区|州|盟|旗|镇|乡|街道)")
+
+
+def _place_above(text: str, agency: FieldReading) -> str | None:
+    """A place's name alone on the line right above a title line that opens with the agency's
+    name (某某市 / 司法局2023年…报告): the name may have wrapped there, the place its start."""
+    start = agency.start or 0
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip() or line_start == 0:
+        return None  # the name does not open its line
+    above = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].strip()
+    return above if _PLACE_LINE.fullmatch(above) else None
 
 
 def _named(text: str, match: re.Match[str]) -> tuple[int | None, Value]:

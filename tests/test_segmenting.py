@@ -135,6 +135,21 @@ def test_title_variants(head, agency, year):
     assert r.confident and readings["meta.year"].confident
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        "某某市\n司法局2023年政府信息公开工作年度报告\n",
+        "国家税务总局某某市\n某某区税务局2023年政府信息公开工作年度报告\n",
+    ],
+)
+def test_a_place_alone_on_the_line_above_the_title_makes_the_agency_doubtful(head):
+    """The title wrapped inside the agency's name: the name read on the title line may be its
+    tail only."""
+    text = head + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    agency = read_title(text, text.index("一、总体情况")).fields["meta.agency"]
+    assert not agency.confident and "line above" in agency.note
+
+
 def test_a_sentence_naming_the_report_without_its_agency_takes_no_name_from_the_line_above():
     """The line above such a sentence is no agency's name (it was a title the rules cannot
     read): the agency is not found, and says so."""

@@ -33,7 +33,10 @@ _CUT_DIGITS = re.compile(r"\d[ \t]*(?:\n[ \t]*)?\Z")
 _CUT_REACH = 6  # characters looked back from a count's digits
 _WORDED_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?P<unit>[件条篇则个份])")
 _AS_OF = re.compile(r"截至|截止")
-_COMPARED = re.compile(r"较上年|比上年|同比|环比|较去年")
+# A comparison with another period, or that period's own count (2023年度为40条, 上年为40条).
+_COMPARED = re.compile(
+    r"较上年|比上年|同比|环比|较去年|(?:上一?年度?|去年|(?:19|20)\d{2}\s*年度?)(?:同期)?\s*(?:为|是)"
+)
 _ROUGH = re.compile(r"[万千百亿约近超逾]|左右|以[上下]|不[足到少]")  # in a rough count: a fast scan first
 _NOT_STATED = FieldReading(None, None, None, note="not stated")
 

@@ -38,6 +38,9 @@ def facts(overview: str, other: str = "") -> dict:
         ("全年主动公开政府信息4511条。全年累计发布解读类信息21条。", 4511),
         # a rough count in a comparison with last year leaves the year's own count exact
         ("全年主动公开政府信息1520条，较上年增长约200条。", 1520),
+        # another year's own count beside this year's total
+        ("2024年度我局主动公开政府信息54条，2023年度为40条。", 54),
+        ("全年主动公开政府信息54条，上年为40条。", 54),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):

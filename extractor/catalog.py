@@ -394,7 +394,7 @@ TABLES: dict[Format, tuple[TableSpec, TableSpec, TableSpec]] = {
 
 _POSTS = "条|篇|则"
 _POSTING = re.compile(
-    r"发布|推送|公开|公布|编发|更新|推出|刊发|发送|刊登|转载|上传|报送"
+    r"发布|推送|公开|公布|编发|更新|推出|刊发|发送|刊登|转载|上传|报送|发博|发文|推文|发帖"
 )  # how a channel posts
 
 FACTS: tuple[FactSpec, ...] = (

@@ -69,6 +69,8 @@ def read_fact(
             if _BREAKS_DOWN.match(body) and statement.after_topic:
                 continue  # a breakdown of the count before it (新媒体400条，其中微信320条: 微信's own)
             found = _statement(fact, text, statement, counts_in, garbled)
+            if found is None and _count_in_next_clause(fact, text, statement, counts_in):
+                found = "a count in the clause after the channel's, which names no channel: whose is it?"
             if isinstance(found, str):
                 doubt = doubt or _unsure(f"{found}: {body.strip()[:60]}")
             elif found is not None:
@@ -156,6 +158,27 @@ def _after_topic(fact: FactSpec, text: str, statement: Statement, count: re.Matc
     if fact.topic is None:
         return True
     return fact.topic.search(text, statement.piece.start(), count.start()) is not None
+
+
+_CHANNELS = re.compile(r"网站|门户|网页|微信|公众号|微博|抖音|头条|快手|视频号|客户端|新媒体|政务号|APP|app")
+_NEXT_CLAUSE = re.compile(r"[，,]([^，,。；;\n]*)")
+
+
+def _count_in_next_clause(
+    fact: FactSpec, text: str, statement: Statement, counts_in: re.Pattern[str]
+) -> bool:
+    """A channel's clause without a count, followed in its sentence by a clause that names no
+    channel but states a count (微信公众号关注人数达5000人，全年发布信息120条): the count may
+    be the channel's, or everything's."""
+    if fact.channel_verbs is None:
+        return False
+    following = _NEXT_CLAUSE.match(text, statement.piece.end())
+    return bool(
+        following
+        and counts_in.search(following.group(1))
+        and fact.channel_verbs.search(following.group(1))
+        and not _CHANNELS.search(following.group(1))
+    )
 
 
 def _is_unit(fact: FactSpec, match: re.Match[str]) -> bool:

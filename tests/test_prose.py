@@ -229,6 +229,14 @@ def _doubts(overview: str) -> dict:
         ("（四）平台建设。通过政府网站、微信公众号发布信息320条。", {"wechat_posts": "doubt"}),
         # what one channel posted, listed after the verb: its own count
         ("（四）平台建设。微信公众号发布政策解读、工作动态等信息320条。", {"wechat_posts": 320}),
+        # the count in the clause after the channel's, naming no channel: its own, or everything's?
+        (
+            "（四）平台建设。微信公众号关注人数达5000人，全年发布信息120条。",
+            {"wechat_posts": "doubt", "proactive_total": "doubt"},
+        ),
+        ("（四）平台建设。政务微博粉丝量达2万人，全年发博文80条。", {"weibo_posts": "doubt"}),
+        # another channel's count: no statement of 微信's (nor a stated total)
+        ("（四）平台建设。开通微信公众号，网站发布信息500条。", {"proactive_total": "doubt"}),
     ],
 )
 def test_statements_about_several_things_are_read_by_their_own_clauses_or_flagged(overview, read):

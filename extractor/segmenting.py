@@ -110,7 +110,7 @@ class _Heading:
 
 def find_sections(text: str) -> dict[str, Section]:
     """The sections found in ``text``, by id. Missing sections are absent."""
-    headings = _headings(text)
+    headings = _without_contents(text, _headings(text))
     found: dict[str, _Heading] = {}
     overview = _first(headings, "overview", 0)
     if overview:
@@ -179,6 +179,24 @@ def _headings(text: str) -> list[_Heading]:
         if not any(m.start() - _MARKUP <= start <= m.start() for start in taken)
     ]
     return sorted(lines + inline, key=lambda h: h.start)
+
+
+def _without_contents(text: str, headings: list[_Heading]) -> list[_Heading]:
+    """The headings less a table of contents: in a run of headings one after another with
+    nothing between, those that stand again further on, when three or more do (a contents
+    list without page numbers, the first section's heading right after it)."""
+    last = {h.title.strip(): k for k, h in enumerate(headings)}
+    contents: set[int] = set()
+    i = 0
+    while i < len(headings):
+        j = i
+        while j + 1 < len(headings) and not text[headings[j].end : headings[j + 1].start].strip():
+            j += 1
+        again = [k for k in range(i, j + 1) if last[headings[k].title.strip()] > k]
+        if len(again) >= 3:
+            contents.update(again)
+        i = j + 1
+    return [h for k, h in enumerate(headings) if k not in contents] if contents else headings
 
 
 def _headings_in_table_rows(text: str) -> list[_Heading]:

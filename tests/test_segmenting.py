@@ -44,6 +44,21 @@ def test_sections_in_order_and_table_rows_are_not_headings(t4_title):
     assert text[sections["t4"].start :].startswith(t4_title)
 
 
+_CONTENTS = (
+    "一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n"
+    "四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n"
+)
+
+
+@pytest.mark.parametrize("contents", ["目录\n" + _CONTENTS + "\n", _CONTENTS])
+def test_a_table_of_contents_without_page_numbers_is_no_sections_headings(contents):
+    body = BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    text = "某某局2023年政府信息公开工作年度报告\n" + contents + body
+    sections = find_sections(text)
+    assert list(sections) == ["overview", "t2", "t3", "t4", "problems", "other"]
+    assert sections["overview"].start == text.index(body)  # the body's heading, not the list's
+
+
 def test_a_table_without_its_heading_is_found_by_its_opening_words():
     text = BODY.format(t4="").replace("三、收到和处理政府信息公开申请情况\n", "")
     sections = find_sections(text)

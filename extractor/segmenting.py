@@ -55,7 +55,8 @@ _STANDARD_TITLE = (
 )
 _STANDARD_HEADING_LINE = re.compile(
     rf"^[ \t]*(?:#{{1,6}}[ \t]*)?(?:\*\*|__)?[ \t]*"
-    rf"(?P<mark>(?:{_MARK}|\d{{1,2}}[、.．]|[(（]\d{{1,2}}[)）]|、)?)"  # (、 alone: its numeral split off)
+    rf"(?P<mark>(?:{_MARK}|\d{{1,2}}[、.．]|[(（](?:\d{{1,2}}|[{_NUMERALS}]{{1,2}})[)）]|、)?)"  # (、 alone:
+    # its numeral split off)
     rf"[ \t]*(?P<title>{_STANDARD_TITLE})[ \t]*(?:\*\*|__)?[ \t]*$",
     re.MULTILINE,
 )

@@ -59,6 +59,17 @@ def test_a_table_of_contents_without_page_numbers_is_no_sections_headings(conten
     assert sections["overview"].start == text.index(body)  # the body's heading, not the list's
 
 
+def test_sections_numbered_as_sub_headings_are_found_by_their_standard_titles():
+    """Some reports number their six sections （一）…（六）, as sub-headings usually are."""
+    text = BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    for n, numeral in enumerate("一二五六"):
+        head = ["一、总体情况", "二、主动公开政府信息情况", "五、存在的主要问题", "六、其他需要报告"][n]
+        text = text.replace(head, f"（{numeral}）{head[2:]}")
+    sections = find_sections(text)
+    assert list(sections) == ["overview", "t2", "t3", "t4", "problems", "other"]
+    assert text[sections["overview"].start :].startswith("（一）总体情况\n（一）主动公开情况")
+
+
 def test_a_table_without_its_heading_is_found_by_its_opening_words():
     text = BODY.format(t4="").replace("三、收到和处理政府信息公开申请情况\n", "")
     sections = find_sections(text)

@@ -279,14 +279,23 @@ def _table_start(text: str, table: str, anchor: int) -> int:
 # --- title -------------------------------------------------------------------------
 
 _TITLE = re.compile(
-    rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?\s*(?P<between>[^\n]*?)\s*"
+    rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?[ \t]*\n?[ \t]*(?P<between>[^\n]*?)[ \t]*\n?[ \t]*"
     r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|\n(?![ \t]*\n)){0,8}?(?:年\s*度?\s*)?报\s*告"
-)  # the title may run over two lines, the year may come first (in Chinese numerals too), and
-# some titles call it a 工作报告
+)  # the title may run over two lines (no blank line inside), the year may come first (in Chinese
+# numerals too), and some titles call it a 工作报告
 # The year after the words (某局政府信息公开工作2023年度报告, as tax bureaus title theirs).
 _TITLE_YEAR_AFTER = re.compile(
     r"(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:[ \t]*\n)?[ \t]*"
     rf"(?P<year>{YEAR})\s*年\s*度?\s*(?P<between>)(?:工作)?\s*报\s*告"
+)
+# The year last, after 报告 (某局政府信息公开工作年度报告（2024年度）, or on the next line).
+_TITLE_YEAR_LAST = re.compile(
+    r"(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开|信息公开)(?:工作)?[ \t]*"
+    r"(?:年\s*度\s*)?(?:报\s*告|年\s*报)[ \t]*\n?[ \t]*[(（]?[ \t]*"
+    rf"(?P<year>{YEAR})[ \t]*年[ \t]*度?[ \t]*[)）]?(?P<between>)[ \t]*(?=\n|\Z)"
+)
+_YEAR_LAST_WORDS = re.compile(
+    rf"(?:报\s*告|年\s*报)[ \t]*\n?[ \t]*[(（]?[ \t]*(?:{YEAR})[ \t]*年[ \t]*度?[ \t]*[)）]?[ \t]*(?:\n|\Z)"
 )
 _YEAR_AFTER_WORDS = re.compile(
     r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:[ \t]*\n)?[ \t]*"
@@ -344,11 +353,14 @@ def _title(text: str, start: int, end: int) -> re.Match[str] | None:
     """The first title in ``text[start:end]``, its year before or after 政府信息公开 (the
     latter looked for from the start of the line where its words are found: fast)."""
     found = [m] if (m := _TITLE.search(text, start, end)) else []
-    if words := _YEAR_AFTER_WORDS.search(text, start, end):
-        line = max(text.rfind("\n", start, words.start()) + 1, start)
-        if after := _TITLE_YEAR_AFTER.match(text, line, end):
-            found.append(after)
-    return min(found, key=lambda m: m.start("year")) if found else None
+    for words, title in ((_YEAR_AFTER_WORDS, _TITLE_YEAR_AFTER), (_YEAR_LAST_WORDS, _TITLE_YEAR_LAST)):
+        if at := words.search(text, start, end):
+            line = max(text.rfind("\n", start, at.start()) + 1, start)
+            if not (match := title.match(text, line, end)) and line > start:  # (the words wrapped)
+                match = title.match(text, max(text.rfind("\n", start, line - 1) + 1, start), end)
+            if match:
+                found.append(match)
+    return min(found, key=lambda m: m.start()) if found else None
 
 
 _PLACE_LINE = re.compile(r"[^\s，。,.:：；;<>|]{1,20}(?:省|市|县|区|州|盟|旗|镇|乡|街道)")
@@ -391,8 +403,8 @@ def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
     named = [found for span in spans if (found := _name_in(text, *span))]
     if named:  # the one that ends as an agency's name does (正文 2025年某某局… is a label, then the name)
         return next((n for n in named if _AGENCY_END.search(str(n.value))), named[0])
-    if text[start:end].strip() and not _AGENCY_NOISE.fullmatch(text[start:end]):
-        return None  # words before the year that are no name: not a title line of its own
+    if any(text[a:b].strip() and not _AGENCY_NOISE.fullmatch(text[a:b]) for a, b in ((start, end), spans[1])):
+        return None  # words around the year that are no name: not a title line of its own
     # The agency on a line of its own above the title line.
     line_start = text.rfind("\n", 0, match.start()) + 1
     for line in reversed(text[:line_start].splitlines(keepends=True)):

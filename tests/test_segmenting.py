@@ -141,6 +141,10 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
         # the year after the words, as tax bureaus title theirs (on one line or two)
         ("国家税务总局某某县税务局政府信息公开工作2023年度报告\n", "国家税务总局某某县税务局", 2023),
         ("某某县卫生健康局政府信息公开工作\n2024年度报告\n", "某某县卫生健康局", 2024),
+        # the year last: after 报告, in brackets or on a line of its own
+        ("某某县卫生健康局政府信息公开工作年度报告（2024年度）\n", "某某县卫生健康局", 2024),
+        ("某某县卫生健康局政府信息公开工作年度报告\n（2024年度）\n", "某某县卫生健康局", 2024),
+        ("某某县卫生健康局\n政府信息公开工作年度报告\n2024年\n", "某某县卫生健康局", 2024),
         # a list's bullet before the year; the name on the line above
         ("某某市卫生健康局\n\n- 2024 年政府信息公开工作年度报告\n", "某某市卫生健康局", 2024),
         # no title line the rules know: the report named in the opening sentence
@@ -174,6 +178,18 @@ def test_a_place_alone_on_the_line_above_the_title_makes_the_agency_doubtful(hea
     text = head + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
     agency = read_title(text, text.index("一、总体情况")).fields["meta.agency"]
     assert not agency.confident and "line above" in agency.note
+
+
+def test_a_title_does_not_run_over_a_blank_line_into_the_next_paragraph():
+    """A year alone on a line, then a paragraph quoting the regulations' title (…中华人民共和国政府
+    信息公开工作年度报告格式): no title of this report, and the line above is no agency."""
+    text = (
+        "政府信息公开工作年度报告\n2024年\n\n根据《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国"
+        "政府信息公开工作年度报告格式〉的通知》要求编制本报告。\n"
+        + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    )
+    fields = read_title(text, text.index("一、总体情况")).fields
+    assert fields["meta.year"].value == 2024 and "meta.agency" not in fields
 
 
 def test_a_sentence_naming_the_report_without_its_agency_takes_no_name_from_the_line_above():

@@ -856,10 +856,13 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     slot_of, open_from = slots.slot_of, slots.open_from
     firsts: list[Cell | None] = [None] * slots.count  # the first cell under each column
     stated: list[Cell | None] = [None] * slots.count  # its one stated cell
+    unplaced: list[Cell] = []  # stated cells under no column
     for cell in candidate.row:
         slot = slot_of.get(cell.col)
         if slot is None:
             if open_from is None or cell.col < open_from[0]:
+                if cell.kind not in (_EMPTY, _GAP, _LABEL):
+                    unplaced.append(cell)
                 continue
             slot = open_from[1]
         if firsts[slot] is None:
@@ -871,6 +874,9 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     chosen = [s or f for s, f in zip(stated, firsts, strict=True)]
     if any(cell is None for cell in chosen):
         return None
+    read = {cell.text for cell in stated if cell is not None}
+    if any(cell.text not in read for cell in unplaced):
+        return None  # a value under no column of the header (not a merged cell's copy): they do not line up
     return tuple(cell for cell in chosen if cell is not None)
 
 

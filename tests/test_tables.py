@@ -156,6 +156,33 @@ def test_table_two_2019_with_signed_changes_and_blank_cells():
     assert got["t2.regulations.total_published"] == 9
 
 
+def test_a_value_under_no_column_of_its_header_is_not_dropped():
+    """A block's one column titled in its last grid column, its value printed in the first (a
+    converter placed two merged cells' texts apart): the value is read, never left blank."""
+    text = "\n".join(
+        [
+            "第二十条第（五）项\t\t\t",
+            "信息内容\t\t\t本年处理决定数量",
+            "行政许可\t169\t\t",
+            "第二十条第（六）项\t\t\t",
+            "信息内容\t\t\t本年处理决定数量",
+            "行政处罚\t0\t\t",
+            "行政强制\t124\t\t",
+        ]
+    )
+    got = {k: r.value for k, r in read(T2_2021, text).fields.items()}
+    assert (got["t2.licensing.decisions"], got["t2.penalty.decisions"], got["t2.coercion.decisions"]) == (
+        169,
+        0,
+        124,
+    )
+    # a merged cell's text copied into each column it spans stays one value
+    copied = text.replace("\t\t\t本年处理决定数量", "\t本年处理决定数量" * 3).replace(
+        "\t169\t\t", "\t169" * 3
+    )
+    assert {k: r.value for k, r in read(T2_2021, copied).fields.items()}["t2.licensing.decisions"] == 169
+
+
 def test_table_four_in_one_line_with_a_blank_group():
     text = "行政复议\t\t\t\t\t行政诉讼\n" + "\t" * 5 + "\t".join(["1", "0", "0", "1", "2"] * 2)
     result = read(T4, text)

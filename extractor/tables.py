@@ -69,8 +69,8 @@ class _Columns:
 
     def slots(self, row: RowSpec) -> _Slots | None:
         """Where each of ``row``'s columns stands under this header (None when the header does
-        not title them all, in order): a title covers the untitled grid columns after it (a
-        spanned header cell)."""
+        not title them all, each once; in any order): a title covers the untitled grid columns
+        after it (a spanned header cell)."""
         if row not in self._slots:
             self._slots[row] = self._find_slots(row)
         return self._slots[row]
@@ -80,12 +80,12 @@ class _Columns:
         if any(col is None for col in starts):
             return None
         begins = [col for col in starts if col is not None]
-        if begins != sorted(begins) or len(set(begins)) != len(begins):
+        if len(set(begins)) != len(begins):
             return None
         titled = sorted(self.cols)
         slot_of: dict[int, int] = {}
         open_from = None  # the last column's title may cover every grid column after it
-        for slot, begin in enumerate(begins):
+        for slot, begin in sorted(enumerate(begins), key=lambda sb: sb[1]):  # (titles in any order)
             stop = next((col for col in titled if col > begin), None)
             if stop is None:
                 open_from = (begin, slot)

@@ -183,6 +183,23 @@ def test_a_value_under_no_column_of_its_header_is_not_dropped():
     assert {k: r.value for k, r in read(T2_2021, copied).fields.items()}["t2.licensing.decisions"] == 169
 
 
+def test_columns_titled_in_another_order_are_read_by_their_titles():
+    text = "\n".join(
+        [
+            "信息内容\t本年废止件数\t本年制发件数\t现行有效件数",
+            "规章\t0\t17\t40",
+            "行政规范性文件\t2\t11\t96",
+        ]
+    )
+    got = {k: r.value for k, r in read(T2_2021, text).fields.items()}
+    assert (got["t2.regulations.issued"], got["t2.regulations.repealed"], got["t2.regulations.in_force"]) == (
+        17,
+        0,
+        40,
+    )
+    assert (got["t2.normative_documents.issued"], got["t2.normative_documents.repealed"]) == (11, 2)
+
+
 def test_table_four_in_one_line_with_a_blank_group():
     text = "行政复议\t\t\t\t\t行政诉讼\n" + "\t" * 5 + "\t".join(["1", "0", "0", "1", "2"] * 2)
     result = read(T4, text)

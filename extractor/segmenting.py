@@ -396,10 +396,14 @@ def _title_lines(text: str, start: int, end: int) -> list[re.Match[str]]:
     return found
 
 
+_NAME_OPENS = ("《", ">", "»", "›", "＞")  # after which a name may begin
+
+
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
     start, end = match.span("before")
-    quoted = text.rfind("《", start, end)  # a title quoted in a sentence: 现发布《某局2024年…报告》
-    spans = ((quoted + 1 if quoted >= 0 else start, end), match.span("between"))
+    # a title quoted in a sentence (现发布《某局2024年…报告》), or at a breadcrumb's end (首页 > …)
+    cut = max(text.rfind(mark, start, end) for mark in _NAME_OPENS)
+    spans = ((cut + 1 if cut >= 0 else start, end), match.span("between"))
     named = [found for span in spans if (found := _name_in(text, *span))]
     if named:  # the one that ends as an agency's name does (正文 2025年某某局… is a label, then the name)
         return next((n for n in named if _AGENCY_END.search(str(n.value))), named[0])

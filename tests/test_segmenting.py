@@ -141,6 +141,12 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
         # the year after the words, as tax bureaus title theirs (on one line or two)
         ("国家税务总局某某县税务局政府信息公开工作2023年度报告\n", "国家税务总局某某县税务局", 2023),
         ("某某县卫生健康局政府信息公开工作\n2024年度报告\n", "某某县卫生健康局", 2024),
+        # a breadcrumb ending with the title
+        (
+            "当前位置：首页 > 政务公开 > 某某县卫生健康局2023年政府信息公开工作年度报告\n",
+            "某某县卫生健康局",
+            2023,
+        ),
         # the year last: after 报告, in brackets or on a line of its own
         ("某某县卫生健康局政府信息公开工作年度报告（2024年度）\n", "某某县卫生健康局", 2024),
         ("某某县卫生健康局政府信息公开工作年度报告\n（2024年度）\n", "某某县卫生健康局", 2024),

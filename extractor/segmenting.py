@@ -343,10 +343,41 @@ def read_title(text: str, head_end: int) -> Reading:
             )
             for found in reading.fields.values():
                 found.confident, found.note = False, why
+    else:
+        _read_without_a_year(text, head, reading)
     for field_id in ("meta.agency", "meta.year"):
         if field_id not in reading.fields:
             reading.problem(f"{field_id} not found in the title", [field_id])
     return reading
+
+
+# A title that names no year, on a line of its own (某局政府信息公开工作年度报告).
+_YEARLESS_TITLE = re.compile(
+    r"^(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开)(?:工作)?[ \t]*(?:年\s*度\s*)?(?:报\s*告|年\s*报)"
+    r"(?P<between>)[ \t]*$",
+    re.MULTILINE,
+)
+# The statistics period the form asks every report to state (统计期限自2023年1月1日起至12月31日止).
+_PERIOD = re.compile(
+    rf"(?P<year>{YEAR})\s*年\s*(?:1|一)\s*月\s*(?:1|一)\s*日\s*(?:起\s*)?(?:至|到|—|－|-|～|~)\s*"
+    rf"(?:(?P<last>{YEAR})\s*年\s*)?(?:12|十二)\s*月\s*(?:31|三十一)\s*日"
+)
+_PERIOD_REACH = 3000  # characters past the head the period is looked for in (the overview's opening)
+
+
+def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
+    """A title that names no year: the agency from it, the year from the statistics period
+    the report states (doubtful when it states several)."""
+    if (title := _YEARLESS_TITLE.search(head)) and (agency := _agency(text, title)):
+        reading.fields["meta.agency"] = agency
+    periods = list(_PERIOD.finditer(text, 0, len(head) + _PERIOD_REACH))
+    years = {year_value(m["year"]) for m in periods} | {year_value(m["last"]) for m in periods if m["last"]}
+    if periods:
+        first = periods[0]
+        note = "from the statistics period: the title names no year"
+        found = FieldReading(year_value(first["year"]), first.start("year"), first.end("year"), note=note)
+        found.confident = len(years) == 1
+        reading.fields["meta.year"] = found
 
 
 def _title(text: str, start: int, end: int) -> re.Match[str] | None:

@@ -186,6 +186,23 @@ def test_a_place_alone_on_the_line_above_the_title_makes_the_agency_doubtful(hea
     assert not agency.confident and "line above" in agency.note
 
 
+@pytest.mark.parametrize(
+    ("period", "year", "confident"),
+    [
+        ("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。", 2023, True),
+        ("本报告统计数据从 2023 年 1 月 1 日至 12 月 31 日。", 2023, True),
+        ("统计期限为2023年1月1日至12月31日。上年报告统计期限为2022年1月1日至12月31日。", 2023, False),
+    ],
+)
+def test_a_title_naming_no_year_takes_the_year_from_the_statistics_period(period, year, confident):
+    text = f"某某县卫生健康局政府信息公开工作年度报告\n{period}\n" + BODY.format(
+        t4="四、政府信息公开行政复议、行政诉讼情况"
+    )
+    fields = read_title(text, text.index("一、总体情况")).fields
+    assert fields["meta.agency"].value == "某某县卫生健康局"
+    assert (fields["meta.year"].value, fields["meta.year"].confident) == (year, confident)
+
+
 def test_a_title_does_not_run_over_a_blank_line_into_the_next_paragraph():
     """A year alone on a line, then a paragraph quoting the regulations' title (…中华人民共和国政府
     信息公开工作年度报告格式): no title of this report, and the line above is no agency."""

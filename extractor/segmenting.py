@@ -329,6 +329,12 @@ def read_title(text: str, head_end: int) -> Reading:
     if match:
         year = year_value(match["year"])
         reading.fields["meta.year"] = FieldReading(year, match.start("year"), match.end("year"))
+        if (stated := _period_years(text, head)) and year not in stated:
+            found = reading.fields["meta.year"]
+            found.confident = False
+            found.note = (
+                f"the title's year is not the statistics period's ({', '.join(map(str, sorted(stated)))})"
+            )
         agency = _agency(text, match)
         if agency:
             reading.fields["meta.agency"] = agency
@@ -370,14 +376,18 @@ def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
     the report states (doubtful when it states several)."""
     if (title := _YEARLESS_TITLE.search(head)) and (agency := _agency(text, title)):
         reading.fields["meta.agency"] = agency
-    periods = list(_PERIOD.finditer(text, 0, len(head) + _PERIOD_REACH))
-    years = {year_value(m["year"]) for m in periods} | {year_value(m["last"]) for m in periods if m["last"]}
-    if periods:
-        first = periods[0]
+    if first := _PERIOD.search(text, 0, len(head) + _PERIOD_REACH):
         note = "from the statistics period: the title names no year"
         found = FieldReading(year_value(first["year"]), first.start("year"), first.end("year"), note=note)
-        found.confident = len(years) == 1
+        found.confident = len(_period_years(text, head)) == 1
         reading.fields["meta.year"] = found
+
+
+def _period_years(text: str, head: str) -> set[int]:
+    """The years of the statistics periods stated in the head and the overview's opening."""
+    periods = list(_PERIOD.finditer(text, 0, len(head) + _PERIOD_REACH))
+    stated = [m[g] for m in periods for g in ("year", "last") if m[g]]
+    return {year for y in stated if (year := year_value(y)) is not None}
 
 
 def _title(text: str, start: int, end: int) -> re.Match[str] | None:

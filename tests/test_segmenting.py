@@ -203,6 +203,17 @@ def test_a_title_naming_no_year_takes_the_year_from_the_statistics_period(period
     assert (fields["meta.year"].value, fields["meta.year"].confident) == (year, confident)
 
 
+def test_a_title_year_that_is_not_the_statistics_periods_is_doubtful():
+    body = BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    for year, confident in ((2023, False), (2024, True)):
+        text = (
+            f"某某县卫生健康局{year}年政府信息公开工作年度报告\n本报告统计期限为2024年1月1日至12月31日。\n"
+            + body
+        )
+        found = read_title(text, text.index("一、总体情况")).fields["meta.year"]
+        assert (found.value, found.confident) == (year, confident)
+
+
 def test_a_title_does_not_run_over_a_blank_line_into_the_next_paragraph():
     """A year alone on a line, then a paragraph quoting the regulations' title (…中华人民共和国政府
     信息公开工作年度报告格式): no title of this report, and the line above is no agency."""

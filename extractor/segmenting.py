@@ -368,6 +368,8 @@ _PERIOD = re.compile(
     rf"(?P<year>{YEAR})\s*年\s*(?:1|一)\s*月\s*(?:1|一)\s*日\s*(?:起\s*)?(?:至|到|—|－|-|～|~)\s*"
     rf"(?:(?P<last>{YEAR})\s*年\s*)?(?:12|十二)\s*月\s*(?:31|三十一)\s*日"
 )
+_PERIOD_END = re.compile(r"月\s*(?:31|三十一)\s*日")  # (opening with a character: a fast scan)
+_PERIOD_SPAN = 40  # characters a period's start may stand before its end
 _PERIOD_REACH = 3000  # characters past the head the period is looked for in (the overview's opening)
 
 
@@ -376,17 +378,25 @@ def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
     the report states (doubtful when it states several)."""
     if (title := _YEARLESS_TITLE.search(head)) and (agency := _agency(text, title)):
         reading.fields["meta.agency"] = agency
-    if first := _PERIOD.search(text, 0, len(head) + _PERIOD_REACH):
+    if first := next(_periods(text, head), None):
         note = "from the statistics period: the title names no year"
         found = FieldReading(year_value(first["year"]), first.start("year"), first.end("year"), note=note)
         found.confident = len(_period_years(text, head)) == 1
         reading.fields["meta.year"] = found
 
 
+def _periods(text: str, head: str) -> Iterator[re.Match[str]]:
+    """The statistics periods stated in the head and the overview's opening, found from where
+    they end (12月31日: a fast scan)."""
+    for end in _PERIOD_END.finditer(text, 0, len(head) + _PERIOD_REACH):
+        window = _PERIOD.finditer(text, max(end.start() - _PERIOD_SPAN, 0), end.end())
+        if period := next((p for p in window if p.end() == end.end()), None):
+            yield period
+
+
 def _period_years(text: str, head: str) -> set[int]:
     """The years of the statistics periods stated in the head and the overview's opening."""
-    periods = list(_PERIOD.finditer(text, 0, len(head) + _PERIOD_REACH))
-    stated = [m[g] for m in periods for g in ("year", "last") if m[g]]
+    stated = [m[g] for m in _periods(text, head) for g in ("year", "last") if m[g]]
     return {year for y in stated if (year := year_value(y)) is not None}
 
 

@@ -369,7 +369,7 @@ _PERIOD = re.compile(
     rf"(?:(?P<last>{YEAR})\s*年\s*)?(?:12|十二)\s*月\s*(?:31|三十一)\s*日"
 )
 _PERIOD_END = re.compile(r"月\s*(?:31|三十一)\s*日")  # (opening with a character: a fast scan)
-_PERIOD_SPAN = 40  # characters a period's start may stand before its end
+_PERIOD_SPAN = 80  # characters a period's start may stand before its end (spaces of a layout copy among them)
 _PERIOD_REACH = 3000  # characters past the head the period is looked for in (the overview's opening)
 
 

@@ -29,7 +29,7 @@ _BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|�
 _BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
 # Digits, then spaces or a line break, right before a count's: 1 2 0 条, a PDF copy's spaced-out
 # digits, or 45 / 11条, a number a line break cut (Word may wrap a run of digits)
-_CUT_DIGITS = re.compile(r"\d[ \t]*(?:\n[ \t]*)?\Z")
+_CUT_DIGITS = re.compile(r"\d[ \t]*(?:\n[ \t]*)*\Z")  # (a blank line too: a broken paragraph)
 _CUT_REACH = 6  # characters looked back from a count's digits
 _WORDED_COUNT = re.compile(r"[一二两三四五六七八九十百千万]+\s*(?P<unit>[件条篇则个份])")
 _AS_OF = re.compile(r"截至|截止")
@@ -77,7 +77,9 @@ def read_fact(
                 said.append((found, fact.preferred is not None and fact.preferred.search(body) is not None))
         if said:
             return _agreed(said)
-    return doubt
+        if doubt is not None:  # a doubtful statement here: a later section's count may be another's
+            return doubt
+    return None
 
 
 def _statement(

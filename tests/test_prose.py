@@ -83,6 +83,34 @@ def test_channels_stated_in_a_breakdown(overview, wechat, weibo):
     assert (got["overview.wechat_posts"], got["overview.weibo_posts"]) == (wechat, weibo)
 
 
+_LONG = "（一）主动公开情况。2024年1月1日至12月31日，本机关通过县人民政府网站主动公"
+
+
+@pytest.mark.parametrize("page_break", ["\n\n", "\n\n3\n\n", "\n3\n"])
+def test_a_page_break_inside_a_sentence_keeps_its_count(page_break):
+    """A PDF copy's page break inside the sentence, perhaps with the page number alone between."""
+    assert facts(_LONG + page_break + "开政府信息共 54 条。")["overview.proactive_total"] == 54
+
+
+def test_a_number_cut_by_a_page_break_is_doubtful_and_a_later_section_does_not_answer_for_it():
+    """微信…126条 cut as 1 / 26条 over a page break: doubtful; section 六's 30条 (of something
+    else) is not taken instead."""
+    overview = "（四）平台建设情况。本机关持续优化平台建设，在“健康某地”微信公众号累计编发信息1\n\n26条。"
+    fields = read_prose(
+        overview + "\n微信公众平台累计发布工作动态30条。",
+        {
+            "overview": Section("overview", "", 0, 0, len(overview)),
+            "other": Section("other", "", len(overview) + 1, len(overview) + 1, len(overview) + 20),
+        },
+    ).fields
+    assert fields["overview.wechat_posts"].value is None and not fields["overview.wechat_posts"].confident
+
+
+@pytest.mark.parametrize("other", ["本机关2024年未\n收取信息处理费。", "2024年本机关没有\n收取信息处理费。"])
+def test_none_stated_across_a_line_break(other):
+    assert facts("无。", other)["other.processing_fee_yuan"] == 0
+
+
 def test_channels_from_section_one_then_six():
     got = facts("在“健康某地”微信公众号累计编发信息126条，官方微博累计编发信息75条。", "微信发布动态30条。")
     assert got["overview.wechat_posts"] == 126 and got["overview.weibo_posts"] == 75

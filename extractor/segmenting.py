@@ -414,18 +414,26 @@ def _title(text: str, start: int, end: int) -> re.Match[str] | None:
     return min(found, key=lambda m: m.start()) if found else None
 
 
-_PLACE_LINE = re.compile(r"[^\s，。,.:：；;<>|]{1,20}(?:省|市|县|区|州|盟|旗|镇|乡|街道)")
+_NAME_PART = re.compile(r"[^\s，。,.:：；;<>|]{1,20}")
+_PLACE_END = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|街道)$")
+# Words a page prints alone on a line above a title that are no part of a name.
+_NO_NAME_PART = re.compile(
+    r"(?:附件|附表|正文|全文|目录|内容|详情|标题|文章|打印|关闭|返回|分享|通知|公告)\d*"
+)
 
 
 def _place_above(text: str, agency: FieldReading) -> str | None:
-    """A place's name alone on the line right above a title line that opens with the agency's
-    name (某某市 / 司法局2023年…报告): the name may have wrapped there, the place its start."""
+    """The start of the agency's name alone on the line right above a title line that opens
+    with the name: a place (某某市 / 司法局2023年…报告), or words that end as no name does
+    (海原县卫 / 生健康局…): the title wrapped inside the name."""
     start = agency.start or 0
     line_start = text.rfind("\n", 0, start) + 1
     if text[line_start:start].strip() or line_start == 0:
         return None  # the name does not open its line
     above = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1].strip()
-    return above if _PLACE_LINE.fullmatch(above) else None
+    if not _NAME_PART.fullmatch(above) or _NO_NAME_PART.fullmatch(above) or _AGENCY_NOISE.fullmatch(above):
+        return None
+    return above if _PLACE_END.search(above) or not _AGENCY_END.search(above) else None
 
 
 def _named(text: str, match: re.Match[str]) -> tuple[int | None, Value]:

@@ -176,6 +176,7 @@ def test_title_variants(head, agency, year):
     [
         "某某市\n司法局2023年政府信息公开工作年度报告\n",
         "国家税务总局某某市\n某某区税务局2023年政府信息公开工作年度报告\n",
+        "某某县卫\n生健康局2023年政府信息公开工作年度报告\n",  # wrapped anywhere: 卫 ends no name
     ],
 )
 def test_a_place_alone_on_the_line_above_the_title_makes_the_agency_doubtful(head):
@@ -224,6 +225,15 @@ def test_a_title_does_not_run_over_a_blank_line_into_the_next_paragraph():
     )
     fields = read_title(text, text.index("一、总体情况")).fields
     assert fields["meta.year"].value == 2024 and "meta.agency" not in fields
+
+
+@pytest.mark.parametrize("above", ["附件", "正文", "某某市人民政府"])
+def test_a_label_or_a_whole_name_above_the_title_leaves_the_agency_confident(above):
+    text = f"{above}\n某某市司法局2023年政府信息公开工作年度报告\n" + BODY.format(
+        t4="四、政府信息公开行政复议、行政诉讼情况"
+    )
+    agency = read_title(text, text.index("一、总体情况")).fields["meta.agency"]
+    assert agency.value == "某某市司法局" and agency.confident
 
 
 def test_a_sentence_naming_the_report_without_its_agency_takes_no_name_from_the_line_above():

@@ -439,14 +439,28 @@ def _wrap_a_label(rows: list[list[str]]) -> list[list[str]]:
 # --- tables as markup (HTML, Word, PDF, markdown) ----------------------------------------
 
 
-def blocks(f: dict, rng: random.Random, *, split_friendly: bool = False, titled: bool = True) -> list[Block]:
+# The six sections' headings, as a table of contents lists them (without page numbers).
+CONTENTS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
+
+
+def blocks(
+    f: dict, rng: random.Random, *, split_friendly: bool = False, titled: bool = True, contents: bool = False
+) -> list[Block]:
     """The report as paragraphs and tables with merged cells; ``split_friendly`` keeps
     table 三's outcome label from spanning all its rows, so a PDF page may break inside it;
-    without ``titled`` the title lines are left out (a web page's body saved without them)."""
+    without ``titled`` the title lines are left out (a web page's body saved without them);
+    with ``contents``, a table of contents follows the title."""
     fmt = f["meta.format"]
     title = f"{f['meta.year']}年政府信息公开工作年度报告"
     head = [f["meta.agency"], title] if rng.random() < 0.5 else [f"{f['meta.agency']}{title}"]
-    head = head if titled else []
+    head = (head if titled else []) + (["目录", *CONTENTS] if contents else [])
     prose = [p for p in _prose(f).split("\n\n") if p]
     tail = [p for p in _tail(f).split("\n\n") if p.strip()]
     return [
@@ -620,8 +634,11 @@ def _render_file(f: dict, layout: str, rng: random.Random) -> tuple[str, str | b
     if layout in TEXT_LAYOUTS:
         return ".txt", render(f, layout, rng)
     title = f"{f['meta.agency']}{f['meta.year']}年政府信息公开工作年度报告"
+    # A quarter of the Word files and markdown copies list their sections after the title
+    # (keyed on the title, so the suite's other draws stay as they were).
+    contents = zlib.crc32(title.encode()) % 4 == 1
     if layout == "markdown":
-        return ".md", to_markdown(blocks(f, rng))
+        return ".md", to_markdown(blocks(f, rng, contents=contents))
     if layout in ("html", "html_gbk"):
         encoding = "gbk" if layout == "html_gbk" else "utf-8"
         # A quarter of the pages give their title in the head alone, after it the site's name
@@ -631,7 +648,7 @@ def _render_file(f: dict, layout: str, rng: random.Random) -> tuple[str, str | b
         page = to_html(blocks(f, rng, titled=titled), head, encoding, layout_table=layout == "html_gbk")
         return ".html", page
     if layout == "docx":
-        return ".docx", to_docx(blocks(f, rng))
+        return ".docx", to_docx(blocks(f, rng, contents=contents))
     if layout == "pdf":
         return ".pdf", to_pdf(blocks(f, rng, split_friendly=True), title, rng)
     raise ValueError(f"unknown layout {layout!r}")

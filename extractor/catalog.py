@@ -79,7 +79,8 @@ class FactSpec:
     sentence, or a clause) that speaks of its ``topic`` and not of ``excluded`` words, as the
     one count followed by one of its ``units``; ``none_stated`` is how a report says there was
     none (a 0). With ``total``, only a sentence that says it states a total counts (others are
-    doubtful); with ``until``, a section is read only up to that line (the next sub-heading);
+    doubtful); with ``until``, a section is read only up to that line (the next sub-heading),
+    or, with ``subsection``, only the sub-section under the sub-heading it names;
     statements made with ``preferred`` words outrank the others (those must agree); with
     ``channel_verbs`` (how a channel posts), a count that channels listed before the verb share
     is none of theirs alone (doubtful).
@@ -98,6 +99,7 @@ class FactSpec:
     none_stated: re.Pattern[str] | None = None
     total: re.Pattern[str] | None = None
     until: re.Pattern[str] | None = None
+    subsection: re.Pattern[str] | None = None
     preferred: re.Pattern[str] | None = None
     channel_verbs: re.Pattern[str] | None = None
 
@@ -105,6 +107,16 @@ class FactSpec:
         for name in ("topic", "excluded", "none_stated", "total", "preferred", "channel_verbs"):
             if (pattern := getattr(self, name)) is not None:
                 object.__setattr__(self, name, across_breaks(pattern))
+
+    def region(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """The part of a section ``text[start:end]`` the fact is read in: the sub-section whose
+        sub-heading ``subsection`` names, up to the next sub-heading; else up to ``until``."""
+        if self.subsection is not None and (own := self.subsection.search(text, start, end)):
+            after = _SUB_HEADING.search(text, own.end(), end)
+            return own.start(), after.start() if after else end
+        if self.until is not None and (stop := self.until.search(text, start, end)):
+            return start, stop.start()
+        return start, end
 
     @property
     def group(self) -> str:
@@ -120,6 +132,10 @@ class FactSpec:
 Identity = tuple[str, list[str], list[str]]
 
 
+_SUB_NUMERALS = "一二三四五六七八九十"
+_SUB_HEADING = re.compile(
+    rf"^[ \t]*[(（][{_SUB_NUMERALS}]{{1,2}}[)）]", re.MULTILINE
+)  # （二）…, a sub-heading
 _BOUNDED_RUN = re.compile(r"(\[\^[^\]\\]*\])(\{\d*,\d+\}\??)")
 
 
@@ -434,7 +450,10 @@ FACTS: tuple[FactSpec, ...] = (
             r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布|公布)"
             r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
         ),
-        until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph
+        until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
+        subsection=re.compile(
+            rf"^[ \t]*[(（][{_SUB_NUMERALS}]{{1,2}}[)）][ \t]*主动公开", re.MULTILINE
+        ),  # or its own
         preferred=re.compile(r"主动公开"),
     ),
     FactSpec(

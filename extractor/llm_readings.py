@@ -504,8 +504,7 @@ def _fact_question(fact: FactSpec, text: str, sections: dict[str, Section]) -> _
     regions = []
     for sid in fact.sections:
         if (section := sections.get(sid)) is not None:
-            stop = fact.until.search(text, section.body_start, section.end) if fact.until else None
-            regions.append((section.body_start, stop.start() if stop else section.end))
+            regions.append(fact.region(text, section.body_start, section.end))
     pieces = [p for start, end in regions for p in pieces_about(fact, text, start, end)]
     counts = [
         m for start, end in pieces for m in count_pattern(fact.units, fact.kind).finditer(text, start, end)

@@ -61,8 +61,7 @@ def read_fact(
     garbled = garbled_count_pattern(fact.units)
     doubt = None
     for start, end in regions:
-        if fact.until is not None and (stop := fact.until.search(text, start, end)):
-            end = stop.start()
+        start, end = fact.region(text, start, end)
         said: list[tuple[FieldReading, bool]] = []
         for statement in statements_about(fact, text, start, end, splits):
             body = statement.piece.group()

@@ -41,6 +41,11 @@ def facts(overview: str, other: str = "") -> dict:
         # another year's own count beside this year's total
         ("2024年度我局主动公开政府信息54条，2023年度为40条。", 54),
         ("全年主动公开政府信息54条，上年为40条。", 54),
+        # the 主动公开 sub-section is not the first: read under its own sub-heading, up to the next
+        (
+            "（一）依申请公开情况。未收到申请。\n（二）主动公开情况。主动公开政府信息共54条。\n（三）平台建设。发布信息300条。",
+            54,
+        ),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):

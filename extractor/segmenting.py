@@ -280,9 +280,10 @@ def _table_start(text: str, table: str, anchor: int) -> int:
 
 _TITLE = re.compile(
     rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?[ \t]*\n?[ \t]*(?P<between>[^\n]*?)[ \t]*\n?[ \t]*"
-    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|\n(?![ \t]*\n)){0,8}?(?:年\s*度?\s*)?报\s*告"
-)  # the title may run over two lines (no blank line inside), the year may come first (in Chinese
-# numerals too), and some titles call it a 工作报告
+    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|[ \t]*\n(?:[ \t]*\n)?[ \t]*){0,8}?(?:年\s*度?\s*)?报\s*告"
+)  # the title may run over two lines (a blank line between them only after its 政府信息公开: two
+# paragraphs of a Word file), the year may come first (in Chinese numerals too), and some titles
+# call it a 工作报告
 # The year after the words (某局政府信息公开工作2023年度报告, as tax bureaus title theirs).
 _TITLE_YEAR_AFTER = re.compile(
     r"(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:[ \t]*\n)?[ \t]*"
@@ -357,17 +358,19 @@ def read_title(text: str, head_end: int) -> Reading:
     return reading
 
 
-# A title that names no year, on a line of its own (某局政府信息公开工作年度报告).
+# A title that names no year, on a line of its own (某局政府信息公开工作年度报告; no sentence's
+# tail: 《关于印发中华人民共和国政府信息公开工作年度报告 / 格式》 wrapped at 报告).
 _YEARLESS_TITLE = re.compile(
-    r"^(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开)(?:工作)?[ \t]*(?:年\s*度\s*)?(?:报\s*告|年\s*报)"
+    r"^(?P<before>[^\n，。,、；;：:《》〈〉“”\"()（）]*?)[ \t]*(?:政府信息公开|政务公开)(?:工作)?[ \t]*"
+    r"(?:年\s*度\s*)?(?:报\s*告|年\s*报)"
     r"(?P<between>)[ \t]*$",
     re.MULTILINE,
 )
 # The statistics period the form asks every report to state (统计期限自2023年1月1日起至12月31日止).
 _PERIOD = re.compile(
     rf"(?P<year>{YEAR})\s*年\s*(?:1|一)\s*月\s*(?:1|一)\s*日\s*(?:起\s*)?(?:至|到|—|－|-|～|~)\s*"
-    rf"(?:(?P<last>{YEAR})\s*年\s*)?(?:12|十二)\s*月\s*(?:31|三十一)\s*日"
-)
+    rf"(?:(?P<last>{YEAR})\s*年\s*)?(?:12|十二)\s*月\s*(?:31|三十一)\s*日\Z"
+)  # (\Z: looked for where one ends, the search's end)
 _PERIOD_END = re.compile(r"月\s*(?:31|三十一)\s*日")  # (opening with a character: a fast scan)
 _PERIOD_SPAN = 80  # characters a period's start may stand before its end (spaces of a layout copy among them)
 _PERIOD_REACH = 3000  # characters past the head the period is looked for in (the overview's opening)
@@ -389,8 +392,7 @@ def _periods(text: str, head: str) -> Iterator[re.Match[str]]:
     """The statistics periods stated in the head and the overview's opening, found from where
     they end (12月31日: a fast scan)."""
     for end in _PERIOD_END.finditer(text, 0, len(head) + _PERIOD_REACH):
-        window = _PERIOD.finditer(text, max(end.start() - _PERIOD_SPAN, 0), end.end())
-        if period := next((p for p in window if p.end() == end.end()), None):
+        if period := _PERIOD.search(text, max(end.start() - _PERIOD_SPAN, 0), end.end()):
             yield period
 
 

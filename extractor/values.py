@@ -54,7 +54,7 @@ def year_value(text: str) -> int | None:
     """The year ``text`` prints (2023 or 二〇二三), or None."""
     if not _YEAR.fullmatch(text):
         return None
-    return int("".join(_CHINESE_DIGITS.get(ch, ch) for ch in text))
+    return int(text) if text.isascii() else int("".join(_CHINESE_DIGITS.get(ch, ch) for ch in text))
 
 
 NULL_MARK = r"/|—+|–|-{1,2}|无数据"

@@ -141,6 +141,13 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
         # the year after the words, as tax bureaus title theirs (on one line or two)
         ("国家税务总局某某县税务局政府信息公开工作2023年度报告\n", "国家税务总局某某县税务局", 2023),
         ("某某县卫生健康局政府信息公开工作\n2024年度报告\n", "某某县卫生健康局", 2024),
+        # the title in two paragraphs (a Word file's), or two lines of a layout copy, indented
+        ("2025 年某某市人民政府办公厅政府信息公开\n\n工作年度报告\n", "某某市人民政府办公厅", 2025),
+        (
+            "    2025 年某某市人民政府办公厅政府信息公开        \n            工作年度报告    \n",
+            "某某市人民政府办公厅",
+            2025,
+        ),
         # a breadcrumb ending with the title
         (
             "当前位置：首页 > 政务公开 > 某某县卫生健康局2023年政府信息公开工作年度报告\n",
@@ -213,6 +220,17 @@ def test_a_title_year_that_is_not_the_statistics_periods_is_doubtful():
         )
         found = read_title(text, text.index("一、总体情况")).fields["meta.year"]
         assert (found.value, found.confident) == (year, confident)
+
+
+def test_a_regulations_title_wrapped_at_its_baogao_is_no_title_naming_no_year():
+    """《关于印发中华人民共和国政府信息公开工作年度报告 / 格式的通知》 wrapped at 报告: the line's end is
+    no title, and 中华人民共和国 no agency (the report's own title is lost)."""
+    text = (
+        "本年度报告根据《条例》和《关于印发中华人民共和国政府信息公开工作年度报告\n格式的通知》编制，"
+        "统计期限为2025年1月1日至12月31日。\n" + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    )
+    fields = read_title(text, text.index("一、总体情况")).fields
+    assert "meta.agency" not in fields and fields["meta.year"].value == 2025
 
 
 def test_a_title_does_not_run_over_a_blank_line_into_the_next_paragraph():

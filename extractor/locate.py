@@ -19,9 +19,10 @@ from .values import find_number, number_tokens
 
 # A blank line a converter put inside a sentence (a PDF's wrapped line made a paragraph, or a
 # page break with its page number alone between): after a full line of text (no table row: no
-# tab, no pipe) with no sentence end, before words that open no heading or list item.
+# tab, no pipe) that ends with no sentence end, before words that open no heading or list item.
 _BROKEN_PARAGRAPH = (
-    r"\n(?=[ \t]*\n)(?<=[^。；;！？!?：:\n\t|]{24}\n)(?:[ \t]*\n)+(?:[ \t]*\d{1,3}[ \t]*\n(?:[ \t]*\n)+)?"
+    r"\n(?=[ \t]*\n)(?<=[^\n\t|]{23}[^。；;！？!?：:\n\t|]\n)(?:[ \t]*\n)+"
+    r"(?:[ \t]*\d{1,3}[ \t]*\n(?:[ \t]*\n)+)?"
     r"(?![ \t]*(?:[(（]?[一二三四五六七八九十\d]{1,3}[)）、.．]|[#*|]|第[一二三四五六七八九十]))"
 )  # (a page number between the parts: a page break inside the sentence)
 

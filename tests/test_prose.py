@@ -92,9 +92,13 @@ _LONG = "（一）主动公开情况。2024年1月1日至12月31日，本机关�
 
 
 @pytest.mark.parametrize("page_break", ["\n\n", "\n\n3\n\n", "\n3\n"])
-def test_a_page_break_inside_a_sentence_keeps_its_count(page_break):
-    """A PDF copy's page break inside the sentence, perhaps with the page number alone between."""
-    assert facts(_LONG + page_break + "开政府信息共 54 条。")["overview.proactive_total"] == 54
+@pytest.mark.parametrize(
+    "line", [_LONG, "（一）主动公开情况。本年度，本机关严格落实公开制度，通过县政府网站主动公"]
+)
+def test_a_page_break_inside_a_sentence_keeps_its_count(page_break, line):
+    """A PDF copy's page break inside the sentence, perhaps with the page number alone between;
+    the full line before it may hold a sentence's end (its last character does not)."""
+    assert facts(line + page_break + "开政府信息共 54 条。")["overview.proactive_total"] == 54
 
 
 def test_a_number_cut_by_a_page_break_is_doubtful_and_a_later_section_does_not_answer_for_it():

@@ -93,7 +93,7 @@ _LONG = "（一）主动公开情况。2024年1月1日至12月31日，本机关�
 
 @pytest.mark.parametrize("page_break", ["\n\n", "\n\n3\n\n", "\n3\n"])
 @pytest.mark.parametrize(
-    "line", [_LONG, "（一）主动公开情况。本年度，本机关严格落实公开制度，通过县政府网站主动公"]
+    "line", [_LONG, "（一）主动公开情况。本机关严格落实信息公开制度，持续推进公开。本年度通过网站主动公"]
 )
 def test_a_page_break_inside_a_sentence_keeps_its_count(page_break, line):
     """A PDF copy's page break inside the sentence, perhaps with the page number alone between;

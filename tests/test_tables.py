@@ -16,6 +16,12 @@ def read(spec, text, fmt=Format.F2021):
     return parse_table(spec, table_rows(text, 0, len(text)), CATALOG.identities_of(fmt, spec.id))
 
 
+def t2_values(lines: list[str], *fields: str) -> tuple:
+    """The values of table 二 (2021) read from ``lines``, of the ``fields`` named (t2.…)."""
+    got = {k: r.value for k, r in read(T2_2021, "\n".join(lines)).fields.items()}
+    return tuple(got[f"t2.{field}"] for field in fields)
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "value"),
     [
@@ -159,45 +165,34 @@ def test_table_two_2019_with_signed_changes_and_blank_cells():
 def test_a_value_under_no_column_of_its_header_is_not_dropped():
     """A block's one column titled in its last grid column, its value printed in the first (a
     converter placed two merged cells' texts apart): the value is read, never left blank."""
-    text = "\n".join(
-        [
-            "第二十条第（五）项\t\t\t",
-            "信息内容\t\t\t本年处理决定数量",
-            "行政许可\t169\t\t",
-            "第二十条第（六）项\t\t\t",
-            "信息内容\t\t\t本年处理决定数量",
-            "行政处罚\t0\t\t",
-            "行政强制\t124\t\t",
-        ]
-    )
-    got = {k: r.value for k, r in read(T2_2021, text).fields.items()}
-    assert (got["t2.licensing.decisions"], got["t2.penalty.decisions"], got["t2.coercion.decisions"]) == (
-        169,
-        0,
-        124,
-    )
+    lines = [
+        "第二十条第（五）项\t\t\t",
+        "信息内容\t\t\t本年处理决定数量",
+        "行政许可\t169\t\t",
+        "第二十条第（六）项\t\t\t",
+        "信息内容\t\t\t本年处理决定数量",
+        "行政处罚\t0\t\t",
+        "行政强制\t124\t\t",
+    ]
+    assert t2_values(lines, "licensing.decisions", "penalty.decisions", "coercion.decisions") == (169, 0, 124)
     # a merged cell's text copied into each column it spans stays one value
-    copied = text.replace("\t\t\t本年处理决定数量", "\t本年处理决定数量" * 3).replace(
-        "\t169\t\t", "\t169" * 3
-    )
-    assert {k: r.value for k, r in read(T2_2021, copied).fields.items()}["t2.licensing.decisions"] == 169
+    copied = [line.replace("\t\t\t本年", "\t本年处理决定数量\t本年处理决定数量\t本年") for line in lines]
+    copied = [line.replace("\t169\t\t", "\t169" * 3) for line in copied]
+    assert t2_values(copied, "licensing.decisions") == (169,)
 
 
 def test_columns_titled_in_another_order_are_read_by_their_titles():
-    text = "\n".join(
-        [
-            "信息内容\t本年废止件数\t本年制发件数\t现行有效件数",
-            "规章\t0\t17\t40",
-            "行政规范性文件\t2\t11\t96",
-        ]
-    )
-    got = {k: r.value for k, r in read(T2_2021, text).fields.items()}
-    assert (got["t2.regulations.issued"], got["t2.regulations.repealed"], got["t2.regulations.in_force"]) == (
+    lines = [
+        "信息内容\t本年废止件数\t本年制发件数\t现行有效件数",
+        "规章\t0\t17\t40",
+        "行政规范性文件\t2\t11\t96",
+    ]
+    assert t2_values(lines, "regulations.issued", "regulations.repealed", "regulations.in_force") == (
         17,
         0,
         40,
     )
-    assert (got["t2.normative_documents.issued"], got["t2.normative_documents.repealed"]) == (11, 2)
+    assert t2_values(lines, "normative_documents.issued", "normative_documents.repealed") == (11, 2)
 
 
 def test_table_four_in_one_line_with_a_blank_group():

@@ -102,16 +102,17 @@ def _closed_sides(rules: list[Segment]) -> list[Segment]:
     (within ``SNAP``), one after another in the same table (a vertical rule spans the rows
     between them), a vertical rule from the first of them to the last."""
     verticals = [r for r in rules if not r.horizontal]
+    crossing: list[tuple[Segment, float, float]] = []  # a horizontal rule, its first and last crossing
+    for h in (r for r in rules if r.horizontal):
+        if crossed := [v.pos for v in verticals if _crosses(v, h)]:
+            crossing.append((h, min(crossed), max(crossed)))
     closing: list[Segment] = []
     for right in (True, False):
-        ends: list[tuple[float, float]] = []  # (the rule's position, where it ends)
-        for h in (r for r in rules if r.horizontal):
-            crossed = [v.pos for v in verticals if _crosses(v, h)]
-            if not crossed:
-                continue
-            end, inner = (h.end, max(crossed)) if right else (h.start, min(crossed))
-            if abs(end - inner) > OPEN_SIDE:
-                ends.append((h.pos, end))
+        ends = [  # (the rule's position, where it ends)
+            (h.pos, end)
+            for h, first, last in crossing
+            if abs((end := h.end if right else h.start) - (last if right else first)) > OPEN_SIDE
+        ]
         for run in _side_runs(sorted(ends), verticals):
             if len(run) > 1:
                 x = sum(end for _, end in run) / len(run)

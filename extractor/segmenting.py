@@ -200,8 +200,11 @@ def _without_contents(text: str, headings: list[_Heading]) -> list[_Heading]:
     return [h for k, h in enumerate(headings) if k not in contents] if contents else headings
 
 
+_HEADINGS_APART = 8  # characters of white space at most between headings one after another
+
+
 def _nothing_between(text: str, start: int, end: int) -> bool:
-    return end - start <= _MARKUP and not text[start:end].strip()
+    return end - start <= _HEADINGS_APART and not text[start:end].strip()
 
 
 def _headings_in_table_rows(text: str) -> list[_Heading]:
@@ -284,23 +287,25 @@ _TITLE = re.compile(
 )  # the title may run over two lines (a blank line between them only after its 政府信息公开: two
 # paragraphs of a Word file), the year may come first (in Chinese numerals too), and some titles
 # call it a 工作报告
-# The year after the words (某局政府信息公开工作2023年度报告, as tax bureaus title theirs).
-_TITLE_YEAR_AFTER = re.compile(
-    r"(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:[ \t]*\n)?[ \t]*"
+# The year after the words (某局政府信息公开工作2023年度报告, as tax bureaus title theirs), or
+# last, after 报告 (某局政府信息公开工作年度报告（2024年度）, or on the next line): each title
+# is the name before its words, the words looked for first (a fast scan, from where they start).
+_YEAR_AFTER_WORDS_SOURCE = (
+    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:[ \t]*\n)?[ \t]*"
     rf"(?P<year>{YEAR})\s*年\s*度?\s*(?P<between>)(?:工作)?\s*报\s*告"
 )
-# The year last, after 报告 (某局政府信息公开工作年度报告（2024年度）, or on the next line).
-_TITLE_YEAR_LAST = re.compile(
-    r"(?P<before>[^\n]*?)[ \t]*(?:政府信息公开|政务公开|信息公开)(?:工作)?[ \t]*"
-    r"(?:年\s*度\s*)?(?:报\s*告|年\s*报)[ \t]*\n?[ \t]*[(（]?[ \t]*"
+_YEAR_LAST_WORDS_SOURCE = (
+    r"(?:报\s*告|年\s*报)[ \t]*\n?[ \t]*[(（]?[ \t]*"
     rf"(?P<year>{YEAR})[ \t]*年[ \t]*度?[ \t]*[)）]?(?P<between>)[ \t]*(?=\n|\Z)"
 )
-_YEAR_LAST_WORDS = re.compile(
-    rf"(?:报\s*告|年\s*报)[ \t]*\n?[ \t]*[(（]?[ \t]*(?:{YEAR})[ \t]*年[ \t]*度?[ \t]*[)）]?[ \t]*(?:\n|\Z)"
-)
-_YEAR_AFTER_WORDS = re.compile(
-    r"(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:[ \t]*\n)?[ \t]*"
-    rf"(?:{YEAR})\s*年\s*度?\s*(?:工作)?\s*报\s*告"
+_NAME_BEFORE = r"(?P<before>[^\n]*?)[ \t]*"
+_YEAR_AFTER_WORDS = re.compile(_YEAR_AFTER_WORDS_SOURCE)
+_TITLE_YEAR_AFTER = re.compile(_NAME_BEFORE + _YEAR_AFTER_WORDS_SOURCE)
+_YEAR_LAST_WORDS = re.compile(_YEAR_LAST_WORDS_SOURCE)
+_TITLE_YEAR_LAST = re.compile(
+    _NAME_BEFORE
+    + r"(?:政府信息公开|政务公开|信息公开)(?:工作)?[ \t]*(?:年\s*度\s*)?"
+    + _YEAR_LAST_WORDS_SOURCE
 )
 # What stands around an agency's name in a title line and is not the name: markdown (and its
 # escapes, \_; a list's bullet), a label (标题：), quotes, a print header's date and time, a leading 关于
@@ -330,7 +335,7 @@ def read_title(text: str, head_end: int) -> Reading:
     if match:
         year = year_value(match["year"])
         reading.fields["meta.year"] = FieldReading(year, match.start("year"), match.end("year"))
-        if (stated := _period_years(text, head)) and year not in stated:
+        if (stated := _years_of(_periods(text, head))) and year not in stated:
             found = reading.fields["meta.year"]
             found.confident = False
             found.note = (
@@ -381,24 +386,25 @@ def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
     the report states (doubtful when it states several)."""
     if (title := _YEARLESS_TITLE.search(head)) and (agency := _agency(text, title)):
         reading.fields["meta.agency"] = agency
-    if first := next(_periods(text, head), None):
+    if periods := _periods(text, head):
+        first = periods[0]
         note = "from the statistics period: the title names no year"
         found = FieldReading(year_value(first["year"]), first.start("year"), first.end("year"), note=note)
-        found.confident = len(_period_years(text, head)) == 1
+        found.confident = len(_years_of(periods)) == 1
         reading.fields["meta.year"] = found
 
 
-def _periods(text: str, head: str) -> Iterator[re.Match[str]]:
+def _periods(text: str, head: str) -> list[re.Match[str]]:
     """The statistics periods stated in the head and the overview's opening, found from where
     they end (12月31日: a fast scan)."""
-    for end in _PERIOD_END.finditer(text, 0, len(head) + _PERIOD_REACH):
-        if period := _PERIOD.search(text, max(end.start() - _PERIOD_SPAN, 0), end.end()):
-            yield period
+    ends = _PERIOD_END.finditer(text, 0, len(head) + _PERIOD_REACH)
+    found = (_PERIOD.search(text, max(end.start() - _PERIOD_SPAN, 0), end.end()) for end in ends)
+    return [period for period in found if period]
 
 
-def _period_years(text: str, head: str) -> set[int]:
-    """The years of the statistics periods stated in the head and the overview's opening."""
-    stated = [m[g] for m in _periods(text, head) for g in ("year", "last") if m[g]]
+def _years_of(periods: list[re.Match[str]]) -> set[int]:
+    """The years statistics periods state (a period's first year, and its last if it names one)."""
+    stated = [m[g] for m in periods for g in ("year", "last") if m[g]]
     return {year for y in stated if (year := year_value(y)) is not None}
 
 

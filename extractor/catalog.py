@@ -132,10 +132,8 @@ class FactSpec:
 Identity = tuple[str, list[str], list[str]]
 
 
-_SUB_NUMERALS = "一二三四五六七八九十"
-_SUB_HEADING = re.compile(
-    rf"^[ \t]*[(（][{_SUB_NUMERALS}]{{1,2}}[)）]", re.MULTILINE
-)  # （二）…, a sub-heading
+_SUB_MARK = r"^[ \t]*[(（][一二三四五六七八九十]{1,2}[)）]"  # （二）…, a sub-heading's number
+_SUB_HEADING = re.compile(_SUB_MARK, re.MULTILINE)
 _BOUNDED_RUN = re.compile(r"(\[\^[^\]\\]*\])(\{\d*,\d+\}\??)")
 
 
@@ -451,9 +449,7 @@ FACTS: tuple[FactSpec, ...] = (
             r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
         ),
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
-        subsection=re.compile(
-            rf"^[ \t]*[(（][{_SUB_NUMERALS}]{{1,2}}[)）][ \t]*主动公开", re.MULTILINE
-        ),  # or its own
+        subsection=re.compile(_SUB_MARK + r"[ \t]*主动公开", re.MULTILINE),  # or its own
         preferred=re.compile(r"主动公开"),
     ),
     FactSpec(

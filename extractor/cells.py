@@ -612,13 +612,12 @@ def _row_on_line(line: str, line_start: int, bare: bool = False) -> list[Cell]:
         parts = line.split("|")
         # the outer pipes of a markdown row are not cells; in a row without them (html2text
         # writes none), a pipe opening the line follows an empty first cell
-        if bare:
-            pass
-        elif not parts[0].strip() and not parts[-1].strip():
-            pos += len(parts[0]) + 1
-            parts = parts[1:-1]
-        elif not parts[-1].strip():
-            parts = parts[:-1]
+        if not bare:
+            if not parts[0].strip() and not parts[-1].strip():
+                pos += len(parts[0]) + 1
+                parts = parts[1:-1]
+            elif not parts[-1].strip():
+                parts = parts[:-1]
     elif line.strip():
         parts = [line]
     else:

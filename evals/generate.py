@@ -634,17 +634,17 @@ def _render_file(f: dict, layout: str, rng: random.Random) -> tuple[str, str | b
     if layout in TEXT_LAYOUTS:
         return ".txt", render(f, layout, rng)
     title = f"{f['meta.agency']}{f['meta.year']}年政府信息公开工作年度报告"
-    # A quarter of the Word files and markdown copies list their sections after the title
-    # (keyed on the title, so the suite's other draws stay as they were).
-    contents = zlib.crc32(title.encode()) % 4 == 1
+    # Variants keyed on the title, so the suite's other draws stay as they were: a quarter of
+    # the Word files and markdown copies list their sections after the title, a quarter of the
+    # web pages give their title in the head alone.
+    key = zlib.crc32(title.encode()) % 4
+    contents = key == 1
     if layout == "markdown":
         return ".md", to_markdown(blocks(f, rng, contents=contents))
     if layout in ("html", "html_gbk"):
         encoding = "gbk" if layout == "html_gbk" else "utf-8"
-        # A quarter of the pages give their title in the head alone, after it the site's name
-        # (keyed on the title, so the suite's other draws stay as they were).
-        titled = zlib.crc32(title.encode()) % 4 != 3
-        head = title if titled else f"{title}_{f['meta.agency']}门户网站"
+        titled = key != 3
+        head = title if titled else f"{title}_{f['meta.agency']}门户网站"  # (the site's name after it)
         page = to_html(blocks(f, rng, titled=titled), head, encoding, layout_table=layout == "html_gbk")
         return ".html", page
     if layout == "docx":

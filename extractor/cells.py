@@ -59,11 +59,12 @@ _EMPTY_PIPE_ROW = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A line naming the report with no cells in it: a page's running header, never a table row.
 _RUNNING_HEADER = re.compile(r"^[^\t|]*政府信息公开(?:工作)?年度报告[^\t|]*$")
-# A number with marks no value has (4*, 4', 1O, 12。) or with a note (22（其中修订16件）): a value
+# A number with marks no value has (4*, 4', 1O, 12。) or with a note (22（注1）): a value
 # printed but not readable, never a label (a label has words; a numbering alone, 1. or 2、, is a
 # label's first part; a page's 1/2, a date or a time is furniture).
 _DAMAGED_NUMBER = re.compile(
-    r"^\d(?:(?!\d*[.、．)）]$)[^\s/:\-\u3400-\u9fff\uf900-\ufaff]*|[\d,.]*\s*[(（][^)）]*[)）])$"
+    r"^\d(?:(?!\d*[.、．)）]$)[^\s/:\-\u3400-\u9fff\uf900-\ufaff]*|[\d,.]*\s*[(（][^)）]*[)）]"
+    r"|\d*\s*[\u3400-\u9fff])$"  # or with a word no label is (17例): a unit not known
 )
 
 
@@ -93,6 +94,9 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     if not stripped:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
+    if stripped.startswith("**") and stripped.endswith("**") and (inner := stripped[2:-2]).strip():
+        begin += 2 + len(inner) - len(inner.lstrip())  # markdown's bold (**805**): the text inside
+        stripped = inner.strip()
     end = begin + len(stripped)
     first = stripped[0]
     if (first.isdecimal() or first in VALUE_STARTS) and (  # (a label starts with a word: fast)

@@ -57,18 +57,22 @@ def year_value(text: str) -> int | None:
     return int(text) if text.isascii() else int("".join(_CHINESE_DIGITS.get(ch, ch) for ch in text))
 
 
-NULL_MARK = r"/|—+|–|-{1,2}|无数据"
+NULL_MARK = r"/|—+|–|-{1,2}|无数据|无"
 CHANGE_PREFIX = r"[增减](?:加|少)?\s*"
 UNREAD = "\ufffd"  # a cell with ink the OCR could not read: a value, and never a readable one
 UNIT = r"(?:万元|元|件|条|个|项|人次)"  # a unit some tables print in their cells (251000元)
-_CELL_UNIT = rf"(?:{UNIT}|[(（]{UNIT}[)）])"  # in brackets too: 12（件）
+# the units a table's count cells print: the text's units and the other measure words (17次, 3人)
+_COUNT_UNIT = rf"(?:{UNIT}|[次人家篇期场份册宗起批户名])"
+_CELL_UNIT = rf"(?:{_COUNT_UNIT}|[(（]{_COUNT_UNIT}[)）])"  # in brackets too: 12（件）
+# a note after a cell's number that breaks it down (22（其中修订16件）, 55（含自然失效29件）)
+_CELL_NOTE = r"[(（](?:其中|含|包括|包含)[^()（）]*[)）]"
 # One cell's value as printed: a number (with its unit), a change, or a mark that says "not stated".
-VALUE = rf"(?:{NUMBER}\s*{_CELL_UNIT}?|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK}|{UNREAD})"
+VALUE = rf"(?:{NUMBER}\s*{_CELL_UNIT}?(?:\s*{_CELL_NOTE})?|{CHANGE_PREFIX}{NUMBER}|{NULL_MARK}|{UNREAD})"
 VALUE_CELL = re.compile(rf"^{VALUE}$")
 VALUE_STARTS = frozenset("+-增减/—–无" + UNREAD)  # what a value starts with, a digit besides
 NULL_CELL = re.compile(rf"^(?:{NULL_MARK})$")
 _CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
-_TRAILING_UNIT = re.compile(rf"\s*{_CELL_UNIT}$")
+_TRAILING_UNIT = re.compile(rf"\s*{_CELL_UNIT}?(?:\s*{_CELL_NOTE})?$")
 
 # A number stated in running text, as a whole token: ``24`` is not found inside ``2024``.
 _TOKEN = re.compile(

@@ -512,11 +512,11 @@ def test_a_header_row_of_blanks_is_never_a_confident_blank_row():
     assert field in {f for check in doc.failed_checks for f in check.fields}
 
 
-@pytest.mark.parametrize("printed", ["6*", "6'", "6。", "6（其中新增1项）"])
+@pytest.mark.parametrize("printed", ["6*", "6'", "6。", "6（注1）", "6例", "6 例"])
 def test_a_value_with_a_mark_or_a_note_is_not_read_and_its_neighbours_keep_their_columns(printed):
-    """A value cell holding a footnote mark, an OCR's stray stroke or a note is printed but not
-    readable: named by a failed check, and never taken for a label, which would move the row's
-    other values one column left (its 增 2 then read as the previous year's items)."""
+    """A value cell holding a footnote mark, an OCR's stray stroke, a note or a word no unit is
+    is printed but not readable: named by a failed check, and never taken for a label, which would
+    move the row's other values one column left (its 增 2 then read as the previous year's items)."""
     text = (REPORTS / "002_a9a3d7926273398a.txt").read_text(encoding="utf-8")
     assert "行政许可\t6\t增 2\t103" in text
     doc = extract(text.replace("行政许可\t6\t增 2\t103", f"行政许可\t{printed}\t增 2\t103"))
@@ -524,6 +524,30 @@ def test_a_value_with_a_mark_or_a_note_is_not_read_and_its_neighbours_keep_their
     assert (doc.fields["t2.licensing.change"], doc.fields["t2.licensing.decisions"]) == (2, 103)
     assert doc.status == "needs_review"
     assert "t2.licensing.previous_items" in {f for check in doc.failed_checks for f in check.fields}
+
+
+@pytest.mark.parametrize(
+    "printed", ["6（其中新增1项）", "6（含新增1项）", "6次", "6 次", "**6**", "6项（其中新增1项）"]
+)
+def test_a_value_with_its_unit_a_breakdown_or_bold_is_read_as_its_number(printed):
+    """A count printed with a measure word (6次), a note breaking it down (6（其中新增1项）: the
+    6 is the cell's value) or markdown's bold is that number, and its neighbours keep their
+    columns (a cell taken for a label moved them one left: 增 2 read as the previous items)."""
+    text = (REPORTS / "002_a9a3d7926273398a.txt").read_text(encoding="utf-8")
+    assert "行政许可\t6\t增 2\t103" in text
+    doc = extract(text.replace("行政许可\t6\t增 2\t103", f"行政许可\t{printed}\t增 2\t103"))
+    licensing = [doc.fields[f"t2.licensing.{column}"] for column in ("previous_items", "change", "decisions")]
+    assert licensing == [6, 2, 103]
+    assert doc.status == "ok"
+
+
+@pytest.mark.parametrize("printed", ["无", "—", "/", "无数据"])
+def test_a_mark_that_states_nothing_is_null_and_its_neighbours_keep_their_columns(printed):
+    """无, like — / and 无数据, states no number (fields.md: null), and holds its column."""
+    text = (REPORTS / "002_a9a3d7926273398a.txt").read_text(encoding="utf-8")
+    doc = extract(text.replace("行政许可\t6\t增 2\t103", f"行政许可\t{printed}\t增 2\t103"))
+    licensing = [doc.fields[f"t2.licensing.{column}"] for column in ("previous_items", "change", "decisions")]
+    assert licensing == [None, 2, 103]
 
 
 @pytest.mark.parametrize(("again", "doubtful"), [("行政许可\t12", True), ("行政许可\t9", False)])

@@ -183,7 +183,26 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
         _doubt(_readings(spec.row_field_ids[index], result), _BESIDE_STRAYS_NOTE)
     for index in printed_twice:
         _doubt(_readings(spec.row_field_ids[index], result), _TWICE_NOTE)
+    if titled_in_yuan := _titled_in_yuan(spec, rows):  # (a 0 is 0 in any unit)
+        _doubt([r for r in _readings(titled_in_yuan, result) if r.value], _YUAN_TITLE_NOTE)
     return result
+
+
+def _titled_in_yuan(spec: TableSpec, rows: list[list[Cell]]) -> list[str]:
+    """The fields of a column in 万元 that the table titles in 元 (本年收费金额（单位：元）): its
+    amounts are not in the field's unit."""
+    in_yuan = {
+        _title_key(cell.text)
+        for row in rows
+        for cell in row
+        if cell.kind is _LABEL and "元" in cell.text and "万元" not in cell.text
+    }
+    return [
+        field_id
+        for row, ids in zip(spec.rows, spec.row_field_ids, strict=True)
+        for title, field_id in zip(row.column_titles, ids, strict=True)
+        if "万元" in title and _title_key(title) in in_yuan
+    ]
 
 
 def _confirm_in_order(
@@ -1258,6 +1277,7 @@ _SHORT_HEADER_NOTE = (
 _MISNAMED_NOTE = "placed by its order, but printed beside words of another row's label"
 _CLIPPED_NOTE = "the column after it was cut off the page: no sum checks its group"
 _TWICE_NOTE = "its label is printed on two rows with different values"
+_YUAN_TITLE_NOTE = "its column is titled in 元, the field is in 万元: the amount is not in the field's unit"
 _PADDING_NOTE = "its first cell may be the label column's empty padding, and a cell lost"
 
 

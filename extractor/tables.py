@@ -189,8 +189,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
 
 
 def _titled_in_yuan(spec: TableSpec, rows: list[list[Cell]]) -> list[str]:
-    """The fields of a column in 万元 that the table titles in 元 (本年收费金额（单位：元）): its
-    amounts are not in the field's unit."""
+    """The fields in 万元 whose column title or row label the table prints in 元 (本年收费金额（单位：
+    元）, 行政事业性收费（元））: their amounts are not in the field's unit."""
     in_yuan = {
         _title_key(cell.text)
         for row in rows
@@ -201,7 +201,8 @@ def _titled_in_yuan(spec: TableSpec, rows: list[list[Cell]]) -> list[str]:
         field_id
         for row, ids in zip(spec.rows, spec.row_field_ids, strict=True)
         for title, field_id in zip(row.column_titles, ids, strict=True)
-        if "万元" in title and _title_key(title) in in_yuan
+        if "万元" in title
+        and (_title_key(title) in in_yuan or any(row.label.search(normal_label(key)) for key in in_yuan))
     ]
 
 

@@ -640,13 +640,17 @@ def test_an_amount_in_yuan_under_a_column_of_wan_yuan_is_doubtful(printed, confi
         ("本年收费金额（单位：元）", "0", True),  # (0 is 0 in any unit)
         ("本年收费金额（单位：万元）", "0.38", True),
         ("本年收费金额", "0.38", True),
+        ("本年收费金额", "（元）\t3800", False),  # the row's label says 元: 行政事业性收费（元）
+        ("本年收费金额", "（万元）\t0.38", True),
     ],
 )
 def test_an_amount_under_a_column_titled_in_yuan_is_doubtful(title, printed, confident):
-    """The fee field is in 万元: a table that titles its column in 元 prints its amount in 元
-    (3800 read as 3800 万元 would be ten thousand times the fee), named by a failed check."""
+    """The fee field is in 万元: a table that titles its column or the row in 元 prints its amount
+    in 元 (3800 read as 3800 万元 would be ten thousand times the fee), named by a failed check."""
     rows = ["规章\t0\t0\t3", "行政规范性文件\t1\t0\t4", "行政许可\t9", "行政处罚\t2", "行政强制\t0"]
-    text = "\n".join([*rows, f"信息内容\t{title}", f"行政事业性收费\t{printed}"])
+    row = f"行政事业性收费{printed}" if "\t" in printed else f"行政事业性收费\t{printed}"
+    text = "\n".join([*rows, f"信息内容\t{title}", row])
+    printed = printed.split("\t")[-1]
     fee = read(T2_2021, text).fields["t2.fees.amount"]
     assert (fee.value, fee.confident) == (parse_value(printed, ValueKind.MONEY), confident)
 

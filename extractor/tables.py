@@ -795,7 +795,8 @@ def _flat_groups_blank(
 def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | None:
     """The one row of a flat table printed in parts: consecutive rows of numbers (unlabelled, or
     under a part's header), each ending where a table row ends, together all the table's values
-    (table 四 as a 行政复议 table of 5 and a 行政诉讼 table of 10)."""
+    (table 四 as a 行政复议 table of 5 and a 行政诉讼 table of 10). A part may be a grid's row of
+    empty cells (its row left blank), when another holds a number."""
     width, ends = _width(spec), {end for *_, end in _flat_spans(spec)}
     found = []
     for first in range(len(candidates)):
@@ -803,13 +804,14 @@ def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | N
         for cand in candidates[first:]:
             total += len(_printed(cand.values))
             headed = not cand.label or _header_words_only(spec, cand)
-            if not headed or cand.blank or cand.glued or total not in ends or not _has_number(cand):
+            stated = _has_number(cand) or (cand.blank and all(c.col >= 0 for c in cand.values))
+            if not headed or cand.glued or total not in ends or not stated:
                 break
             parts.append(cand)
             if total == width:
                 found.append(parts)
                 break
-    if len(found) != 1 or len(found[0]) < 2:
+    if len(found) != 1 or len(found[0]) < 2 or not any(_has_number(part) for part in found[0]):
         return None
     parts = found[0]
     return replace(parts[0], values=[cell for part in parts for cell in _printed(part.values)])

@@ -265,6 +265,23 @@ def test_a_row_a_value_short_gets_no_empty_cell_from_a_layout_texts_padding():
     assert result.fields["t2.normative_documents.in_force"].value == 6
 
 
+@pytest.mark.parametrize("blank", [0, 1, 2])
+def test_table_four_in_parts_one_part_a_row_of_empty_cells(blank):
+    """Table 四 as three small tables, each under its own heading (### 行政复议 / its header /
+    its row of five): a part the report left blank is a row of empty cells, and still a part."""
+    heads = "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n|---|---|---|---|---|"
+    rows = [["3", "1", "0", "2", "6"], ["1", "0", "0", "0", "1"], ["0", "2", "0", "0", "2"]]
+    rows[blank] = [""] * 5
+    names = ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
+    text = "\n\n".join(
+        f"### {n}\n{heads}\n| " + " | ".join(r) + " |" for n, r in zip(names, rows, strict=True)
+    )
+    got = {k: (r.value, r.confident) for k, r in read(T4, read_text(text).text).fields.items()}
+    for row, cells in zip(T4.rows, rows, strict=True):
+        expected = [(int(c) if c else None, True) for c in cells]
+        assert [got[f"t4.{row.id}.{col}"] for col in row.columns] == expected
+
+
 def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
     got = {k: r.value for k, r in read(T4, text).fields.items()}

@@ -83,7 +83,8 @@ class FactSpec:
     or, with ``subsection``, only the sub-section under the sub-heading it names;
     statements made with ``preferred`` words outrank the others (those must agree); with
     ``channel_verbs`` (how a channel posts), a count that channels listed before the verb share
-    is none of theirs alone (doubtful).
+    is none of theirs alone (doubtful); a count in ``other_units`` alone (主动公开政府信息 2663 件)
+    may state the fact or one kind's count: doubtful.
     """
 
     id: str
@@ -102,6 +103,7 @@ class FactSpec:
     subsection: re.Pattern[str] | None = None
     preferred: re.Pattern[str] | None = None
     channel_verbs: re.Pattern[str] | None = None
+    other_units: str = ""
 
     def __post_init__(self) -> None:
         for name in ("topic", "excluded", "none_stated", "total", "preferred", "channel_verbs"):
@@ -444,6 +446,9 @@ FACTS: tuple[FactSpec, ...] = (
         topic=re.compile(r"公开|发布|公布"),
         excluded=re.compile(r"微信|微博|公众号|新媒体|申请"),  # counts of other channels, or of applications
         units=_POSTS,
+        # a kind of document's count (规范性文件12件), or everything's? a count whose unit went
+        # elsewhere (a PDF's text reordered its lines: 主动公开政府信息共 2663 / …条。)
+        other_units=r"件|项|(?=[ \t]*(?:\n|$))",
         total=re.compile(
             r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布|公布)"
             r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"

@@ -106,7 +106,9 @@ def _statement(
         return "a count stated roughly (1.2万条, 约1500条, 1500条以上): no exact number"
     if not counts:
         worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]
-        return "a count in Chinese numerals" if worded else None
+        if worded:
+            return "a count in Chinese numerals"
+        return _in_other_units(fact, text, statement)
     if any(_CUT_DIGITS.search(text, max(m.start("n") - _CUT_REACH, 0), m.start("n")) for m in counts):
         return "digits apart by spaces or a line break (a number may be cut)"
     if _AS_OF.search(piece.group()):
@@ -121,6 +123,22 @@ def _statement(
     if len({count_value(c["n"]) for c in counts}) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
         return FieldReading(count_value(first["n"]), first.start("n"), first.end("n"))
     return "several counts in one statement"
+
+
+def _in_other_units(fact: FactSpec, text: str, statement: Statement) -> str | None:
+    """Doubt when the statement's one total is counted in another unit than the fact's (主动公开
+    政府信息共 2663 件: all items, or documents of one kind as in 主动公开规范性文件 12 件?)."""
+    if not fact.other_units:
+        return None
+    other = count_pattern(fact.other_units, fact.kind)
+    counts = [m for a, b in statement.parts for m in other.finditer(text, a, b)]
+    if fact.total is not None:
+        counts, others = _totals(fact.total, text, statement.parts, counts)
+        counts = [] if others else counts
+    if len(counts) != 1:  # (none, or a list of kinds: 规章2件、规范性文件12件)
+        return None
+    printed = text[counts[0].start("n") : counts[0].end()].strip()
+    return f"a count in {printed!r}, not in {fact.units.replace('|', '/')}"
 
 
 # What a scan's misreading leaves next to digits: letters for digits (l for 1, O for 0) and marks

@@ -27,6 +27,9 @@ def facts(overview: str, other: str = "") -> dict:
         ("全年共发布各类信息 88 条，其中政策文件 12 条、工作动态 76 条。", 88),
         ("（一）主动公开情况。截至12月31日，主动公开信息千余条。", None),
         ("门户网站共发布部门动态信息11条，政务公开信息45条，财务信息6条。", None),
+        # kinds of documents counted in 件, no total: none stated (and a total in 条 beside them)
+        ("（一）主动公开情况。全年主动公开规章2件、规范性文件12件。", None),
+        ("（一）主动公开情况。全年主动公开政府信息1234条，其中规范性文件12件。", 1234),
         ("（一）主动公开。严格落实制度。\n（二）依申请公开。\n（三）平台建设。发布政策解读 12 条。", None),
         ("通过微信公众号发布信息 300 条。", None),
         # published in other words, a line break inside the statement, a breakdown in brackets
@@ -174,6 +177,11 @@ def test_processing_fee(other, fee):
         # a number a line break cut (Word may wrap a run of digits): never its tail alone
         ("（一）主动公开情况。全年主动公开政府信息45\n11条。", "overview.proactive_total"),
         ("（二）依申请公开。本年度共收到政府信息公开申请1\n7件。", "overview.applications_received"),
+        # the one total counted in 件, not 条: all items, or one kind of document's?
+        ("（一）主动公开情况。全年通过门户网站主动公开政府信息共 2663 件。", "overview.proactive_total"),
+        ("（一）主动公开情况。全年主动公开规范性文件 12 项。", "overview.proactive_total"),
+        # its unit gone from the line (a PDF's text reordered: …共 2663 / 条。 on a line before)
+        ("（一）主动公开情况。2023\n条。\n\n年，我单位主动公开政府信息共 2663\n", "overview.proactive_total"),
     ],
 )
 def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, field):

@@ -320,6 +320,7 @@ def normal_label(text: str) -> str:
 
 def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
     found = []
+    above: list[Cell] = []  # a line of labels alone, right above the row (a block may end there)
     for block in _grid_blocks(spec, rows):
         titled = {col for _, header in block if header for col in header.cols}
         if spec.flat:  # a flat table's row labels head groups of its columns
@@ -333,8 +334,22 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
         for row, header in block:
             candidate = _candidate(spec, row, header, window)
             if candidate is not None:
+                if above and candidate.spec_index is None and candidate.label:
+                    candidate = _with_label_above(spec, candidate, above)
                 found.extend(_rows_side_by_side(spec, candidate))
+            above = row if row and all(c.kind is _LABEL and c.col < 0 for c in row) else []
     return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
+
+
+def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[Cell]) -> _Candidate:
+    """A row whose label's head stands alone on the line right above it, its values beside the
+    label's last line (a PDF's text in its layout: 5.要求行政机关确认或重新出具已获取 / (五)不予处理
+    信息 0 0 …, a group's label in between): the row the whole label names."""
+    label = "".join(c.text for c in above) + candidate.label
+    index = _match_label(spec, label)
+    if index is None or len(_printed(candidate.values)) < len(spec.rows[index].columns) - 1:
+        return candidate  # (a header's 数据 1 under a label alone is no such row)
+    return replace(candidate, label=label, spec_index=index)
 
 
 def _wrapped_heads(spec: TableSpec, candidates: list[_Candidate], rows: list[list[Cell]]) -> list[_Candidate]:
@@ -554,7 +569,13 @@ def _match_label(spec: TableSpec, label: str) -> int | None:
     them."""
     text = normal_label(label)
     named = [index for index, row in enumerate(spec.rows) if row.label.search(text)]
+    if not named and (grouped := _GROUP_THEN_ROW.match(label)):  # (六)其他处理3.其他
+        return _match_label(spec, grouped["row"])
     return named[0] if len(named) == 1 else None
+
+
+# a group's label run together with its row's numbered label: (六)其他处理3.其他
+_GROUP_THEN_ROW = re.compile(r"^[(（][一二三四五六七八九十][)）][^\d(（]{1,12}(?P<row>\d+[.、．].+)$")
 
 
 def _match_suffix(spec: TableSpec, words: str) -> int | None:

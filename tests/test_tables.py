@@ -282,6 +282,34 @@ def test_table_four_in_parts_one_part_a_row_of_empty_cells(blank):
         assert [got[f"t4.{row.id}.{col}"] for col in row.columns] == expected
 
 
+def test_a_row_whose_label_head_stands_alone_on_the_line_above_is_read_by_the_whole_label():
+    """pdftotext -layout prints a row's numbers beside its label's last line: the label's head
+    alone on the line above (5.要求行政机关确认或重新出具已获取), the group's label beside the
+    tail ((五)不予处理 信息 0 0 …), or the group's label run into the row's ((六)其他处理 3.其他)."""
+    lines = [
+        "4.无正当理由大量反复申请    0   0   0   0   0   0   0",
+        "",
+        "                  5.要求行政机关确认或重新出具已获取",
+        "（五）不予处理    信息    1   0   0   0   0   0   1",
+        "",
+        "（六）其他处理    3.其他    0   0   3   0   0   4   7",
+    ]
+    fields = read(T3_2021, read_text("\n".join(lines)).text).fields
+    assert [fields[f"t3.declined_confirmation.{c}"].value for c in ("natural_person", "total")] == [1, 1]
+    assert [fields[f"t3.other_other.{c}"].value for c in ("research", "other_org", "total")] == [3, 4, 7]
+
+
+def test_a_header_under_a_label_alone_is_no_row_of_that_label():
+    """A markdown of small tables, each row's label alone above its header (部分公开… / 类别 |
+    数据 1 | 数据 2 …): the header's 数据 1 is no row of one value for that label."""
+    from .conftest import ROOT
+
+    name = "shuyang_county_2025__lo_docx-lo_pdf-markitdown.md"
+    doc = extract(ROOT / "evals" / "converted" / "reports" / name)
+    assert doc.fields["t3.partially_granted.natural_person"] == 99
+    assert doc.fields["t3.total.total"] == 718
+
+
 def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
     got = {k: r.value for k, r in read(T4, text).fields.items()}

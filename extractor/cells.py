@@ -148,8 +148,8 @@ def _mark_heads_over_values(rows: list[list[Cell]], lines: list[tuple[int, str]]
     of the row's values in the same columns of characters (as ``pdftotext -layout`` prints the
     first digits of a number wrapped in its narrow cell, over one line or more): each is marked
     with the value it stands over (:attr:`Cell.over`)."""
-    if not any(row and row[0].kind is _VALUE and row[0].col < 0 for row in rows):  # (fast: no line of
-        return  # numbers alone, the common case)
+    if not any(row and row[-1].kind is _VALUE and row[-1].col < 0 for row in rows):  # (fast: no line
+        return  # of space-aligned numbers, the common case)
     for j, below in enumerate(rows):
         values = [c for c in below if c.kind is _VALUE and c.col < 0]
         if len(values) < 2:
@@ -157,14 +157,25 @@ def _mark_heads_over_values(rows: list[list[Cell]], lines: list[tuple[int, str]]
         bottom = lines[j][0]
         i = j - 1
         while i >= 0 and (over := _over_values(rows[i], lines[i][0], values, bottom)) is not None:
-            for head, value in zip(rows[i], over, strict=True):
+            for head, value in zip(_after_labels(rows[i]), over, strict=True):
                 head.over = value.start
             i -= 1
+            if len(over) < len(rows[i + 1]):  # (a label's head before them: the line above is
+                break  # another row's)
 
 
-def _over_values(heads: list[Cell], top: int, values: list[Cell], bottom: int) -> list[Cell] | None:
-    """The values each of a line's numbers stands over, one each; None unless the line holds
-    only numbers, fewer than the values, each over exactly one."""
+def _after_labels(line: list[Cell]) -> list[Cell]:
+    """A line's cells after its leading labels (a wrapped label's head beside the heads of
+    wrapped numbers: 5.属于三类内部事务信 … 2 over 息 0 0 7 0 18 0 5)."""
+    first = next((i for i, c in enumerate(line) if c.kind is not _LABEL or c.col >= 0), len(line))
+    return line[first:]
+
+
+def _over_values(line: list[Cell], top: int, values: list[Cell], bottom: int) -> list[Cell] | None:
+    """The values each of a line's numbers (after its labels, if any) stands over, one each;
+    None unless the line holds only numbers there, fewer than the values, each over exactly
+    one."""
+    heads = _after_labels(line)
     if not heads or len(heads) >= len(values):
         return None
     if any(c.kind is not _VALUE or not c.text.isdigit() or c.col >= 0 for c in heads):

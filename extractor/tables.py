@@ -319,7 +319,7 @@ def normal_label(text: str) -> str:
 
 
 def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
-    found = []
+    found: list[_Candidate] = []
     above: list[Cell] = []  # a line of labels alone, right above the row (a block may end there)
     for block in _grid_blocks(spec, rows):
         titled = {col for _, header in block if header for col in header.cols}
@@ -333,23 +333,48 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
         window = _value_columns(block, titled)
         for row, header in block:
             candidate = _candidate(spec, row, header, window)
+            if candidate is not None and above and candidate.spec_index is None and candidate.label:
+                joined = _with_label_above(spec, candidate, above)
+                if joined.heads and found and found[-1].row is above:
+                    found.pop()  # (the head's line read as a row of its own: its numbers are heads)
+                candidate = joined
             if candidate is not None:
-                if above and candidate.spec_index is None and candidate.label:
-                    candidate = _with_label_above(spec, candidate, above)
                 found.extend(_rows_side_by_side(spec, candidate))
-            above = row if row and all(c.kind is _LABEL and c.col < 0 for c in row) else []
+            above = row if _is_label_head(row) else []
     return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
+
+
+def _is_label_head(row: list[Cell]) -> bool:
+    """A line of a layout text holding a label alone, or a label then numbers each over a value
+    of the line below (the heads of numbers wrapped in their narrow cells)."""
+    if not row or row[0].kind is not _LABEL or row[0].col >= 0:
+        return False
+    rest = [c for c in row if c.kind is not _LABEL]
+    return all(c.over >= 0 for c in rest) and all(c.kind is _LABEL for c in row[: len(row) - len(rest)])
 
 
 def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[Cell]) -> _Candidate:
     """A row whose label's head stands alone on the line right above it, its values beside the
     label's last line (a PDF's text in its layout: 5.要求行政机关确认或重新出具已获取 / (五)不予处理
     信息 0 0 …, a group's label in between): the row the whole label names."""
-    label = "".join(c.text for c in above) + candidate.label
-    index = _match_label(spec, label)
+    head = "".join(c.text for c in above if c.kind is _LABEL)
+    for tail in (candidate.label, _group_label(spec).sub("", candidate.label)):
+        label = head + tail
+        if (index := _match_label(spec, label)) is not None:
+            break
     if index is None or len(_printed(candidate.values)) < len(spec.rows[index].columns) - 1:
         return candidate  # (a header's 数据 1 under a label alone is no such row)
-    return replace(candidate, label=label, spec_index=index)
+    heads = tuple(c for c in above if c.kind is _VALUE)  # (the identities choose: joined or not)
+    return replace(candidate, label=label, spec_index=index, heads=heads or candidate.heads)
+
+
+@lru_cache(maxsize=8)
+def _group_label(spec: TableSpec) -> re.Pattern[str]:
+    """A group's label at a label's start ((四)无法提供, of a title （四）无法提供 1.本机关…)."""
+    names = {part.split("）")[-1] for row in spec.rows for part in row.title.split()[:-1] if "）" in part}
+    if not names:
+        return re.compile(r"(?!)")  # (a table without groups)
+    return re.compile(rf"^[(（][一二三四五六七八九十][)）]\s*(?:{'|'.join(map(re.escape, sorted(names)))})")
 
 
 def _wrapped_heads(spec: TableSpec, candidates: list[_Candidate], rows: list[list[Cell]]) -> list[_Candidate]:

@@ -299,6 +299,35 @@ def test_a_row_whose_label_head_stands_alone_on_the_line_above_is_read_by_the_wh
     assert [fields[f"t3.other_other.{c}"].value for c in ("research", "other_org", "total")] == [3, 4, 7]
 
 
+@pytest.mark.parametrize("name", ["gen_0002_pdf__pdftotext_layout.txt", "gen_0011_pdf__pdftotext_layout.txt"])
+def test_a_label_head_beside_the_head_of_a_wrapped_number_is_read_with_the_row_below(name):
+    """pdftotext -layout of a PDF whose narrow total column wraps: the label's head and the
+    total's first digits on one line (5.要求…已获取 … 1), the rest of both below ((五)不予处理
+    信息 0 15 0 0 0 0 5): the row is the whole label's, its total 15 where the sums say so.
+    Every field as its gold says, and the report ok."""
+    import json
+
+    from .conftest import ROOT
+
+    converted = ROOT / "evals" / "converted"
+    gold = json.loads((converted / "gold" / name.replace(".txt", ".json")).read_text(encoding="utf-8"))
+    doc = extract(converted / "reports" / name)
+    assert {f: doc.fields.get(f) for f in gold["fields"]} == gold["fields"]
+    assert doc.status == "ok"
+
+
+def test_the_heads_of_wrapped_numbers_beside_a_label_stand_over_their_values():
+    """Numbers after a label's head on a line, each over one value of the line below: marked as
+    standing over them (Cell.over); the label stays a label."""
+    below = "息                0    0       7       0   18        0       5"
+    head = "5.属于三类内部事务信".ljust(below.rindex("5")) + "2"  # the 2 over the 5, column for column
+    text = head + "\n" + below + "\n"
+    rows = table_rows(text, 0, len(text))
+    label, number = rows[0]
+    assert (label.text, number.text) == ("5.属于三类内部事务信", "2")
+    assert text[number.over] == "5" and number.over == text.rindex("5")
+
+
 def test_a_header_under_a_label_alone_is_no_row_of_that_label():
     """A markdown of small tables, each row's label alone above its header (部分公开… / 类别 |
     数据 1 | 数据 2 …): the header's 数据 1 is no row of one value for that label."""

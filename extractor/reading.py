@@ -144,13 +144,19 @@ def normalise(
     parts = _TO_MAP.split("".join(pieces))  # the characters to map at the odd places
     parts[1::2] = [_MAPPED[char] for char in parts[1::2]]
     text = "".join(parts)
-    if "<br" in text:  # a line break inside a markdown table cell, offsets kept
-        text = _BREAK_TAG.sub(_cell_line_break, text)
+    if "<br" in text:  # a line break inside a markdown table cell, or in a paragraph: offsets kept
+        text = _LINE_WITH_A_BREAK.sub(_line_breaks, text)
     return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format, layout, ocr)
 
 
-def _cell_line_break(match: re.Match[str]) -> str:
-    return CELL_LINE_BREAK + " " * (len(match.group()) - 1)
+_LINE_WITH_A_BREAK = re.compile(r"^.*<br.*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _line_breaks(line: re.Match[str]) -> str:
+    """A line's ``<br>`` tags: a break inside its cell on a markdown table's row; a line break in
+    any other line (a converter's text of a table it took for a picture: 规章 0 0 18<br>行政…)."""
+    mark = CELL_LINE_BREAK if "|" in line.group() else "\n"
+    return _BREAK_TAG.sub(lambda tag: mark + " " * (len(tag.group()) - 1), line.group())
 
 
 def read_text(text: str) -> SourceText:

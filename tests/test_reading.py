@@ -143,3 +143,29 @@ def test_the_agency_is_given_in_the_characters_the_title_prints(title, agency):
     text = (REPORTS / f"{SEED_NAMES[1]}.txt").read_text(encoding="utf-8")
     body = text[text.index("一、总体情况") :]
     assert extract(f"{title}\n\n{body}").fields["meta.agency"] == agency
+
+
+def test_a_line_break_tag_outside_a_table_row_breaks_the_line():
+    """A converter's text of a table it took for a picture joins its lines with <br> (规章 0 0
+    18<br>行政规范性文件 0 0 0<br>…): those are line breaks; in a markdown row, breaks in a cell."""
+    import json
+
+    from extractor import extract
+
+    text = (REPORTS / "002_a9a3d7926273398a.txt").read_text(encoding="utf-8")
+    start, end = text.index("第二十条第（一）项"), text.index("三、收到和处理政府信息公开申请情况")
+    block = text[start:end].strip()
+    pictured = (
+        text[:start]
+        + "<br>".join(line.replace("\t", " ").strip() for line in block.split("\n"))
+        + "\n\n"
+        + text[end:]
+    )
+    assert "<br>行政许可 6 增 2 103<br>" in pictured
+    gold = json.loads((REPORTS.parent / "gold" / "002_a9a3d7926273398a.json").read_text(encoding="utf-8"))[
+        "fields"
+    ]
+    fields = extract(pictured).fields
+    t2 = [f for f in gold if f.startswith("t2.")]
+    assert {f: fields[f] for f in t2} == {f: gold[f] for f in t2}
+    assert "\n" not in normalise("| a<br>b | 1 |").text  # (in a table's row: a break in its cell)

@@ -84,6 +84,9 @@ class Cell:
     # a number alone on a line right above a row of space-aligned cells, standing over the
     # value that starts at this offset: the head of a number wrapped in its narrow cell
     over: int = -1
+    # the first cell of a line that goes on with the row of the lines before (a text of rows on
+    # lines: a line of numbers alone between two rows joins the row above)
+    line_start: bool = False
 
 
 def make_cell(raw: str, start: int, col: int = -1) -> Cell:
@@ -368,6 +371,7 @@ def _rows_by_label(lines: list[list[Cell]], raw: list[str]) -> list[list[Cell]]:
             current = []
         elif not (gaps or after_blank) and _lone_value(line) and current and current[-1].kind is _VALUE:
             line[0].after_break = True  # one paragraph: the value before may go on on this line
+        line[0].line_start = bool(current)
         current.extend(line)
         after_blank = False
     if current:

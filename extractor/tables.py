@@ -179,6 +179,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
         _doubt(list(result.fields.values()), _SHORT_HEADER_NOTE)
     for index in misnamed:
         _doubt(_readings(spec.row_field_ids[index], result), _MISNAMED_NOTE)
+    for index in _after_other_rows_labels(spec, placed):
+        _doubt(_readings(spec.row_field_ids[index], result), _STACKED_NOTE)
     for index in beside_strays:  # what the row holds may be short of what it printed
         _doubt(_readings(spec.row_field_ids[index], result), _BESIDE_STRAYS_NOTE)
     for index in printed_twice:
@@ -718,7 +720,36 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
     for cand in candidates:  # a labelled row printed out of order is still read by its label
         if cand.spec_index is not None:
             placed.setdefault(cand.spec_index, cand)
+    for before, after in itertools.pairwise(candidates):
+        if after.spec_index is not None and _numbers_on_a_line_after(spec, before):
+            beside_strays.add(after.spec_index)
     return placed, beside_strays, misnamed
+
+
+def _numbers_on_a_line_after(spec: TableSpec, candidate: _Candidate) -> bool:
+    """A row printed on its label's line, then more numbers on a line of their own (a text
+    without positions joins such a line to the row above): they may be the first digits of the
+    next row's numbers, wrapped in their narrow cells (2 2 over 1.信访… 2 0 0 0 0 6 8 for 26, 28)."""
+    if candidate.spec_index is None:
+        return False
+    values, width = _printed(candidate.values), len(spec.rows[candidate.spec_index].columns)
+    return len(values) > width and not values[0].line_start and values[width].line_start
+
+
+def _after_other_rows_labels(spec: TableSpec, placed: dict[int, _Candidate]) -> list[int]:
+    """The rows whose values follow, in one printed row, the labels of other rows that print
+    none (a PDF's text put three rows' labels one under the other, then one row's values:
+    5.属于三类… / 6.属于四类… / 7.属于行政执法案卷 / 0 / 0 …): whose the values are, no rule
+    can tell."""
+    if spec.flat:
+        return []
+    found = []
+    for index, cand in placed.items():
+        before = [c.text for c in cand.row if c.kind is _LABEL][:-1]
+        others = {other for label in before if (other := _match_label(spec, label)) not in (None, index)}
+        if any(placed.get(other) in (None, cand) for other in others):  # (no values of their own)
+            found.append(index)
+    return found
 
 
 def _names_another_row(spec: TableSpec, index: int, candidate: _Candidate) -> bool:
@@ -728,7 +759,11 @@ def _names_another_row(spec: TableSpec, index: int, candidate: _Candidate) -> bo
     titles, own_words = _title_words(spec)
     if len(words) < _SOME_WORDS or words in titles[index]:
         return False  # (a character or two, as a group label's cut prints, name no row)
-    return any(words in own for n, own in enumerate(own_words) if n != index)
+    return any(
+        words in own or (len(own) >= _SOME_WORDS and own in words and own_words[index] not in words)
+        for n, own in enumerate(own_words)
+        if n != index
+    )  # (or the whole label of another row among its words: 信息内容 行政许可 本年处理决定数量 0)
 
 
 @lru_cache(maxsize=8)
@@ -1326,6 +1361,7 @@ _SHORT_HEADER_NOTE = (
 _MISNAMED_NOTE = "placed by its order, but printed beside words of another row's label"
 _CLIPPED_NOTE = "the column after it was cut off the page: no sum checks its group"
 _TWICE_NOTE = "its label is printed on two rows with different values"
+_STACKED_NOTE = "its values follow the labels of other rows too, which print none: whose are they?"
 _YUAN_TITLE_NOTE = "its column is titled in 元, the field is in 万元: the amount is not in the field's unit"
 _PADDING_NOTE = "its first cell may be the label column's empty padding, and a cell lost"
 

@@ -328,6 +328,75 @@ def test_the_heads_of_wrapped_numbers_beside_a_label_stand_over_their_values():
     assert text[number.over] == "5" and number.over == text.rindex("5")
 
 
+def _t3_rows_on_lines(values: dict[str, list[int]], between: dict[str, str]) -> str:
+    """Table 三 as plain pdfplumber text writes it: a row a line (label, then its values apart by
+    spaces), the last value of the all-zero rows wrapped onto a line of its own, and the lines
+    of ``between`` printed right above the rows they name."""
+    lines = []
+    for row in T3_2021.rows:
+        if row.id in between:
+            lines.append(between[row.id])
+        cells = [str(v) for v in values.get(row.id, [0] * 7)]
+        if row.id in values:
+            lines.append(" ".join([row.title.split()[-1], *cells]))
+        else:
+            lines += [" ".join([row.title.split()[-1], *cells[:-1]]), cells[-1]]
+    return "\n".join(lines) + "\n"
+
+
+def test_numbers_on_a_line_of_their_own_above_a_row_leave_it_doubtful_though_its_sums_hold():
+    """A text without positions joins a line of numbers alone to the row above: they may be the
+    first digits of the next row's wrapped numbers (2 2 over 1.信访… 0 0 0 0 0 6 6 for 26, 26).
+    The next row adds up as printed, and so does the table; still it is doubtful."""
+    six = [0, 0, 0, 0, 0, 6, 6]
+    values = {"new_received": six, "declined_complaint": six, "total": six}
+    text = _t3_rows_on_lines(values, {"declined_complaint": "2 2"})
+    fields = read(T3_2021, text).fields
+    complaint = [fields[f"t3.declined_complaint.{c}"] for c in ("other_org", "total")]
+    assert all(not f.confident for f in complaint)
+    assert fields["t3.new_received.total"].value == 6 and fields["t3.new_received.total"].confident
+    clean = read(T3_2021, _t3_rows_on_lines(values, {})).fields  # (no such line: all confident)
+    assert all(f.confident for f in clean.values())
+
+
+# pdfminer's text of a browser-printed table 二: labels and numbers in paragraphs out of order
+_T2_SCRAMBLED = (
+    "第二十条第（一）项\n\n信息内容\n\n本年制发件数 本年废止件数 现行有效件数\n\n规章\n\n0\n\n"
+    "行政规范性文件 24\n\n第二十条第（五）项\n\n0\n\n0\n\n11\n\n22\n\n信息内容\n\n行政许可\n\n"
+    "本年处理决定数量\n\n0\n\n第二十条第（六）项\n\n信息内容\n\n行政处罚\n\n行政强制\n\n"
+    "本年处理决定数量\n\n357\n\n269\n\n第二十条第（八）项\n\n信息内容\n\n本年收费金额（单位：万元）"
+    "\n\n行政事业性收费 0\n"
+)
+
+
+def test_a_row_placed_by_order_beside_another_rows_whole_label_is_doubtful():
+    """Rows placed by their order (their labels read no row), one of them printed after another
+    row's whole label (信息内容 / 行政许可 / 本年处理决定数量 / 0 placed on 行政处罚: 行政许可's 0,
+    not 行政处罚's 357): doubtful, as when it prints a cut of another row's label."""
+    fields = read(T2_2021, _T2_SCRAMBLED).fields
+    for field in ("t2.licensing.decisions", "t2.penalty.decisions", "t2.coercion.decisions"):
+        assert field not in fields or not fields[field].confident, field
+
+
+def test_values_after_the_labels_of_rows_that_print_none_are_doubtful():
+    """A PDF's text put three rows' labels one under the other, then one row's values: whose they
+    are, no rule can tell (5.属于三类… / 6.属于四类… / 7.属于行政执法案卷 / 0 / 0 …)."""
+    stacked = "\n\n".join(
+        ["5.属于三类内部事务信息", "6.属于四类过程性信息", "7.属于行政执法案卷", *"0000000"]
+    )
+    text = _t3_rows_on_lines({}, {}).replace(
+        "5.属于三类内部事务信息 0 0 0 0 0 0\n0\n6.属于四类过程性信息 0 0 0 0 0 0\n0\n"
+        "7.属于行政执法案卷 0 0 0 0 0 0\n0\n",
+        stacked + "\n\n",
+    )
+    assert stacked in text
+    fields = read(T3_2021, text).fields
+    assert all(
+        not fields[f"t3.withheld_enforcement_files.{c}"].confident for c in ("natural_person", "total")
+    )
+    assert fields["t3.withheld_admin_query.total"].confident  # (the row after: its own label's)
+
+
 def test_a_header_under_a_label_alone_is_no_row_of_that_label():
     """A markdown of small tables, each row's label alone above its header (部分公开… / 类别 |
     数据 1 | 数据 2 …): the header's 数据 1 is no row of one value for that label."""

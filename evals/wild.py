@@ -16,7 +16,8 @@ rendered here from records so the fixes are guarded beyond a handful of files.
 * ``markdown_floating`` — markdown from a PDF: row labels floated onto lines of their own above
   their rows, long labels cut with their rest on the line below, the table broken by a page;
 * ``layout_spaces`` — ``pdftotext -layout``: rows aligned with spaces, long labels wrapped onto
-  the lines below, group labels printed one character per line;
+  the lines below (the values beside the first line or the last), group labels printed one
+  character per line;
 * ``appended_tables`` — sections numbered the agency's own way, the three tables attached at
   the end under 附表 headings;
 * ``split_rows`` — table 三 as one small markdown table per row, with made-up headers;
@@ -31,7 +32,7 @@ rendered here from records so the fixes are guarded beyond a handful of files.
   rows (a group's label) written in the group's first row only, which it pushes one cell right;
 * ``layout_wrapped_numbers`` — ``pdftotext -layout`` of a PDF whose last columns of table 三
   are narrow: a number of several digits wraps in its cell, its first digits on the lines
-  above the row's line, in its columns;
+  above the row's line, in its columns (beside a long label's head, when the label wraps too);
 * ``plain_blank_cells`` — pandoc's plain text (or markdown) of such a page: simple tables, the
   columns drawn by rules of dashes and aligned by display width (an ideograph two), a blank
   cell as spaces or as the no-break space of its ``&nbsp;``.
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from collections.abc import Callable
 
 from .generate import (
@@ -447,15 +449,22 @@ def _aligned(rows: list[list[str]], rng: random.Random) -> str:
             out.append("    " + "  ".join(labels))
             continue
         wrap = 10 if len(label) > 12 and rng.random() < 0.6 else len(label)
-        out.append(f"  {label[:wrap]:<14}" + "".join(f" {v:>5}" for v in values))
-        rest = label[wrap:]
-        while rest:
-            out.append("                " + rest[:4])
-            rest = rest[4:]
+        parts = [label[:wrap]] + [label[k : k + 4] for k in range(wrap, len(label), 4)]
+        last = len(parts) > 1 and _keyed(label, values)  # the values beside the label's last line
+        at = len(parts) - 1 if last else 0
+        for k, part in enumerate(parts):
+            line = f"  {part:<14}" if k == 0 else "                " + part
+            out.append(f"{line:<16}" + "".join(f" {v:>5}" for v in values) if k == at else line)
     return "\n".join(out)
 
 
 _NUMBER_CELL = re.compile(r"\d+")
+
+
+def _keyed(label: str, values: list[str]) -> bool:
+    """A choice made by the row's own cells, half the time, not by the generator's random
+    stream (so the suite's other draws stay as they were)."""
+    return zlib.crc32(f"{label}{values}".encode()) % 2 == 1
 
 
 def _aligned_wrapping(rows: list[list[str]], rng: random.Random) -> str:
@@ -471,6 +480,9 @@ def _aligned_wrapping(rows: list[list[str]], rng: random.Random) -> str:
             out.append("    " + "  ".join(labels))
             continue
         label = "".join(labels)
+        head_label = ""  # a long label's head, on the line above (the values beside its tail)
+        if len(label) > 14 and _keyed(label, values):
+            head_label, label = label[:10], label[10:]
         line = f"  {label}" + " " * max(3, 30 - len(label))
         heads: list[tuple[int, str]] = []  # (column, first digits) of each wrapped number
         for i, value in enumerate(values):
@@ -478,8 +490,10 @@ def _aligned_wrapping(rows: list[list[str]], rng: random.Random) -> str:
             heads += [(len(line), value[:-1])] if wraps else []
             line += f"{value[-1] if wraps else value:<6}"
         depth = max((len(h) for _, h in heads), default=0)
+        if head_label and not depth:
+            out.append(f"  {head_label}")
         for k in range(depth):  # the heads' digits bottom-aligned on the lines above
-            above = ""
+            above = f"  {head_label}" if head_label and k == depth - 1 else ""
             for col, head in heads:
                 digit = head[k - depth + len(head)] if k >= depth - len(head) else ""
                 above = f"{above:<{col}}{digit}" if digit else above

@@ -157,14 +157,15 @@ def _mark_heads_over_values(rows: list[list[Cell]], lines: list[tuple[int, str]]
         values = [c for c in below if c.kind is _VALUE and c.col < 0]
         if len(values) < 2:
             continue
-        bottom = lines[j][0]
+        bottom, labelled = lines[j][0], False  # (one line of them may hold a label's head too)
         i = j - 1
         while i >= 0 and (over := _over_values(rows[i], lines[i][0], values, bottom)) is not None:
+            if len(over) < len(rows[i]) and labelled:
+                break  # (a second label's head: another row's line)
+            labelled = labelled or len(over) < len(rows[i])
             for head, value in zip(_after_labels(rows[i]), over, strict=True):
                 head.over = value.start
             i -= 1
-            if len(over) < len(rows[i + 1]):  # (a label's head before them: the line above is
-                break  # another row's)
 
 
 def _after_labels(line: list[Cell]) -> list[Cell]:

@@ -335,7 +335,7 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
         window = _value_columns(block, titled)
         for row, header in block:
             candidate = _candidate(spec, row, header, window)
-            if candidate is not None and above and candidate.spec_index is None and candidate.label:
+            if candidate is not None and above and candidate.label:
                 joined = _with_label_above(spec, candidate, above)
                 if joined.heads and found and found[-1].row is above:
                     found.pop()  # (the head's line read as a row of its own: its numbers are heads)
@@ -356,17 +356,21 @@ def _is_label_head(row: list[Cell]) -> bool:
 
 
 def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[Cell]) -> _Candidate:
-    """A row whose label's head stands alone on the line right above it, its values beside the
-    label's last line (a PDF's text in its layout: 5.要求行政机关确认或重新出具已获取 / (五)不予处理
-    信息 0 0 …, a group's label in between): the row the whole label names."""
-    head = "".join(c.text for c in above if c.kind is _LABEL)
-    for tail in (candidate.label, _group_label(spec).sub("", candidate.label)):
-        label = head + tail
-        if (index := _match_label(spec, label)) is not None:
-            break
-    if index is None or len(_printed(candidate.values)) < len(spec.rows[index].columns) - 1:
-        return candidate  # (a header's 数据 1 under a label alone is no such row)
+    """A row whose label's head stands on the line right above it, alone or beside the heads
+    of numbers wrapped in their narrow cells, its values beside the label's last line (a PDF's
+    text in its layout: 5.要求行政机关确认或重新出具已获取 / (五)不予处理 信息 0 0 …, a group's
+    label in between): the row the whole label names, with those heads."""
     heads = tuple(c for c in above if c.kind is _VALUE)  # (the identities choose: joined or not)
+    if candidate.spec_index is not None and not heads:
+        return candidate  # (a label alone above a row named by its own: another row's, or a title)
+    head = "".join(c.text for c in above if c.kind is _LABEL)
+    tails = (candidate.label, _group_label(spec).sub("", candidate.label))
+    joined = next(((head + t, i) for t in tails if (i := _match_label(spec, head + t)) is not None), None)
+    if joined is None or candidate.spec_index not in (None, joined[1]):
+        return candidate
+    label, index = joined
+    if len(_printed(candidate.values)) < len(spec.rows[index].columns) - 1:
+        return candidate  # (a header's 数据 1 under a label alone is no such row)
     return replace(candidate, label=label, spec_index=index, heads=heads or candidate.heads)
 
 
@@ -390,13 +394,14 @@ def _wrapped_heads(spec: TableSpec, candidates: list[_Candidate], rows: list[lis
     line_of = {id(row): i for i, row in enumerate(rows)}
     out: list[_Candidate] = []
     for cand in candidates:
-        line = line_of.get(id(cand.row), -1)
+        # (the line right above may be its label's head, beside heads it took already)
+        line = line_of.get(id(cand.row), -1) - (1 if cand.heads else 0)
         taken = 0
         if cand.spec_index is not None and len(cand.values) == len(spec.rows[cand.spec_index].columns):
             while taken < len(out) and _heads_line(out[-1 - taken], line - 1 - taken, line_of):
                 taken += 1
         if taken:
-            heads = tuple(c for above in out[len(out) - taken :] for c in above.values)
+            heads = tuple(c for above in out[len(out) - taken :] for c in above.values) + cand.heads
             out[len(out) - taken :] = [replace(cand, heads=heads)]
         else:
             out.append(cand)

@@ -200,11 +200,19 @@ def _without_contents(text: str, headings: list[_Heading]) -> list[_Heading]:
     return [h for k, h in enumerate(headings) if k not in contents] if contents else headings
 
 
-_HEADINGS_APART = 8  # characters of white space at most between headings one after another
+_HEADINGS_APART = 3  # line breaks at most between headings one after another
 
 
 def _nothing_between(text: str, start: int, end: int) -> bool:
-    return end - start <= _HEADINGS_APART and not text[start:end].strip()
+    """Only white space between two headings (a layout text pads its lines with it), or a
+    list's bullet or a markdown heading's #, over a few line breaks at most."""
+    return (
+        text.count("\n", start, end) <= _HEADINGS_APART
+        and _MARKS_BETWEEN.fullmatch(text, start, end) is not None
+    )
+
+
+_MARKS_BETWEEN = re.compile(r"[\s\-*+•·#]*")
 
 
 def _headings_in_table_rows(text: str) -> list[_Heading]:

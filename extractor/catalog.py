@@ -143,7 +143,7 @@ def across_breaks(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern``, found also where a line break stands between two of its Chinese characters
     (a page's line wrapped inside the words: 主 / 动公开, 微 / 信公众号; a page break, its
     number alone between), with the spaces a layout-keeping text extraction pads and indents
-    its lines with; a bounded run of any
+    its lines with, or a space alone (微 博); a bounded run of any
     characters but some (``[^。；]{0,8}``) counts such a break as one."""
     source, out = _BOUNDED_RUN.sub(r"(?:[ \\t]*\\n[ \\t]*|\1)\2", pattern.pattern), []
     in_class = escaped = False
@@ -163,8 +163,9 @@ _IDEOGRAPH = re.compile(r"[\u4e00-\u9fff]")
 # quantifier taken), before another, or a non-capturing group's start (未(?:收到…), )(?:依)?申请).
 _WORD_ENDS = re.compile(r"[\u4e00-\u9fff]|\)(?![?*+{])|[?*+](?<=\)[?*+])")
 _WORD_GOES_ON = re.compile(r"[\u4e00-\u9fff]|\(\?:")
-# A line break inside words, perhaps a page break: blank lines, or a page number alone, between.
-_WORD_BREAK = r"(?:[ \t]*\n(?:[ \t]*(?:\d{1,3}[ \t]*)?\n)*[ \t]*)?"
+# A line break inside words, perhaps a page break: blank lines, or a page number alone, between;
+# or a space alone (a PDF's text spaced a word out: 微 博).
+_WORD_BREAK = r"(?:[ \t]*\n(?:[ \t]*(?:\d{1,3}[ \t]*)?\n)*[ \t]*| )?"
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity; copy with :meth:`with_fact`

@@ -94,6 +94,12 @@ def test_channels_stated_in_a_breakdown(overview, wechat, weibo):
 _LONG = "（一）主动公开情况。2024年1月1日至12月31日，本机关通过县人民政府网站主动公"
 
 
+def test_a_space_inside_a_word_is_no_break_of_it():
+    """A PDF's text may space a word out (微 博, 微 信): the word still names its channel."""
+    got = facts("（四）平台建设情况。政务新媒体发布信息 668 条，其中微 信 616 条、微 博 52 条。")
+    assert (got["overview.wechat_posts"], got["overview.weibo_posts"]) == (616, 52)
+
+
 @pytest.mark.parametrize("page_break", ["\n\n", "\n\n3\n\n", "\n3\n"])
 @pytest.mark.parametrize(
     "line", [_LONG, "（一）主动公开情况。本机关严格落实信息公开制度，持续推进公开。本年度通过网站主动公"]

@@ -322,7 +322,7 @@ def normal_label(text: str) -> str:
 
 def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
     found: list[_Candidate] = []
-    above: list[Cell] = []  # a line of labels alone, right above the row (a block may end there)
+    above: list[list[Cell]] = []  # lines of labels alone right above the row (a block may end there)
     for block in _grid_blocks(spec, rows):
         titled = {col for _, header in block if header for col in header.cols}
         if spec.flat:  # a flat table's row labels head groups of its columns
@@ -337,41 +337,54 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
             candidate = _candidate(spec, row, header, window)
             if candidate is not None and above and candidate.label:
                 joined = _with_label_above(spec, candidate, above)
-                if joined.heads and found and found[-1].row is above:
-                    found.pop()  # (the head's line read as a row of its own: its numbers are heads)
-                candidate = joined
+                if joined is not candidate and found and found[-1].row is above[-1]:
+                    found.pop()  # (the head's line read as a row of its own: its numbers are heads,
+                candidate = joined  # or its empty cells the grid's beside the label's head)
             if candidate is not None:
                 found.extend(_rows_side_by_side(spec, candidate))
-            above = row if _is_label_head(row) else []
+            above = [*above, row][-_LABEL_PARTS:] if _is_label_head(row) else []
     return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
 
 
 def _is_label_head(row: list[Cell]) -> bool:
-    """A line of a layout text holding a label alone, or a label then numbers each over a value
-    of the line below (the heads of numbers wrapped in their narrow cells)."""
-    if not row or row[0].kind is not _LABEL or row[0].col >= 0:
+    """A line holding a label alone (in a grid, beside empty cells), or in a layout text a label
+    then numbers each over a value of the line below (the heads of numbers wrapped in their
+    narrow cells)."""
+    labels = [c for c in row if c.kind is _LABEL]
+    if not labels:
         return False
-    rest = [c for c in row if c.kind is not _LABEL]
-    return all(c.over >= 0 for c in rest) and all(c.kind is _LABEL for c in row[: len(row) - len(rest)])
+    if labels[0].col >= 0:
+        return all(c.kind is _LABEL or c.kind is _EMPTY for c in row)
+    rest = row[len(labels) :]
+    return row[: len(labels)] == labels and all(c.over >= 0 for c in rest)
 
 
-def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[Cell]) -> _Candidate:
-    """A row whose label's head stands on the line right above it, alone or beside the heads
+def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[list[Cell]]) -> _Candidate:
+    """A row whose label's head stands on the lines right above it, alone or beside the heads
     of numbers wrapped in their narrow cells, its values beside the label's last line (a PDF's
     text in its layout: 5.要求行政机关确认或重新出具已获取 / (五)不予处理 信息 0 0 …, a group's
     label in between): the row the whole label names, with those heads."""
-    heads = tuple(c for c in above if c.kind is _VALUE)  # (the identities choose: joined or not)
+    heads = tuple(c for c in above[-1] if c.kind is _VALUE)  # (the identities choose: joined or not)
     if candidate.spec_index is not None and not heads:
         return candidate  # (a label alone above a row named by its own: another row's, or a title)
-    head = "".join(c.text for c in above if c.kind is _LABEL)
     tails = (candidate.label, _group_label(spec).sub("", candidate.label))
-    joined = next(((head + t, i) for t in tails if (i := _match_label(spec, head + t)) is not None), None)
+    if _LABEL_START.match(tails[1]):
+        return candidate  # (a numbered label starts there: 3.危 is no tail of 规禁 / 止公开 above it)
+    starts = ["".join(c.text for line in above[-n:] for c in line if c.kind is _LABEL) for n in range(1, 4)]
+    starts = [h for h in dict.fromkeys(starts) if _LABEL_START.match(h)]  # (a head opens with its number)
+    joined = next(
+        ((h + t, i) for h in starts for t in tails if (i := _match_label(spec, h + t)) is not None), None
+    )
     if joined is None or candidate.spec_index not in (None, joined[1]):
         return candidate
     label, index = joined
     if len(_printed(candidate.values)) < len(spec.rows[index].columns) - 1:
         return candidate  # (a header's 数据 1 under a label alone is no such row)
     return replace(candidate, label=label, spec_index=index, heads=heads or candidate.heads)
+
+
+# A row label's numbering, whole: （一） 一、 1. (not the tail of one a wrap cut: 一）予以公开)
+_LABEL_START = re.compile(r"^(?:[(（][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
 
 
 @lru_cache(maxsize=8)

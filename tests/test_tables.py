@@ -299,7 +299,17 @@ def test_a_row_whose_label_head_stands_alone_on_the_line_above_is_read_by_the_wh
     assert [fields[f"t3.other_other.{c}"].value for c in ("research", "other_org", "total")] == [3, 4, 7]
 
 
-@pytest.mark.parametrize("name", ["gen_0002_pdf__pdftotext_layout.txt", "gen_0011_pdf__pdftotext_layout.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "gen_0002_pdf__pdftotext_layout.txt",
+        "gen_0011_pdf__pdftotext_layout.txt",
+        # labels wrapped over the lines below their values: a numbered label (3.危) starts a row,
+        # never the tail of the fragments above it (规禁 / 止公开 / 3.危 is no 禁止公开 row)
+        "seed_003_docx__lo_pdf-pdftotext_layout.txt",
+        "seed_003_docx__lo_pdf-markitdown.md",
+    ],
+)
 def test_a_label_head_beside_the_head_of_a_wrapped_number_is_read_with_the_row_below(name):
     """pdftotext -layout of a PDF whose narrow total column wraps: the label's head and the
     total's first digits on one line (5.要求…已获取 … 1), the rest of both below ((五)不予处理
@@ -310,10 +320,37 @@ def test_a_label_head_beside_the_head_of_a_wrapped_number_is_read_with_the_row_b
     from .conftest import ROOT
 
     converted = ROOT / "evals" / "converted"
-    gold = json.loads((converted / "gold" / name.replace(".txt", ".json")).read_text(encoding="utf-8"))
+    gold = json.loads((converted / "gold" / f"{name.rsplit('.', 1)[0]}.json").read_text(encoding="utf-8"))
     doc = extract(converted / "reports" / name)
     assert {f: doc.fields.get(f) for f in gold["fields"]} == gold["fields"]
     assert doc.status == "ok"
+
+
+def test_a_label_head_over_two_lines_above_its_row_in_a_markdown_grid_names_the_row():
+    """markitdown of a PDF: a label's head on two lines of text above the grid row holding its
+    tail and the values (2.申请人逾期未按收费通知要求缴纳费 / 用、行政机关不再处理其政府信息公开 /
+    | | 申请 | 0 0 | …): the row the whole label names."""
+    from .conftest import ROOT
+
+    name = "gen_0002_pdf__markitdown.md"
+    text = (ROOT / "evals" / "converted" / "reports" / name).read_text(encoding="utf-8")
+    assert "2.申请人逾期未按收费通知要求缴纳费\n用、行政机关不再处理其政府信息公开\n|" in text
+    fields = read(T3_2021, read_text(text).text).fields
+    assert all(fields[f"t3.other_no_fee.{c}"].value == 0 for c in ("natural_person", "total"))
+
+
+def test_a_label_head_beside_empty_cells_in_a_markdown_grid_goes_with_the_row_below():
+    """A grid row of a label's head and empty cells, its tail and values in the row below (the
+    head alone reads 要求行政机关确认…: a row of blanks, which it is not): one row, the values'."""
+    rows = [
+        "| 4.无正当理由大量反复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        "| 5.要求行政机关确认或重新出具已获取 |  |  |  |  |  |  |  |",
+        "| 信息 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "| 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+    ]
+    fields = read(T3_2021, read_text("\n".join(rows) + "\n").text).fields
+    got = [fields[f"t3.declined_confirmation.{c}"] for c in ("natural_person", "total")]
+    assert [(f.value, f.confident) for f in got] == [(1, True), (1, True)]
 
 
 def test_the_heads_of_wrapped_numbers_beside_a_label_stand_over_their_values():

@@ -61,12 +61,14 @@ def sources(work: Path) -> list[tuple[Path, dict]]:
     return found
 
 
-def browser_print(html: Path, out: Path) -> Path | None:
-    """The page printed to PDF by headless Chromium, header and footer included."""
+def browser_print(html: Path, out: Path, header: bool = True) -> Path | None:
+    """The page printed to PDF by headless Chromium, header and footer included (or not: a
+    print without the date, the address and the page numbers)."""
     pdf = out / f"{html.stem}__chromium_pdf.pdf"
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    plain = [] if header else ["--no-pdf-header-footer"]
     done = subprocess.run(
-        [chromium, *CHROMIUM_FLAGS, f"--print-to-pdf={pdf}", html.as_uri()],
+        [chromium, *CHROMIUM_FLAGS, *plain, f"--print-to-pdf={pdf}", html.as_uri()],
         capture_output=True,
         timeout=120,
     )

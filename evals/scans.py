@@ -3,8 +3,10 @@
     python -m evals.scans [OUT_DIR] [--configs 200dpi_clean,150dpi_seal,...] [--generated N]
 
 Sources: the real development set printed to PDF (``evals/converted/reports/*.pdf``: browser and
-LibreOffice prints, with their gold in ``evals/converted/gold``) and generated reports rendered as
-PDF (``evals.generate``). Each source's pages are rendered at a resolution (pypdfium2), degraded,
+LibreOffice prints, with their gold in ``evals/converted/gold``); its markdown and text copies as
+the pages they stand for (pandoc's web page of each, ruled tables and all, printed by Chromium:
+a scanner sees a printed page, not a copy's pipes); and generated reports rendered as PDF
+(``evals.generate``). Each source's pages are rendered at a resolution (pypdfium2), degraded,
 and written as an image-only PDF — no text layer, as a scanner writes it (JPEG pages) — to
 ``OUT_DIR/reports`` (default ``evals/scans``) with the source's gold in ``OUT_DIR/gold``: gold by
 construction. Its ``layout`` names the resolution and the degradation (``200dpi_seal``), so
@@ -24,6 +26,9 @@ import io
 import json
 import math
 import random
+import shutil
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -45,14 +50,63 @@ Degrade = Callable[[Image.Image, random.Random, int], Image.Image]
 
 
 def sources(generated: int, seed: int) -> list[tuple[str, bytes, dict]]:
-    """(name, PDF bytes, gold) of every source: the real set's prints, then generated reports."""
+    """(name, PDF bytes, gold) of every source: the real set's prints, its markdown and text
+    copies as pages printed, then generated reports."""
     found = []
     for pdf in sorted((PRINTED / "reports").glob("*.pdf")):
         gold = json.loads((PRINTED / "gold" / f"{pdf.stem}.json").read_text(encoding="utf-8"))
         found.append((pdf.stem, pdf.read_bytes(), gold))
+    found += page_prints()
     for name, _suffix, content, gold in generate(generated, seed, layouts=("pdf",)):
         assert isinstance(content, bytes)
         found.append((name, content, gold))
+    return found
+
+
+# A printed page's tables are ruled, as the reports' own PDFs are (a markdown copy's pipes are not
+# what a scanner sees).
+_PAGE_STYLE = (
+    "<style>body{font-family:'WenQuanYi Zen Hei';font-size:11pt}table{border-collapse:collapse}"
+    "td,th{border:1px solid #000;padding:2px 5px}</style>"
+)
+
+
+def page_prints() -> list[tuple[str, bytes, dict]]:
+    """The real set's markdown and text copies as the pages they stand for: each rendered to a
+    web page by pandoc (its pipe tables as ruled tables, its lines kept) and printed by
+    Chromium, without a header (its date would change the pixels). None when pandoc or
+    Chromium is missing."""
+    from .convert import REAL, browser_print
+
+    pandoc = shutil.which("pandoc")
+    if pandoc is None or not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
+        return []
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        (work / "style.html").write_text(_PAGE_STYLE, encoding="utf-8")
+        for gold_path in sorted((REAL / "gold").glob("*.json")):
+            gold = json.loads(gold_path.read_text(encoding="utf-8"))
+            source = REAL / "reports" / Path(gold["source"]).name
+            if source.suffix not in (".md", ".txt"):
+                continue
+            page = work / f"{source.stem}__pandoc_html.html"
+            command = [
+                pandoc,
+                str(source),
+                "-f",
+                "gfm+hard_line_breaks",
+                "-s",
+                "-H",
+                str(work / "style.html"),
+            ]
+            command += ["--metadata", f"title={source.stem}", "-o", str(page)]
+            subprocess.run(command, capture_output=True, timeout=120)
+            printed = browser_print(page, work, header=False) if page.exists() else None  # (the same
+            # pixels every time: no date in a header)
+            if printed is not None:
+                name = f"{source.stem}__pandoc_html-chromium_pdf"
+                found.append((name, printed.read_bytes(), {**gold, "layout": "pandoc_html-chromium_pdf"}))
     return found
 
 

@@ -97,7 +97,12 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     if not stripped:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
-    if stripped.startswith("**") and stripped.endswith("**") and (inner := stripped[2:-2]).strip():
+    if (
+        stripped[0] == "*"
+        and stripped.startswith("**")
+        and stripped.endswith("**")
+        and (inner := stripped[2:-2]).strip()
+    ):
         begin += 2 + len(inner) - len(inner.lstrip())  # markdown's bold (**805**): the text inside
         stripped = inner.strip()
     end = begin + len(stripped)

@@ -193,6 +193,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
 def _titled_in_yuan(spec: TableSpec, rows: list[list[Cell]]) -> list[str]:
     """The fields in 万元 whose column title or row label the table prints in 元 (本年收费金额（单位：
     元）, 行政事业性收费（元））: their amounts are not in the field's unit."""
+    if not _has_wan_yuan(spec):  # (fast: a table of counts)
+        return []
     in_yuan = {
         _title_key(cell.text)
         for row in rows
@@ -206,6 +208,17 @@ def _titled_in_yuan(spec: TableSpec, rows: list[list[Cell]]) -> list[str]:
         if "万元" in title
         and (_title_key(title) in in_yuan or any(row.label.search(normal_label(key)) for key in in_yuan))
     ]
+
+
+@lru_cache(maxsize=8)
+def _widths(spec: TableSpec) -> tuple[int, ...]:
+    """Each table row's count of columns."""
+    return tuple(len(row.columns) for row in spec.rows)
+
+
+@lru_cache(maxsize=8)
+def _has_wan_yuan(spec: TableSpec) -> bool:
+    return any("万元" in title for row in spec.rows for title in row.column_titles)
 
 
 def _confirm_in_order(
@@ -342,7 +355,11 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
                 candidate = joined  # or its empty cells the grid's beside the label's head)
             if candidate is not None:
                 found.extend(_rows_side_by_side(spec, candidate))
-            above = [*above, row][-_LABEL_PARTS:] if _is_label_head(row) else []
+            last = row[-1] if row else None  # (fast: a row ending in a value is no label's head)
+            if last is None or (last.kind is _VALUE and last.over < 0) or not _is_label_head(row):
+                above = []
+            else:
+                above = [*above, row][-_LABEL_PARTS:]
     return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
 
 
@@ -350,13 +367,12 @@ def _is_label_head(row: list[Cell]) -> bool:
     """A line holding a label alone (in a grid, beside empty cells), or in a layout text a label
     then numbers each over a value of the line below (the heads of numbers wrapped in their
     narrow cells)."""
-    labels = [c for c in row if c.kind is _LABEL]
-    if not labels:
-        return False
-    if labels[0].col >= 0:
-        return all(c.kind is _LABEL or c.kind is _EMPTY for c in row)
-    rest = row[len(labels) :]
-    return row[: len(labels)] == labels and all(c.over >= 0 for c in rest)
+    if row[0].col >= 0:  # a grid's row
+        return all(c.kind is _LABEL or c.kind is _EMPTY for c in row) and any(c.kind is _LABEL for c in row)
+    n = 0
+    while n < len(row) and row[n].kind is _LABEL:
+        n += 1
+    return n > 0 and all(c.over >= 0 for c in row[n:])
 
 
 def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[list[Cell]]) -> _Candidate:
@@ -738,8 +754,14 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
     for cand in candidates:  # a labelled row printed out of order is still read by its label
         if cand.spec_index is not None:
             placed.setdefault(cand.spec_index, cand)
+    widths = _widths(spec)
     for before, after in itertools.pairwise(candidates):
-        if after.spec_index is not None and _numbers_on_a_line_after(spec, before):
+        if (
+            before.spec_index is not None
+            and len(before.values) > widths[before.spec_index]  # (fast: no more values than columns)
+            and after.spec_index is not None
+            and _numbers_on_a_line_after(spec, before)
+        ):
             beside_strays.add(after.spec_index)
     return placed, beside_strays, misnamed
 
@@ -750,8 +772,8 @@ def _numbers_on_a_line_after(spec: TableSpec, candidate: _Candidate) -> bool:
     next row's numbers, wrapped in their narrow cells (2 2 over 1.信访… 2 0 0 0 0 6 8 for 26, 28)."""
     if candidate.spec_index is None:
         return False
-    values, width = _printed(candidate.values), len(spec.rows[candidate.spec_index].columns)
-    return len(values) > width and not values[0].line_start and values[width].line_start
+    values, n = _printed(candidate.values), _widths(spec)[candidate.spec_index]
+    return len(values) > n and not values[0].line_start and values[n].line_start
 
 
 def _after_other_rows_labels(spec: TableSpec, placed: dict[int, _Candidate]) -> list[int]:
@@ -763,8 +785,11 @@ def _after_other_rows_labels(spec: TableSpec, placed: dict[int, _Candidate]) -> 
         return []
     found = []
     for index, cand in placed.items():
-        before = [c.text for c in cand.row if c.kind is _LABEL][:-1]
-        others = {other for label in before if (other := _match_label(spec, label)) not in (None, index)}
+        row = cand.row  # (fast: a grid's row, or one label first: the common cases)
+        if len(row) < 2 or row[0].col >= 0 or row[1].kind is not _LABEL:
+            continue
+        labels = [c.text for c in row if c.kind is _LABEL]
+        others = {other for label in labels[:-1] if (other := _match_label(spec, label)) not in (None, index)}
         if any(placed.get(other) in (None, cand) for other in others):  # (no values of their own)
             found.append(index)
     return found

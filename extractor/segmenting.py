@@ -207,8 +207,8 @@ def _nothing_between(text: str, start: int, end: int) -> bool:
     """Only white space between two headings (a layout text pads its lines with it), or a
     list's bullet or a markdown heading's #, over a few line breaks at most."""
     return (
-        text.count("\n", start, end) <= _HEADINGS_APART
-        and _MARKS_BETWEEN.fullmatch(text, start, end) is not None
+        _MARKS_BETWEEN.fullmatch(text, start, end) is not None
+        and text.count("\n", start, end) <= _HEADINGS_APART
     )
 
 

@@ -355,11 +355,7 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
                 candidate = joined  # or its empty cells the grid's beside the label's head)
             if candidate is not None:
                 found.extend(_rows_side_by_side(spec, candidate))
-            last = row[-1] if row else None  # (fast: a row ending in a value is no label's head)
-            if last is None or (last.kind is _VALUE and last.over < 0) or not _is_label_head(row):
-                above = []
-            else:
-                above = [*above, row][-_LABEL_PARTS:]
+            above = [*above, row][-_LABEL_PARTS:] if _is_label_head(row) else []
     return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
 
 
@@ -367,6 +363,8 @@ def _is_label_head(row: list[Cell]) -> bool:
     """A line holding a label alone (in a grid, beside empty cells), or in a layout text a label
     then numbers each over a value of the line below (the heads of numbers wrapped in their
     narrow cells)."""
+    if not row or (row[-1].kind is _VALUE and row[-1].over < 0):  # (fast: a row of values)
+        return False
     if row[0].col >= 0:  # a grid's row
         return all(c.kind is _LABEL or c.kind is _EMPTY for c in row) and any(c.kind is _LABEL for c in row)
     n = 0
@@ -758,22 +756,22 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
     for before, after in itertools.pairwise(candidates):
         if (
             before.spec_index is not None
-            and len(before.values) > widths[before.spec_index]  # (fast: no more values than columns)
             and after.spec_index is not None
-            and _numbers_on_a_line_after(spec, before)
+            and _numbers_on_a_line_after(before, widths[before.spec_index])
         ):
             beside_strays.add(after.spec_index)
     return placed, beside_strays, misnamed
 
 
-def _numbers_on_a_line_after(spec: TableSpec, candidate: _Candidate) -> bool:
-    """A row printed on its label's line, then more numbers on a line of their own (a text
-    without positions joins such a line to the row above): they may be the first digits of the
-    next row's numbers, wrapped in their narrow cells (2 2 over 1.信访… 2 0 0 0 0 6 8 for 26, 28)."""
-    if candidate.spec_index is None:
+def _numbers_on_a_line_after(candidate: _Candidate, width: int) -> bool:
+    """A row of ``width`` columns printed on its label's line, then more numbers on a line of
+    their own (a text without positions joins such a line to the row above): they may be the
+    first digits of the next row's numbers, wrapped in their narrow cells (2 2 over 1.信访… 2 0
+    0 0 0 6 8 for 26, 28)."""
+    if len(candidate.values) <= width:  # (fast: no more values than columns)
         return False
-    values, n = _printed(candidate.values), _widths(spec)[candidate.spec_index]
-    return len(values) > n and not values[0].line_start and values[n].line_start
+    values = _printed(candidate.values)
+    return len(values) > width and not values[0].line_start and values[width].line_start
 
 
 def _after_other_rows_labels(spec: TableSpec, placed: dict[int, _Candidate]) -> list[int]:

@@ -87,6 +87,8 @@ class Cell:
     # the first cell of a line that goes on with the row of the lines before (a text of rows on
     # lines: a line of numbers alone between two rows joins the row above)
     line_start: bool = False
+    # in a line of cells apart by spaces (a layout text), where the cell starts in its line
+    x: int = -1
 
 
 def make_cell(raw: str, start: int, col: int = -1) -> Cell:
@@ -656,6 +658,9 @@ def _row_on_line(line: str, line_start: int, bare: bool = False) -> list[Cell]:
         else:
             cells.append(cell)
         pos += len(part) + 1
+    if not grid:
+        for cell in cells:
+            cell.x = cell.start - line_start
     return cells
 
 

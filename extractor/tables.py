@@ -890,16 +890,20 @@ def _flat_rows(
 def _flat_groups_blank(
     spec: TableSpec, rows: list[list[Cell]], candidates: list[_Candidate]
 ) -> _Candidate | None:
-    """The one row of a flat table's grid whose first groups are blank (empty cells), its
-    values those of the groups after, all of them: they start in the grid column where the
-    header above titles the first group they hold (| | | 0 0 | 0 0 |… under 未经复议直接起诉).
-    The row with an empty cell for each column of the blank groups."""
+    """The one row of a flat table whose first groups are blank, its values those of the groups
+    after, all of them: they start where the header above titles the first group they hold. In
+    a grid, in that column, after empty cells (| | | 0 0 | 0 0 |… under 未经复议直接起诉); in a
+    layout text, in that column of characters, the header's line opening with the group's title
+    there (pdftotext -layout of a page whose 行政复议 cells are blank). The row with an empty cell
+    for each column of the blank groups."""
     row = _one_numbered(candidates)  # (its whole printed row: a grid's window may leave its empty cells out)
     if row is None or row.glued:
         return None
     lead = next((i for i, c in enumerate(row.row) if c.kind is not _EMPTY), len(row.row))
     values = _printed(row.row[lead:])
-    if not lead or row.row[0].col < 0 or any(c.kind is not _VALUE for c in values):
+    gridded = bool(lead) and row.row[0].col >= 0  # (empty cells before its values, in a grid)
+    layout = not lead and bool(values) and values[0].x >= 0  # (its values alone on their line)
+    if not (gridded or layout) or any(c.kind is not _VALUE for c in values):
         return None
     starts = [end for *_, end in _flat_spans(spec)]
     blank_width = _width(spec) - len(values)
@@ -907,11 +911,18 @@ def _flat_groups_blank(
         return None
     group = starts.index(blank_width) + 1  # the first group the values hold
     title = _words(spec.rows[group].title.split()[-1])
-    titled = {c.col for c in _cells_above(rows, row) if c.kind is _LABEL and _words(c.text) == title}
-    if titled != {values[0].col}:
+    above = [c for c in _cells_above(rows, row) if c.kind is _LABEL]
+    if layout:  # (a header line's words run together into one cell: the group's title opens it)
+        titled = {c.x for c in above if c.x >= 0 and _words(c.text).startswith(title)}
+        if len(titled) != 1 or abs(titled.pop() - values[0].x) > _SAME_X:
+            return None
+    elif {c.col for c in above if _words(c.text) == title} != {values[0].col}:
         return None
     blank = [Cell("", values[0].start, values[0].start, _EMPTY, values[0].col) for _ in range(blank_width)]
     return replace(row, values=[*blank, *values])
+
+
+_SAME_X = 1  # characters a layout text's column may be off by between two of its lines
 
 
 def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | None:

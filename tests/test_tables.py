@@ -445,6 +445,33 @@ def test_a_header_under_a_label_alone_is_no_row_of_that_label():
     assert doc.fields["t3.total.total"] == 718
 
 
+def test_table_four_in_a_layout_text_with_its_first_group_blank_is_read_by_the_header_column():
+    """pdftotext -layout of a page whose 行政复议 cells are blank: the row's ten values stand
+    alone on their line, the first under the header's 未经复议直接起诉, in the same column of
+    characters. They are the two litigation groups; 行政复议 is blank."""
+    import json
+
+    from .conftest import ROOT
+
+    converted = ROOT / "evals" / "converted"
+    name = "seed_002_html__chromium_pdf-pdftotext_layout.txt"
+    gold = json.loads((converted / "gold" / f"{name.rsplit('.', 1)[0]}.json").read_text(encoding="utf-8"))
+    doc = extract(converted / "reports" / name)
+    t4 = {f: v for f, v in gold["fields"].items() if f.startswith("t4.")}
+    assert {f: doc.fields[f] for f in t4} == t4 and doc.status == "ok"
+
+
+def test_a_row_under_a_grid_header_is_not_placed_by_a_grid_cells_column_of_characters():
+    """A LibreOffice print that cut table 四's last columns, through markitdown: a grid header
+    (| … 复议后起诉 |), then 行政复议's five values alone on a line. A grid cell has no column of
+    characters: its values are no 复议后起诉 group (2 7 8 1 9 were once read as one)."""
+    from .conftest import ROOT
+
+    name = "shanghai_office_2019__lo_docx-lo_pdf-markitdown.md"
+    doc = extract(ROOT / "evals" / "converted" / "reports" / name)
+    assert all(doc.fields[f"t4.litigation_after_review.{c}"] is None for c in ("upheld", "total"))
+
+
 def test_table_four_as_labelled_rows():
     text = "行政复议\t1\t0\t0\t0\t1\n未经复议直接起诉\t0\t0\t0\t2\t2\n复议后起诉\t0\t0\t0\t0\t0\n"
     got = {k: r.value for k, r in read(T4, text).fields.items()}

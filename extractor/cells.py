@@ -99,14 +99,6 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     if not stripped:
         return Cell("", start, start, _EMPTY, col)
     begin = start + len(raw) - len(raw.lstrip())
-    if (
-        stripped[0] == "*"
-        and stripped.startswith("**")
-        and stripped.endswith("**")
-        and (inner := stripped[2:-2]).strip()
-    ):
-        begin += 2 + len(inner) - len(inner.lstrip())  # markdown's bold (**805**): the text inside
-        stripped = inner.strip()
     end = begin + len(stripped)
     first = stripped[0]
     if (first.isdecimal() or first in VALUE_STARTS) and (  # (a label starts with a word: fast)

@@ -40,13 +40,15 @@ _MAPPED = {chr(code): chr(to) for code, to in enumerate(_TRANSLATION) if code !=
 _TO_MAP = re.compile("([" + re.escape("".join(_MAPPED)) + "])")
 
 # Deleted: \r of \r\n, invisible marks, markdown's inline-code backticks (a PDF-to-markdown
-# converter wraps numbers in them), and page furniture on a line of its own: page numbers
-# (- 3 -, 第 3 页 共 9 页, 3/9), a browser print's date and time and its file or web address.
+# converter wraps numbers in them) and bold's ** (共 **5251** 条, | **805** |), and page
+# furniture on a line of its own: page numbers (- 3 -, 第 3 页 共 9 页, 3/9), a browser print's
+# date and time and its file or web address.
 _SPACED = "\u4e00-\u9fff\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b\u201c\u201d"  # ideographs, CJK marks
 _SPACE_BEFORE_SPACED = rf"[ \u3000\xa0](?=[{_SPACED}][ \u3000\xa0][{_SPACED}])"  # 政 府 信: before 府
 _DELETIONS = re.compile(
     r"\r(?=\n)"
     r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad`]"
+    r"|\*\*(?=[^\s*])|(?<=[^\s*])\*\*"
     r"|^[ \t\u3000\xa0]*(?:[-－—–]\s*\d{1,4}\s*[-－—–]"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
@@ -62,7 +64,7 @@ _DELETIONS = re.compile(
 _LETTER_SPACED = re.compile(_SPACE_BEFORE_SPACED)
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)  # (as embedded_tables finds them)
-_DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad`"
+_DELETABLE_CHARS = "\r\u200b\u200c\u200d\u2060\ufeff\u00ad`*"
 # (the indent taken whole, *+: what follows never starts with it)
 _PAGE_LINE_HEAD = r"[ \t\u3000\xa0]*+(?:[-－—–]|第\s*\d|\d{1,4}\s*/|\d{1,4}[/-]\d|file:|https?:)"
 _MAYBE_FIRST_PAGE_LINE = re.compile(_PAGE_LINE_HEAD)

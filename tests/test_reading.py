@@ -1,3 +1,4 @@
+import re
 import unicodedata
 
 import pytest
@@ -169,3 +170,21 @@ def test_a_line_break_tag_outside_a_table_row_breaks_the_line():
     t2 = [f for f in gold if f.startswith("t2.")]
     assert {f: fields[f] for f in t2} == {f: gold[f] for f in t2}
     assert "\n" not in normalise("| a<br>b | 1 |").text  # (in a table's row: a break in its cell)
+
+
+def test_markdown_bold_is_deleted_and_offsets_still_map_back():
+    """A Word file through a markdown converter keeps its bold runs (共 **5251** 条, **一、总体
+    情况**): the marks are deleted, a number inside them read, its span mapped to the decoded text."""
+    from extractor import extract
+
+    text = (REPORTS / "000_3e234e060d6fa3b4.txt").read_text(encoding="utf-8")
+    sentence = next(line for line in text.splitlines() if "主动公开" in line and "条" in line)
+    count = re.search(r"(\d+)\s*条", sentence)
+    assert count is not None
+    bolded = text.replace(sentence, sentence.replace(count.group(1), f"**{count.group(1)}**", 1))
+    source = normalise(bolded)
+    assert "**" not in source.text
+    doc = extract(bolded)
+    evidence = doc.evidence["overview.proactive_total"]
+    assert doc.fields["overview.proactive_total"] == int(count.group(1))
+    assert bolded[evidence.start : evidence.end] == count.group(1)  # (evidence: decoded offsets)

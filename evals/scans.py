@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from .convert import write_derived_gold
+from .convert import REAL, browser_print, write_derived_gold
 from .generate import empty_set_folders, generate
 
 ROOT = Path(__file__).resolve().parent
@@ -76,8 +76,6 @@ def page_prints() -> list[tuple[str, bytes, dict]]:
     web page by pandoc (its pipe tables as ruled tables, its lines kept) and printed by
     Chromium, without a header (its date would change the pixels). None when pandoc or
     Chromium is missing."""
-    from .convert import REAL, browser_print
-
     pandoc = shutil.which("pandoc")
     if pandoc is None or not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
         return []

@@ -139,13 +139,13 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
     # pads its blank lines with spaces across the page: those are blank lines
     raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
-    _mark_heads_over_values(rows, lines)
+    _mark_heads_over_values(rows)
     if _is_plain_cell_per_line(rows, raw):
         return _rows_by_label(rows, raw)
     return rows
 
 
-def _mark_heads_over_values(rows: list[list[Cell]], lines: list[tuple[int, str]]) -> None:
+def _mark_heads_over_values(rows: list[list[Cell]]) -> None:
     """Numbers alone on lines right above a row of space-aligned cells, each standing over one
     of the row's values in the same columns of characters (as ``pdftotext -layout`` prints the
     first digits of a number wrapped in its narrow cell, over one line or more): each is marked
@@ -156,29 +156,29 @@ def _mark_heads_over_values(rows: list[list[Cell]], lines: list[tuple[int, str]]
         values = [c for c in below if c.kind is _VALUE and c.col < 0]
         if len(values) < 2:
             continue
-        bottom, labelled = lines[j][0], False  # (one line of them may hold a label's head too)
+        labelled = False  # (one line of them may hold a label's head too)
         i = j - 1
-        while i >= 0 and (over := _over_values(rows[i], lines[i][0], values, bottom)) is not None:
+        while i >= 0 and (over := _over_values(rows[i], values)) is not None:
             if len(over) < len(rows[i]) and labelled:
                 break  # (a second label's head: another row's line)
             labelled = labelled or len(over) < len(rows[i])
-            for head, value in zip(_after_labels(rows[i]), over, strict=True):
+            for head, value in zip(after_labels(rows[i]), over, strict=True):
                 head.over = value.start
             i -= 1
 
 
-def _after_labels(line: list[Cell]) -> list[Cell]:
+def after_labels(line: list[Cell]) -> list[Cell]:
     """A line's cells after its leading labels (a wrapped label's head beside the heads of
     wrapped numbers: 5.属于三类内部事务信 … 2 over 息 0 0 7 0 18 0 5)."""
     first = next((i for i, c in enumerate(line) if c.kind is not _LABEL or c.col >= 0), len(line))
     return line[first:]
 
 
-def _over_values(line: list[Cell], top: int, values: list[Cell], bottom: int) -> list[Cell] | None:
+def _over_values(line: list[Cell], values: list[Cell]) -> list[Cell] | None:
     """The values each of a line's numbers (after its labels, if any) stands over, one each;
     None unless the line holds only numbers there, fewer than the values, each over exactly
     one."""
-    heads = _after_labels(line)
+    heads = after_labels(line)
     if not heads or len(heads) >= len(values):
         return None
     if any(c.kind is not _VALUE or not c.text.isdigit() or c.col >= 0 for c in heads):
@@ -188,7 +188,7 @@ def _over_values(line: list[Cell], top: int, values: list[Cell], bottom: int) ->
         under = [
             v
             for v in values
-            if _same_columns(head.start - top, head.end - top, v.start - bottom, v.end - bottom)
+            if _same_columns(head.x, head.x + head.end - head.start, v.x, v.x + v.end - v.start)
         ]
         if len(under) != 1:
             return None

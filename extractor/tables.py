@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .catalog import RowSpec, TableSpec
-from .cells import Cell, CellKind
+from .cells import Cell, CellKind, after_labels
 from .models import FieldReading, Reading
 from .values import FULL_WIDTH, ValueKind, parse_value
 
@@ -367,10 +367,8 @@ def _is_label_head(row: list[Cell]) -> bool:
         return False
     if row[0].col >= 0:  # a grid's row
         return all(c.kind is _LABEL or c.kind is _EMPTY for c in row) and any(c.kind is _LABEL for c in row)
-    n = 0
-    while n < len(row) and row[n].kind is _LABEL:
-        n += 1
-    return n > 0 and all(c.over >= 0 for c in row[n:])
+    rest = after_labels(row)
+    return len(rest) < len(row) and all(c.over >= 0 for c in rest)
 
 
 def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[list[Cell]]) -> _Candidate:
@@ -384,8 +382,11 @@ def _with_label_above(spec: TableSpec, candidate: _Candidate, above: list[list[C
     tails = (candidate.label, _group_label(spec).sub("", candidate.label))
     if _LABEL_START.match(tails[1]):
         return candidate  # (a numbered label starts there: 3.危 is no tail of 规禁 / 止公开 above it)
-    starts = ["".join(c.text for line in above[-n:] for c in line if c.kind is _LABEL) for n in range(1, 4)]
-    starts = [h for h in dict.fromkeys(starts) if _LABEL_START.match(h)]  # (a head opens with its number)
+    starts = [
+        "".join(c.text for line in above[-n:] for c in line if c.kind is _LABEL)
+        for n in range(1, len(above) + 1)
+    ]
+    starts = [h for h in starts if _LABEL_START.match(h)]  # (a head opens with its number)
     joined = next(
         ((h + t, i) for h in starts for t in tails if (i := _match_label(spec, h + t)) is not None), None
     )
@@ -846,7 +847,7 @@ def _has_number(candidate: _Candidate) -> bool:
 @lru_cache(maxsize=8)
 def _width(spec: TableSpec) -> int:
     """The cells of all of a table's rows."""
-    return sum(len(row.columns) for row in spec.rows)
+    return sum(_widths(spec))
 
 
 def _flat_rows(

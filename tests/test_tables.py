@@ -315,15 +315,20 @@ def test_a_label_head_beside_the_head_of_a_wrapped_number_is_read_with_the_row_b
     total's first digits on one line (5.要求…已获取 … 1), the rest of both below ((五)不予处理
     信息 0 15 0 0 0 0 5): the row is the whole label's, its total 15 where the sums say so.
     Every field as its gold says, and the report ok."""
+    doc, gold = _converted(name)
+    assert {f: doc.fields.get(f) for f in gold} == gold
+    assert doc.status == "ok"
+
+
+def _converted(name: str) -> tuple:
+    """A converted fixture's document, and its gold fields."""
     import json
 
     from .conftest import ROOT
 
     converted = ROOT / "evals" / "converted"
     gold = json.loads((converted / "gold" / f"{name.rsplit('.', 1)[0]}.json").read_text(encoding="utf-8"))
-    doc = extract(converted / "reports" / name)
-    assert {f: doc.fields.get(f) for f in gold["fields"]} == gold["fields"]
-    assert doc.status == "ok"
+    return extract(converted / "reports" / name), gold["fields"]
 
 
 def test_a_label_head_over_two_lines_above_its_row_in_a_markdown_grid_names_the_row():
@@ -449,15 +454,8 @@ def test_table_four_in_a_layout_text_with_its_first_group_blank_is_read_by_the_h
     """pdftotext -layout of a page whose 行政复议 cells are blank: the row's ten values stand
     alone on their line, the first under the header's 未经复议直接起诉, in the same column of
     characters. They are the two litigation groups; 行政复议 is blank."""
-    import json
-
-    from .conftest import ROOT
-
-    converted = ROOT / "evals" / "converted"
-    name = "seed_002_html__chromium_pdf-pdftotext_layout.txt"
-    gold = json.loads((converted / "gold" / f"{name.rsplit('.', 1)[0]}.json").read_text(encoding="utf-8"))
-    doc = extract(converted / "reports" / name)
-    t4 = {f: v for f, v in gold["fields"].items() if f.startswith("t4.")}
+    doc, gold = _converted("seed_002_html__chromium_pdf-pdftotext_layout.txt")
+    t4 = {f: v for f, v in gold.items() if f.startswith("t4.")}
     assert {f: doc.fields[f] for f in t4} == t4 and doc.status == "ok"
 
 

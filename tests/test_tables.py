@@ -439,6 +439,21 @@ def test_values_after_the_labels_of_rows_that_print_none_are_doubtful():
     assert fields["t3.withheld_admin_query.total"].confident  # (the row after: its own label's)
 
 
+def test_a_numbered_label_is_never_the_tail_of_a_label_alone_above_it():
+    """A row whose values a converter lost prints its label alone (5.要求…已获取信息); the next
+    row's label, cut (1.申请人无正当理由逾期), starts a row of its own: the two are no one label,
+    and the values are never 5.要求…'s."""
+    lines = [
+        "4.无正当理由大量反复申请    0   0   0   0   0   0   0",
+        "5.要求行政机关确认或重新出具已获取信息",
+        "1.申请人无正当理由逾期    0   0   0   0   0   3   3",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请  0  0  0  0  0  0  0",
+    ]
+    fields = read(T3_2021, read_text("\n".join(lines) + "\n").text).fields
+    found = fields.get("t3.declined_confirmation.total")
+    assert found is None or found.value != 3 or not found.confident
+
+
 def test_a_header_under_a_label_alone_is_no_row_of_that_label():
     """A markdown of small tables, each row's label alone above its header (部分公开… / 类别 |
     数据 1 | 数据 2 …): the header's 数据 1 is no row of one value for that label."""

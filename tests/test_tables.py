@@ -16,6 +16,11 @@ def read(spec, text, fmt=Format.F2021):
     return parse_table(spec, table_rows(text, 0, len(text)), CATALOG.identities_of(fmt, spec.id))
 
 
+def _t3_fields(lines: list[str]) -> dict:
+    """Table 三 (2021) read from ``lines``, normalised as a report's text is: its readings."""
+    return read(T3_2021, read_text("\n".join(lines) + "\n").text).fields
+
+
 def t2_values(lines: list[str], *fields: str) -> tuple:
     """The values of table 二 (2021) read from ``lines``, of the ``fields`` named (t2.…)."""
     got = {k: r.value for k, r in read(T2_2021, "\n".join(lines)).fields.items()}
@@ -294,7 +299,7 @@ def test_a_row_whose_label_head_stands_alone_on_the_line_above_is_read_by_the_wh
         "",
         "（六）其他处理    3.其他    0   0   3   0   0   4   7",
     ]
-    fields = read(T3_2021, read_text("\n".join(lines)).text).fields
+    fields = _t3_fields(lines)
     assert [fields[f"t3.declined_confirmation.{c}"].value for c in ("natural_person", "total")] == [1, 1]
     assert [fields[f"t3.other_other.{c}"].value for c in ("research", "other_org", "total")] == [3, 4, 7]
 
@@ -353,7 +358,7 @@ def test_a_label_head_beside_empty_cells_in_a_markdown_grid_goes_with_the_row_be
         "| 信息 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
         "| 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
     ]
-    fields = read(T3_2021, read_text("\n".join(rows) + "\n").text).fields
+    fields = _t3_fields(rows)
     got = [fields[f"t3.declined_confirmation.{c}"] for c in ("natural_person", "total")]
     assert [(f.value, f.confident) for f in got] == [(1, True), (1, True)]
 
@@ -449,7 +454,7 @@ def test_a_numbered_label_is_never_the_tail_of_a_label_alone_above_it():
         "1.申请人无正当理由逾期    0   0   0   0   0   3   3",
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请  0  0  0  0  0  0  0",
     ]
-    fields = read(T3_2021, read_text("\n".join(lines) + "\n").text).fields
+    fields = _t3_fields(lines)
     found = fields.get("t3.declined_confirmation.total")
     assert found is None or found.value != 3 or not found.confident
 

@@ -87,8 +87,10 @@ class Cell:
     # the first cell of a line that goes on with the row of the lines before (a text of rows on
     # lines: a line of numbers alone between two rows joins the row above)
     line_start: bool = False
-    # in a line of cells apart by spaces (a layout text), where the cell starts in its line
+    # in a line of cells apart by spaces (a layout text), where the cell starts in its line,
+    # and that line as printed (its spaces kept: a header's words stand where their columns do)
     x: int = -1
+    line: str = ""
 
 
 def make_cell(raw: str, start: int, col: int = -1) -> Cell:
@@ -652,7 +654,7 @@ def _row_on_line(line: str, line_start: int, bare: bool = False) -> list[Cell]:
         pos += len(part) + 1
     if not grid:
         for cell in cells:
-            cell.x = cell.start - line_start
+            cell.x, cell.line = cell.start - line_start, line
     return cells
 
 

@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from unicodedata import east_asian_width
 
 from .catalog import RowSpec, TableSpec
 from .cells import Cell, CellKind, after_labels
@@ -913,9 +914,9 @@ def _flat_groups_blank(
     group = starts.index(blank_width) + 1  # the first group the values hold
     title = _words(spec.rows[group].title.split()[-1])
     above = [c for c in _cells_above(rows, row) if c.kind is _LABEL]
-    if layout:  # (a header line's words run together into one cell: the group's title opens it)
-        titled = {c.x for c in above if c.x >= 0 and _words(c.text).startswith(title)}
-        if len(titled) != 1 or abs(titled.pop() - values[0].x) > _SAME_X:
+    if layout:  # (a header line's words run together into one cell: where the group's title is)
+        titled = [_columns_of(title, c.line) for c in above if c.x >= 0 and title in c.text]
+        if len(titled) != 1 or not any(abs(x - values[0].x) <= _SAME_X for x in titled[0]):
             return None
     elif {c.col for c in above if _words(c.text) == title} != {values[0].col}:
         return None
@@ -924,6 +925,16 @@ def _flat_groups_blank(
 
 
 _SAME_X = 1  # characters a layout text's column may be off by between two of its lines
+
+
+def _columns_of(title: str, line: str) -> tuple[int, ...]:
+    """Where ``title``, printed once in ``line``, starts: in characters (pdftotext -layout
+    counts a Chinese character as one column) and in display width (pandoc's tables count it as
+    two); none when the line prints it twice or not at all."""
+    at = line.find(title)
+    if at < 0 or line.find(title, at + 1) >= 0:
+        return ()
+    return at, at + sum(east_asian_width(ch) in "WF" for ch in line[:at])
 
 
 def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | None:

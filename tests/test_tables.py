@@ -479,6 +479,36 @@ def test_table_four_in_a_layout_text_with_its_first_group_blank_is_read_by_the_h
     assert {f: doc.fields[f] for f in t4} == t4 and doc.status == "ok"
 
 
+def _t4_first_group_blank(measure: str, shift: int = 0) -> str:
+    """Table 四 as a layout text whose 行政复议 cells are blank: the header's column titles run
+    together on one line, 未经复议直接起诉 in mid-line, and the ten litigation values start under
+    it, counted in characters (pdftotext -layout) or in display width (pandoc, where a Chinese
+    character is two columns); ``shift`` moves the values right."""
+    titles = "结果维持   结果纠正   其他结果   尚未审结   总计   "
+    lead = len(titles) + (sum(ch > "\u2e80" for ch in titles) if measure == "display width" else 0)
+    return "\n".join(
+        [
+            "  行政复议" + " " * 40 + "行政诉讼",
+            titles + "未经复议直接起诉" + " " * 20 + "复议后起诉",
+            " " * (lead + shift) + "   ".join(["1", "0", "0", "2", "3", "0", "0", "0", "0", "0"]),
+        ]
+    )
+
+
+@pytest.mark.parametrize("measure", ["characters", "display width"])
+def test_table_four_first_group_blank_its_values_under_a_title_in_mid_line_are_the_litigation_groups(measure):
+    got = {k: r.value for k, r in read(T4, _t4_first_group_blank(measure)).fields.items()}
+    assert [got[f"t4.litigation_direct.{c}"] for c in ("upheld", "pending", "total")] == [1, 2, 3]
+    assert got["t4.litigation_after_review.total"] == 0 and got["t4.review.total"] is None
+
+
+def test_table_four_first_group_blank_its_values_under_no_title_are_not_read():
+    """The same line of values, standing under no group's title in either measure: which two
+    groups the ten values are, nothing says."""
+    got = {k: r.value for k, r in read(T4, _t4_first_group_blank("characters", shift=4)).fields.items()}
+    assert got.get("t4.litigation_direct.total") is None and got.get("t4.review.total") is None
+
+
 def test_a_row_under_a_grid_header_is_not_placed_by_a_grid_cells_column_of_characters():
     """A LibreOffice print that cut table 四's last columns, through markitdown: a grid header
     (| … 复议后起诉 |), then 行政复议's five values alone on a line. A grid cell has no column of

@@ -451,36 +451,67 @@ def _heads_line(cand: _Candidate, line: int, line_of: dict[int, int]) -> bool:
 def _rows_side_by_side(spec: TableSpec, candidate: _Candidate) -> list[_Candidate]:
     """A printed row holding the labels of consecutive table rows, then as many rows of values
     (a text extractor put the lines of two rows side by side: (一)予以公开 (二)部分公开 then
-    both rows' cells): one row per label, its values taken in order. The identities must
-    confirm each (:attr:`_Candidate.in_order`)."""
+    both rows' cells): one row per label, its values taken in order. Rows of values beyond the
+    labels' (a spanning label's rows, their labels printed elsewhere: 二、上年结转… then its 7
+    values and the 7 of (一) and of (二)) are rows without labels, for their place in the
+    table's order to name. The identities must confirm each (:attr:`_Candidate.in_order`)."""
     values = _printed(candidate.values)
-    if spec.flat or candidate.glued or not values:  # (a flat table's labels title its column groups)
+    if spec.flat or candidate.glued or len(values) < 2:  # (a flat table's labels title its column groups)
         return [candidate]
     labels: list[str] = []  # the labels before the values naming the rows before, one by one
     indices: list[int] = []
-    for cell in reversed([c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]):
+    before = [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
+    for cell in reversed(before):
         index = _match_label(spec, cell.text)
         if index is None or (indices and index != indices[0] - 1):
             break
         labels.insert(0, cell.text)
         indices.insert(0, index)
-    if len(indices) < 2:
+    n = _run_width(spec, candidate, indices, len(values))
+    if (
+        n is not None
+        and len(values) > n * len(indices)
+        and _other_rows_named(spec, before[: -len(labels) or None])
+    ):
+        return [candidate]  # (whose the rows beyond the labels' are, a label of another row leaves open)
+    if n is None or any(c.kind is not _VALUE for c in values):
         return [candidate]
-    widths = {len(spec.rows[i].columns) for i in indices}
-    if len(widths) != 1 or len(values) != len(indices) * (n := widths.pop()):
-        return [candidate]
-    if any(c.kind is not _VALUE for c in values):
-        return [candidate]
-    return [
-        replace(
-            candidate,
-            label=label,
-            values=values[k * n : (k + 1) * n],
-            spec_index=index,
-            in_order=id(candidate.row),
-        )
-        for k, (label, index) in enumerate(zip(labels, indices, strict=True))
+    key = id(candidate.row)
+    chunks = [values[k : k + n] for k in range(0, len(values), n)]
+    named = [
+        replace(candidate, label=label, values=chunk, spec_index=index, in_order=key)
+        for label, index, chunk in zip(labels, indices, chunks, strict=False)
     ]
+    loose = [
+        replace(candidate, label="", row=chunk, values=chunk, spec_index=None, in_order=key)
+        for chunk in chunks[len(labels) :]
+    ]
+    return named + loose
+
+
+def _other_rows_named(spec: TableSpec, labels: list[Cell]) -> bool:
+    """Some of these label cells, opening with a numbering, name a row of the table (1.信访…
+    before 不予处 / 理 / 2.重复申请; not a header's 申请人情况 总计)."""
+    return any(_LABEL_START.match(c.text) and _match_label(spec, c.text) is not None for c in labels)
+
+
+def _run_width(spec: TableSpec, candidate: _Candidate, indices: list[int], count: int) -> int | None:
+    """The cells of each row in a run of ``count`` values after the labels of rows ``indices``:
+    a run of rows of one width, at least two, no fewer than the labels, and the rows after the
+    last label (or, with none, every row) that one width too; None when the run is no such."""
+    if not indices and any(c.kind is _LABEL for c in candidate.row):
+        return None  # (its label names no row)
+    widths = {len(spec.rows[i].columns) for i in indices} if indices else set(_widths(spec))
+    if len(widths) != 1 or candidate.gap or candidate.values[0].col >= 0:
+        return None  # (a grid's row is one row: its cells repeat a spanned value, 1130 | 1130)
+    n = widths.pop()
+    rows, extra = divmod(count, n)
+    if extra or rows < max(2, len(indices)):
+        return None
+    after = range(indices[-1] + 1, indices[-1] + 1 + rows - len(indices)) if indices else range(0)
+    if after and (after[-1] >= len(spec.rows) or any(len(spec.rows[i].columns) != n for i in after)):
+        return None
+    return n
 
 
 def _values_across_a_wrap(spec: TableSpec, candidates: list[_Candidate]) -> list[_Candidate]:

@@ -630,6 +630,72 @@ def _clipped_report(seed: int, keep_title: bool = False, cell_per_line: bool = F
     return text[:start] + "\n".join(lines) + text[end:], record
 
 
+def _t3_labels_drawn_last(moved: tuple[int, ...], broken: int | None = None) -> tuple[str, dict]:
+    """A generated report's table 三 as pdftotext writes a PDF's table in its default mode: each
+    cell a paragraph of its own, in the order the PDF draws them. The labels of rows ``moved``
+    (cells spanning rows, drawn after the others) come after the table's last row, so their
+    rows' values follow the values of the row above. ``broken``: that row's total printed one
+    more than its cells sum to."""
+    import random
+
+    from evals.generate import random_record, render_file
+
+    rng = random.Random(7)
+    record = random_record(rng, fmt="2021")
+    text = render_file(record, "pdf_lines", rng)[1]
+    start, end = text.index("一、本年新收"), text.index("四、政府信息公开行政复议")
+    cells, labels, row = [], [], 0
+    for line in text[start:end].split("\n"):
+        words = line.split(" ")
+        if len(words) < 8 or not all(w.isdigit() for w in words[-7:]):
+            cells.append(line)  # (a page's number and running header between rows)
+            continue
+        label, values = " ".join(words[:-7]), words[-7:]
+        if row == broken:
+            values[-1] = str(int(values[-1]) + 1)
+        (labels if row in moved else cells).append(label)
+        cells.extend(values)
+        row += 1
+    body = "\n\n".join(cell for cell in cells + labels if cell)
+    return text[:start] + body + "\n\n" + text[end:], record
+
+
+@pytest.mark.parametrize("moved", [(2, 3), (19, 20, 21, 22), (1, 2, 3)])
+def test_rows_whose_labels_are_drawn_after_the_table_are_read_by_their_place_in_the_order(moved):
+    """A real report's PDF through pdftotext: (一)予以公开 and (二)部分公开 span the label
+    columns, so their labels come after the table and their values after 二、上年结转's: one run
+    of 21 numbers after one label. The rows beyond the label's are the next rows of the table,
+    read when every one of them sums."""
+    text, record = _t3_labels_drawn_last(moved)
+    doc = extract(text, name="drawn_last.txt")
+    t3 = [f for f in record if f.startswith("t3.")]
+    assert {f: doc.fields[f] for f in t3} == {f: record[f] for f in t3}
+    assert not [c for c in doc.failed_checks if c.id == "read.t3"]
+
+
+def test_rows_whose_labels_are_drawn_after_the_table_are_not_read_when_one_of_them_does_not_sum():
+    """One of the run's rows does not sum: the order that placed them is refuted, for the
+    labelled row and the rows after it alike; none is read and each is named."""
+    text, record = _t3_labels_drawn_last((2, 3), broken=3)
+    doc = extract(text, name="drawn_last.txt")
+    run = [f for f in record if f.split(".")[1] in ("carried_over", "granted", "partially_granted")]
+    named = {f for c in doc.failed_checks for f in c.fields}
+    assert all(doc.fields[f] is None for f in run) and set(run) <= named
+
+
+def test_a_run_of_rows_after_labels_of_rows_apart_is_not_read_by_order():
+    """pdftotext put two rows' labels in one paragraph run with a group's label between them
+    (1.信访举报投诉类申请 / 不予处 / 理 / 2.重复申请), then both rows' values: the label right before
+    the values need not own the first row of them (here it does not)."""
+    values = [str(v) for v in (5, 0, 0, 0, 0, 0, 5, 26, 0, 0, 0, 0, 0, 26)]
+    text = "\n\n".join(["1.信访举报投诉类申请\n不予处\n理\n2.重复申请", *values])
+    fields = read(T3_2021, text).fields
+    assert all(
+        fields.get(f"t3.{row}.total") is None or fields[f"t3.{row}.total"].value is None
+        for row in ("declined_complaint", "declined_repeated")
+    )
+
+
 @pytest.mark.parametrize("cell_per_line", [False, True])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_last_column_cut_off_the_page_leaves_its_fields_unread_and_named_the_rest_read(seed, cell_per_line):

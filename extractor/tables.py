@@ -141,7 +141,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     """Read table ``spec`` from its printed ``rows``; ``identities`` (of ``fields.md``, those
     over this table's fields) choose among interpretations the cells leave open."""
     result = Reading()
-    candidates = _candidates(spec, rows)
+    candidates = _candidates(spec, rows, identities)
     short = _short_header(spec, rows, candidates) if spec.flat else None
     flat_clipped = _clipped_flat(spec, short, candidates) if short is not None else None
     row_readings = _flat_rows(spec, rows, candidates, identities, flat_clipped) if spec.flat else {}
@@ -334,7 +334,9 @@ def normal_label(text: str) -> str:
 # --- candidates and their placement ----------------------------------------------------
 
 
-def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
+def _candidates(
+    spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Identity] = ()
+) -> list[_Candidate]:
     found: list[_Candidate] = []
     above: list[list[Cell]] = []  # lines of labels alone right above the row (a block may end there)
     for block in _grid_blocks(spec, rows):
@@ -355,7 +357,7 @@ def _candidates(spec: TableSpec, rows: list[list[Cell]]) -> list[_Candidate]:
                     found.pop()  # (the head's line read as a row of its own: its numbers are heads,
                 candidate = joined  # or its empty cells the grid's beside the label's head)
             if candidate is not None:
-                found.extend(_rows_side_by_side(spec, candidate))
+                found.extend(_rows_side_by_side(spec, candidate, identities))
             above = [*above, row][-_LABEL_PARTS:] if _is_label_head(row) else []
     return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
 
@@ -448,16 +450,21 @@ def _heads_line(cand: _Candidate, line: int, line_of: dict[int, int]) -> bool:
     )
 
 
-def _rows_side_by_side(spec: TableSpec, candidate: _Candidate) -> list[_Candidate]:
+def _rows_side_by_side(
+    spec: TableSpec, candidate: _Candidate, identities: Sequence[Identity] = ()
+) -> list[_Candidate]:
     """A printed row holding the labels of consecutive table rows, then as many rows of values
     (a text extractor put the lines of two rows side by side: (一)予以公开 (二)部分公开 then
     both rows' cells): one row per label, its values taken in order. Rows of values beyond the
     labels' (a spanning label's rows, their labels printed elsewhere: 二、上年结转… then its 7
     values and the 7 of (一) and of (二)) are rows without labels, for their place in the
-    table's order to name. The identities must confirm each (:attr:`_Candidate.in_order`)."""
+    table's order to name. The identities must confirm each (:attr:`_Candidate.in_order`).
+    Or the labels' rows' values column by column (:func:`_rows_column_by_column`)."""
     values = _printed(candidate.values)
     if spec.flat or candidate.glued or len(values) < 2:  # (a flat table's labels title its column groups)
         return [candidate]
+    if (by_column := _rows_column_by_column(spec, candidate, values, identities)) is not None:
+        return by_column
     labels: list[str] = []  # the labels before the values naming the rows before, one by one
     indices: list[int] = []
     before = [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
@@ -487,6 +494,82 @@ def _rows_side_by_side(spec: TableSpec, candidate: _Candidate) -> list[_Candidat
         for chunk in chunks[len(labels) :]
     ]
     return named + loose
+
+
+def _rows_column_by_column(
+    spec: TableSpec, candidate: _Candidate, values: list[Cell], identities: Sequence[Identity]
+) -> list[_Candidate] | None:
+    """A printed row holding the numbered labels of consecutive table rows (among a wrapped
+    label's parts, a group's and a header's words), then their values column by column (a PDF's
+    text in the order its table was drawn, pdfminer's: the label column, then each column of
+    values top to bottom): one row per label, its values every n-th. Read so only when every
+    row sums so and not as well row by row (unless that gives the same rows), else unread
+    (``[candidate]``); None when the row is no such run."""
+    width = _one_width(spec)
+    if width is None or candidate.gap or values[0].col >= 0:
+        return None
+    indices = _numbered_rows(
+        spec, [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
+    )
+    count = len(indices)
+    if count < 2 or len(values) != width * count or indices != list(range(indices[0], indices[0] + count)):
+        return None
+    if any(c.kind is not _VALUE for c in values):
+        return None
+    by_column = [values[r::count] for r in range(count)]
+    by_row = [values[k * width : (k + 1) * width] for k in range(count)]
+    if not _rows_sum(spec, indices, by_column, identities):
+        return None
+    differ = [[c.text for c in row] for row in by_row] != [[c.text for c in row] for row in by_column]
+    if differ and _rows_sum(spec, indices, by_row, identities):
+        return [candidate]  # (both orders sum: which it is, no rule can tell)
+    key = id(candidate.row)
+    return [
+        replace(candidate, label=spec.rows[i].title, values=cells, spec_index=i, in_order=key)
+        for i, cells in zip(indices, by_column, strict=True)
+    ]
+
+
+def _numbered_rows(spec: TableSpec, labels: list[Cell]) -> list[int]:
+    """The table rows these label cells name in turn: each label opening with its numbering,
+    alone or with the one or two cells after it that go on without one (a wrapped label's
+    parts), the longest that names a row; a row named again right after is named once (a
+    group's label, then its first row's)."""
+    named: list[int] = []
+    for at, cell in enumerate(labels):
+        if not _LABEL_START.match(cell.text):
+            continue
+        parts = [cell.text]
+        for tail in labels[at + 1 : at + _LABEL_PARTS]:
+            if _LABEL_START.match(tail.text):
+                break
+            parts.append(tail.text)
+        found = [
+            i for n in range(len(parts), 0, -1) if (i := _match_label(spec, "".join(parts[:n]))) is not None
+        ]
+        if found and (not named or named[-1] != found[0]):
+            named.append(found[0])
+    return named
+
+
+def _rows_sum(
+    spec: TableSpec, indices: list[int], rows: list[list[Cell]], identities: Sequence[Identity]
+) -> bool:
+    """Every one of these rows, read from these cells, satisfies identities of its own."""
+    for index, cells in zip(indices, rows, strict=True):
+        ids = spec.row_field_ids[index]
+        own = _own_identities(identities, ids)
+        if not own or not _holds(
+            own, dict(zip(ids, _values(spec.rows[index], tuple(cells)), strict=True)), ids
+        ):
+            return False
+    return True
+
+
+def _one_width(spec: TableSpec) -> int | None:
+    """The cells of every row of the table, when all its rows have as many."""
+    widths = set(_widths(spec))
+    return widths.pop() if len(widths) == 1 else None
 
 
 def _other_rows_named(spec: TableSpec, labels: list[Cell]) -> bool:

@@ -255,10 +255,9 @@ def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _
     """The title of a table's last column when it was cut off the page (a table wider than the
     page, printed or converted): every row placed prints one value fewer than the table's
     columns, and the header above the rows names the first column but not the last."""
-    widths = {len(row.columns) for row in spec.rows}
-    if spec.flat or len(widths) != 1 or not placed:
+    width = _one_width(spec)
+    if spec.flat or width is None or not placed:
         return None
-    width = widths.pop()
     if any(c.glued or len(_printed(c.values)) != width - 1 for c in placed.values()):
         return None
     at = {id(row): n for n, row in enumerate(rows)}
@@ -463,11 +462,11 @@ def _rows_side_by_side(
     values = _printed(candidate.values)
     if spec.flat or candidate.glued or len(values) < 2:  # (a flat table's labels title its column groups)
         return [candidate]
-    if (by_column := _rows_column_by_column(spec, candidate, values, identities)) is not None:
+    before = [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
+    if (by_column := _rows_column_by_column(spec, candidate, before, values, identities)) is not None:
         return by_column
     labels: list[str] = []  # the labels before the values naming the rows before, one by one
     indices: list[int] = []
-    before = [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
     for cell in reversed(before):
         index = _match_label(spec, cell.text)
         if index is None or (indices and index != indices[0] - 1):
@@ -475,14 +474,10 @@ def _rows_side_by_side(
         labels.insert(0, cell.text)
         indices.insert(0, index)
     n = _run_width(spec, candidate, indices, len(values))
-    if (
-        n is not None
-        and len(values) > n * len(indices)
-        and _other_rows_named(spec, before[: -len(labels) or None])
-    ):
-        return [candidate]  # (whose the rows beyond the labels' are, a label of another row leaves open)
     if n is None or any(c.kind is not _VALUE for c in values):
         return [candidate]
+    if len(values) > n * len(indices) and _other_rows_named(spec, before[: -len(labels) or None]):
+        return [candidate]  # (whose the rows beyond the labels' are, a label of another row leaves open)
     key = id(candidate.row)
     chunks = [values[k : k + n] for k in range(0, len(values), n)]
     named = [
@@ -497,7 +492,11 @@ def _rows_side_by_side(
 
 
 def _rows_column_by_column(
-    spec: TableSpec, candidate: _Candidate, values: list[Cell], identities: Sequence[Identity]
+    spec: TableSpec,
+    candidate: _Candidate,
+    labels: list[Cell],
+    values: list[Cell],
+    identities: Sequence[Identity],
 ) -> list[_Candidate] | None:
     """A printed row holding the numbered labels of consecutive table rows (among a wrapped
     label's parts, a group's and a header's words), then their values column by column (a PDF's
@@ -506,11 +505,9 @@ def _rows_column_by_column(
     row sums so and not as well row by row (unless that gives the same rows), else unread
     (``[candidate]``); None when the row is no such run."""
     width = _one_width(spec)
-    if width is None or candidate.gap or values[0].col >= 0:
-        return None
-    indices = _numbered_rows(
-        spec, [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
-    )
+    if width is None or len(values) % width or len(values) < 2 * width or candidate.gap or values[0].col >= 0:
+        return None  # (fast: a row of one row's values, the common case)
+    indices = _numbered_rows(spec, labels)
     count = len(indices)
     if count < 2 or len(values) != width * count or indices != list(range(indices[0], indices[0] + count)):
         return None
@@ -544,11 +541,10 @@ def _numbered_rows(spec: TableSpec, labels: list[Cell]) -> list[int]:
             if _LABEL_START.match(tail.text):
                 break
             parts.append(tail.text)
-        found = [
-            i for n in range(len(parts), 0, -1) if (i := _match_label(spec, "".join(parts[:n]))) is not None
-        ]
-        if found and (not named or named[-1] != found[0]):
-            named.append(found[0])
+        joins = ("".join(parts[:n]) for n in range(len(parts), 0, -1))
+        found = next((i for label in joins if (i := _match_label(spec, label)) is not None), None)
+        if found is not None and (not named or named[-1] != found):
+            named.append(found)
     return named
 
 
@@ -556,14 +552,10 @@ def _rows_sum(
     spec: TableSpec, indices: list[int], rows: list[list[Cell]], identities: Sequence[Identity]
 ) -> bool:
     """Every one of these rows, read from these cells, satisfies identities of its own."""
-    for index, cells in zip(indices, rows, strict=True):
-        ids = spec.row_field_ids[index]
-        own = _own_identities(identities, ids)
-        if not own or not _holds(
-            own, dict(zip(ids, _values(spec.rows[index], tuple(cells)), strict=True)), ids
-        ):
-            return False
-    return True
+    return all(
+        _holds_its_own(spec, index, _Row(spec.row_field_ids[index], [tuple(cells)], False), identities)
+        for index, cells in zip(indices, rows, strict=True)
+    )
 
 
 def _one_width(spec: TableSpec) -> int | None:

@@ -410,7 +410,9 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
         return _Piece("")
     lines = _visual_lines(chars)
     boxes = [_box_of(line) for line in lines]
-    missed = [line for line in ink if not any(_overlap(line, c.box) for c in chars)]
+    missed = [
+        line for line in ink if not any(_overlap(line, c.box) for c in chars) and not _speck(line, chars)
+    ]
     if missed or not chars:  # ink the page's OCR did not read: the cell alone, by its lines of ink
         boxes = ink
         text, confidence = _read_lines(page, boxes, 1.0)
@@ -449,6 +451,13 @@ def _stacked(lines: list[Box], cell: Box, dpi: float) -> bool:
     return any(
         width(b) - width(a) > digit(b) or width(a) + digit(a) < room for a, b in itertools.pairwise(text)
     )
+
+
+def _speck(line: Box, chars: list[_Char]) -> bool:
+    """A line of ink too small, both ways, to be any character the OCR read there: a speck of
+    noise (read alone with the cell, one made 11 read 411), not text the OCR missed."""
+    least = 0.5 * min((c.height for c in chars), default=0)
+    return line[2] - line[0] < least and line[3] - line[1] < least
 
 
 def _overlap(line: Box, char: Box) -> bool:

@@ -214,6 +214,36 @@ def _agreed(said: list[tuple[FieldReading, bool]]) -> FieldReading:
     return _unsure(f"the text states it {len(values)} ways: {', '.join(values)}")
 
 
+# A markdown table's row: a line of cells between pipes (a rule row of dashes among them).
+_PIPE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.MULTILINE)
+_RULE_ROW = re.compile(r"[ \t|:-]+")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_SENTENCE_MARK = re.compile(r"[。，；]")
+
+
+def prose_tables_as_prose(text: str) -> str:
+    """``text`` with the pipes of markdown rows that are prose cut into cells blanked out (the
+    same length, so offsets stand): a converter rebuilds justified prose as a table, its cells
+    fragments of sentences (申请 | 3119 | 件，答). A row is such prose when a cell holds a mark
+    that ends a sentence or a clause outside brackets (a table's labels hold none but in their
+    brackets: 部分公开（区分处理的，只计这一情形）); so is the rule row right after one."""
+    if "|" not in text:
+        return text
+    chars = list(text)
+    after_prose = -1  # where the last prose row ended
+    for row in _PIPE_ROW.finditer(text):
+        rule = _RULE_ROW.fullmatch(row.group()) is not None
+        if rule and row.start() != after_prose + 1:
+            continue
+        if not rule and not _SENTENCE_MARK.search(_BRACKETED.sub("", row.group())):
+            continue
+        after_prose = row.end()
+        for at in range(row.start(), row.end()):
+            if chars[at] == "|" or (rule and chars[at] == "-"):
+                chars[at] = " "
+    return "".join(chars)
+
+
 def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATALOG) -> Reading:
     """Every prose fact of the catalog, from the bodies of the sections it is stated in.
 
@@ -221,6 +251,7 @@ def read_prose(text: str, sections: dict[str, Section], catalog: Catalog = CATAL
     (``None``, confident), which is itself a reading a model's answer must agree with.
     """
     reading = Reading()
+    text = prose_tables_as_prose(text)
     splits = PieceSplits(text)
     for fact in catalog.facts_from("prose"):
         regions = [(s.body_start, s.end) for sid in fact.sections if (s := sections.get(sid))]

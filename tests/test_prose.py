@@ -4,7 +4,7 @@ import pytest
 
 from extractor.catalog import FactSpec, ValueKind
 from extractor.locate import statements_about
-from extractor.prose import read_prose
+from extractor.prose import prose_tables_as_prose, read_prose
 from extractor.segmenting import Section
 
 
@@ -321,3 +321,29 @@ def test_a_fact_found_after_its_first_section_went_missing_is_doubtful():
     assert wechat.value == 30 and not wechat.confident
     sections["overview"] = Section("overview", "总体情况", 0, 0, 0)  # found, and silent on it
     assert read_prose(text, sections).fields["overview.wechat_posts"].confident
+
+
+# Justified prose a PDF-to-markdown converter rebuilt as a table: each row a line of the page,
+# cut into cells at its wide gaps, a rule row under the first.
+_PROSE_AS_TABLE = (
+    "（二）依申请公开情况。着力强化与申请人的直接沟通，提高答复的及时性\n"
+    "| 和针对性。2024     |       | 年，全市共受理政府信息公开申请 |     |  3119 | 件，答 |\n"
+    "| ---------------- | ----- | --------------------------- | --- | ----- | ----- |\n"
+    "| 复 3050          | 件（含上年度结转申请 |              |  34 | 件，另有 | 103 件顺延 |\n"
+)
+
+
+def test_prose_a_converter_cut_into_a_table_is_read_as_the_prose_it_is():
+    """markitdown made a table of a page's justified lines (申请 | 3119 | 件): a pipe before the
+    unit looked like a scan's misreading, and a count stated plainly was flagged, not read."""
+    assert facts(_PROSE_AS_TABLE)["overview.applications_received"] == 3119
+
+
+def test_a_table_row_whose_label_has_commas_in_brackets_stays_a_table_row():
+    """A table's label holds clause marks only in its brackets: its row keeps its pipes (the
+    prose facts do not read a table's cells as a sentence)."""
+    row = "| （二）部分公开（区分处理的，只计这一情形，不计其他情形） | 3 | 0 | 3 |\n"
+    row += "| --- | --- | --- | --- |\n"
+    assert prose_tables_as_prose(row) == row
+    blanked = prose_tables_as_prose(_PROSE_AS_TABLE)
+    assert len(blanked) == len(_PROSE_AS_TABLE) and "|" not in blanked and "---" not in blanked

@@ -84,6 +84,10 @@ class Cell:
     # a number alone on a line right above a row of space-aligned cells, standing over the
     # value that starts at this offset: the head of a number wrapped in its narrow cell
     over: int = -1
+    # such a number above a row whose cells stand one space apart (a text without the page's
+    # columns: pdfplumber's, pypdf's): how many lines above; which value it heads, no column
+    # tells (only the identities may)
+    above: int = 0
     # the first cell of a line that goes on with the row of the lines before (a text of rows on
     # lines: a line of numbers alone between two rows joins the row above)
     line_start: bool = False
@@ -158,6 +162,9 @@ def _mark_heads_over_values(rows: list[list[Cell]]) -> None:
         values = [c for c in below if c.kind is _VALUE and c.col < 0]
         if len(values) < 2:
             continue
+        if _one_space_apart(values):  # no columns of characters to tell which value a head is over
+            _mark_heads_above(rows, j, values)
+            continue
         labelled = False  # (one line of them may hold a label's head too)
         i = j - 1
         while i >= 0 and (over := _over_values(rows[i], values)) is not None:
@@ -167,6 +174,37 @@ def _mark_heads_over_values(rows: list[list[Cell]]) -> None:
             for head, value in zip(after_labels(rows[i]), over, strict=True):
                 head.over = value.start
             i -= 1
+
+
+def _one_space_apart(values: list[Cell]) -> bool:
+    """A row's values one space apart, as a text without the page's columns prints them."""
+    return all(b.start - a.end == 1 for a, b in itertools.pairwise(values))
+
+
+def _mark_heads_above(rows: list[list[Cell]], j: int, values: list[Cell]) -> None:
+    """Lines of a few numbers alone right above row ``j`` (its values one space apart): each
+    number may head one of row ``j``'s values, which one no column tells (:attr:`Cell.above`;
+    the table reader, which knows each row's cells, judges)."""
+    for depth in range(1, _MOST_HEAD_LINES + 1):
+        line = rows[j - depth] if j >= depth else []
+        if not line or len(line) >= len(values) or any(not _a_head(c) for c in line):
+            return
+        for head in line:
+            head.above = depth
+
+
+def _a_head(cell: Cell) -> bool:
+    """A number that may head another (0 heads none)."""
+    return (
+        cell.kind is _VALUE
+        and cell.col < 0
+        and cell.text.isdigit()
+        and cell.text.isascii()
+        and cell.text[0] != "0"
+    )
+
+
+_MOST_HEAD_LINES = 2  # a number wrapped over three lines at most
 
 
 def after_labels(line: list[Cell]) -> list[Cell]:

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -358,7 +359,8 @@ def _candidates(
             if candidate is not None:
                 found.extend(_rows_side_by_side(spec, candidate, identities))
             above = [*above, row][-_LABEL_PARTS:] if _is_label_head(row) else []
-    return _wrapped_heads(spec, _values_across_a_wrap(spec, found), rows)
+    found = _heads_passed_down(spec, _values_across_a_wrap(spec, found), identities)
+    return _wrapped_heads(spec, found, rows)
 
 
 def _is_label_head(row: list[Cell]) -> bool:
@@ -419,7 +421,7 @@ def _wrapped_heads(spec: TableSpec, candidates: list[_Candidate], rows: list[lis
     their first digits printed above the row (a PDF's text in its layout: 19 as 1 over 9).
     They go with that row as the possible heads of those values, for the identities to
     confirm (:attr:`_Candidate.heads`)."""
-    if spec.flat or not any(c.values and c.values[0].over >= 0 for c in candidates):  # (fast: none)
+    if spec.flat or not any(c.values and _heads(c.values[0]) for c in candidates):  # (fast: none)
         return candidates
     line_of = {id(row): i for i, row in enumerate(rows)}
     out: list[_Candidate] = []
@@ -438,6 +440,78 @@ def _wrapped_heads(spec: TableSpec, candidates: list[_Candidate], rows: list[lis
     return out
 
 
+def _heads_passed_down(
+    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity]
+) -> list[_Candidate]:
+    """Numbers with no column on lines of their own right above a row (:attr:`Cell.above`),
+    which a text without positions joins to the printed row before: the heads of the next
+    row's values when they are no part of the row before (:func:`_heads_closing`) and the next
+    row prints all its values (:attr:`_Candidate.heads`, for the identities to choose)."""
+    if spec.flat or not identities or not any(c.values and c.values[-1].above for c in candidates):
+        return candidates  # (fast: none)
+    out: list[_Candidate] = []
+    pending: tuple[Cell, ...] = ()  # the numbers closing the row before, for the next to head
+    before: _Candidate | None = None  # that row as printed, should the next take none
+    for cand in candidates:
+        own, heads = _heads_closing(spec, cand, identities)
+        if pending and _full(spec, own):
+            own = replace(own, heads=pending)
+        elif pending and before is not None:  # (no row to head: they stay where they were printed)
+            _put_back(out, before)
+        if own.values or not heads:
+            out.append(own)
+        before = replace(own, values=cand.values) if heads else None  # (with the heads it took)
+        pending = heads
+    if pending and before is not None:
+        _put_back(out, before)
+    return out
+
+
+def _put_back(out: list[_Candidate], printed: _Candidate) -> None:
+    """The last row ``out`` holds as ``printed``, or ``printed`` appended (a header's line set
+    aside)."""
+    if out and out[-1].row is printed.row:
+        out[-1] = printed
+    else:
+        out.append(printed)
+
+
+def _full(spec: TableSpec, cand: _Candidate) -> bool:
+    """A row that prints all its values, none taken as heads yet."""
+    return (
+        cand.spec_index is not None
+        and not cand.heads
+        and len(cand.values) == len(spec.rows[cand.spec_index].columns)
+    )
+
+
+def _heads_closing(
+    spec: TableSpec, cand: _Candidate, identities: Sequence[Identity]
+) -> tuple[_Candidate, tuple[Cell, ...]]:
+    """A printed row less the numbers with no column that close it (:attr:`Cell.above`), and
+    them, when they are no part of it: all a header's line holds, or beyond a row's cells,
+    where its own identities do not hold with them as the rest of its last number (a number
+    wrapped in its cell onto the next line); else the row and none."""
+    values = cand.values
+    k = next((k for k in range(len(values), 0, -1) if all(c.above for c in values[-k:])), 0)
+    if not k:
+        return cand, ()
+    heads = tuple(values[-k:])
+    if cand.spec_index is None:
+        return (replace(cand, values=[]), heads) if k == len(values) and cand.label else (cand, ())
+    own, index = values[:-k], cand.spec_index
+    if len(own) != len(spec.rows[index].columns):
+        return cand, ()
+    tail = own[-1].text + "".join(h.text for h in heads)
+    if _is_number(tail):
+        wrapped = Cell(tail, own[-1].start, heads[-1].end, _VALUE, own[-1].col)
+        if _holds_its_own(
+            spec, index, _Row(spec.row_field_ids[index], [(*own[:-1], wrapped)], False), identities
+        ):
+            return cand, ()  # (they may be the rest of its last number: which, only the identities tell)
+    return replace(cand, values=own), heads
+
+
 def _heads_line(cand: _Candidate, line: int, line_of: dict[int, int]) -> bool:
     """A candidate that is a line of numbers alone, each over a value below, at ``line``."""
     return (
@@ -445,8 +519,13 @@ def _heads_line(cand: _Candidate, line: int, line_of: dict[int, int]) -> bool:
         and cand.spec_index is None
         and line_of.get(id(cand.row)) == line
         and 0 < len(cand.values) <= _MAX_WRAP_HEADS
-        and all(c.kind is _VALUE and c.text.isdigit() and c.over >= 0 for c in cand.values)
+        and all(c.kind is _VALUE and c.text.isdigit() and _heads(c) for c in cand.values)
     )
+
+
+def _heads(cell: Cell) -> bool:
+    """A number alone above a row that may head one of its values (over it, or one of them)."""
+    return cell.over >= 0 or cell.above > 0
 
 
 def _rows_side_by_side(
@@ -1181,8 +1260,10 @@ def _headed_options(candidate: _Candidate, n: int, allow_stray: bool, labelled: 
     or as printed: guesses only the identities may choose between (none without them)."""
     cells = list(candidate.values)
     starts = [c.start for c in cells]
+    if all(head.above for head in candidate.heads) and allow_stray:
+        return _heads_anywhere(candidate, n, labelled)
     if not allow_stray or any(head.over not in starts for head in candidate.heads):
-        return _Row((), [], False, "numbers on the line above may be the heads of its values")
+        return _Row((), [], False, _HEADS_NOTE)
     as_printed = _cells_options(cells, n, allow_stray, labelled)
     joined = list(cells)
     for i in {starts.index(head.over) for head in candidate.heads}:
@@ -1193,6 +1274,37 @@ def _headed_options(candidate: _Candidate, n: int, allow_stray: bool, labelled: 
             return as_printed
     headed = _cells_options(joined, n, allow_stray, labelled).options
     return _Row((), _distinct(as_printed.options + headed), True)
+
+
+_HEADS_NOTE = "numbers on the line above may be the heads of its values"
+
+
+def _heads_anywhere(candidate: _Candidate, n: int, labelled: bool) -> _Row:
+    """A row's readings with numbers on the lines above it (its values one space apart: no
+    column tells which each stands over) as the heads of any of its values, those on one line
+    over values left to right: guesses only the identities may choose between (not as printed:
+    the numbers above would be no cell's)."""
+    cells = list(candidate.values)
+    lines = [
+        [h for h in candidate.heads if h.above == depth]
+        for depth in sorted({h.above for h in candidate.heads}, reverse=True)  # top line first
+    ]
+    places = [list(itertools.combinations(range(len(cells)), len(line))) for line in lines]
+    if math.prod(len(p) for p in places) > _MAX_OPTIONS:
+        return _Row((), [], False, _HEADS_NOTE)
+    headed: list[Option] = []
+    for choice in itertools.product(*places):
+        over: list[list[Cell]] = [[] for _ in cells]  # each value's heads, top to bottom
+        for line, at in zip(lines, choice, strict=True):
+            for head, i in zip(line, at, strict=True):
+                over[i].append(head)
+        joined = [
+            Cell("".join(h.text for h in hs) + c.text, hs[0].start, c.end, _VALUE, c.col) if hs else c
+            for c, hs in zip(cells, over, strict=True)
+        ]
+        if all(_is_number(c.text) for c in joined):
+            headed.extend(_cells_options(joined, n, True, labelled).options)
+    return _Row((), _distinct(headed), True, "" if headed else _HEADS_NOTE)
 
 
 def _wraps(before: Cell, cell: Cell) -> bool:
@@ -1418,10 +1530,8 @@ def _confirmed_beyond_its_row(row: _Row, identities: Sequence[Identity], result:
     alone passes one of a row's windows of cells now and then (a lost label's strays taken
     off, or a row's values and the next row's shifted in)."""
     own = _own_identities(identities, row.ids)
-    values = {
-        f: r.value
-        for f, r in result.fields.items()
-        if (r.confident or f in row.ids) and not isinstance(r.value, str)
+    values = {  # (not a field of the row its readings leave open: no identity confirms that)
+        f: r.value for f, r in result.fields.items() if r.confident and not isinstance(r.value, str)
     }
     for identity in identities:
         fields = identity[1] + identity[2]

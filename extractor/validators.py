@@ -111,7 +111,9 @@ def is_grounded(
     if WRAPPED_NUMBER.fullmatch(token):  # a number wrapped over the lines of its cell
         return int("".join(token.split())) == reading.value
     if "\n" in token and token[:1].isdigit():  # its head on the lines above the row
-        return _wrapped_over_lines(text, reading.start, reading.end) == reading.value
+        return _wrapped_over_lines(text, reading.start, reading.end) == reading.value or _headed_anywhere(
+            token, reading.value
+        )
     if is_value(token):
         try:
             return parse_value(token, kind or ValueKind.CHANGE) == reading.value
@@ -151,6 +153,18 @@ def _wrapped_over_lines(text: str, start: int, end: int) -> int | None:
         digits += pieces[0].group()
         at = line_end + 1
     return int(digits)
+
+
+def _headed_anywhere(span: str, value: Value) -> bool:
+    """Whether a span from a number's head on a line above a row of cells one space apart (no
+    columns to follow) down to its tail, the row's value, says ``value``: the head, a number of
+    each line between, then the tail, joined."""
+    lines = span.split("\n")
+    head, tail = _DIGITS.match(lines[0]), re.search(r"\d+$", lines[-1])
+    if head is None or tail is None or not isinstance(value, int) or len(lines) > 3:
+        return False
+    middles = [m.group() for line in lines[1:-1] for m in _DIGITS.finditer(line)] or [""]
+    return any(f"{head.group()}{middle}{tail.group()}" == str(value) for middle in middles)
 
 
 def grounding(

@@ -1303,3 +1303,31 @@ def test_numbers_wrapped_in_narrow_cells_a_paragraph_a_line_are_joined_where_the
     assert {f: reading.fields[f].value for f in fields} == {f: record[f] for f in fields}
     assert all(reading.fields[f].confident for f in fields)
     assert all(is_grounded(f, reading.fields[f], text) for f in fields)  # its digits, blank lines apart
+
+
+_TWELVE = [12, 0, 0, 0, 3, 0, 15]
+
+
+def test_heads_of_numbers_on_a_line_above_a_row_without_columns_are_read_where_the_identities_say():
+    """pdfplumber's plain text of narrow cells: 12 and 15 wrapped, their heads 1 1 on a line
+    above the row, its values one space apart (no column says which values they head). The
+    heads go where every identity holds, and only there; without the line the row is read
+    as printed, and its sums fail."""
+    printed = [2, 0, 0, 0, 3, 0, 5]
+    rows = {"new_received": printed, "granted": _TWELVE, "total": _TWELVE}
+    fields = read(T3_2021, _t3_rows_on_lines(rows, {"new_received": "1 1"})).fields
+    got = [fields[f"t3.new_received.{c}"] for c in ("natural_person", "legal_service", "total")]
+    assert [(f.value, f.confident) for f in got] == [(12, True), (3, True), (15, True)]
+    fields = read(T3_2021, _t3_rows_on_lines(rows, {})).fields
+    assert fields["t3.new_received.total"].value == 5
+
+
+def test_numbers_above_a_row_that_may_be_the_rest_of_the_row_before_are_not_taken_as_heads():
+    """A line of numbers alone between two rows may close the row before (its last number
+    wrapped onto the next line: 1 / 5 is 15) or head the next: where the row before sums with
+    them as its tail, which it is, no rule tells; neither row is read as if it knew."""
+    rows = {"granted": [12, 0, 0, 0, 3, 0, 1], "partially_granted": [2, 0, 0, 0, 3, 0, 5], "total": _TWELVE}
+    text = _t3_rows_on_lines(rows, {"partially_granted": "5"})
+    assert " 0 1\n5\n（二）部分公开" in text
+    fields = read(T3_2021, text).fields
+    assert not all(fields[f"t3.partially_granted.{c}"].confident for c in ("natural_person", "total"))

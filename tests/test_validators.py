@@ -105,3 +105,15 @@ def test_a_report_without_a_readable_title_needs_review():
     check = next(c for c in doc.checks if c.id == "read.meta")
     assert not check.passed and doc.status == "needs_review"
     assert doc.fields["t2.licensing.decisions"] == 1130  # the rest is still read
+
+
+def test_grounding_of_a_number_headed_from_a_line_above_a_row_without_columns():
+    """A number wrapped in its narrow cell, its head on a line of its own above a row of cells
+    one space apart (pdfplumber's text): its span runs from the head to the tail; the head and
+    the tail joined are the value, and no other number."""
+    text = "1 1\n一、本年新收 2 0 0 0 3 0 5\n"
+    head, tail = text.index("1 1") + 2, text.rindex("5") + 1  # (the second 1, over the total)
+    kinds = Format.F2021
+    assert grounding({"t3.new_received.total": FieldReading(15, head, tail)}, text, kinds)[0].passed
+    assert not grounding({"t3.new_received.total": FieldReading(11, head, tail)}, text, kinds)[0].passed
+    assert not grounding({"t3.new_received.total": FieldReading(5, head, tail)}, text, kinds)[0].passed

@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from unicodedata import east_asian_width
@@ -46,6 +46,7 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
 )
 _BLANK = frozenset((_EMPTY, _GAP))
 _MAX_OPTIONS = 64  # interpretations of one row; more is no reading at all
+_MAX_HEAD_PLACINGS = 8  # times as many placings of heads to try when a row's own sum thins them
 _MAX_SPLITS = 5000  # splits of a glued row (its own identity then leaves few)
 _MAX_COMBINATIONS = 4096  # joint choices the identities may search
 _LABEL_PARTS = 3  # a row label wrapped or split into cells comes in at most this many parts
@@ -57,6 +58,7 @@ _MAX_WRAP_HEADS = 3  # numbers on a line above a row that may head its values
 
 Identity = tuple[str, list[str], list[str]]
 Option = tuple[Cell, ...]  # one interpretation of a row: its cells in column order (EMPTY: blank)
+Keep = Callable[[Option], bool]  # whether a reading of a row may stand
 
 
 @dataclass(frozen=True)
@@ -160,7 +162,8 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             cells = _printed(candidate.values)
             row_readings[index] = _Row(ids, [(*cells, Cell("", cells[-1].end, cells[-1].end, _EMPTY))], False)
             continue
-        row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities))
+        own = _own_identities(identities, ids)
+        row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities), own)
     _confirm_in_order(spec, placed, row_readings, identities)
     _resolve(spec, row_readings, identities, result)
     if any(cand.gap for cand in candidates):
@@ -1050,7 +1053,7 @@ def _flat_rows(
     wide = [c for c in candidates if len(c.values) >= width or c.glued]
     numbered = [clipped] if clipped is not None else [c for c in wide if _has_number(c)]
     if not numbered and (
-        parts := _flat_parts(spec, candidates) or _flat_groups_blank(spec, rows, candidates)
+        parts := _flat_parts(spec, candidates, identities) or _flat_groups_blank(spec, rows, candidates)
     ):
         numbered = [parts]
     if numbered:
@@ -1122,29 +1125,41 @@ def _columns_of(title: str, line: str) -> tuple[int, ...]:
     return at, at + sum(east_asian_width(ch) in "WF" for ch in line[:at])
 
 
-def _flat_parts(spec: TableSpec, candidates: list[_Candidate]) -> _Candidate | None:
+def _flat_parts(
+    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity] = ()
+) -> _Candidate | None:
     """The one row of a flat table printed in parts: consecutive rows of numbers (unlabelled, or
     under a part's header), each ending where a table row ends, together all the table's values
     (table 四 as a 行政复议 table of 5 and a 行政诉讼 table of 10). A part may be a grid's row of
-    empty cells (its row left blank), when another holds a number."""
+    empty cells (its row left blank), when another holds a number. Parts of numbers alone that
+    end elsewhere (a line of them wrapped at the page's width: … 1 1 6 / 20, each line no
+    shorter than the next) are the row only when every identity holds for it."""
     width, ends = _width(spec), {end for *_, end in _flat_spans(spec)}
     found = []
     for first in range(len(candidates)):
-        total, parts = 0, []
+        total, parts, wrapped = 0, [], False
         for cand in candidates[first:]:
             total += len(_printed(cand.values))
             headed = not cand.label or _header_words_only(spec, cand)
             stated = _has_number(cand) or (cand.blank and all(c.col >= 0 for c in cand.values))
-            if not headed or cand.glued or total not in ends or not stated:
+            wraps = total < width and not cand.label and bool(identities) and not cand.blank
+            if not headed or cand.glued or (total not in ends and not wraps) or not stated:
                 break
+            wrapped = wrapped or total not in ends
             parts.append(cand)
             if total == width:
-                found.append(parts)
+                found.append((parts, wrapped))
                 break
-    if len(found) != 1 or len(found[0]) < 2 or not any(_has_number(part) for part in found[0]):
+    if len(found) != 1 or len(found[0][0]) < 2 or not any(_has_number(part) for part in found[0][0]):
         return None
-    parts = found[0]
-    return replace(parts[0], values=[cell for part in parts for cell in _printed(part.values)])
+    parts, wrapped = found[0]
+    lengths = [len(_printed(part.values)) for part in parts]
+    if wrapped and lengths != sorted(lengths, reverse=True):
+        return None  # (wrapped at one width, no line is shorter than the next: 4 then 11 is a row cut short)
+    row = replace(parts[0], values=[cell for part in parts for cell in _printed(part.values)])
+    if wrapped and not _holds(identities, _flat_values(spec, tuple(row.values)), spec.field_ids()):
+        return None
+    return row
 
 
 def _header_words_only(spec: TableSpec, candidate: _Candidate) -> bool:
@@ -1181,11 +1196,16 @@ def _flat_values(spec: TableSpec, option: Option) -> dict[str, int | float | Non
 # --- interpretations of one row ---------------------------------------------------------
 
 
-def _interpret(row: RowSpec, ids: tuple[str, ...], candidate: _Candidate, allow_stray: bool) -> _Row:
+def _interpret(
+    row: RowSpec, ids: tuple[str, ...], candidate: _Candidate, allow_stray: bool, own: Sequence[Identity] = ()
+) -> _Row:
     by_header = _by_header(row, candidate)
     if by_header is not None:
         return _Row(ids, [by_header], False)
-    found = _options(candidate, len(row.columns), allow_stray)
+    keep = (
+        (lambda option: _holds(own, dict(zip(ids, _values(row, option), strict=True)), ids)) if own else None
+    )
+    found = _options(candidate, len(row.columns), allow_stray, keep=keep)
     found.ids = ids
     if found.problem:
         found.problem = f"row {row.id}: {found.problem}"
@@ -1232,7 +1252,9 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     return tuple(cell for cell in chosen if cell is not None)
 
 
-def _options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool = True) -> _Row:
+def _options(
+    candidate: _Candidate, n: int, allow_stray: bool, labelled: bool = True, keep: Keep | None = None
+) -> _Row:
     """Every reading of a candidate's cells as ``n`` values: the cells themselves; or less empty
     cells; or (to be confirmed by the identities) less leading cells where a label was lost; a
     glued run of digits split every way that makes ``n`` values; where a value stands on the
@@ -1240,7 +1262,7 @@ def _options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool = 
     line."""
     cells = candidate.values
     if candidate.heads:
-        return _headed_options(candidate, n, allow_stray, labelled)
+        return _headed_options(candidate, n, allow_stray, labelled, keep)
     if candidate.glued:
         splits = _splits([c for c in cells if c.kind is _GLUED], n)
         return _Row((), splits, len(splits) > 1, "" if splits else f"no split of its digits into {n} cells")
@@ -1255,13 +1277,15 @@ def _options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool = 
     return _Row((), _distinct(as_printed.options + wrapped), True)
 
 
-def _headed_options(candidate: _Candidate, n: int, allow_stray: bool, labelled: bool) -> _Row:
+def _headed_options(
+    candidate: _Candidate, n: int, allow_stray: bool, labelled: bool, keep: Keep | None = None
+) -> _Row:
     """A row's readings with the numbers above it as the heads of the values they stand over,
     or as printed: guesses only the identities may choose between (none without them)."""
     cells = list(candidate.values)
     starts = [c.start for c in cells]
     if all(head.above for head in candidate.heads) and allow_stray:
-        return _heads_anywhere(candidate, n, labelled)
+        return _heads_anywhere(candidate, n, labelled, keep)
     if not allow_stray or any(head.over not in starts for head in candidate.heads):
         return _Row((), [], False, _HEADS_NOTE)
     as_printed = _cells_options(cells, n, allow_stray, labelled)
@@ -1279,18 +1303,19 @@ def _headed_options(candidate: _Candidate, n: int, allow_stray: bool, labelled: 
 _HEADS_NOTE = "numbers on the line above may be the heads of its values"
 
 
-def _heads_anywhere(candidate: _Candidate, n: int, labelled: bool) -> _Row:
+def _heads_anywhere(candidate: _Candidate, n: int, labelled: bool, keep: Keep | None = None) -> _Row:
     """A row's readings with numbers on the lines above it (its values one space apart: no
     column tells which each stands over) as the heads of any of its values, those on one line
     over values left to right: guesses only the identities may choose between (not as printed:
-    the numbers above would be no cell's)."""
+    the numbers above would be no cell's). ``keep``: the readings the row's own identities
+    allow, to thin placings too many to try otherwise."""
     cells = list(candidate.values)
     lines = [
         [h for h in candidate.heads if h.above == depth]
         for depth in sorted({h.above for h in candidate.heads}, reverse=True)  # top line first
     ]
     places = [list(itertools.combinations(range(len(cells)), len(line))) for line in lines]
-    if math.prod(len(p) for p in places) > _MAX_OPTIONS:
+    if math.prod(len(p) for p in places) > _MAX_OPTIONS * (_MAX_HEAD_PLACINGS if keep else 1):
         return _Row((), [], False, _HEADS_NOTE)
     headed: list[Option] = []
     for choice in itertools.product(*places):
@@ -1303,7 +1328,10 @@ def _heads_anywhere(candidate: _Candidate, n: int, labelled: bool) -> _Row:
             for c, hs in zip(cells, over, strict=True)
         ]
         if all(_is_number(c.text) for c in joined):
-            headed.extend(_cells_options(joined, n, True, labelled).options)
+            found = _cells_options(joined, n, True, labelled).options
+            headed.extend(o for o in found if keep is None or keep(o))
+    if len(headed) > _MAX_OPTIONS:
+        return _Row((), [], False, _HEADS_NOTE)
     return _Row((), _distinct(headed), True, "" if headed else _HEADS_NOTE)
 
 

@@ -1331,3 +1331,35 @@ def test_numbers_above_a_row_that_may_be_the_rest_of_the_row_before_are_not_take
     assert " 0 1\n5\n（二）部分公开" in text
     fields = read(T3_2021, text).fields
     assert not all(fields[f"t3.partially_granted.{c}"].confident for c in ("natural_person", "total"))
+
+
+# Table 四 as docling's PDF reader writes it: its header's words a paragraph each, then all its
+# numbers in one paragraph that the page's width wrapped before the last
+_T4_HEADER = "\n\n".join(["行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计"])
+_T4_WRAPPED = _T4_HEADER + "\n\n72 64 178 37 351 13 4 8 1 26 12 1 1 6\n\n{last}\n"
+
+
+def test_table_four_wrapped_mid_row_at_the_page_width_is_one_row_where_every_identity_holds():
+    """The numbers of a flat table wrapped onto a paragraph of their own away from a row's end
+    (… 1 1 6 / 20): the one row they make is read when every group sums; when one does not,
+    nothing says the two paragraphs are one row, and it is not read."""
+    fields = read(T4, _T4_WRAPPED.format(last=20)).fields
+    assert [fields[f"t4.litigation_after_review.{c}"].value for c in ("upheld", "pending", "total")] == [
+        12,
+        6,
+        20,
+    ]
+    assert fields["t4.review.total"].value == 351 and fields["t4.review.total"].confident
+    fields = read(T4, _T4_WRAPPED.format(last=21)).fields
+    assert not any(r.value is not None and r.confident for r in fields.values())
+
+
+def test_heads_over_two_lines_too_many_to_place_every_way_are_thinned_by_the_rows_own_sum():
+    """159 wrapped over three lines and 16 over two, beside them (1 / 1 5 over … 6 9): 7 × 21
+    placings of the heads, more than a row's readings may be, are tried against the row's own
+    sum, and the few it leaves go to the identities."""
+    whole = [99, 0, 0, 0, 44, 16, 159]
+    rows = {"new_received": [99, 0, 0, 0, 44, 6, 9], "granted": whole, "total": whole}
+    fields = read(T3_2021, _t3_rows_on_lines(rows, {"new_received": "1\n1 5"})).fields
+    got = [fields[f"t3.new_received.{c}"] for c in ("other_org", "total")]
+    assert [(f.value, f.confident) for f in got] == [(16, True), (159, True)]

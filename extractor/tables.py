@@ -162,8 +162,7 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
             cells = _printed(candidate.values)
             row_readings[index] = _Row(ids, [(*cells, Cell("", cells[-1].end, cells[-1].end, _EMPTY))], False)
             continue
-        own = _own_identities(identities, ids)
-        row_readings[index] = _interpret(row_spec, ids, candidate, bool(identities), own)
+        row_readings[index] = _interpret(row_spec, ids, candidate, identities)
     _confirm_in_order(spec, placed, row_readings, identities)
     _resolve(spec, row_readings, identities, result)
     if any(cand.gap for cand in candidates):
@@ -1197,14 +1196,13 @@ def _flat_values(spec: TableSpec, option: Option) -> dict[str, int | float | Non
 
 
 def _interpret(
-    row: RowSpec, ids: tuple[str, ...], candidate: _Candidate, allow_stray: bool, own: Sequence[Identity] = ()
+    row: RowSpec, ids: tuple[str, ...], candidate: _Candidate, identities: Sequence[Identity]
 ) -> _Row:
+    allow_stray = bool(identities)
     by_header = _by_header(row, candidate)
     if by_header is not None:
         return _Row(ids, [by_header], False)
-    keep = (
-        (lambda option: _holds(own, dict(zip(ids, _values(row, option), strict=True)), ids)) if own else None
-    )
+    keep = _own_sum_keeper(row, ids, identities) if identities else None
     found = _options(candidate, len(row.columns), allow_stray, keep=keep)
     found.ids = ids
     if found.problem:
@@ -1250,6 +1248,19 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
     if any(cell.text not in read for cell in unplaced):
         return None  # a value under no column of the header (not a merged cell's copy): they do not line up
     return tuple(cell for cell in chosen if cell is not None)
+
+
+def _own_sum_keeper(row: RowSpec, ids: tuple[str, ...], identities: Sequence[Identity]) -> Keep:
+    """Whether a reading of the row satisfies its own identities (found when first asked)."""
+    own: list[Identity] | None = None
+
+    def keep(option: Option) -> bool:
+        nonlocal own
+        if own is None:
+            own = _own_identities(identities, ids)
+        return _holds(own, dict(zip(ids, _values(row, option), strict=True)), ids)
+
+    return keep
 
 
 def _options(

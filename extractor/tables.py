@@ -250,8 +250,22 @@ def _holds_its_own(spec: TableSpec, index: int, row: _Row, identities: Sequence[
 
 
 def _own_identities(identities: Sequence[Identity], ids: Sequence[str]) -> list[Identity]:
-    """The identities over a row's fields alone (its row sum)."""
-    return [i for i in identities if set(i[1] + i[2]) <= set(ids)]
+    """The identities over a row's fields alone (its row sum); remembered for the catalog's
+    tuples of identities (the same few, asked for every row of every report)."""
+    key = (id(identities), tuple(ids))
+    known = _OWN.get(key)
+    if known is not None and known[0] is identities:
+        return known[1]
+    own = [i for i in identities if set(i[1] + i[2]) <= set(ids)]
+    if isinstance(identities, tuple):  # (immutable: what it holds cannot change under the key)
+        if len(_OWN) > _MAX_REMEMBERED:
+            _OWN.clear()
+        _OWN[key] = (identities, own)
+    return own
+
+
+_OWN: dict[tuple[int, tuple[str, ...]], tuple[Sequence[Identity], list[Identity]]] = {}
+_MAX_REMEMBERED = 4096
 
 
 def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _Candidate]) -> str | None:

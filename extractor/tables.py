@@ -1139,7 +1139,7 @@ def _columns_of(title: str, line: str) -> tuple[int, ...]:
 
 
 def _flat_parts(
-    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity] = ()
+    spec: TableSpec, candidates: list[_Candidate], identities: Sequence[Identity]
 ) -> _Candidate | None:
     """The one row of a flat table printed in parts: consecutive rows of numbers (unlabelled, or
     under a part's header), each ending where a table row ends, together all the table's values
@@ -1150,7 +1150,7 @@ def _flat_parts(
     width, ends = _width(spec), {end for *_, end in _flat_spans(spec)}
     found = []
     for first in range(len(candidates)):
-        total, parts, wrapped = 0, [], False
+        total, parts = 0, []
         for cand in candidates[first:]:
             total += len(_printed(cand.values))
             headed = not cand.label or _header_words_only(spec, cand)
@@ -1158,15 +1158,15 @@ def _flat_parts(
             wraps = total < width and not cand.label and bool(identities) and not cand.blank
             if not headed or cand.glued or (total not in ends and not wraps) or not stated:
                 break
-            wrapped = wrapped or total not in ends
             parts.append(cand)
             if total == width:
-                found.append((parts, wrapped))
+                found.append(parts)
                 break
-    if len(found) != 1 or len(found[0][0]) < 2 or not any(_has_number(part) for part in found[0][0]):
+    if len(found) != 1 or len(found[0]) < 2 or not any(_has_number(part) for part in found[0]):
         return None
-    parts, wrapped = found[0]
+    parts = found[0]
     lengths = [len(_printed(part.values)) for part in parts]
+    wrapped = any(end not in ends for end in itertools.accumulate(lengths))
     if wrapped and lengths != sorted(lengths, reverse=True):
         return None  # (wrapped at one width, no line is shorter than the next: 4 then 11 is a row cut short)
     row = replace(parts[0], values=[cell for part in parts for cell in _printed(part.values)])
@@ -1265,16 +1265,10 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
 
 
 def _own_sum_keeper(row: RowSpec, ids: tuple[str, ...], identities: Sequence[Identity]) -> Keep:
-    """Whether a reading of the row satisfies its own identities (found when first asked)."""
-    own: list[Identity] | None = None
-
-    def keep(option: Option) -> bool:
-        nonlocal own
-        if own is None:
-            own = _own_identities(identities, ids)
-        return _holds(own, dict(zip(ids, _values(row, option), strict=True)), ids)
-
-    return keep
+    """Whether a reading of the row satisfies its own identities."""
+    return lambda option: _holds(
+        _own_identities(identities, ids), dict(zip(ids, _values(row, option), strict=True)), ids
+    )
 
 
 def _options(

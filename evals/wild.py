@@ -33,6 +33,8 @@ rendered here from records so the fixes are guarded beyond a handful of files.
 * ``layout_wrapped_numbers`` — ``pdftotext -layout`` of a PDF whose last columns of table 三
   are narrow: a number of several digits wraps in its cell, its first digits on the lines
   above the row's line, in its columns (beside a long label's head, when the label wraps too);
+* ``other_in_one_row`` — a PDF text copy of a 2021-format report whose table 三 prints
+  （六）其他处理 as the one row of the 2019 form, holding the sums of its three parts;
 * ``plain_blank_cells`` — pandoc's plain text (or markdown) of such a page: simple tables, the
   columns drawn by rules of dashes and aligned by display width (an ideograph two), a blank
   cell as spaces or as the no-break space of its ``&nbsp;``.
@@ -699,6 +701,30 @@ def _pdf_lines_interleaved(f: dict, rng: random.Random) -> Rendered:
     return _pdf_lines(f, rng, lambda rows: _interleaved(rows, rng))
 
 
+def _other_in_one_row(f: dict, rng: random.Random) -> Rendered:
+    """A PDF text copy of a 2021-format report whose table 三 prints （六）其他处理 as one row,
+    the 2019 form's, holding its three parts' sums: the parts of a sum other than 0 are open."""
+    if f["meta.format"] != "2021":
+        return _pdf_lines(f, rng, _spaced)
+    parts = [(row_id, label) for row_id, _, label in t3_rows("2021") if row_id.startswith("other_")]
+    sums = [sum(f[f"t3.{row_id}.{c}"] or 0 for row_id, _ in parts) for c in COLUMNS]
+
+    def one_row(rows: list[list[str]]) -> str:
+        at = next(i for i, row in enumerate(rows) if row[2] == parts[0][1])
+        labels = {label for _, label in parts}
+        kept = [row for row in rows if row[2] not in labels]
+        kept.insert(at, ["", "（六）其他处理", *map(_num, sums), ""])
+        return _spaced(kept)
+
+    suffix, text, _ = _pdf_lines(f, rng, one_row)
+    why = "printed only as the sum of its row's parts, （六）其他处理"
+    return (
+        suffix,
+        text,
+        {f"t3.{r}.{c}": why for r, _ in parts for c, v in zip(COLUMNS, sums, strict=True) if v},
+    )
+
+
 def _interleaved(rows: list[list[str]], rng: random.Random) -> str:
     cells: list[str] = []
     pending: tuple[list[str], list[str]] | None = None  # a row waiting to be printed beside the next
@@ -797,6 +823,7 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "markdown_bare_pipes": _markdown_bare_pipes,
     "plain_blank_cells": _plain_blank_cells,
     "layout_wrapped_numbers": _layout_wrapped_numbers,
+    "other_in_one_row": _other_in_one_row,
 }
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset(

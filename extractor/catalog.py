@@ -54,6 +54,7 @@ class TableSpec:
     title: str
     rows: tuple[RowSpec, ...]
     flat: bool = False
+    printed_as_one: PartsAsOne | None = None
 
     def field_ids(self) -> list[str]:
         return [field_id for ids in self.row_field_ids for field_id in ids]
@@ -65,6 +66,17 @@ class TableSpec:
 
     def row(self, row_id: str) -> RowSpec:
         return next(row for row in self.rows if row.id == row_id)
+
+
+@dataclass(frozen=True, eq=False)
+class PartsAsOne:
+    """Rows ``parts`` of a table that a report may print as one row, ``row`` of the other
+    format's ``table`` (format ``fmt``), which holds their sums."""
+
+    table: TableSpec
+    fmt: Format
+    row: str
+    parts: tuple[str, ...]
 
 
 FactSource = Literal["title", "tables", "prose"]
@@ -383,16 +395,21 @@ _T3_TAIL = (
 )
 
 
-def _t3(rows: tuple[tuple[str, str, str], ...]) -> TableSpec:
+def _t3(rows: tuple[tuple[str, str, str], ...], printed_as_one: PartsAsOne | None = None) -> TableSpec:
     return TableSpec(
         "t3",
         "收到和处理政府信息公开申请情况",
         tuple(_row(row_id, label, title, T3_COLUMNS, T3_COLUMN_TITLES) for row_id, label, title in rows),
+        printed_as_one=printed_as_one,
     )
 
 
-T3_2021 = _t3(_T3_HEAD + _T3_OTHER_2021 + _T3_TAIL)
 T3_2019 = _t3(_T3_HEAD + _T3_OTHER_2019 + _T3_TAIL)
+# Some 2021-format reports print （六）其他处理 as the one row of the 2019 form, not its 3 parts
+T3_2021 = _t3(
+    _T3_HEAD + _T3_OTHER_2021 + _T3_TAIL,
+    PartsAsOne(T3_2019, Format.F2019, _T3_OTHER_2019[0][0], tuple(row[0] for row in _T3_OTHER_2021)),
+)
 
 # --- Table 四 --------------------------------------------------------------
 

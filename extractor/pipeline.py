@@ -17,7 +17,7 @@ from .reading import SourceText, read_bytes, read_file, read_text
 from .scanned import read_through_ocr
 from .segmenting import Section, detect_format, find_sections, read_title
 from .statements import read_statements
-from .tables import parse_table
+from .tables import read_table
 from .validators import doubts, grounding, prose_identities, reading_checks, table_identities
 
 if TYPE_CHECKING:  # the model layer is an optional extra: imported only when used
@@ -113,9 +113,7 @@ def extract_section(
         fmt, _ = detect_format(src.text, {section_id: whole}, None)
     fmt = Format(fmt)
     spec = CATALOG.table(fmt, section_id)
-    reading = parse_table(
-        spec, table_rows(src.text, 0, len(src.text)), CATALOG.identities_of(fmt, section_id)
-    )
+    reading = read_table(spec, table_rows(src.text, 0, len(src.text)), fmt, CATALOG)
     ids = tuple(spec.field_ids())
     checks = [c for c in checks_of(reading, fmt, src.text, CATALOG) if set(c.fields) <= set(ids)]
     return build_document(source, src, fmt, reading, checks, only=ids, section=section_id)
@@ -148,7 +146,7 @@ def read_by_rules(
         if _in_sentences(rows):
             reading.add(read_statements(spec, text, section.body_start, section.end))
         else:
-            reading.add(parse_table(spec, rows, catalog.identities_of(fmt, spec.id)))
+            reading.add(read_table(spec, rows, fmt, catalog))
     return fmt, reading
 
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from unicodedata import east_asian_width
 
-from .catalog import RowSpec, TableSpec
+from .catalog import Catalog, Format, PartsAsOne, RowSpec, TableSpec
 from .cells import Cell, CellKind, after_labels
 from .models import FieldReading, Reading
 from .values import FULL_WIDTH, ValueKind, parse_value
@@ -138,6 +138,45 @@ class _Row:
     def open(self) -> bool:
         """Its reading needs the identities: several interpretations, or guesses."""
         return len(self.options) > 1 or (self.confirm and bool(self.options))
+
+
+def read_table(spec: TableSpec, rows: list[list[Cell]], fmt: Format, catalog: Catalog) -> Reading:
+    """Read table ``spec`` of a format-``fmt`` report from its printed ``rows`` (see
+    :func:`parse_table`), also where the report prints some of its rows as one row, as the other
+    format does (:class:`PartsAsOne`)."""
+    reading = parse_table(spec, rows, catalog.identities_of(fmt, spec.id))
+    one = spec.printed_as_one
+    if one is None or any(
+        (r := reading.fields.get(f)) is not None and r.start is not None
+        for part in one.parts
+        for f in spec.row_field_ids[spec.rows.index(spec.row(part))]
+    ):
+        return reading
+    as_one = parse_table(one.table, rows, catalog.identities_of(one.fmt, spec.id))
+    if as_one.problems or not all(r.confident for r in as_one.fields.values()):
+        return reading
+    return _parts_of_one_row(spec, one, as_one)
+
+
+def _parts_of_one_row(spec: TableSpec, one: PartsAsOne, as_one: Reading) -> Reading:
+    """The reading of a table that printed rows ``one.parts`` as one row: each part 0 (or blank)
+    where that row's cell is; the parts of any other cell are not printed, and named."""
+    group = f"{spec.id}.{one.row}."
+    result = Reading({f: r for f, r in as_one.fields.items() if not f.startswith(group)})
+    title = one.table.row(one.row).title
+    result.notes.append(
+        f"table {spec.id} prints {title} as one row, as the {one.fmt} form does, not its parts"
+    )
+    for column in spec.row(one.parts[0]).columns:
+        printed = as_one.fields[group + column]
+        ids = [f"{spec.id}.{part}.{column}" for part in one.parts]
+        if printed.value not in (0, None):
+            result.problem(f"{title} printed as one row ({printed.value}): its parts are not printed", ids)
+            continue
+        note = f"{title} printed as one row, {'blank' if printed.value is None else 0} in this column"
+        for field_id in ids:
+            result.fields[field_id] = FieldReading(printed.value, printed.start, printed.end, note=note)
+    return result
 
 
 def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Identity] = ()) -> Reading:

@@ -4,7 +4,7 @@ from extractor import extract
 from extractor.catalog import CATALOG, T2_2019, T2_2021, T3_2019, T3_2021, T4, Format, ValueKind
 from extractor.cells import table_rows
 from extractor.reading import read_text
-from extractor.tables import parse_table
+from extractor.tables import parse_table, read_table
 from extractor.validators import is_grounded
 from extractor.values import parse_value
 
@@ -1363,3 +1363,37 @@ def test_heads_over_two_lines_too_many_to_place_every_way_are_thinned_by_the_row
     fields = read(T3_2021, _t3_rows_on_lines(rows, {"new_received": "1\n1 5"})).fields
     got = [fields[f"t3.new_received.{c}"] for c in ("other_org", "total")]
     assert [(f.value, f.confident) for f in got] == [(16, True), (159, True)]
+
+
+def _t3_with_other_as_one_row(other: list[int]) -> str:
+    """Table 三 of a 2021-format report that prints （六）其他处理 as one row holding ``other``."""
+    lines = []
+    for row in T3_2021.rows:
+        if row.id == "other_no_correction":
+            lines.append("\t".join(["（六）其他处理", *map(str, other)]))
+        elif not row.id.startswith("other_"):
+            values = other if row.id in ("total", "new_received") else [0] * 7
+            lines.append("\t".join([row.title, *map(str, values)]))
+    return read_text("\n".join(lines) + "\n").text
+
+
+def test_a_2021_table_printing_other_processing_as_one_row_gives_its_parts_only_where_it_is_0():
+    text = _t3_with_other_as_one_row([2, 0, 0, 0, 0, 0, 2])
+    result = read_table(T3_2021, table_rows(text, 0, len(text)), Format.F2021, CATALOG)
+    parts = ("other_no_correction", "other_no_fee", "other_other")
+    assert {result.fields[f"t3.{p}.commercial"].value for p in parts} == {0}  # three 0s sum to 0
+    unread = {f for problem in result.problems for f in problem.fields}
+    assert unread == {f"t3.{p}.{c}" for p in parts for c in ("natural_person", "total")}
+    assert all(f not in result.fields for f in unread)  # a sum of 2 is no part's value
+    assert result.fields["t3.total.total"].value == 2  # the rows around it read as printed
+    assert "t3.other_processing.total" not in result.fields  # no field of the other format
+
+
+def test_a_table_printing_the_parts_of_other_processing_is_read_by_them():
+    lines = [
+        "\t".join([row.title, *(["1"] if row.id == "other_no_fee" else ["0"]) * 7]) for row in T3_2021.rows
+    ]
+    text = read_text("\n".join(lines) + "\n").text
+    result = read_table(T3_2021, table_rows(text, 0, len(text)), Format.F2021, CATALOG)
+    assert result.fields["t3.other_no_fee.research"].value == 1
+    assert result.fields["t3.other_other.research"].value == 0

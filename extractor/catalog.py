@@ -146,7 +146,9 @@ class FactSpec:
 Identity = tuple[str, list[str], list[str]]
 
 
-_SUB_MARK = r"^[ \t]*[(（][一二三四五六七八九十]{1,2}[)）]"  # （二）…, a sub-heading's number
+# （二）…, a sub-heading's number; or 三、…, where a report's overview runs on under headings of
+# its own (一、总体情况 二、工作机制保障 三、主动公开工作情况 …, its tables attached after them)
+_SUB_MARK = r"^[ \t]*(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
 _SUB_HEADING = re.compile(_SUB_MARK, re.MULTILINE)
 _BOUNDED_RUN = re.compile(r"(\[\^[^\]\\]*\])(\{\d*,\d+\}\??)")
 
@@ -528,6 +530,8 @@ FACTS: tuple[FactSpec, ...] = (
             rf"[^。；]{{0,20}}?处理费"
             rf"|(?:未|无|没有|不存在|不涉及)(?:发生|产生)?[^。；，,]{{0,8}}?处理费[^。；，,]{{0,6}}?(?:收费|收取)"
             rf"|处理费[^。；]{{0,10}}?(?:为零|为{ZERO}|{ZERO}元)|处理费[^。；]{{0,8}}?[:：]\s*(?:无|没有|未收取)"
+            # (a heading on the fee, then 未发生政府信息公开收费事项)
+            rf"|处理费[^。；]{{0,40}}?(?:未|没有|无)(?:发生|产生)[^。；，,]{{0,10}}?收费"
         ),
     ),
 )

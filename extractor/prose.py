@@ -59,26 +59,46 @@ def read_fact(
     (截至…: a stock, not the year's). ``splits`` shares the pieces of ``text`` among facts."""
     counts_in = count_pattern(fact.units, fact.kind)
     garbled = garbled_count_pattern(fact.units)
-    doubt = None
     for start, end in regions:
-        start, end = fact.region(text, start, end)
-        said: list[tuple[FieldReading, bool]] = []
-        for statement in statements_about(fact, text, start, end, splits):
-            body = statement.piece.group()
-            if _BREAKS_DOWN.match(body) and statement.after_topic:
-                continue  # a breakdown of the count before it (新媒体400条，其中微信320条: 微信's own)
-            found = _statement(fact, text, statement, counts_in, garbled)
-            if found is None and _count_in_next_clause(fact, text, statement, counts_in):
-                found = "a count in the clause after the channel's, which names no channel: whose is it?"
-            if isinstance(found, str):
-                doubt = doubt or _unsure(f"{found}: {body.strip()[:60]}")
-            elif found is not None:
-                said.append((found, fact.preferred is not None and fact.preferred.search(body) is not None))
+        own = fact.region(text, start, end)
+        said, doubt = _said_in(fact, text, own, splits, counts_in, garbled)
         if said:
             return _agreed(said)
         if doubt is not None:  # a doubtful statement here: a later section's count may be another's
             return doubt
+        # (a converter may have moved the statement out of its part: a PDF's text in another order)
+        if own != (start, end) and _said_in(fact, text, (start, end), splits, counts_in, garbled)[0]:
+            return _unsure(f"{_ELSEWHERE}: {text[own[0] : own[1]].strip()[:40]}")
     return None
+
+
+_ELSEWHERE = "its own part of the section states no count; the rest of the section does"
+
+
+def _said_in(
+    fact: FactSpec,
+    text: str,
+    region: tuple[int, int],
+    splits: PieceSplits | None,
+    counts_in: re.Pattern[str],
+    garbled: re.Pattern[str],
+) -> tuple[list[tuple[FieldReading, bool]], FieldReading | None]:
+    """What the statements of ``fact`` in ``text[region]`` say (each reading, and whether in
+    the fact's preferred words), and the first doubt one raises."""
+    said: list[tuple[FieldReading, bool]] = []
+    doubt = None
+    for statement in statements_about(fact, text, *region, splits):
+        body = statement.piece.group()
+        if _BREAKS_DOWN.match(body) and statement.after_topic:
+            continue  # a breakdown of the count before it (新媒体400条，其中微信320条: 微信's own)
+        found = _statement(fact, text, statement, counts_in, garbled)
+        if found is None and _count_in_next_clause(fact, text, statement, counts_in):
+            found = "a count in the clause after the channel's, which names no channel: whose is it?"
+        if isinstance(found, str):
+            doubt = doubt or _unsure(f"{found}: {body.strip()[:60]}")
+        elif found is not None:
+            said.append((found, fact.preferred is not None and fact.preferred.search(body) is not None))
+    return said, doubt
 
 
 def _statement(
@@ -116,7 +136,9 @@ def _statement(
     if fact.total is not None:
         counts, others = _totals(fact.total, text, statement.parts, counts)
         if not counts:
-            return "a count without a stated total" if len(others) == 1 else None
+            if len(others) == 1 or (others and _BREAKDOWN_FOLLOWS.match(text, others[0].end())):
+                return "a count without a stated total"  # (or one broken down after it)
+            return "several counts, none stated as the total" if others else None
         if others:
             return None  # a list of categories: no total stated
     first = counts[0]
@@ -132,7 +154,9 @@ def _in_other_units(fact: FactSpec, text: str, statement: Statement) -> str | No
         return None
     other = count_pattern(fact.other_units, fact.kind)
     counts = [m for a, b in statement.parts for m in other.finditer(text, a, b)]
-    if fact.total is not None:
+    if counts and _BREAKDOWN_FOLLOWS.match(text, counts[0].end()):
+        counts = counts[:1]  # (发布政府信息 393 件，其中包括：规范性文件 13 件…: one count, broken down)
+    elif fact.total is not None:
         counts, others = _totals(fact.total, text, statement.parts, counts)
         counts = [] if others else counts
     if len(counts) != 1:  # (none, or a list of kinds: 规章2件、规范性文件12件)

@@ -148,6 +148,8 @@ def test_channels_from_section_one_then_six():
         ("本年度无信息处理费收费情况。", 0),
         ("全年未产生信息处理费。", 0),
         ("信息处理费收取情况：无。", 0),
+        ("本年度信息公开处理费收费情况\n2024 年，本机关未发生政府信息公开收费事项。", 0),  # under its heading
+        ("信息处理费情况\n本年度收取信息处理费 50 元，未发生其他收费。", None),  # a count and a none
         ("因申请人逾期未按收费通知要求缴纳信息处理费，不再处理其申请1件。", None),
         ("无。", None),
     ],
@@ -161,7 +163,21 @@ def test_processing_fee(other, fee):
     [
         ("（一）主动公开情况。我局门户网站发布信息 96 条。", "overview.proactive_total"),
         ("（二）依申请公开。受理和办结申请分别为 5 件、4 件。", "overview.applications_received"),
+        # one count broken down after it, though not said to be a total (nor in 条): whose total?
+        (
+            "（一）主动公开。网站当年发布政府信息 393 件，其中规范性文件 13 件、规划 2 件。",
+            "overview.proactive_total",
+        ),
+        (
+            "（一）主动公开。网站发布信息 2139 条，其中动态类信息 1744 条、政务信息 393 条。",
+            "overview.proactive_total",
+        ),
         ("通过微信公众号发布信息 30 条、视频 12 条。", "overview.wechat_posts"),
+        # several counts, none said to be the total: the first may be everything's, or one kind's
+        (
+            "（一）主动公开。网站主动发布各类信息 2428 条，召开会议 7 期，发布解读 7 条。",
+            "overview.proactive_total",
+        ),
         # two statements of the same fact that disagree: doubtful, not a guess
         ("共收到政府信息公开申请 6 件。\n全年受理政府信息公开申请 8 件。", "overview.applications_received"),
         # a scan's ink the OCR could not read where the count stands (U+FFFD): unread, not "none"
@@ -347,3 +363,32 @@ def test_a_table_row_whose_label_has_commas_in_brackets_stays_a_table_row():
     assert prose_tables_as_prose(row) == row
     blanked = prose_tables_as_prose(_PROSE_AS_TABLE)
     assert len(blanked) == len(_PROSE_AS_TABLE) and "|" not in blanked and "---" not in blanked
+
+
+def test_the_proactive_total_is_read_under_its_own_heading_where_the_overview_runs_on_under_others():
+    """Shanghai style: 一、总体情况 二、工作机制保障 三、主动公开工作情况 …, the tables attached after:
+    section 三's doubtful count is not answered for by a short-video count of section 六."""
+    overview = (
+        "一、总体情况\n本机关扎实推进政务公开工作。\n三、主动公开工作情况\n"
+        "当年通过网站发布政府信息 393 件，其中规范性文件 13 件。\n"
+        "六、政府信息公开平台建设\n“某某”视频号共发布短视频 584 条。"
+    )
+    reading = read_prose(overview, {"overview": Section("overview", "", 0, 0, len(overview))})
+    got = reading.fields["overview.proactive_total"]
+    assert got.value is None and not got.confident
+    assert (
+        facts(overview.replace("393 件，其中规范性文件 13 件", "393 条"))["overview.proactive_total"] == 393
+    )
+
+
+def test_a_count_found_only_outside_the_facts_own_part_of_the_overview_is_doubtful():
+    """A converter may move a sentence out of its paragraph (a PDF's text in another order): a
+    count of published items elsewhere in the overview may be the total the own part lost."""
+    overview = (
+        "（一）主动公开情况\n本机关积极推进主动公开工作。\n（二）依申请公开情况\n无。\n"
+        "（四）平台建设情况\n门户网站全年累计发布信息 500 条。"
+    )
+    for text, doubtful in ((overview, True), (overview.replace("累计发布信息 500 条", "无变化"), False)):
+        reading = read_prose(text, {"overview": Section("overview", "", 0, 0, len(text))})
+        got = reading.fields.get("overview.proactive_total")
+        assert (got is not None and got.value is None and not got.confident) == doubtful

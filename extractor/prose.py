@@ -66,13 +66,7 @@ def read_fact(
             return _agreed(said)
         if doubt is not None:  # a doubtful statement here: a later section's count may be another's
             return doubt
-        # (a converter may have moved the statement out of its part: a PDF's text in another order)
-        if own != (start, end) and _said_in(fact, text, (start, end), splits, counts_in, garbled)[0]:
-            return _unsure(f"{_ELSEWHERE}: {text[own[0] : own[1]].strip()[:40]}")
     return None
-
-
-_ELSEWHERE = "its own part of the section states no count; the rest of the section does"
 
 
 def _said_in(

@@ -379,16 +379,3 @@ def test_the_proactive_total_is_read_under_its_own_heading_where_the_overview_ru
     assert (
         facts(overview.replace("393 件，其中规范性文件 13 件", "393 条"))["overview.proactive_total"] == 393
     )
-
-
-def test_a_count_found_only_outside_the_facts_own_part_of_the_overview_is_doubtful():
-    """A converter may move a sentence out of its paragraph (a PDF's text in another order): a
-    count of published items elsewhere in the overview may be the total the own part lost."""
-    overview = (
-        "（一）主动公开情况\n本机关积极推进主动公开工作。\n（二）依申请公开情况\n无。\n"
-        "（四）平台建设情况\n门户网站全年累计发布信息 500 条。"
-    )
-    for text, doubtful in ((overview, True), (overview.replace("累计发布信息 500 条", "无变化"), False)):
-        reading = read_prose(text, {"overview": Section("overview", "", 0, 0, len(text))})
-        got = reading.fields.get("overview.proactive_total")
-        assert (got is not None and got.value is None and not got.confident) == doubtful

@@ -985,10 +985,12 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
         if pos_b == pos_a + 1:  # the common case: anchors next to each other, nothing between
             continue
         loose = [c for c in candidates[pos_a + 1 : pos_b] if c.spec_index is None and not c.blank]
-        if len(loose) == row_b - row_a - 1:
-            by_order = list(zip(range(row_a + 1, row_b), loose, strict=True))
+        rows, strays = _rows_and_strays(spec, loose, row_a, row_b)
+        if len(rows) == row_b - row_a - 1:
+            by_order = list(zip(range(row_a + 1, row_b), rows, strict=True))
             placed.update(by_order)
             misnamed.update(r for r, c in by_order if _names_another_row(spec, r, c))
+            beside_strays.update(strays)
         elif any(_has_number(c) for c in loose):
             beside_strays.update(r for r in (row_a, row_b) if 0 <= r < len(spec.rows))
     for cand in candidates:  # a labelled row printed out of order is still read by its label
@@ -1003,6 +1005,28 @@ def _place(spec: TableSpec, candidates: list[_Candidate]) -> tuple[dict[int, _Ca
         ):
             beside_strays.add(after.spec_index)
     return placed, beside_strays, misnamed
+
+
+def _rows_and_strays(
+    spec: TableSpec, loose: list[_Candidate], row_a: int, row_b: int
+) -> tuple[list[_Candidate], set[int]]:
+    """The unlabelled printed rows between table rows ``row_a`` and ``row_b`` that may be the
+    rows between them, and the rows beside any left out: where there are more than those rows,
+    numbers alone on a line, too few for any of them (another row's cell printed out of place:
+    0 0 … 10 / 1 / 0 0 … 0), are left out, if that leaves one printed row for each."""
+    between = row_b - row_a - 1
+    if len(loose) <= between:  # (fast: the common case)
+        return loose, set()
+    fewest = min(_widths(spec)[row_a + 1 : row_b], default=0)
+    rows: list[_Candidate] = []
+    strays: set[int] = set()
+    for cand in loose:
+        values = _printed(cand.values)
+        if cand.label or not values or len(values) >= fewest or len(values) != len(cand.values):
+            rows.append(cand)
+        else:  # the rows placed before and after it
+            strays.update(r for r in (row_a + len(rows), row_a + len(rows) + 1) if 0 <= r < len(spec.rows))
+    return (rows, strays) if len(rows) == between else (loose, set())
 
 
 def _numbers_on_a_line_after(candidate: _Candidate, width: int) -> bool:

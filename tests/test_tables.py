@@ -1397,3 +1397,37 @@ def test_a_table_printing_the_parts_of_other_processing_is_read_by_them():
     result = read_table(T3_2021, table_rows(text, 0, len(text)), Format.F2021, CATALOG)
     assert result.fields["t3.other_no_fee.research"].value == 1
     assert result.fields["t3.other_other.research"].value == 0
+
+
+def _t3_markdown_floating_labels(stray: str | None) -> str:
+    """Table 三 as markdown of a PDF: the labels of rows 18-21 (4.无正当理由… to （六）2.…) floated
+    away above their rows, which print their values alone; ``stray``, a cell of another row
+    printed out of place, on a line of its own between the last two of them."""
+    lines = []
+    values = {row.id: [str(n % 3) for n in range(index, index + 6)] for index, row in enumerate(T3_2021.rows)}
+    for cells in values.values():
+        cells.append(str(sum(map(int, cells))))
+    floated = [row.id for row in T3_2021.rows[18:22]]
+    for row in T3_2021.rows:
+        if row.id == floated[0]:
+            lines += [T3_2021.row(r).title.split()[-1] for r in floated]
+        if row.id == floated[-1] and stray is not None:
+            lines.append(stray)
+        label = "" if row.id in floated else row.title.split()[-1]
+        lines.append("| " + " | ".join([label, *values[row.id]]).strip() + " |")
+    return read_text("\n".join(lines) + "\n").text
+
+
+def test_unlabelled_rows_are_placed_by_order_past_a_stray_number_and_flagged():
+    """A number alone on a line between them (another row's cell printed out of place) is no
+    row: the rows around it are read by order, and doubted, for it may be short of theirs."""
+    fields = read(T3_2021, _t3_markdown_floating_labels("1")).fields
+    clean = read(T3_2021, _t3_markdown_floating_labels(None)).fields
+    floated = [row.id for row in T3_2021.rows[18:22]]
+    for row_id in floated:
+        got = [fields[f"t3.{row_id}.{c}"] for c in ("natural_person", "total")]
+        want = [clean[f"t3.{row_id}.{c}"].value for c in ("natural_person", "total")]
+        assert None not in want and [g.value for g in got] == want
+    doubted = {row_id for row_id in floated if not fields[f"t3.{row_id}.total"].confident}
+    assert doubted == set(floated[-2:])  # the two rows beside the stray
+    assert all(clean[f"t3.{row_id}.total"].confident for row_id in floated)

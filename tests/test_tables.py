@@ -4,7 +4,7 @@ from extractor import extract
 from extractor.catalog import CATALOG, T2_2019, T2_2021, T3_2019, T3_2021, T4, Format, ValueKind
 from extractor.cells import table_rows
 from extractor.reading import read_text
-from extractor.tables import parse_table, read_table
+from extractor.tables import _match_label, parse_table, read_table
 from extractor.validators import is_grounded
 from extractor.values import parse_value
 
@@ -1431,3 +1431,36 @@ def test_unlabelled_rows_are_placed_by_order_past_a_stray_number_and_flagged():
     doubted = {row_id for row_id in floated if not fields[f"t3.{row_id}.total"].confident}
     assert doubted == set(floated[-2:])  # the two rows beside the stray
     assert all(clean[f"t3.{row_id}.total"].confident for row_id in floated)
+
+
+_NUMBERED_ROWS = [row for row in T3_2021.rows if row.title.split()[-1][:1].isdigit()]
+
+
+def _misprints(words: str) -> list[str]:
+    """``words`` with one character inside lost, where no row's label pattern names it then."""
+    cut = [words[:i] + words[i + 1 :] for i in range(1, len(words) - 1)]
+    return [w for w in cut if w not in words and not any(r.label.search(w) for r in T3_2021.rows)]
+
+
+@pytest.mark.parametrize("row", _NUMBERED_ROWS, ids=[row.id for row in _NUMBERED_ROWS])
+def test_a_row_label_misprinted_inside_still_names_its_row(row):
+    """A report's misprint (2.其他法律行政止公开, characters lost inside): its numbering and the
+    title's first and last characters kept, most of the rest in order."""
+    number, words = row.title.split()[-1].split(".", 1)
+    misprints = _misprints(words)
+    if not misprints:
+        pytest.skip("every such misprint still matches its row's label pattern")
+    for misprint in misprints:
+        assert _match_label(T3_2021, f"{number}.{misprint}") == T3_2021.rows.index(row), misprint
+        other = f"{int(number) % 8 + 1}.{misprint}"  # (a misprint keeps its row's numbering)
+        assert _match_label(T3_2021, other) != T3_2021.rows.index(row)
+
+
+def test_a_part_of_a_wrapped_label_is_no_misprint():
+    """A wrapped label's head or tail keeps its characters together: it names no row by the
+    misprint rule (转政府信息公开申请数量 is no 上年结转政府信息公开申请数量)."""
+    for row in _NUMBERED_ROWS:
+        number, words = row.title.split()[-1].split(".", 1)
+        for part in (words[1:], words[:-1]):
+            if not any(r.label.search(part) for r in T3_2021.rows):
+                assert _match_label(T3_2021, f"{number}.{part}") is None, part

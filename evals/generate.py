@@ -612,6 +612,7 @@ WILD_LAYOUTS = (
     "plain_blank_cells",
     "layout_wrapped_numbers",
     "other_in_one_row",
+    "markdown_stacked",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
 SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}

@@ -15,6 +15,9 @@ rendered here from records so the fixes are guarded beyond a handful of files.
   space for an empty cell;
 * ``markdown_floating`` — markdown from a PDF: row labels floated onto lines of their own above
   their rows, long labels cut with their rest on the line below, the table broken by a page;
+* ``markdown_stacked`` — markdown of a PDF whose narrow label column makes the labels of two or
+  three rows stack above their values, each wrapped over lines, the values printed alone; a
+  cell of another row (结转下年度's total) printed out of place, alone on a line among them;
 * ``layout_spaces`` — ``pdftotext -layout``: rows aligned with spaces, long labels wrapped onto
   the lines below (the values beside the first line or the last), group labels printed one
   character per line;
@@ -413,6 +416,82 @@ def _markdown_floating(f: dict, rng: random.Random) -> Rendered:
                 "|" + "---|" * len(cells),
             ]
     return ".md", title(f, rng) + "\n\n" + "\n".join(out), {}
+
+
+def _markdown_stacked(f: dict, rng: random.Random) -> Rendered:
+    """Markdown of a PDF whose table 三 has runs of two or three numbered rows with their labels
+    stacked above them, each wrapped over lines, and the rows' values printed alone, a small
+    table each; and, sometimes, 结转下年度's total printed out of place, a line of its own among
+    a run's rows, its own cell blank: that row is open to every reader."""
+    text = to_markdown(blocks(f, rng))
+    start, end = text.index("三、收到和处理"), text.index("四、政府信息公开行政复议")
+    lines = text[start:end].split("\n")
+    rows = [_numbered_cells(line) for line in lines]
+    runs: list[tuple[int, int]] = []
+    at = 0
+    while at < len(lines):
+        k = rng.choice((2, 3))
+        if rows[at] is not None and all(r is not None for r in rows[at : at + k]) and rng.random() < 0.35:
+            runs.append((at, at + k))
+            at += k
+        else:
+            at += 1
+    stray = _out_of_place_total(f, lines) if runs and rng.random() < 0.5 else None
+    out: list[str] = []
+    cut = dict(runs)
+    at = 0
+    while at < len(lines):
+        if at not in cut:
+            out.append(lines[at] if stray is None or at != stray[0] else stray[1])
+            at += 1
+            continue
+        run = [rows[n] for n in range(at, cut[at])]
+        for label, _ in run:  # type: ignore[misc]
+            out += _label_over_lines(label, rng)
+        for n, (_, values) in enumerate(run):  # type: ignore[misc]
+            if stray is not None and at == runs[0][0] and n == len(run) - 1:
+                out.append(stray[2])  # the other row's cell, between this run's last two rows
+            out += ["| " + " | ".join(values) + " |", "|" + "---|" * len(values)]
+        at = cut[at]
+    # (its row then no longer sums: which of its cells is amiss, no identity tells)
+    why = "its total printed out of place, a number alone among other rows: the row fails its sum"
+    open_cells = {f"t3.carried_forward.{c}": why for c in COLUMNS} if stray is not None else {}
+    body = text[:start] + "\n".join(out) + text[end:]
+    return ".md", title(f, rng) + "\n\n" + body, open_cells
+
+
+def _numbered_cells(line: str) -> tuple[str, list[str]] | None:
+    """A markdown row of a numbered row of table 三 (1.属于国家秘密 …): its label and values."""
+    if not line.startswith("|"):
+        return None
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    labels = [c for c in cells if c and not c.isdigit()]
+    if len(labels) != 1 or not re.match(r"\d+\.", labels[0]):
+        return None
+    values = cells[cells.index(labels[0]) + 1 :]
+    return (labels[0], values) if len(values) == len(COLUMNS) and all(v.isdigit() for v in values) else None
+
+
+def _out_of_place_total(f: dict, lines: list[str]) -> tuple[int, str, str] | None:
+    """The line of 结转下年度继续办理, its total cell blanked, and that total, when it prints one."""
+    total = f["t3.carried_forward.total"]
+    at = next((n for n, line in enumerate(lines) if "结转下年度" in line and line.startswith("|")), None)
+    if at is None or not total:
+        return None
+    cells = lines[at].rstrip().rstrip("|").split("|")
+    if cells[-1].strip() != _num(total):
+        return None
+    return at, "|".join([*cells[:-1], "  "]) + "|", _num(total)
+
+
+def _label_over_lines(label: str, rng: random.Random) -> list[str]:
+    """A label over lines of 6 to 10 characters, as a narrow cell of a PDF wraps it."""
+    parts, rest = [], label
+    while rest:
+        n = rng.randint(6, 10)
+        parts.append(rest[:n])
+        rest = rest[n:]
+    return parts
 
 
 # --- pdftotext -layout ------------------------------------------------------------------------
@@ -824,6 +903,7 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "plain_blank_cells": _plain_blank_cells,
     "layout_wrapped_numbers": _layout_wrapped_numbers,
     "other_in_one_row": _other_in_one_row,
+    "markdown_stacked": _markdown_stacked,
 }
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset(

@@ -795,6 +795,7 @@ def _grid_blocks(spec: TableSpec, rows: list[list[Cell]]) -> Iterator[Block]:
     block: Block = []
     header: _Columns | None = None
     in_header = False
+    last: tuple[_Columns, int] | None = None  # the header before a break, and its grid's width
     for row in rows:
         if not row or row[0].col < 0:  # a blank line or words (no cell in a grid): the grid breaks here
             header = None
@@ -812,8 +813,11 @@ def _grid_blocks(spec: TableSpec, rows: list[list[Cell]]) -> Iterator[Block]:
                 c.col for c in row if c.kind is _LABEL and _title_key(c.text) in _column_titles(spec)
             }
             header = _Columns(merged, cols, min(cols))
+            last = header, len(row)
             in_header = True
             continue
+        if header is None and last is not None and len(row) == last[1]:
+            header = last[0]  # the grid goes on after a break (small tables, lines of words)
         in_header = False
         block.append((row, header))
     if block:

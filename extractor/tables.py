@@ -143,7 +143,8 @@ class _Row:
 def read_table(spec: TableSpec, rows: list[list[Cell]], fmt: Format, catalog: Catalog) -> Reading:
     """Read table ``spec`` of a format-``fmt`` report from its printed ``rows`` (see
     :func:`parse_table`), also where the report prints some of its rows as one row, as the other
-    format does (:class:`PartsAsOne`)."""
+    format does (:class:`PartsAsOne`): then the table is read as the other format's, where that
+    reads the one row with confidence (its other rows as sure, or as doubtful, as it reads them)."""
     reading = parse_table(spec, rows, catalog.identities_of(fmt, spec.id))
     one = spec.printed_as_one
     if one is None or any(
@@ -153,8 +154,11 @@ def read_table(spec: TableSpec, rows: list[list[Cell]], fmt: Format, catalog: Ca
     ):
         return reading
     as_one = parse_table(one.table, rows, catalog.identities_of(one.fmt, spec.id))
-    if as_one.problems or not all(r.confident for r in as_one.fields.values()):
-        return reading
+    own = set(one.table.row_field_ids[one.table.rows.index(one.table.row(one.row))])
+    if any(own & set(p.fields) for p in as_one.problems) or not all(
+        f in as_one.fields and as_one.fields[f].confident for f in own
+    ):
+        return reading  # (the one row not read with confidence either: its parts stay unread)
     return _parts_of_one_row(spec, one, as_one)
 
 
@@ -162,7 +166,8 @@ def _parts_of_one_row(spec: TableSpec, one: PartsAsOne, as_one: Reading) -> Read
     """The reading of a table that printed rows ``one.parts`` as one row: each part 0 (or blank)
     where that row's cell is; the parts of any other cell are not printed, and named."""
     group = f"{spec.id}.{one.row}."
-    result = Reading({f: r for f, r in as_one.fields.items() if not f.startswith(group)})
+    fields = {f: r for f, r in as_one.fields.items() if not f.startswith(group)}
+    result = Reading(fields, list(as_one.problems), list(as_one.notes))
     title = one.table.row(one.row).title
     result.notes.append(
         f"table {spec.id} prints {title} as one row, as the {one.fmt} form does, not its parts"

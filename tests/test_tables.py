@@ -1464,3 +1464,17 @@ def test_a_part_of_a_wrapped_label_is_no_misprint():
         for part in (words[1:], words[:-1]):
             if not any(r.label.search(part) for r in T3_2021.rows):
                 assert _match_label(T3_2021, f"{number}.{part}") is None, part
+
+
+def test_other_processing_printed_as_one_row_gives_its_parts_where_other_rows_are_doubtful():
+    """A number alone between two rows (a page's, or a cell out of place) makes them doubtful,
+    in either format's reading: the one row, read with confidence, still gives its parts."""
+    text = _t3_with_other_as_one_row([0] * 7)
+    at = text.rindex("\n", 0, text.index("部分公开")) + 1
+    text = read_text(text[:at] + "5\n" + text[at:]).text
+    result = read_table(T3_2021, table_rows(text, 0, len(text)), Format.F2021, CATALOG)
+    parts = ("other_no_correction", "other_no_fee", "other_other")
+    assert {
+        (result.fields[f"t3.{p}.total"].value, result.fields[f"t3.{p}.total"].confident) for p in parts
+    } == {(0, True)}
+    assert not result.fields["t3.granted.total"].confident  # (beside the number: doubted, still)

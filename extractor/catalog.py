@@ -523,7 +523,7 @@ FACTS: tuple[FactSpec, ...] = (
         "信息处理费 collected, in yuan; 0 when the report says none was collected "
         "(未收取信息处理费); null when the fee is not mentioned",
         sections=("overview", "t2", "t3", "t4", "problems", "other"),  # anywhere from 一 on
-        topic=re.compile(r"处理费"),
+        topic=re.compile(r"处理费|信息公开收费"),  # (未发生政府信息公开收费事项: no fee at all)
         units="元",
         none_stated=re.compile(  # (never 未按收费通知…缴纳信息处理费: an applicant's, not a fee of none)
             rf"(?:未|无|没有|不存在|不涉及|不)(?:发生|产生|曾经?|向[^。；，,]{{1,6}}?)?(?:收取|收费|收缴|产生)"
@@ -532,6 +532,7 @@ FACTS: tuple[FactSpec, ...] = (
             rf"|处理费[^。；]{{0,10}}?(?:为零|为{ZERO}|{ZERO}元)|处理费[^。；]{{0,8}}?[:：]\s*(?:无|没有|未收取)"
             # (a heading on the fee, then 未发生政府信息公开收费事项)
             rf"|处理费[^。；]{{0,40}}?(?:未|没有|无)(?:发生|产生)[^。；，,]{{0,10}}?收费"
+            rf"|(?:未|没有|无)(?:发生|产生)[^。；，,]{{0,10}}?信息公开收费"
         ),
     ),
 )

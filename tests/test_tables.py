@@ -1442,15 +1442,16 @@ def _misprints(words: str) -> list[str]:
     return [w for w in cut if w not in words and not any(r.label.search(w) for r in T3_2021.rows)]
 
 
-@pytest.mark.parametrize("row", _NUMBERED_ROWS, ids=[row.id for row in _NUMBERED_ROWS])
+# (the rows where some misprint is no longer matched by any label pattern: the rule decides)
+_MISPRINTABLE = [row for row in _NUMBERED_ROWS if _misprints(row.title.split()[-1].split(".", 1)[1])]
+
+
+@pytest.mark.parametrize("row", _MISPRINTABLE, ids=[row.id for row in _MISPRINTABLE])
 def test_a_row_label_misprinted_inside_still_names_its_row(row):
     """A report's misprint (2.其他法律行政止公开, characters lost inside): its numbering and the
     title's first and last characters kept, most of the rest in order."""
     number, words = row.title.split()[-1].split(".", 1)
-    misprints = _misprints(words)
-    if not misprints:
-        pytest.skip("every such misprint still matches its row's label pattern")
-    for misprint in misprints:
+    for misprint in _misprints(words):
         assert _match_label(T3_2021, f"{number}.{misprint}") == T3_2021.rows.index(row), misprint
         other = f"{int(number) % 8 + 1}.{misprint}"  # (a misprint keeps its row's numbering)
         assert _match_label(T3_2021, other) != T3_2021.rows.index(row)

@@ -145,7 +145,7 @@ def read_table(spec: TableSpec, rows: list[list[Cell]], fmt: Format, catalog: Ca
     :func:`parse_table`), also where the report prints some of its rows as one row, as the other
     format does (:class:`PartsAsOne`): then the table is read as the other format's, where that
     reads the one row with confidence (its other rows as sure, or as doubtful, as it reads them)."""
-    reading = parse_table(spec, rows, catalog.identities_of(fmt, spec.id))
+    reading = _read_clipped_or_whole(spec, rows, catalog.identities_of(fmt, spec.id))
     one = spec.printed_as_one
     if one is None or any(
         (r := reading.fields.get(f)) is not None and r.start is not None
@@ -160,6 +160,77 @@ def read_table(spec: TableSpec, rows: list[list[Cell]], fmt: Format, catalog: Ca
     ):
         return reading  # (the one row not read with confidence either: its parts stay unread)
     return _parts_of_one_row(spec, one, as_one)
+
+
+def _read_clipped_or_whole(
+    spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Identity]
+) -> Reading:
+    """The table read from ``rows``; or, where its header names its first column but not its
+    last (a converter cut the last column off the page), read as the table without that column,
+    if that reads more, the cut column's cells named as unread: rows of values run together
+    split by the columns printed, not by the table's."""
+    whole = parse_table(spec, rows, identities)
+    titles = [_title_key(t) for t in spec.rows[0].column_titles]
+    width = _one_width(spec)
+    if spec.flat or width is None or not _header_names(rows, titles[0], titles[-1]):
+        return whole
+    if not _runs_of_one_fewer(rows, width):
+        return whole
+    clipped = _without_last_column(spec)
+    kept = set(clipped.field_ids())
+    within = [i for i in identities if set(i[1]) | set(i[2]) <= kept]
+    narrower = parse_table(clipped, rows, within)
+    if _confident_values(narrower) <= _confident_values(whole) or not _all_hold(narrower, within):
+        return whole  # (a column's sums failing: blank cells lost too, the values may have moved)
+    why = f"column {titles[-1]} cut off: the rows print one value fewer, its header no {titles[-1]}"
+    _unread(narrower, [ids[-1] for ids in spec.row_field_ids], why)
+    return narrower
+
+
+def _header_names(rows: list[list[Cell]], first: str, last: str) -> bool:
+    """Whether the words above the table's first values name column ``first`` but not ``last``."""
+    words = []
+    for row in rows:  # (in a run of cells a line, the header's words and the first row's join)
+        head = list(itertools.takewhile(lambda cell: cell.kind is not _VALUE, row))
+        words += [cell.text for cell in head if cell.kind is _LABEL]
+        if len(head) < len(row):
+            break
+    header = _title_key("".join(words))
+    return first in header and last not in header
+
+
+@lru_cache(maxsize=8)
+def _without_last_column(spec: TableSpec) -> TableSpec:
+    """The table as printed without its last column."""
+    rows = tuple(
+        replace(r, columns=r.columns[:-1], kinds=r.kinds[:-1], column_titles=r.column_titles[:-1])
+        for r in spec.rows
+    )
+    return replace(spec, rows=rows, printed_as_one=None)
+
+
+def _runs_of_one_fewer(rows: list[list[Cell]], width: int) -> bool:
+    """At least half the printed rows holding values hold one value fewer than the table's
+    columns (or, rows run together, a multiple of that which no multiple of the columns is);
+    the others are rows a converter scrambled, read or flagged as such."""
+    counts = [n for row in rows if (n := sum(1 for c in row if c.kind is _VALUE or c.kind is _GLUED))]
+    fewer = sum(1 for n in counts if n % (width - 1) == 0 and n % width)
+    return bool(counts) and 2 * fewer >= len(counts)
+
+
+def _all_hold(reading: Reading, identities: Sequence[Identity]) -> bool:
+    """Every identity whose fields the reading read all holds."""
+    for _, left, right in identities:
+        got = [reading.fields.get(f) for f in (*left, *right)]
+        if all(r is not None and isinstance(r.value, int | float) for r in got):
+            values = [float(r.value) for r in got if r is not None and isinstance(r.value, int | float)]
+            if sum(values[: len(left)]) != sum(values[len(left) :]):
+                return False
+    return True
+
+
+def _confident_values(reading: Reading) -> int:
+    return sum(1 for r in reading.fields.values() if r.confident and r.value is not None)
 
 
 def _parts_of_one_row(spec: TableSpec, one: PartsAsOne, as_one: Reading) -> Reading:
@@ -310,6 +381,9 @@ def _own_identities(identities: Sequence[Identity], ids: Sequence[str]) -> list[
 
 _OWN: dict[tuple[int, tuple[str, ...]], tuple[Sequence[Identity], list[Identity]]] = {}
 _MAX_REMEMBERED = 4096
+
+
+_MOSTLY = 3 / 4  # of the rows placed, the share that must print one value fewer
 
 
 def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _Candidate]) -> str | None:

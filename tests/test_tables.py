@@ -1479,3 +1479,45 @@ def test_other_processing_printed_as_one_row_gives_its_parts_where_other_rows_ar
         (result.fields[f"t3.{p}.total"].value, result.fields[f"t3.{p}.total"].confident) for p in parts
     } == {(0, True)}
     assert not result.fields["t3.granted.total"].confident  # (beside the number: doubted, still)
+
+
+def _t3_cut_column_cell_lines() -> tuple[str, dict]:
+    """Table 三 one cell a line (pdftotext's default reading of a PDF) whose 总计 column was cut
+    off the page: six values a row, each column's sums holding; two rows' labels printed
+    together, then both rows' values."""
+    ids = [row.id for row in T3_2021.rows]
+    outcomes = ids[ids.index("carried_over") + 1 : ids.index("total")]
+    columns = T3_2021.rows[0].columns[:-1]
+    values: dict[str, list[int]] = {r: [(i * 3 + n) % 4 for n in range(6)] for i, r in enumerate(outcomes)}
+    values["total"] = [sum(values[r][n] for r in outcomes) for n in range(6)]
+    values["carried_over"] = [n % 3 for n in range(6)]
+    values["carried_forward"] = [(n + 1) % 2 for n in range(6)]
+    values["new_received"] = [
+        t + f - c
+        for t, f, c in zip(values["total"], values["carried_forward"], values["carried_over"], strict=True)
+    ]
+    lines = ["申请人情况", *T3_2021.rows[0].column_titles[:-1]]
+    together, pending = {"withheld_third_party", "withheld_internal_affairs"}, []
+    for row in T3_2021.rows:
+        printed = [str(v) for v in values[row.id]]
+        lines.append(row.title.split()[-1])
+        if row.id in together:
+            pending += printed
+            lines += pending if len(pending) == 12 else []
+            continue
+        lines += printed
+    want = {f"t3.{r}.{c}": v for r, vs in values.items() for c, v in zip(columns, vs, strict=True)}
+    return read_text("\n".join(lines) + "\n").text, want
+
+
+def test_a_table_cut_by_its_last_column_read_one_cell_a_line_reads_the_columns_printed():
+    text, want = _t3_cut_column_cell_lines()
+    result = read_table(T3_2021, table_rows(text, 0, len(text)), Format.F2021, CATALOG)
+    got = {f: r.value for f, r in result.fields.items() if f in want}
+    assert got == {f: v for f, v in want.items() if f in got}  # the columns printed, in place
+    run = {f for f in want if f.split(".")[1] in ("withheld_third_party", "withheld_internal_affairs")}
+    assert set(want) - set(got) == run  # (whose of the two rows' 12 values, no row sum tells)
+    assert run <= {f for p in result.problems for f in p.fields}
+    assert all(f"t3.{row.id}.total" not in result.fields for row in T3_2021.rows)
+    cut = {f for p in result.problems for f in p.fields if "cut off" in p.message}
+    assert cut == {f"t3.{row.id}.total" for row in T3_2021.rows}

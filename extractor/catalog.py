@@ -67,6 +67,10 @@ class TableSpec:
     def row(self, row_id: str) -> RowSpec:
         return next(row for row in self.rows if row.id == row_id)
 
+    def row_fields(self, row_id: str) -> tuple[str, ...]:
+        """The field ids of row ``row_id``."""
+        return self.row_field_ids[self.rows.index(self.row(row_id))]
+
 
 @dataclass(frozen=True, eq=False)
 class PartsAsOne:

@@ -60,8 +60,7 @@ def read_fact(
     counts_in = count_pattern(fact.units, fact.kind)
     garbled = garbled_count_pattern(fact.units)
     for start, end in regions:
-        own = fact.region(text, start, end)
-        said, doubt = _said_in(fact, text, own, splits, counts_in, garbled)
+        said, doubt = _said_in(fact, text, fact.region(text, start, end), splits, counts_in, garbled)
         if said:
             return _agreed(said)
         if doubt is not None:  # a doubtful statement here: a later section's count may be another's

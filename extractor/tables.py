@@ -142,19 +142,20 @@ class _Row:
 
 def read_table(spec: TableSpec, rows: list[list[Cell]], fmt: Format, catalog: Catalog) -> Reading:
     """Read table ``spec`` of a format-``fmt`` report from its printed ``rows`` (see
-    :func:`parse_table`), also where the report prints some of its rows as one row, as the other
-    format does (:class:`PartsAsOne`): then the table is read as the other format's, where that
-    reads the one row with confidence (its other rows as sure, or as doubtful, as it reads them)."""
+    :func:`parse_table`), also where a converter cut its last column off the page, and where the
+    report prints some of its rows as one row, as the other format does (:class:`PartsAsOne`):
+    then the table is read as the other format's, where that reads the one row with confidence
+    (its other rows as sure, or as doubtful, as it reads them)."""
     reading = _read_clipped_or_whole(spec, rows, catalog.identities_of(fmt, spec.id))
     one = spec.printed_as_one
     if one is None or any(
         (r := reading.fields.get(f)) is not None and r.start is not None
         for part in one.parts
-        for f in spec.row_field_ids[spec.rows.index(spec.row(part))]
+        for f in spec.row_fields(part)
     ):
         return reading
     as_one = parse_table(one.table, rows, catalog.identities_of(one.fmt, spec.id))
-    own = set(one.table.row_field_ids[one.table.rows.index(one.table.row(one.row))])
+    own = set(one.table.row_fields(one.row))
     if any(own & set(p.fields) for p in as_one.problems) or not all(
         f in as_one.fields and as_one.fields[f].confident for f in own
     ):
@@ -170,17 +171,20 @@ def _read_clipped_or_whole(
     if that reads more, the cut column's cells named as unread: rows of values run together
     split by the columns printed, not by the table's."""
     whole = parse_table(spec, rows, identities)
-    titles = [_title_key(t) for t in spec.rows[0].column_titles]
-    width = _one_width(spec)
-    if spec.flat or width is None or not _header_names(rows, titles[0], titles[-1]):
+    width = None if spec.flat else _one_width(spec)
+    if width is None:
         return whole
-    if not _runs_of_one_fewer(rows, width):
+    titles = [_title_key(t) for t in spec.rows[0].column_titles]
+    if not _header_names(rows, titles[0], titles[-1]) or not _runs_of_one_fewer(rows, width):
         return whole
     clipped = _without_last_column(spec)
     kept = set(clipped.field_ids())
     within = [i for i in identities if set(i[1]) | set(i[2]) <= kept]
     narrower = parse_table(clipped, rows, within)
-    if _confident_values(narrower) <= _confident_values(whole) or not _all_hold(narrower, within):
+    values: dict[str, int | float | None] = {
+        f: r.value for f, r in narrower.fields.items() if isinstance(r.value, int | float)
+    }  # (a blank left out: an identity over it is not checked)
+    if _confident_values(narrower) <= _confident_values(whole) or not _holds(within, values, list(values)):
         return whole  # (a column's sums failing: blank cells lost too, the values may have moved)
     why = f"column {titles[-1]} cut off: the rows print one value fewer, its header no {titles[-1]}"
     _unread(narrower, [ids[-1] for ids in spec.row_field_ids], why)
@@ -216,17 +220,6 @@ def _runs_of_one_fewer(rows: list[list[Cell]], width: int) -> bool:
     counts = [n for row in rows if (n := sum(1 for c in row if c.kind is _VALUE or c.kind is _GLUED))]
     fewer = sum(1 for n in counts if n % (width - 1) == 0 and n % width)
     return bool(counts) and 2 * fewer >= len(counts)
-
-
-def _all_hold(reading: Reading, identities: Sequence[Identity]) -> bool:
-    """Every identity whose fields the reading read all holds."""
-    for _, left, right in identities:
-        got = [reading.fields.get(f) for f in (*left, *right)]
-        if all(r is not None and isinstance(r.value, int | float) for r in got):
-            values = [float(r.value) for r in got if r is not None and isinstance(r.value, int | float)]
-            if sum(values[: len(left)]) != sum(values[len(left) :]):
-                return False
-    return True
 
 
 def _confident_values(reading: Reading) -> int:
@@ -381,9 +374,6 @@ def _own_identities(identities: Sequence[Identity], ids: Sequence[str]) -> list[
 
 _OWN: dict[tuple[int, tuple[str, ...]], tuple[Sequence[Identity], list[Identity]]] = {}
 _MAX_REMEMBERED = 4096
-
-
-_MOSTLY = 3 / 4  # of the rows placed, the share that must print one value fewer
 
 
 def _clipped_column(spec: TableSpec, rows: list[list[Cell]], placed: dict[int, _Candidate]) -> str | None:

@@ -613,6 +613,7 @@ WILD_LAYOUTS = (
     "layout_wrapped_numbers",
     "other_in_one_row",
     "markdown_stacked",
+    "markdown_rows_broken",
 )
 LAYOUTS = TEXT_LAYOUTS + FILE_LAYOUTS + WILD_LAYOUTS
 SUFFIXES = {"markdown": ".md", "html": ".html", "html_gbk": ".html", "docx": ".docx", "pdf": ".pdf"}

@@ -38,6 +38,9 @@ rendered here from records so the fixes are guarded beyond a handful of files.
   above the row's line, in its columns (beside a long label's head, when the label wraps too);
 * ``other_in_one_row`` — a PDF text copy of a 2021-format report whose table 三 prints
   （六）其他处理 as the one row of the 2019 form, holding the sums of its three parts;
+* ``markdown_rows_broken`` — docling's markdown of a PDF: each table row a paragraph of its own,
+  and a long row broken in two between its cells, the rest a paragraph below (the break after
+  a pipe, or before one);
 * ``plain_blank_cells`` — pandoc's plain text (or markdown) of such a page: simple tables, the
   columns drawn by rules of dashes and aligned by display width (an ideograph two), a blank
   cell as spaces or as the no-break space of its ``&nbsp;``.
@@ -458,6 +461,29 @@ def _markdown_stacked(f: dict, rng: random.Random) -> Rendered:
     open_cells = {f"t3.carried_forward.{c}": why for c in COLUMNS} if stray is not None else {}
     body = text[:start] + "\n".join(out) + text[end:]
     return ".md", title(f, rng) + "\n\n" + body, open_cells
+
+
+def _markdown_rows_broken(f: dict, rng: random.Random) -> Rendered:
+    """Docling's markdown of a PDF: a blank line after every row of a table, and now and then a
+    row of several values broken between two of its cells, its rest a paragraph of its own."""
+    out: list[str] = []
+    for line in to_markdown(blocks(f, rng)).split("\n"):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        values = [n for n, c in enumerate(cells) if _is_value(c)]
+        if "---" in line or not cells:
+            out.append(line)
+            continue
+        if len(values) >= 3 and not _is_value(cells[0]) and rng.random() < 0.3:
+            cut = rng.choice(values[1:])  # the rest opens with this cell
+            head, rest = " | ".join(cells[:cut]), " | ".join(cells[cut:])
+            if rng.random() < 0.5:
+                out += [f"| {head} |", "", f"{rest} |"]
+            else:
+                out += [f"| {head}", "", f"| {rest} |"]
+        else:
+            out.append(line)
+        out.append("")
+    return ".md", title(f, rng) + "\n\n" + "\n".join(out), {}
 
 
 def _numbered_cells(line: str) -> tuple[str, list[str]] | None:
@@ -904,6 +930,7 @@ RENDERERS: dict[str, Callable[[dict, random.Random], Rendered]] = {
     "layout_wrapped_numbers": _layout_wrapped_numbers,
     "other_in_one_row": _other_in_one_row,
     "markdown_stacked": _markdown_stacked,
+    "markdown_rows_broken": _markdown_rows_broken,
 }
 # What a layout's gold holds: the record itself, or the record with its zero cells left blank.
 SPARSE = frozenset(

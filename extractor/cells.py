@@ -137,6 +137,7 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
         return _rows_cell_per_line(lines, cell_lines)
     headers: set[int] = set()
     if any("---" in line for _, line in lines):
+        lines = _broken_rows_joined(text, lines)
         lines, headers = _without_rules(lines)
     bare = _bare_pipes(lines)
     rows = [_row_on_line(line, line_start, bare) for line_start, line in lines]
@@ -334,6 +335,44 @@ def _bare_pipes(lines: list[tuple[int, str]]) -> bool:
         elif not row.startswith("|") and not row.endswith("|"):
             return True
     return False
+
+
+def _broken_rows_joined(text: str, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The lines, a markdown row broken between two of its cells joined again: a labelled row
+    one paragraph, the rest of its values the next (blank lines between, as docling writes a
+    PDF's rows), the break at a pipe that one side prints, and together as many cells as the
+    table's rule line has columns. The joined line is the text from the row's start to its rest's
+    end, so every cell keeps its place."""
+    out: list[tuple[int, str]] = []
+    columns = 0
+    at = 0
+    while at < len(lines):
+        start, line = lines[at]
+        if "---" in line and _MARKDOWN_RULE.match(line):
+            columns = len(line.strip().strip("|").split("|"))
+        rest = next((n for n in range(at + 1, min(at + 3, len(lines))) if lines[n][1].strip()), None)
+        if columns and rest is not None and _breaks_off(line, lines[rest][1], columns):
+            end = lines[rest][0] + len(lines[rest][1])
+            out.append((start, text[start:end]))
+            at = rest + 1
+            continue
+        out.append((start, line))
+        at += 1
+    return out
+
+
+def _breaks_off(head: str, rest: str, columns: int) -> bool:
+    """``rest``, a line of values alone, is the rest of the row ``head`` broken off after it."""
+    head, rest = head.strip(), rest.strip()
+    if not head.startswith("|") or "|" not in rest or (not rest[:1].isdigit() and rest[:1] not in "|增减"):
+        return False
+    if head.endswith("|") == rest.startswith("|"):  # (no pipe at the break, or a pipe each side)
+        return False
+    values = [c.strip() for c in rest.strip("|").split("|")]
+    if not all(is_value(c) for c in values if c) or not any(values):
+        return False
+    cells = (head + rest).strip("|").split("|")
+    return len(cells) == columns and sum(1 for c in cells if c.strip()) > len(cells) // 2
 
 
 def _without_rules(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], set[int]]:

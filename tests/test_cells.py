@@ -102,3 +102,31 @@ def test_grid_rows_run_together_on_a_flattened_line_are_cut_where_a_row_ends():
         ["", "（三）不予公开", "1.属于国家秘密", "0"],
         ["", "", "2.其他法律行政法规禁止公开", "3"],
     ]
+
+
+def _broken(head: str, rest: str) -> str:
+    header = "| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n|---|---|---|---|\n\n"
+    return header + head + "\n\n" + rest + "\n\n| 行政处罚 | 2 | 0 | 5 |\n"
+
+
+def test_a_markdown_row_broken_between_its_cells_is_joined_where_one_side_prints_the_pipe():
+    """docling writes each row of a PDF's table as a paragraph, and breaks a long one between two
+    cells: the rest, values alone, is the next paragraph. Joined, each cell keeps its span."""
+    for head, rest in (("| 行政许可 | 18 |", "0 | 211 |"), ("| 行政许可 | 18", "| 0 | 211 |")):
+        text = _broken(head, rest)
+        rows = [r for r in table_rows(text, 0, len(text)) if r]
+        assert texts(rows)[1:] == [["行政许可", "18", "0", "211"], ["行政处罚", "2", "0", "5"]]
+        cell = rows[1][3]
+        assert text[cell.start : cell.end] == "211"
+
+
+def test_a_markdown_row_is_not_joined_with_a_line_it_cannot_be_the_rest_of():
+    for head, rest in (
+        ("| 行政许可 | 18 |", "| 0 | 211 |"),  # a pipe each side: two rows
+        ("| 行政许可 | 18", "0 | 211 |"),  # no pipe at the break: a cell may be cut in two
+        ("| 行政许可 | 18 |", "0 | 211 | 3 |"),  # more cells than the table's columns
+        ("| 行政许可 | 18 |", "规章 | 211 |"),  # a label: a row of its own
+    ):
+        text = _broken(head, rest)
+        rows = [texts([r])[0] for r in table_rows(text, 0, len(text)) if r]
+        assert ["行政许可", "18", "0", "211"] not in rows, (head, rest)

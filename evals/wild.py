@@ -6,7 +6,7 @@ rendered here from records so the fixes are guarded beyond a handful of files.
   cells spanning two columns, table 二 with a header cell spanning two columns, 元 in a cell;
 * ``crawler_glued`` — a crawler's copy: a metadata header (标题：…), the body on one line, the
   tables' cells run together (``行政许可3960181``), a row's digits running into the next
-  label's numbering;
+  label's numbering, a sentence with the year between a table's heading and its cells;
 * ``crawler_spaced`` — the same flattening by a crawler that puts a space between cells
   (``行政许可 396 0 181``): a blank cell leaves no trace;
 * ``crawler_wrapped`` — the glued copy printed to a PDF and its text taken out: a space where
@@ -218,10 +218,20 @@ def _crawler(f: dict, rng: random.Random, spaced: bool) -> Rendered:
     prose = "".join(p.strip() for p in _prose(f).split("\n") if p.strip())
     undeterminable: dict[str, str] = {}
     run = _Run(rng, spaced, undeterminable)
-    tables = _glued_t2(f, run) + _glued_t3(f, run) + _glued_t4(f, run)
+    tables = "".join(_lead_in(glued(f, run), year, rng) for glued in (_glued_t2, _glued_t3, _glued_t4))
     tail = "".join(p.strip() for p in _tail(f).split("\n") if p.strip())
     body = f"{agency}{year}年政府信息公开工作年度报告 {prose}{tables}{tail}"
     return ".txt", header + body + "\n", undeterminable
+
+
+def _lead_in(table: str, year: int, rng: random.Random) -> str:
+    """The table, now and then a sentence with the year between its heading and its cells, as a
+    page prints it above the table (a number of its own, run into the table's first words)."""
+    heading = re.match(r"[一二三四]、[^（(]*?情况", table)
+    if heading is None or rng.random() >= 0.4:
+        return table
+    cut = heading.end()
+    return f"{table[:cut]}{year}年，本机关{table[2:cut]}如下。{table[cut:]}"
 
 
 class _Run:

@@ -562,6 +562,9 @@ def _rows_run_together(text: str, start: int, end: int, glued: bool) -> list[lis
         if digits_end <= match.start():
             continue
         words = text[words_from : match.start()]
+        if (stop := words.rfind("。")) >= 0:  # (no label holds a sentence's end: prose ran into the table)
+            words_from += stop + 1
+            words = words[stop + 1 :]
         if words.strip():
             label = make_cell(words, words_from)
             row = [Cell(label.text, label.start, label.end, _LABEL)]

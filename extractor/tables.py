@@ -1228,7 +1228,7 @@ def _flat_rows(
     holds that many (or ``clipped``, one fewer, its last cut off the page): read as one row of
     every column, then cut into the table's rows."""
     width = _width(spec)
-    wide = [c for c in candidates if len(c.values) >= width or c.glued]
+    wide = [c for c in candidates if len(c.values) >= width or (c.glued and _digits(c) >= width)]
     numbered = [clipped] if clipped is not None else [c for c in wide if _has_number(c)]
     if not numbered and (
         parts := _flat_parts(spec, candidates, identities) or _flat_groups_blank(spec, rows, candidates)
@@ -1253,6 +1253,12 @@ def _flat_rows(
         cut = _distinct([tuple(option[start:end]) for option in whole.options])
         readings[index] = _Row(ids, cut, whole.confirm, problem and f"row {row_spec.id}: {problem}")
     return readings
+
+
+def _digits(candidate: _Candidate) -> int:
+    """The digits a candidate prints: glued, at least one a cell (a year before the table, 2023,
+    is no row of fifteen)."""
+    return sum(ch.isdigit() for cell in candidate.values for ch in cell.text)
 
 
 def _flat_groups_blank(

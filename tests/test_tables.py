@@ -1533,3 +1533,26 @@ def test_a_cut_table_whose_columns_do_not_sum_is_not_read_by_the_columns_printed
     text = read_text("\n".join(lines)).text
     result = read_table(T3_2021, table_rows(text, 0, len(text)), Format.F2021, CATALOG)
     assert not any("cut off" in p.message for p in result.problems)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_sentence_with_a_year_between_a_glued_table_and_its_heading_is_no_row(seed):
+    """A crawler's glued copy whose page prints a sentence under a table's heading (四、…情况
+    2023年，本机关…情况如下。行政复议…总计000000000000000): the year is no row of the table, and
+    the sentence is no part of its first row's label."""
+    import random
+
+    from evals.generate import random_record, render_with_doubts
+
+    rng = random.Random(seed)
+    record = random_record(rng, fmt="2021")
+    text = render_with_doubts(record, "crawler_glued", rng)[1]
+    assert isinstance(text, str)
+    heading = "四、政府信息公开行政复议、行政诉讼情况"
+    year = record["meta.year"]
+    text = text.replace(heading, f"{heading}{year}年，本机关未发生因政府信息公开被申请行政复议的情况。", 1)
+    plain = extract(render_with_doubts(record, "crawler_glued", random.Random(seed))[1], name="a.txt")
+    doc = extract(text, name="b.txt")
+    t4 = [f for f in record if f.startswith("t4.")]
+    assert [doc.fields[f] for f in t4] == [plain.fields[f] for f in t4]
+    assert any(doc.fields[f] is not None for f in t4)

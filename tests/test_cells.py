@@ -87,6 +87,16 @@ def test_a_flattened_line_of_words_and_numbers_apart_by_spaces_is_rows_of_cells(
     assert kinds == {CellKind.GLUED}
 
 
+def test_a_sentence_with_a_date_before_a_flattened_table_is_no_row_and_no_part_of_a_label():
+    """A crawler's copy printing a sentence under the table's heading (…情况2023年，本机关…如下。):
+    the year is words of a date, no cell, and the sentence ends before the first row's label."""
+    head = "三、收到和处理政府信息公开申请情况2023年12月，本机关收到和处理申请情况如下。"
+    rows = "一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3 二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0 "
+    text = head + rows * 8  # (a line far longer than a table row)
+    found = texts(table_rows(text, 0, len(text)))
+    assert found[0] == ["一、本年新收政府信息公开申请数量", "3", "0", "0", "0", "0", "0", "3"]
+
+
 def test_grid_rows_run_together_on_a_flattened_line_are_cut_where_a_row_ends():
     """A page's text with its line breaks made spaces and its tabs kept (a crawler's table,
     stripped of newlines to fit one record a line): a row ends at its last value where a space

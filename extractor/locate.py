@@ -123,10 +123,11 @@ def _own_parts(
 ) -> list[tuple[int, int]]:
     excluded = fact.excluded
     if fact.piece == "sentence":
-        parts = []
-        for n, (clause, clause_words) in enumerate(splits.of("clause", piece.start(), piece.end())):
-            if n and _BREAKS_DOWN.match(clause_words):
-                break  # the rest breaks down what came before
+        parts: list[tuple[int, int]] = []
+        clauses = splits.of("clause", piece.start(), piece.end())
+        for n, (clause, clause_words) in enumerate(clauses):
+            if n and _BREAKS_DOWN.match(clause_words):  # the rest breaks down what came before,
+                return _own_items(fact, splits.text, parts, clauses[n:]) or parts  # (or the fact's own)
             if not (excluded and excluded.search(clause_words)):
                 parts.append(clause.span())
         return parts
@@ -139,6 +140,46 @@ def _own_parts(
         and not excluded.search(item.group())
         and not LUMPED.search(item.group())
     ]
+
+
+def _own_items(
+    fact: FactSpec, text: str, before: list[tuple[int, int]], breakdown: Pieces
+) -> list[tuple[int, int]]:
+    """A breakdown's items that state the fact's total themselves, when what it breaks down is no
+    total of the fact (共制发政府信息487条，其中，主动公开政府信息117条、依申请公开274条: of
+    all the items made, those proactively published, a count of its own)."""
+    total = fact.total
+    if total is None or any(total.search(text, a, b) for a, b in before):
+        return []
+    excluded = fact.excluded
+    return [
+        (start, end)
+        for clause, _ in breakdown
+        for start, end in _items_outside_brackets(text, clause.start(), clause.end())
+        if total.search(text, start, end) and not (excluded and excluded.search(text[start:end]))
+    ]
+
+
+def _items_outside_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The items of a list (apart by 、), each less what a bracket after it says (主动公开政府信息
+    117条（涵盖规范性文件类10条、…）: its own breakdown, whose items are none of the list's)."""
+    items: list[tuple[int, int]] = []
+    depth = 0
+    begin: int | None = start  # (None: past the item's end, in or after its bracket)
+    for at in range(start, end + 1):
+        ch = text[at] if at < end else "、"
+        if ch in "(（":
+            if depth == 0 and begin is not None:
+                items.append((begin, at))
+                begin = None
+            depth += 1
+        elif ch in ")）":
+            depth = max(depth - 1, 0)
+        elif ch == "、" and depth == 0:
+            if begin is not None:
+                items.append((begin, at))
+            begin = at + 1
+    return [(a, b) for a, b in items if b > a]
 
 
 def lumped_counts(text: str, statement: Statement, counts: re.Pattern[str]) -> bool:

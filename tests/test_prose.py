@@ -49,6 +49,18 @@ def facts(overview: str, other: str = "") -> dict:
             "（一）依申请公开情况。未收到申请。\n（二）主动公开情况。主动公开政府信息共54条。\n（三）平台建设。发布信息300条。",
             54,
         ),
+        # all the items made, broken down: the proactive ones are a count of their own, less
+        # their own breakdown in brackets; a whole that is the proactive total keeps its count
+        (
+            "全年共制发政府信息487条，其中，主动公开政府信息117条（涵盖规范性文件类10条、规划计划类1条）、"
+            "依申请公开274条、不予公开96条。",
+            117,
+        ),
+        (
+            "全年制作政府信息总数425条，其中主动公开政府信息148条，依申请公开信息数182条，不予公开信息数95条。",
+            148,
+        ),
+        ("全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
@@ -69,6 +81,10 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("接收各类政府信息公开申请共计81件，涉及自然人80件、商业企业1件。", 81),
         ("全年户外广告设置许可的申请 783 件。", None),
         ("本年度未发生依申请公开事项。", 0),  # an application for a licence, not for information
+        # 依申请公开 N 条: items of information disclosed on application, not applications
+        ("全年制作政府信息总数425条，其中主动公开政府信息148条，依申请公开信息数182条。", None),
+        ("全年共制发政府信息313条，其中，主动公开政府信息128条、依申请公开130条、不予公开55条。", None),
+        ("全年共办理依申请公开12件。", 12),
     ],
 )
 def test_applications_received(overview, received):
@@ -380,3 +396,25 @@ def test_the_proactive_total_is_read_under_its_own_heading_where_the_overview_ru
     assert (
         facts(overview.replace("393 件，其中规范性文件 13 件", "393 条"))["overview.proactive_total"] == 393
     )
+
+
+@pytest.mark.parametrize(
+    ("t3", "received"),
+    [
+        ("2023年，共收到政府信息公开申请0条。（本列数据的勾稽关系为：第一项加第二项之和）", 0),
+        ("申请人情况\n本年新收政府信息公开申请数量\t30\t0\t0\t0\t0\t0\t30", None),
+        # the table written out in words is no statement of the year's applications
+        ("本年新收政府信息公开申请：自然人30件，商业企业56件，总计86件。", None),
+    ],
+)
+def test_applications_stated_above_table_three_when_the_overview_states_none(t3, received):
+    """Some reports state the year's applications only in the words above table 三."""
+    overview = "（二）依申请公开。严格按照条例办理。"
+    text = overview + "\n" + t3
+    sections = {
+        "overview": Section("overview", "", 0, 0, len(overview)),
+        "t3": Section("t3", "", len(overview) + 1, len(overview) + 1, len(text)),
+    }
+    reading = read_prose(text, sections).fields["overview.applications_received"]
+    assert reading.value == received
+    assert reading.value is None or text[reading.start : reading.end] == str(received)

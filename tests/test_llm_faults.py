@@ -294,6 +294,20 @@ def test_a_doubtful_prose_fact_is_chosen_among_its_counts_and_trusted_only_when_
     assert "overview.applications_received" in {f for c in wrong.failed_checks for f in c.fields}
 
 
+def test_a_count_in_another_unit_the_rules_doubt_is_among_the_model_s_options():
+    """发布各类信息共 172 件: the rules cannot tell all items from one kind's documents and doubt
+    it; the model is offered that count, and its choice stays flagged (no identity confirms it)."""
+    text = SEED.read_text(encoding="utf-8").replace("发布各类信息共 172 条", "发布各类信息共 172 件")
+    rules = extract(text)
+    assert rules.fields["overview.proactive_total"] is None
+    assert "overview.proactive_total" in {f for c in rules.failed_checks for f in c.fields}
+    script = Script(lambda body: next(o for o in options_of(body) if "172 件" in o))
+    doc = extract(text, options=Options(client(script), "fallback"))
+    assert doc.fields["overview.proactive_total"] == 172
+    assert doc.evidence["overview.proactive_total"].method == "llm"
+    assert "overview.proactive_total" in {f for c in doc.failed_checks for f in c.fields}
+
+
 def test_a_new_catalog_fact_is_asked_with_its_own_description_and_grounded():
     from .test_catalog import WITH_DOUYIN
 

@@ -226,12 +226,18 @@ def _crawler(f: dict, rng: random.Random, spaced: bool) -> Rendered:
 
 def _lead_in(table: str, year: int, rng: random.Random) -> str:
     """The table, now and then a sentence with the year between its heading and its cells, as a
-    page prints it above the table (a number of its own, run into the table's first words)."""
+    page prints it above the table (numbers of its own, a share and a count for table 二, run
+    into the table's first words)."""
     heading = re.match(r"[一二三四]、[^（(]*?情况", table)
     if heading is None or rng.random() >= 0.4:
         return table
     cut = heading.end()
-    return f"{table[:cut]}{year}年，本机关{table[2:cut]}如下。{table[cut:]}"
+    shares = (
+        f"，全文电子化率{rng.randint(90, 100)}%，其中政策解读{rng.randint(2, 40)}条"
+        if table[0] == "二"
+        else ""
+    )
+    return f"{table[:cut]}{year}年，本机关{table[2:cut]}如下{shares}。{table[cut:]}"
 
 
 class _Run:

@@ -488,7 +488,7 @@ def _lone_value(line: list[Cell]) -> bool:
 # Digits (a space may stand between two cells, a line break where a page's line wrapped; 增/减
 # signs a change), a decimal part, a unit of money.
 _DIGITS = re.compile(r"[增减]?\d(?:[\d 增减]*(?:\n+[\d 增减]*)?\d)?(?:\.\d+)?(?:万元|元)?")
-_DATE_WORDS = ("年", "月", "日")
+_NO_CELL_AFTER = ("年", "月", "日", "%", "％", "条")  # digits before these are words
 _DIGITS_WRAPPED = re.compile(r"\d\n+\Z")  # digits go on after a wrapped line's end: one number or two
 _NUMBERING_AFTER = re.compile(r"[.、．]\s*[^\d\s]")  # ``2.其他``, ``2. 其他``: the 2 numbers the next label
 # Digits that touch words, more than one digit after a 0, or more than a count has: cells run
@@ -560,8 +560,8 @@ def _rows_run_together(text: str, start: int, end: int, glued: bool) -> list[lis
         digits_end = match.end()
         if _NUMBERING_AFTER.match(text, digits_end) and not match.group().rstrip("元万").count("."):
             digits_end -= 1  # its last digit numbers the next label
-        if digits_end <= match.start() or text.startswith(_DATE_WORDS, digits_end):
-            continue  # (2023年, 12月: words of a date, no cell)
+        if digits_end <= match.start() or text.startswith(_NO_CELL_AFTER, digits_end):
+            continue  # (2023年, 12月, 15.4%, 61条: words of a date, a share or prose's count, no cell)
         words = text[words_from : match.start()]
         if (stop := words.rfind("。")) >= 0:  # (no label holds a sentence's end: prose ran into the table)
             words_from += stop + 1

@@ -89,8 +89,9 @@ def test_a_flattened_line_of_words_and_numbers_apart_by_spaces_is_rows_of_cells(
 
 def test_a_sentence_with_a_date_before_a_flattened_table_is_no_row_and_no_part_of_a_label():
     """A crawler's copy printing a sentence under the table's heading (…情况2023年，本机关…如下。):
-    the year is words of a date, no cell, and the sentence ends before the first row's label."""
-    head = "三、收到和处理政府信息公开申请情况2023年12月，本机关收到和处理申请情况如下。"
+    the year, a share and a count in 条 are its words, no cells, and the sentence ends before the
+    first row's label."""
+    head = "三、收到和处理政府信息公开申请情况2023年12月，本机关收到和处理申请情况如下，占15.4%，共61条。"
     rows = "一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3 二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0 "
     text = head + rows * 8  # (a line far longer than a table row)
     found = texts(table_rows(text, 0, len(text)))

@@ -316,10 +316,11 @@ _TITLE_YEAR_LAST = re.compile(
     + _YEAR_LAST_WORDS_SOURCE
 )
 # What stands around an agency's name in a title line and is not the name: markdown (and its
-# escapes, \_; a list's bullet), a label (标题：), quotes, a print header's date and time, a leading 关于
-# (印发…: a notice that publishes the report).
+# escapes, \_; a list's bullet), a label (标题：, letter-spaced 标 题：), quotes, a print header's
+# date and time, a leading 关于 (印发…: a notice that publishes the report).
 _AGENCY_NOISE = re.compile(
-    r"^(?:[\s#>*_\\|《“\"【\[•·+-]|(?:标题|题目|名称|文件名称)\s*[:：|]|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
+    r"^(?:[\s#>*_\\|《“\"【\[•·+-]|(?:标[ \t]*题|题[ \t]*目|名[ \t]*称|文件名称)\s*[:：|]"
+    r"|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
     r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
     r"|(?:[\s*_\\|》”\"】\]]|关于)+$"
 )

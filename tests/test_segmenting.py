@@ -141,6 +141,12 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
             2019,
         ),
         ("| 名称 | 某某区交通运输局2022年政府信息公开工作年度报告 |\n", "某某区交通运输局", 2022),
+        # a web page's letter-spaced label (标　　题：) in its list of the document's properties
+        (
+            "发文机关: 区公安局\n\n标 题: 某某区公安局2024年政府信息公开工作年度报告\n\n发布日期:2025-01\n",
+            "某某区公安局",
+            2024,
+        ),
         ("【某某县财政局】2022年政府信息公开工作年度报告\n", "某某县财政局", 2022),  # a site's brackets
         # a browser's print header on the title line
         ("2024/5/6 14:32 某某县卫生健康局2023年政府信息公开工作年度报告\n", "某某县卫生健康局", 2023),

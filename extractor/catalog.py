@@ -128,11 +128,15 @@ class FactSpec:
 
     def region(self, text: str, start: int, end: int) -> tuple[int, int]:
         """The part of a section ``text[start:end]`` the fact is read in: the sub-section whose
-        sub-heading ``subsection`` names, up to the next sub-heading; else up to ``until``."""
+        sub-heading ``subsection`` names, up to the next sub-heading; else up to ``until``, but
+        where sub-headings before it name none of them (（一）政府信息管理 （二）平台建设: the
+        section is not laid out by the usual sub-sections, and the fact may be stated in any)."""
         if self.subsection is not None and (own := self.subsection.search(text, start, end)):
             after = _SUB_HEADING.search(text, own.end(), end)
             return own.start(), after.start() if after else end
         if self.until is not None and (stop := self.until.search(text, start, end)):
+            if self.subsection is not None and _SUB_HEADING.search(text, start, stop.start()):
+                return start, end
             return start, stop.start()
         return start, end
 

@@ -61,6 +61,12 @@ def facts(overview: str, other: str = "") -> dict:
             148,
         ),
         ("全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
+        # sub-sections of the agency's own, none of them 主动公开: the total may stand in any
+        (
+            "（一）政府信息管理方面\n公开征集群众意见建议，共征集到意见建议41条。\n（二）平台建设方面\n"
+            "2023年，我局共制发政府信息313条，其中，主动公开政府信息128条、依申请公开130条。",
+            128,
+        ),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):

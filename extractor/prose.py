@@ -60,12 +60,27 @@ def read_fact(
     counts_in = count_pattern(fact.units, fact.kind)
     garbled = garbled_count_pattern(fact.units)
     for start, end in regions:
-        said, doubt = _said_in(fact, text, fact.region(text, start, end), splits, counts_in, garbled)
+        region = fact.region(text, start, end)
+        said, doubt = _said_in(fact, text, region, splits, counts_in, garbled)
+        if not said and doubt is None and _own_part_silent(fact, text, region, (start, end)):
+            # its own sub-section states no count at all (三、主动公开工作情况: 围绕中心工作做好信息
+            # 发布。): another may, in the fact's own words (（二）…主动公开政府信息3744条)
+            elsewhere, _ = _said_in(fact, text, (start, end), splits, counts_in, garbled)
+            said = [(reading, preferred) for reading, preferred in elsewhere if preferred]
         if said:
             return _agreed(said)
         if doubt is not None:  # a doubtful statement here: a later section's count may be another's
             return doubt
     return None
+
+
+def _own_part_silent(fact: FactSpec, text: str, region: tuple[int, int], section: tuple[int, int]) -> bool:
+    """``region`` is the fact's own sub-section of ``section`` (its sub-heading names the fact),
+    and it states no count in any of the fact's units, of the fact or of anything."""
+    if fact.subsection is None or region == section or not fact.subsection.match(text, region[0]):
+        return False
+    units = fact.units + (f"|{fact.other_units}" if fact.other_units else "")
+    return count_pattern(units, fact.kind).search(text, *region) is None
 
 
 def _said_in(

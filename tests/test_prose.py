@@ -61,6 +61,13 @@ def facts(overview: str, other: str = "") -> dict:
             148,
         ),
         ("全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
+        # its own sub-section states no count at all: the total may stand in another; where it
+        # states counts of kinds (in 件), a later sub-section's count is another thing's
+        ("（一）主动公开情况。围绕中心工作做好信息发布。\n（二）平台建设。主动公开政府信息3744条。", 3744),
+        (
+            "（一）主动公开方面。主动公开规章22件、规范性文件34件。\n（四）平台建设。共发布各类信息13528条。",
+            None,
+        ),
         # sub-sections of the agency's own, none of them 主动公开: the total may stand in any
         (
             "（一）政府信息管理方面\n公开征集群众意见建议，共征集到意见建议41条。\n（二）平台建设方面\n"

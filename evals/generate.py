@@ -249,8 +249,10 @@ def _worded(f: dict, wordings: tuple[str, ...], key: str, **values: object) -> s
 
 def _prose(f: dict) -> str:
     year = f["meta.year"]
-    lines = ["一、总体情况", ""]
     total = f["overview.proactive_total"]
+    if total is not None and _worded(f, ("usual", "usual", "usual", "own"), "outline") == "own":
+        return _prose_own_outline(f, total)
+    lines = ["一、总体情况", ""]
     if total is None:
         lines.append(
             f"（一）主动公开情况。{year}年，我单位坚持“公开为常态、不公开为例外”，主动公开信息千余条。"
@@ -266,6 +268,29 @@ def _prose(f: dict) -> str:
     else:
         lines.append("（二）依申请公开情况。严格按照条例要求办理依申请公开事项，做到依法依规答复。")
     lines.append("（三）政府信息管理情况。严格落实信息发布审核制度，确保信息准确。")
+    lines.append("（四）政府信息公开平台建设情况。" + _channels(f))
+    lines.append("（五）监督保障情况。本年度未发生因政府信息公开工作被追责的情况。")
+    return "\n\n".join(lines)
+
+
+def _prose_own_outline(f: dict, total: int) -> str:
+    """An overview in sub-sections of the agency's own (as Fujian's reports have them): a count of
+    something else in the first, the proactive total a breakdown's item of all the items made in
+    the second. (Each number within a page's first line: a PDF's line never cuts one.)"""
+    part = total // 3
+    lines = ["一、总体情况", ""]
+    lines.append("（一）政府信息管理方面。公开征集群众意见建议12条。")
+    lines.append(
+        f"（二）信息发布方面。全年共制发政府信息{total + part + 7}条，其中，主动公开政府信息{total}条"
+        f"（涵盖政策文件类{part}条）。"
+    )
+    apps = f["overview.applications_received"]
+    if apps == 0:
+        lines.append("（三）依申请公开方面。" + _worded(f, _NO_APPLICATIONS, "applications"))
+    elif apps is not None:
+        lines.append(
+            "（三）依申请公开方面。" + _worded(f, _APPLICATIONS, "applications", n=apps, part=apps // 2)
+        )
     lines.append("（四）政府信息公开平台建设情况。" + _channels(f))
     lines.append("（五）监督保障情况。本年度未发生因政府信息公开工作被追责的情况。")
     return "\n\n".join(lines)

@@ -92,6 +92,9 @@ def title(f: dict, rng: random.Random) -> str:
             f"# {agency} {year} 年 政府信息公开工作年度报告",
             f"{agency}\n{year}年政府信息公开工作年度报告",
             f"{year}/3/1 上午10:32 {agency}{year}年政府信息公开工作年度报告",
+            # a web page's list of the document's properties, its label letter-spaced, then the title
+            f"索引号: 00106-{year + 1}-00085\n\n标 题: {agency}{year}年政府信息公开工作年度报告\n\n"
+            f"发布日期:{year + 1}-01-20\n\n{agency}{year}年政府信息公开工作年度报告",
         ]
     )
 

@@ -62,7 +62,7 @@ CHANGE_PREFIX = r"[增减](?:加|少)?\s*"
 UNREAD = "\ufffd"  # a cell with ink the OCR could not read: a value, and never a readable one
 UNIT = r"(?:万元|元|件|条|个|项|人次)"  # a unit some tables print in their cells (251000元)
 # the units a table's count cells print: the text's units and the other measure words (17次, 3人)
-_COUNT_UNIT = rf"(?:{UNIT}|[次人家篇期场份册宗起批户名])"
+_COUNT_UNIT = rf"(?:{UNIT}|[次人家篇期场份册宗起批户名笔])"
 _CELL_UNIT = rf"(?:{_COUNT_UNIT}|[(（]{_COUNT_UNIT}[)）])"  # in brackets too: 12（件）
 # a note after a cell's number that breaks it down (22（其中修订16件）, 55（含自然失效29件）)
 _CELL_NOTE = r"[(（](?:其中|含|包括|包含)[^()（）]*[)）]"

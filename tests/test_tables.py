@@ -45,6 +45,7 @@ def t2_values(lines: list[str], *fields: str) -> tuple:
         ("3", ValueKind.MONEY, 3),
         ("12件", ValueKind.COUNT, 12),
         ("12（件）", ValueKind.COUNT, 12),
+        ("2笔", ValueKind.COUNT, 2),  # (procurement items, as a 2019-format table counts them)
     ],
 )
 def test_parse_value(text, kind, value):

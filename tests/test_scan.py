@@ -443,3 +443,39 @@ def test_a_speck_of_noise_beside_a_number_the_page_read_is_no_text_it_missed(spe
     chars = [c for c in from_scan._page_chars(page) if c.box[0] >= cell[0]]
     assert "".join(c.text for c in chars) == "11"
     assert from_scan._cell_piece(page, cell, chars).text == "11"
+
+
+def _open_rows(open_at: str) -> bytes:
+    """A PNG of a ruled table broken by a page: three rows of a label and two values, the rule
+    under the last row (``open_at`` "bottom") or over the first ("top") not printed, its column
+    lines running on to where the row ends."""
+    image = Image.new("RGB", (1400, 560), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(CJK_FONT, 36)
+    xs, ys = (60, 660, 960, 1260), (60, 180, 300, 420)
+    rules = ys[1:] if open_at == "top" else ys[:-1]
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill="black", width=3)
+    for y in rules:
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=3)
+    rows = [
+        ("1.属于国家秘密", "5", "10"),
+        ("2.其他法律行政法规禁止公开", "4", "2"),
+        ("3.危及三安全一稳定", "3", "7"),
+    ]
+    for top, row in zip(ys, rows, strict=False):
+        for x, text in zip(xs[:-1], row, strict=True):
+            draw.text((x + 30, top + 40), text, fill="black", font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", dpi=(DPI, DPI))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("open_at", ["bottom", "top"])
+def test_a_row_a_page_break_left_open_is_a_row_of_the_grid(open_at):
+    """Word prints no rule under a table's last row on a page when the table goes on over the
+    page (nor, some tables, over the next page's first row): the row is closed where its column
+    lines end, and its values read in their cells."""
+    text = from_scan.scan_text("image", _open_rows(open_at)).text
+    row = "3.危及三安全一稳定\t3\t7" if open_at == "bottom" else "1.属于国家秘密\t5\t10"
+    assert row in text and UNREAD not in text

@@ -18,6 +18,7 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels of the page image
 
 _LINE = 0.50  # inches: the shortest run of ink that is a horizontal ruling line
 _STROKE = 0.10  # inches: the shortest vertical run that may be a ruling line
+_ROW = 0.12  # inches: the least height of a row left open by a page break (a line of small text)
 _COVER = 0.80  # share of a cell's width a horizontal ruling line must cover to bound it
 _END_TO_END = 0.92  # share of a cell's height a vertical ruling line must cover (it meets the rows' lines)
 _SPECK = 12  # pixels at 200 dpi: smaller blots are noise, not ink
@@ -310,14 +311,11 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
     y_lines = _apart(_positions((horizontal > 0).sum(axis=1), max(20, dpi * _LINE)), near)
     if len(y_lines) < 2:
         return None
+    x_lines = _column_lines(horizontal, vertical, y_lines, dpi, near)
+    closed = _closed_at_page_breaks(y_lines, [line[0].at for line in x_lines], vertical, dpi, near)
+    if closed != y_lines:
+        y_lines, x_lines = closed, _column_lines(horizontal, vertical, closed, dpi, near)
     rows = _insides(y_lines)
-    x_runs = _with_edges(_positions((vertical > 0).sum(axis=0), max(10, dpi * _STROKE)), horizontal, near)
-    x_runs = [
-        run
-        for i, run in enumerate(x_runs)
-        if i in (0, len(x_runs) - 1) or _is_column_line(vertical, run.at, rows, near)
-    ]
-    x_lines = _apart(x_runs, near)
     cols = _insides(x_lines)
     xs, ys = [line[0].at for line in x_lines], [line[0].at for line in y_lines]
     if len(xs) < 3:  # one column: not a grid of cells (lines of text, read as such)
@@ -349,6 +347,61 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
     cells.sort(key=lambda cell: (cell.row, cell.col))
     box = (xs[0], ys[0], xs[-1], ys[-1])
     return TableGrid(box, tuple(xs), tuple(ys), tuple(cells), _bands(x_lines), _bands(y_lines))
+
+
+def _column_lines(
+    horizontal: np.ndarray, vertical: np.ndarray, y_lines: list[list[_Run]], dpi: float, near: int
+) -> list[list[_Run]]:
+    """The vertical lines that bound cells between the horizontal ``y_lines``, and the edges."""
+    rows = _insides(y_lines)
+    x_runs = _with_edges(_positions((vertical > 0).sum(axis=0), max(10, dpi * _STROKE)), horizontal, near)
+    x_runs = [
+        run
+        for i, run in enumerate(x_runs)
+        if i in (0, len(x_runs) - 1) or _is_column_line(vertical, run.at, rows, near)
+    ]
+    return _apart(x_runs, near)
+
+
+def _closed_at_page_breaks(
+    y_lines: list[list[_Run]], xs: list[int], vertical: np.ndarray, dpi: float, near: int
+) -> list[list[_Run]]:
+    """The horizontal lines, with a line where the column lines at ``xs`` end beyond the last
+    (or before the first) horizontal one: a table broken by a page leaves its last row there open
+    at the bottom (or the next page's first row open at the top), its column lines running on to
+    where the row ends. Only where most column lines run on, unbroken, to within a line's width
+    of the same place, a row's height beyond the line."""
+    if len(xs) < 3:
+        return y_lines
+    bands = [np.asarray((vertical[:, max(0, x - near) : x + near + 1] > 0).any(axis=1)) for x in xs]
+    least, spread = dpi * _ROW, 2 * near
+    last, first = y_lines[-1][-1].last, y_lines[0][0].first
+    bottom = _common_end([_run_end(band, last + 1, 1) for band in bands], spread)
+    if bottom is not None and bottom - last >= least:
+        y_lines = [*y_lines, [_Run(bottom, bottom, bottom)]]
+    top = _common_end([_run_end(band, first - 1, -1) for band in bands], spread)
+    if top is not None and first - top >= least:
+        y_lines = [[_Run(top, top, top)], *y_lines]
+    return y_lines
+
+
+def _run_end(band: np.ndarray, start: int, step: int) -> int:
+    """Where the ink of ``band`` that goes on from ``start`` (down for ``step`` 1, up for -1) ends,
+    gaps of a pixel or two bridged; ``start`` less one step where there is none."""
+    at, gap, end = start, 0, start - step
+    while 0 <= at < band.size and gap <= 2:
+        if band[at]:
+            end, gap = at, 0
+        else:
+            gap += 1
+        at += step
+    return end
+
+
+def _common_end(ends: list[int], spread: int) -> int | None:
+    """Where most of ``ends`` lie, within ``spread`` of their median; None if they do not agree."""
+    common = int(np.median(ends))
+    return common if sum(abs(end - common) <= spread for end in ends) * 2 > len(ends) else None
 
 
 def _apart(runs: list[_Run], near: int) -> list[list[_Run]]:

@@ -141,6 +141,11 @@ class FactSpec:
         return start, end
 
     @property
+    def any_units(self) -> str:
+        """``units`` and ``other_units``: every unit a count of the fact may be stated in."""
+        return f"{self.units}|{self.other_units}" if self.other_units else self.units
+
+    @property
     def group(self) -> str:
         """The id's head: ``meta``, ``overview`` or ``other``."""
         return self.id.split(".", 1)[0]

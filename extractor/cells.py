@@ -245,7 +245,7 @@ def _same_columns(a: int, b: int, c: int, d: int) -> bool:
 # --- pandoc's simple tables: columns drawn by the rules of dashes ----------------------------
 
 _DASH_RULE = re.compile(r"^[ \t]*-{3,}(?:[ \t]+-{3,})+[ \t]*$")
-_DASHES = re.compile(r"-+")
+_DASHES = re.compile(r"-{3,}")  # a rule's run of dashes (a markdown cell's, a simple table's column)
 _WORD = re.compile(r"\S+")
 _WIDE_AS_PRINTED = frozenset("()[]:;,.!?%")  # what a full-width form was before normalising
 
@@ -349,7 +349,7 @@ def _broken_rows_joined(text: str, lines: list[tuple[int, str]]) -> list[tuple[i
     while at < len(lines):
         start, line = lines[at]
         if "---" in line and _MARKDOWN_RULE.match(line):
-            columns = len(line.strip().strip("|").split("|"))
+            columns = len(_DASHES.findall(line))
         rest = next((n for n in range(at + 1, min(at + 3, len(lines))) if lines[n][1].strip()), None)
         if columns and rest is not None and _breaks_off(line, lines[rest][1], columns):
             end = lines[rest][0] + len(lines[rest][1])
@@ -620,7 +620,6 @@ def _flattened_grid(line: str) -> str:
 # A markdown table's rule row inside a line (not opening it): a markdown table run together
 # on one line, its rows one space apart (| a | b | |---|---| | 1 | 2 |).
 _INLINE_RULE = re.compile(r"(?<=\S)\s*(\|(?:\s*:?-{3,}:?\s*\|)+)")
-_DASHES = re.compile(r"-{3,}")
 _PIPE = re.compile(r"\|")
 
 

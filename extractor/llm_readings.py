@@ -507,8 +507,8 @@ def _fact_question(fact: FactSpec, text: str, sections: dict[str, Section]) -> _
             regions.append(fact.region(text, section.body_start, section.end))
     pieces = [p for start, end in regions for p in pieces_about(fact, text, start, end)]
     # a count in another unit too (发布政府信息 393 件: the rules doubt it; the model may tell)
-    units = fact.units + (f"|{fact.other_units}" if fact.other_units else "")
-    counts = [m for start, end in pieces for m in count_pattern(units, fact.kind).finditer(text, start, end)]
+    units = count_pattern(fact.any_units, fact.kind)
+    counts = [m for start, end in pieces for m in units.finditer(text, start, end)]
     none = next((span for start, end in regions if (span := find_none_stated(fact, text, start, end))), None)
     if not counts and none is None:
         return None

@@ -79,8 +79,7 @@ def _own_part_silent(fact: FactSpec, text: str, region: tuple[int, int], section
     and it states no count in any of the fact's units, of the fact or of anything."""
     if fact.subsection is None or region == section or not fact.subsection.match(text, region[0]):
         return False
-    units = fact.units + (f"|{fact.other_units}" if fact.other_units else "")
-    return count_pattern(units, fact.kind).search(text, *region) is None
+    return count_pattern(fact.any_units, fact.kind).search(text, *region) is None
 
 
 def _said_in(

@@ -141,3 +141,13 @@ def test_a_markdown_row_is_not_joined_with_a_line_it_cannot_be_the_rest_of():
         text = _broken(head, rest)
         rows = [texts([r])[0] for r in table_rows(text, 0, len(text)) if r]
         assert ["行政许可", "18", "0", "211"] not in rows, (head, rest)
+        assert not any("行政许可" in row and "211" in row for row in rows), (head, rest)  # never one row
+
+
+def test_a_break_with_no_pipe_on_either_side_is_never_joined_even_where_the_count_would_fit():
+    """``| 行政许可 | 18`` then ``0 | 211 |`` in a table of three columns: joined, 18 and 0 would
+    make one cell (a number cut in two, or two numbers?), so the lines stay apart."""
+    header = "| 信息内容 | 本年处理决定数量 | 备注 |\n|---|---|---|\n\n"
+    text = header + "| 行政许可 | 18\n\n0 | 211 |\n\n| 行政处罚 | 2 | 5 |\n"
+    rows = [texts([r])[0] for r in table_rows(text, 0, len(text)) if r]
+    assert not any("行政许可" in row and "211" in row for row in rows)

@@ -65,6 +65,10 @@ def facts(overview: str, other: str = "") -> dict:
         # states counts of kinds (in 件), a later sub-section's count is another thing's
         ("（一）主动公开情况。围绕中心工作做好信息发布。\n（二）平台建设。主动公开政府信息3744条。", 3744),
         (
+            "（一）主动公开情况。围绕中心工作做好信息发布。\n（二）平台建设。门户网站全年共发布信息300条。",
+            None,
+        ),
+        (
             "（一）主动公开方面。主动公开规章22件、规范性文件34件。\n（四）平台建设。共发布各类信息13528条。",
             None,
         ),

@@ -211,6 +211,22 @@ def _num(value: int | float | None, fmt_change: bool = False) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+# The units some reports print in table 二's procurement cells (政府集中采购 6个 / 251000元, 2笔 /
+# 984361元): half the 2019-format reports print one, the number the same.
+T2_UNITS = {"items": ("个", "项", "笔"), "amount": ("元", "万元")}
+
+
+def t2_cell(f: dict, row_id: str, col: str) -> str:
+    """Table 二's cell of ``row_id`` and ``col`` as the report prints it (with its unit, in the
+    reports that print units)."""
+    text = _num(f[f"t2.{row_id}.{col}"], col == "change")
+    units = T2_UNITS.get(col) if row_id == "procurement" else None
+    if not text or not units:
+        return text
+    chosen = zlib.crc32(f"{f['meta.agency']}{f['meta.year']}t2 units".encode()) % (2 * len(units))
+    return text + units[chosen] if chosen < len(units) else text
+
+
 # How agencies word the prose facts (the gold the same number, or 0 for none, whatever the
 # words): the first of each is the wording of the samples; the others, real reports' own.
 _PROACTIVE = (
@@ -334,7 +350,7 @@ def _t2_printed(f: dict, fmt: str) -> list[list[str]]:
         rows.append([head] + [""] * (width - 1))
         rows.append(header + [""] * (width - len(header)))
         for row_id, label in data_rows:
-            cells = [_num(f[f"t2.{row_id}.{c}"], c == "change") for c in columns]
+            cells = [t2_cell(f, row_id, c) for c in columns]
             rows.append([label, *cells] + [""] * (width - 1 - len(cells)))
     return rows
 
@@ -507,7 +523,7 @@ def _t2_span_table(f: dict, fmt: str) -> SpanTable:
             (
                 head,
                 header,
-                [(label, [_num(f[f"t2.{r}.{c}"], c == "change") for c in cols]) for r, label in rows],
+                [(label, [t2_cell(f, r, c) for c in cols]) for r, label in rows],
             )
             for head, header, rows, cols in T2_ROWS[fmt]
         ]
@@ -577,8 +593,7 @@ def _as_prose_tables(f: dict) -> dict[str, str]:
     for _head, header, rows, cols in T2_ROWS[fmt]:
         for row_id, label in rows:
             said = "，".join(
-                f"{h}{_num(f[f't2.{row_id}.{c}'], c == 'change') or '未填报'}"
-                for h, c in zip(header[1:], cols, strict=True)
+                f"{h}{t2_cell(f, row_id, c) or '未填报'}" for h, c in zip(header[1:], cols, strict=True)
             )
             t2.append(f"{label}：{said}。")
     t3_labels = [("new_received", "本年新收政府信息公开申请"), ("carried_over", "上年结转政府信息公开申请")]

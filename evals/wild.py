@@ -61,6 +61,7 @@ from collections.abc import Callable
 from .generate import (
     COLUMNS,
     T2_ROWS,
+    T2_UNITS,
     T4_COLUMNS,
     T4_GROUPS,
     _num,
@@ -71,6 +72,7 @@ from .generate import (
     _tail,
     blocks,
     render,
+    t2_cell,
     t3_rows,
 )
 from .markup import SpanTable, html_table, to_html, to_markdown
@@ -278,7 +280,7 @@ def _glued_t2(f: dict, run: _Run) -> str:
     for head, header, data, columns in T2_ROWS[f["meta.format"]]:
         out += head + run.sep + run.sep.join(header)
         for row_id, label in data:
-            values = [_num(f[f"t2.{row_id}.{c}"], c == "change") for c in columns]
+            values = [t2_cell(f, row_id, c) for c in columns]
             out += run.sep + label + run.cells(values, [f"t2.{row_id}.{c}" for c in columns], None)
     return out
 
@@ -323,6 +325,10 @@ def _glued_t4(f: dict, run: _Run) -> str:
     return out + run.cells(values, [f"t4.{g}.{c}" for g in T4_GROUPS for c in T4_COLUMNS], "groups") + " "
 
 
+# the units table 二's cells print, the longest first (万元 before 元)
+_CELL_UNITS = sorted({unit for units in T2_UNITS.values() for unit in units}, key=len, reverse=True)
+
+
 def _split_count(digits: str, n: int, check: str | None) -> int:
     """How many ways ``digits`` split into ``n`` numbers (no leading zeros; 增/减 open a number)
     that hold the row's own sum (``row``: the last is the sum of the others; ``groups``: each
@@ -352,9 +358,10 @@ def _split_count(digits: str, n: int, check: str | None) -> int:
             number = piece.lstrip("增减")
             if not number.isdigit() or (len(number) > 1 and number[0] == "0"):
                 continue
-            if cut < len(rest) and not (rest[cut].isdigit() or rest[cut] in "增减"):
-                continue
-            walk(rest[cut:], [*taken, sign * int(number)])
+            end = cut + len(next((u for u in _CELL_UNITS if rest.startswith(u, cut)), ""))
+            if end < len(rest) and not (rest[end].isdigit() or rest[end] in "增减"):
+                continue  # (a unit ends a number: 2笔984361元)
+            walk(rest[end:], [*taken, sign * int(number)])
 
     for part in [digits]:
         walk(part.replace(" ", ""), [])

@@ -27,8 +27,11 @@ from enum import Enum
 from .values import (
     CELL_LINE_BREAK,
     CHANGE_PREFIX,
+    ENDS_WITH_UNIT,
     NULL_MARK,
     NUMBER,
+    RUN_UNIT,
+    UNIT_AFTER,
     VALUE,
     VALUE_STARTS,
     display_width,
@@ -53,8 +56,10 @@ _EMPTY, _VALUE, _LABEL, _GLUED, _GAP = (
 )
 # (a label of up to 80 characters, however far apart: pandoc pads its columns with spaces)
 _TRAILING_VALUES = re.compile(rf"^(?:(?P<label>\S(?:\s*\S){{0,80}}?)\s+)?(?P<values>{VALUE}(?:\s+{VALUE})*)$")
-_ONE_VALUE = re.compile(rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)")
-_GLUED_VALUE = re.compile(r"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?)$")
+_ONE_VALUE = re.compile(
+    rf"(?<!\S)(?:{CHANGE_PREFIX})?{NUMBER}{UNIT_AFTER}?(?!\S)|(?<!\S)(?:{NULL_MARK})(?!\S)"
+)
+_GLUED_VALUE = re.compile(rf"^(?P<label>.*[\u4e00-\u9fff])(?P<values>(?:0|[1-9]\d*)(?:\.\d+)?{UNIT_AFTER}?)$")
 _EMPTY_PIPE_ROW = re.compile(r"^\s*\|(?:\s*\|)+\s*$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A line naming the report with no cells in it: a page's running header, never a table row.
@@ -487,7 +492,9 @@ def _lone_value(line: list[Cell]) -> bool:
 
 # Digits (a space may stand between two cells, a line break where a page's line wrapped; 增/减
 # signs a change), a decimal part, a unit of money.
-_DIGITS = re.compile(r"[增减]?\d(?:[\d 增减]*(?:\n+[\d 增减]*)?\d)?(?:\.\d+)?(?:万元|元)?")
+_DIGITS = re.compile(
+    rf"[增减]?\d(?:(?:[\d 增减]|(?<=\d){RUN_UNIT})*(?:\n+[\d 增减]*)?\d)?(?:\.\d+)?{RUN_UNIT}?"
+)  # (a unit after a number goes on with the run: 2笔 984361元)
 _NO_CELL_AFTER = ("年", "月", "日", "%", "％", "条")  # digits before these are words
 _DIGITS_WRAPPED = re.compile(r"\d\n+\Z")  # digits go on after a wrapped line's end: one number or two
 _NUMBERING_AFTER = re.compile(r"[.、．]\s*[^\d\s]")  # ``2.其他``, ``2. 其他``: the 2 numbers the next label
@@ -739,7 +746,10 @@ def _row_on_line(line: str, line_start: int, bare: bool = False) -> list[Cell]:
 
 
 def _ends_like_a_value(text: str) -> bool:
-    return text[-1].isdigit() or text[-1] in "/—–-据"
+    last = text[-1]
+    return (
+        last.isdigit() or last in "/—–-据" or (not last.isascii() and ENDS_WITH_UNIT.search(text) is not None)
+    )
 
 
 def _split_trailing_values(raw: str, cell: Cell) -> list[Cell]:

@@ -30,7 +30,7 @@ from unicodedata import east_asian_width
 from .catalog import Catalog, Format, PartsAsOne, RowSpec, TableSpec
 from .cells import Cell, CellKind, after_labels
 from .models import FieldReading, Reading
-from .values import FULL_WIDTH, ValueKind, parse_value
+from .values import FULL_WIDTH, RUN_UNIT, ValueKind, parse_value
 
 _NUMBERING = re.compile(
     r"^(?:[\u4e00-\u9fff](?=[(（][一二三四五六七八九十]))?"  # a vertical group label's character first
@@ -1687,7 +1687,7 @@ def _pieces(digits: str, most: int) -> Iterator[list[str]]:
 
 
 _DIGIT_OR_SIGN = frozenset("0123456789增减")
-_NUMBER_PIECE = re.compile(r"[增减]?(?:0|[1-9]\d*)(?:\.\d+)?(?:万元|元)?")
+_NUMBER_PIECE = re.compile(rf"[增减]?(?:0|[1-9]\d*)(?:\.\d+)?{RUN_UNIT}?")
 
 
 def _is_number(piece: str) -> bool:

@@ -61,6 +61,9 @@ NULL_MARK = r"/|—+|–|-{1,2}|无数据|无"
 CHANGE_PREFIX = r"[增减](?:加|少)?\s*"
 UNREAD = "\ufffd"  # a cell with ink the OCR could not read: a value, and never a readable one
 UNIT = r"(?:万元|元|件|条|个|项|人次)"  # a unit some tables print in their cells (251000元)
+# the units a table's cells print right after their numbers in a crawler's run of cells
+# (政府集中采购2笔984361元: a unit ends a number)
+RUN_UNIT = r"(?:万元|元|件|个|项|笔)"
 # the units a table's count cells print: the text's units and the other measure words (17次, 3人)
 _COUNT_UNIT = rf"(?:{UNIT}|[次人家篇期场份册宗起批户名笔])"
 _CELL_UNIT = rf"(?:{_COUNT_UNIT}|[(（]{_COUNT_UNIT}[)）])"  # in brackets too: 12（件）
@@ -73,6 +76,10 @@ VALUE_STARTS = frozenset("+-增减/—–无" + UNREAD)  # what a value starts w
 NULL_CELL = re.compile(rf"^(?:{NULL_MARK})$")
 _CHANGE = re.compile(r"^(?P<sign>[增减])(?:加|少)?\s*(?P<number>.+)$")
 _TRAILING_UNIT = re.compile(rf"\s*{_CELL_UNIT}?(?:\s*{_CELL_NOTE})?$")
+# What a number's value may print right after it: its unit, its note (0万元, 22（其中修订16件）)
+UNIT_AFTER = rf"(?:{_CELL_UNIT}(?:\s*{_CELL_NOTE})?|{_CELL_NOTE})"
+# A text ending as a value with its unit or its note does (采购 10 0万元)
+ENDS_WITH_UNIT = re.compile(rf"\d{UNIT_AFTER}$")
 
 # A number stated in running text, as a whole token: ``24`` is not found inside ``2024``.
 _TOKEN = re.compile(

@@ -168,6 +168,63 @@ def test_table_two_2019_with_signed_changes_and_blank_cells():
     assert got["t2.regulations.total_published"] == 9
 
 
+_T2_2019_HEAD = [
+    "第二十条第（一）项",
+    "信息内容  本年新制作数量  本年新公开数量  对外公开总数量",
+    "规章  1  1  9",
+    "规范性文件  0  0  2",
+    "第二十条第（九）项",
+    "信息内容  采购项目数量  采购总金额",
+]
+
+
+@pytest.mark.parametrize(
+    "procurement",
+    [
+        "政府集中采购            2笔    984361元",  # a layout text's row (spaces between cells)
+        "政府集中采购 6个 25.1万元",
+        "| 政府集 | 中采购2笔<br>984361元<br> |",  # markdown: label and values split over two cells
+    ],
+)
+def test_a_procurement_cell_with_its_unit_is_read_as_its_number(procurement):
+    """Table 二's procurement cells often print their units (2笔, 984361元, 25.1万元): in a row
+    of cells apart by spaces as in one cell, the number is read, the unit dropped."""
+    text = read_text("\n".join([*_T2_2019_HEAD, procurement])).text
+    fields = read(T2_2019, text, Format.F2019).fields
+    items, amount = fields["t2.procurement.items"], fields["t2.procurement.amount"]
+    assert (items.value, amount.value) in ((2, 984361), (6, 25.1))
+    assert items.confident and amount.confident
+
+
+@pytest.mark.parametrize(
+    ("layout", "run"),
+    [
+        ("crawler_glued", "政府集中采购2笔984361元"),  # a unit ends a number: one split only
+        ("crawler_spaced", "政府集中采购 2笔 984361元 "),
+        ("crawler_glued", "政府集中采购2项984361"),
+    ],
+)
+def test_a_unit_inside_a_crawlers_run_of_cells_ends_its_number(layout, run):
+    """A crawler's copy runs the cells together, units and all: a unit after a number ends it
+    (2笔984361元 is 2 and 984361, the one split), as a space would."""
+    import random
+    import re
+
+    from evals.generate import random_record, render_with_doubts
+
+    record = random_record(random.Random(7), fmt="2019")
+    record["t2.procurement.items"], record["t2.procurement.amount"] = 2, 984361
+    text = render_with_doubts(record, layout, random.Random(7))[1]
+    assert isinstance(text, str)
+    text, printed = re.subn(r"政府集中采购[^三]*", run, text, count=1)
+    assert printed == 1
+    doc = extract(text, name="a.txt")
+    assert (doc.fields["t2.procurement.items"], doc.fields["t2.procurement.amount"]) == (2, 984361)
+    assert not any(
+        "procurement" in field for check in doc.checks if not check.passed for field in check.fields
+    )
+
+
 def test_a_value_under_no_column_of_its_header_is_not_dropped():
     """A block's one column titled in its last grid column, its value printed in the first (a
     converter placed two merged cells' texts apart): the value is read, never left blank."""

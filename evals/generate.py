@@ -235,6 +235,9 @@ _PROACTIVE = (
     "全年主动公开政府信息{n}条，同比增长5%。",
     "本年度累计主动公开政府信息{n}条。",
     "{year}年度，主动公开政府信息总数为{n}条。",
+    # a bracketed breakdown, its items apart by commas, one of them in the words 主动公开
+    "全年共公布政府信息{n}条（其中机构职能类信息{part}条，规划计划类信息{part}条，其他应主动公开政府信息"
+    "{part}条），均按时发布。",
 )
 _APPLICATIONS = (
     "{year}年共收到政府信息公开申请 {n} 件，均按时答复。",
@@ -321,7 +324,8 @@ def _channels(f: dict) -> str:
         return f"政务新媒体发布信息{wechat + weibo}条，其中微信{wechat}条、微博{weibo}条。"
     channels = []
     if wechat is not None:
-        channels.append(f"通过“{f['meta.agency'][:2]}发布”微信公众号发布信息{wechat}条")
+        account = _worded(f, ("微信公众号", "公众号"), "wechat account")  # (a 公众号 is WeChat's)
+        channels.append(f"通过“{f['meta.agency'][:2]}发布”{account}发布信息{wechat}条")
     if weibo is not None:
         channels.append(f"官方微博发布信息{weibo}条")
     return "，".join(channels) + "。" if channels else "持续优化网站栏目。"

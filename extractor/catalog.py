@@ -518,7 +518,7 @@ FACTS: tuple[FactSpec, ...] = (
         "items published on the WeChat (微信) account(s) that year",
         sections=("overview", "other"),
         piece="clause",
-        topic=re.compile(r"微信"),
+        topic=re.compile(r"微信|公众号"),  # (a 公众号 is WeChat's: “平潭发布”公众号发布信息672条)
         excluded=re.compile(r"微博"),
         units=_POSTS,
         channel_verbs=_POSTING,

@@ -121,6 +121,50 @@ def statements_about(
 def _own_parts(
     fact: FactSpec, splits: PieceSplits, piece: re.Match[str], words: str
 ) -> list[tuple[int, int]]:
+    parts = _parts_of_piece(fact, splits, piece, words)
+    breakdowns = _bracketed_breakdowns(splits.text, piece.start(), piece.end())
+    return _less(parts, breakdowns) if breakdowns else parts
+
+
+def _bracketed_breakdowns(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The brackets of ``text[start:end]`` that break down the count before them (2602条(其中
+    机构职能类信息82条，…1053条)): each to its closing bracket (nested ones inside), or to the
+    end when it does not close."""
+    spans: list[tuple[int, int]] = []
+    for opened in _BRACKET_BREAKDOWN.finditer(text, start, end):
+        if spans and opened.start() < spans[-1][1]:
+            continue
+        depth, at = 0, opened.start()
+        while at < end:
+            depth += text[at] in "(（"
+            depth -= text[at] in ")）"
+            at += 1
+            if depth == 0:
+                break
+        spans.append((opened.start(), at))
+    return spans
+
+
+_BRACKET_BREAKDOWN = re.compile(r"[(（]\s*(?:其中|包括|包含)")
+
+
+def _less(parts: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of ``parts`` outside every one of ``cuts``."""
+    kept = []
+    for a, b in parts:
+        for c, d in cuts:
+            if c < b and a < d:
+                if a < c:
+                    kept.append((a, c))
+                a = max(a, d)
+        if a < b:
+            kept.append((a, b))
+    return kept
+
+
+def _parts_of_piece(
+    fact: FactSpec, splits: PieceSplits, piece: re.Match[str], words: str
+) -> list[tuple[int, int]]:
     excluded = fact.excluded
     if fact.piece == "sentence":
         parts: list[tuple[int, int]] = []

@@ -34,6 +34,13 @@ def facts(overview: str, other: str = "") -> dict:
         ("通过微信公众号发布信息 300 条。", None),
         # published in other words, a line break inside the statement, a breakdown in brackets
         ("今年，我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条)。", 2599),
+        # its bracketed breakdown runs over clauses, one of them in the words 主动公开: the
+        # breakdown's items are no statements of their own
+        (
+            "全年我区政府信息公开单位共公布政府信息2602条(其中机构职能类信息82条，规划计划类信息21条，"
+            "其他应主动公开政府信息1053条)，对于主动公开的政府信息，主要通过政府门户网站进行公开。",
+            2602,
+        ),
         ("（一）主动公开情况。全年通过门户网站主动公开政府信\n息 4511 条，开展意见征集9期。", 4511),
         # a page's line wrapped inside the very words that say it is the proactive total
         ("（一）主动公开情况。2021 年度，主\n动公开政府信息总数为 14392 条。", 14392),
@@ -117,6 +124,8 @@ def test_applications_received(overview, received):
         ("微信公众号发布信息500条，其中原创微信文章200条。", 500, None),
         # a page's line wrapped inside a channel's name
         ("依托政务新媒体，通过微\n信公众号发布信息 619 条，官方微\n博发布 52 条。", 619, 52),
+        # a 公众号 is WeChat's, its name in quotes without the word 微信
+        ("通过“平潭发布”公众号发布信息672条，有效保障群众知情权。", 672, None),
     ],
 )
 def test_channels_stated_in_a_breakdown(overview, wechat, weibo):

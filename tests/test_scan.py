@@ -479,3 +479,67 @@ def test_a_row_a_page_break_left_open_is_a_row_of_the_grid(open_at):
     text = from_scan.scan_text("image", _open_rows(open_at)).text
     row = "3.危及三安全一稳定\t3\t7" if open_at == "bottom" else "1.属于国家秘密\t5\t10"
     assert row in text and UNREAD not in text
+
+
+def _columns_with_a_stray_stroke(stray: bool) -> np.ndarray:
+    """A ruled table of four rows and three columns; with ``stray``, a thin stroke of ink just
+    left of the last inner column line, over the first two rows alone (a seal's remains along
+    it): one line's band holds the two."""
+    image = Image.new("RGB", (1200, 520), "white")
+    draw = ImageDraw.Draw(image)
+    xs, ys = (60, 500, 800, 1100), (60, 160, 260, 360, 460)
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill="black", width=3)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=3)
+    if stray:
+        draw.line((792, ys[0], 792, ys[2]), fill="black", width=1)
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+
+
+@pytest.mark.parametrize("stray", [True, False])
+def test_a_stroke_beside_a_column_line_merges_no_cells_of_the_rows_below(stray):
+    """A column line whose band starts with a stroke beside it (the line taken at that first
+    stroke, as a double rule's) still bounds every row's cells: a scan's 社会公益组织 and 法律
+    服务机构 columns merged from the third row down, each two 0s then one cell, not read."""
+    page = prepare(_columns_with_a_stray_stroke(stray), DPI)
+    (table,) = page.tables
+    assert len(table.xs) == 4
+    assert all(cell.cols == 1 for cell in table.cells)
+
+
+def _cell_image(zeros: tuple[int, ...], sealed: bool) -> Page:
+    """One ruled cell holding a 0 at each x of ``zeros``; with ``sealed``, a seal's red ring
+    passes through it."""
+    image = Image.new("RGB", (800, 160), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((20, 20, 780, 140), outline="black", width=2)
+    for x in zeros:
+        draw.text((x, 55), "0", fill="black", font=ImageFont.truetype(FONT, 34))
+    if sealed:
+        draw.ellipse((300, -200, 700, 200), outline=(215, 35, 40), width=10)
+    return prepare(cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR), DPI)
+
+
+@pytest.mark.parametrize("sealed", [True, False])
+def test_a_cell_without_ink_under_a_seal_is_not_read_as_blank(sealed):
+    """No ink seen in a cell proves it blank only where no seal lies over it: taking the seal's
+    red off took a 0 under its ring with it (a scan's blank read for 0, in a row whose sum a
+    blank counted as 0 still held: wrong, and named by no check)."""
+    piece = from_scan._cell_piece(_cell_image((), sealed), (20, 20, 780, 140), [])
+    assert piece.text == (UNREAD if sealed else "")
+    assert bool(piece.doubts) is sealed
+
+
+@pytest.mark.parametrize("both_read", [True, False])
+def test_a_digit_of_ink_the_pages_ocr_left_out_of_a_cell_is_read_alone(both_read):
+    """The page's OCR read one 0 where the cell holds two apart (its column line lost, two
+    cells merged): the blot no character stands over sends the cell to be read alone, where
+    the two apart leave it unread, never the one 0 read for both."""
+    page = _cell_image((100, 500), sealed=False)
+    cell = (20, 20, 780, 140)
+    blots = [blot for _line, blots in page.ink_by_line(cell) for blot in blots]
+    assert len(blots) == 2
+    chars = [from_scan._Char("0", 0.99, blot, 0) for blot in (blots if both_read else blots[:1])]
+    piece = from_scan._cell_piece(page, cell, chars)
+    assert piece.text == UNREAD and piece.doubts

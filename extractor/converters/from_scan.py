@@ -407,12 +407,14 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
     by_line = page.ink_by_line(box)
     ink = [line for line, _ in by_line]
     if not ink and not chars:
-        return _Piece("")
+        return _unread("no ink seen, but a seal lies over the cell", box) if page.sealed(box) else _Piece("")
     lines = _visual_lines(chars)
     boxes = [_box_of(line) for line in lines]
     missed = [
         line for line in ink if not any(_overlap(line, c.box) for c in chars) and not _speck(line, chars)
     ]
+    if not missed and chars and _VALUE_LIKE.match("".join(c.text for c in chars).translate(FULL_WIDTH)):
+        missed = _blots_missed(by_line, chars)  # (a number's digit the page's OCR left out: 0 of 0 0)
     if missed or not chars:  # ink the page's OCR did not read: the cell alone, by its lines of ink
         boxes = ink
         text, confidence = _read_lines(page, boxes, 1.0)
@@ -432,6 +434,17 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
         return _unread(f"OCR read {text!r}: {why}", box, confidence)
     doubt = _doubt(text, confidence, lambda: _read_lines(page, boxes, SECOND_SCALE))
     return _Piece(text, box, confidence, [(0, len(text), doubt)] if doubt else [])
+
+
+def _blots_missed(by_line: list[tuple[Box, list[Box]]], chars: list[_Char]) -> list[Box]:
+    """The blots of ink (specks aside) that no character read there stands over: in a cell the
+    page's OCR read as a number, a digit of it (or a second value) left out."""
+    return [
+        blot
+        for _line, blots in by_line
+        for blot in blots
+        if not _speck(blot, chars) and not any(_overlap(blot, c.box) for c in chars)
+    ]
 
 
 def _stacked(lines: list[Box], cell: Box, dpi: float) -> bool:

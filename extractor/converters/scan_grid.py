@@ -74,6 +74,7 @@ class Page:
     dpi: float
     skew: float
     unrotate: np.ndarray  # 2x3 affine matrix: corrected page → page as given
+    seal: np.ndarray | None = None  # where red ink (a seal) lay on the corrected page, if anywhere
 
     def original_box(self, box: Box) -> Box:
         """``box`` of the corrected page as a box of the page as given (its corners mapped back)."""
@@ -86,6 +87,14 @@ class Page:
             int(np.ceil(mapped[:, 0].max())),
             int(np.ceil(mapped[:, 1].max())),
         )
+
+    def sealed(self, box: Box) -> bool:
+        """Whether a seal's red ink lies inside ``box``: what it covers may have been taken off
+        with it (a 0 under the seal's ring), so no ink there proves no blank."""
+        if self.seal is None:
+            return False
+        margin = max(2, round(self.dpi * 0.015))
+        return bool(self.seal[box[1] + margin : box[3] - margin, box[0] + margin : box[2] - margin].any())
 
     def ink_lines(self, box: Box) -> list[Box]:
         """The lines of ink inside ``box``, as boxes (ruling lines and specks of noise aside):
@@ -177,7 +186,7 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
     grey = grey.copy()
     grey[lines] = 255
     ink = np.where(lines, 0, ink).astype(np.uint8)
-    return Page(grey, ink, tables, dpi, skew, unrotate)
+    return Page(grey, ink, tables, dpi, skew, unrotate, red if red.any() else None)
 
 
 def _grid_lines(
@@ -318,6 +327,7 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
     rows = _insides(y_lines)
     cols = _insides(x_lines)
     xs, ys = [line[0].at for line in x_lines], [line[0].at for line in y_lines]
+    x_bands, y_bands = _bands(x_lines), _bands(y_lines)
     if len(xs) < 3:  # one column: not a grid of cells (lines of text, read as such)
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
@@ -331,9 +341,9 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
 
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and not _covered(vertical[slice(*rows[r]), :], xs[c + 1], near, axis=0):
+            if c + 1 < n_cols and not _covered(vertical[slice(*rows[r]), :], x_bands[c + 1], near, axis=0):
                 parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
-            if r + 1 < n_rows and not _covered(horizontal[:, slice(*cols[c])], ys[r + 1], near, axis=1):
+            if r + 1 < n_rows and not _covered(horizontal[:, slice(*cols[c])], y_bands[r + 1], near, axis=1):
                 parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
     members: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
@@ -346,7 +356,7 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
         cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     cells.sort(key=lambda cell: (cell.row, cell.col))
     box = (xs[0], ys[0], xs[-1], ys[-1])
-    return TableGrid(box, tuple(xs), tuple(ys), tuple(cells), _bands(x_lines), _bands(y_lines))
+    return TableGrid(box, tuple(xs), tuple(ys), tuple(cells), x_bands, y_bands)
 
 
 def _column_lines(
@@ -462,13 +472,15 @@ def _widened(columns: np.ndarray) -> np.ndarray:
     return wide
 
 
-def _covered(mask: np.ndarray, at: int, near: int, axis: int) -> bool:
-    """Whether a ruling line at ``at`` (a column for ``axis`` 0, a row for 1) runs along
-    ``mask``'s other side: a vertical line from end to end (it meets the lines above and below;
-    a stroke of text does not), a horizontal one along most of it."""
-    lo = max(0, at - near)
-    band = mask[:, lo : at + near + 1] if axis == 0 else mask[lo : at + near + 1, :]
-    run = np.asarray((band > 0).any(axis=1 - axis))
+def _covered(mask: np.ndarray, band: tuple[int, int], near: int, axis: int) -> bool:
+    """Whether a ruling line in ``band`` (its strokes' extent: columns for ``axis`` 0, rows for
+    1) runs along ``mask``'s other side: a vertical line from end to end (it meets the lines
+    above and below; a stroke of text does not), a horizontal one along most of it. Any stroke
+    of the band will do: a line drifts across its band down a page scanned askew, and a
+    double rule's two strokes are one line."""
+    lo, hi = max(0, band[0] - near), band[1] + near + 1
+    cut = mask[:, lo:hi] if axis == 0 else mask[lo:hi, :]
+    run = np.asarray((cut > 0).any(axis=1 - axis))
     if axis == 0:
         return bool(run.size) and float(run.mean()) >= _END_TO_END
     inner = run[near:-near] if run.size > 2 * near + 4 else run

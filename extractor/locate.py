@@ -48,7 +48,8 @@ _A_BROKEN_PARAGRAPH = re.compile(_BROKEN_PARAGRAPH)
 _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 
 
-_BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
+_BREAKDOWN_WORDS = r"(?:其中|包括|包含)"  # the words that open a breakdown of the count before them
+BREAKS_DOWN = re.compile(rf"\s*[(（]?\s*{_BREAKDOWN_WORDS}")  # a clause breaking down the one before
 _LIST_ITEM = re.compile(r"[^、]+")  # an item of a list inside a clause (微信120条、微博80条)
 LUMPED = re.compile(r"等|各")  # 微博等新媒体, 微信、微博各50条: things counted together
 
@@ -145,7 +146,7 @@ def _bracketed_breakdowns(text: str, start: int, end: int) -> list[tuple[int, in
     return spans
 
 
-_BRACKET_BREAKDOWN = re.compile(r"[(（]\s*(?:其中|包括|包含)")
+_BRACKET_BREAKDOWN = re.compile(rf"[(（]\s*{_BREAKDOWN_WORDS}")
 
 
 def _less(parts: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -170,7 +171,7 @@ def _parts_of_piece(
         parts: list[tuple[int, int]] = []
         clauses = splits.of("clause", piece.start(), piece.end())
         for n, (clause, clause_words) in enumerate(clauses):
-            if n and _BREAKS_DOWN.match(clause_words):  # the rest breaks down what came before,
+            if n and BREAKS_DOWN.match(clause_words):  # the rest breaks down what came before,
                 return _own_items(fact, splits.text, parts, clauses[n:]) or parts  # (or the fact's own)
             if not (excluded and excluded.search(clause_words)):
                 parts.append(clause.span())

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from .catalog import CATALOG, Catalog, FactSpec
 from .locate import (
+    BREAKS_DOWN,
     PieceSplits,
     Statement,
     count_shared_by_channels,
@@ -25,8 +26,7 @@ from .models import FieldReading, Reading
 from .segmenting import Section
 from .values import UNREAD, count_pattern, count_value, garbled_count_pattern, rounded_count_pattern
 
-_BREAKDOWN_FOLLOWS = re.compile(r"\s*[，,:：]?\s*[(（]?\s*(?:其中|包括|包含)")
-_BREAKS_DOWN = re.compile(r"\s*[(（]?\s*(?:其中|包括|包含)")  # a clause breaking down the one before
+_BREAKDOWN_FOLLOWS = re.compile(rf"\s*[，,:：]?{BREAKS_DOWN.pattern}")  # after a count: a breakdown of it
 # Digits, then spaces or a line break, right before a count's: 1 2 0 条, a PDF copy's spaced-out
 # digits, or 45 / 11条, a number a line break cut (Word may wrap a run of digits)
 _CUT_DIGITS = re.compile(r"\d[ \t]*(?:\n[ \t]*)*\Z")  # (a blank line too: a broken paragraph)
@@ -96,7 +96,7 @@ def _said_in(
     doubt = None
     for statement in statements_about(fact, text, *region, splits):
         body = statement.piece.group()
-        if _BREAKS_DOWN.match(body) and statement.after_topic:
+        if BREAKS_DOWN.match(body) and statement.after_topic:
             continue  # a breakdown of the count before it (新媒体400条，其中微信320条: 微信's own)
         found = _statement(fact, text, statement, counts_in, garbled)
         if found is None and _count_in_next_clause(fact, text, statement, counts_in):

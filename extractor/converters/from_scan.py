@@ -410,10 +410,11 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
         return _unread("no ink seen, but a seal lies over the cell", box) if page.sealed(box) else _Piece("")
     lines = _visual_lines(chars)
     boxes = [_box_of(line) for line in lines]
+    read = "".join(c.text for line in lines for c in line).translate(FULL_WIDTH)  # the page's OCR's
     missed = [
         line for line in ink if not any(_overlap(line, c.box) for c in chars) and not _speck(line, chars)
     ]
-    if not missed and chars and _VALUE_LIKE.match("".join(c.text for c in chars).translate(FULL_WIDTH)):
+    if not missed and chars and _VALUE_LIKE.match(read):
         missed = _blots_missed(by_line, chars)  # (a number's digit the page's OCR left out: 0 of 0 0)
     if missed or not chars:  # ink the page's OCR did not read: the cell alone, by its lines of ink
         boxes = ink
@@ -422,7 +423,7 @@ def _cell_piece(page: Page, box: Box, chars: list[_Char]) -> _Piece:
         if not text:
             return _unread("ink in the cell, but the OCR read nothing", box)
     else:
-        text = "".join(c.text for line in lines for c in line).translate(FULL_WIDTH)
+        text = read
         confidence = min(c.score for c in chars)
         apart = any(_gap(a, b) for line in lines for a, b in itertools.pairwise(line))
     if not _VALUE_LIKE.match(text):

@@ -93,8 +93,13 @@ class Page:
         with it (a 0 under the seal's ring), so no ink there proves no blank."""
         if self.seal is None:
             return False
+        x0, y0, x1, y1 = self._inside(box)
+        return bool(self.seal[y0:y1, x0:x1].any())
+
+    def _inside(self, box: Box) -> Box:
+        """``box`` less a margin all round: a cell's inside, off its ruling lines."""
         margin = max(2, round(self.dpi * 0.015))
-        return bool(self.seal[box[1] + margin : box[3] - margin, box[0] + margin : box[2] - margin].any())
+        return box[0] + margin, box[1] + margin, box[2] - margin, box[3] - margin
 
     def ink_lines(self, box: Box) -> list[Box]:
         """The lines of ink inside ``box``, as boxes (ruling lines and specks of noise aside):
@@ -108,9 +113,8 @@ class Page:
     def ink_by_line(self, box: Box) -> list[tuple[Box, list[Box]]]:
         """The blots of ink inside ``box`` (ruling lines and specks aside), grouped into lines
         by their height on the page: each line's box and its blots, in page coordinates."""
-        margin = max(2, round(self.dpi * 0.015))
-        x0, y0 = box[0] + margin, box[1] + margin
-        crop = self.ink[y0 : box[3] - margin, x0 : box[2] - margin]
+        x0, y0, x1, y1 = self._inside(box)
+        crop = self.ink[y0:y1, x0:x1]
         if crop.size == 0:
             return []
         count, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
@@ -327,9 +331,9 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
     rows = _insides(y_lines)
     cols = _insides(x_lines)
     xs, ys = [line[0].at for line in x_lines], [line[0].at for line in y_lines]
-    x_bands, y_bands = _bands(x_lines), _bands(y_lines)
     if len(xs) < 3:  # one column: not a grid of cells (lines of text, read as such)
         return None
+    x_bands, y_bands = _bands(x_lines), _bands(y_lines)
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     parent = list(range(n_rows * n_cols))
 

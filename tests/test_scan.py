@@ -543,3 +543,31 @@ def test_a_digit_of_ink_the_pages_ocr_left_out_of_a_cell_is_read_alone(both_read
     chars = [from_scan._Char("0", 0.99, blot, 0) for blot in (blots if both_read else blots[:1])]
     piece = from_scan._cell_piece(page, cell, chars)
     assert piece.text == UNREAD and piece.doubts
+
+
+def _columns_crossed_by_a_ring(ring: bool) -> np.ndarray:
+    """A ruled table of four rows and four columns; with ``ring``, a seal's red ring painted
+    over the middle column line in the second and third rows, breaking it where it crosses (a
+    degraded scan's seal leaves no line under its strokes), the ring's side running along it."""
+    image = Image.new("RGB", (1200, 520), "white")
+    draw = ImageDraw.Draw(image)
+    xs, ys = (60, 330, 600, 870, 1100), (60, 160, 260, 360, 460)
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill="black", width=3)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=3)
+    if ring:
+        draw.ellipse((430, 100, 630, 300), outline=(215, 35, 40), width=12)
+        draw.ellipse((560, 200, 760, 400), outline=(215, 35, 40), width=12)
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+
+
+@pytest.mark.parametrize("ring", [True, False])
+def test_a_column_line_a_seals_ring_breaks_still_bounds_its_cells(ring):
+    """A seal's ring crossing a column line breaks it in a degraded scan: where the line is
+    gone, the red is, and the line still bounds its cells (table 四's 尚未审结 and 总计 under
+    a seal made one cell, 0 and 2 lost with it)."""
+    page = prepare(_columns_crossed_by_a_ring(ring), DPI)
+    (table,) = page.tables
+    assert len(table.xs) == 5
+    assert all(cell.cols == 1 and cell.rows == 1 for cell in table.cells)

@@ -27,6 +27,7 @@ _RED_VALUE = 60  # brightness below which a hue is not to be trusted
 _PAPER = 190  # grey under a seal this light is bare paper
 _SEAL_RIM = 120  # grey among a seal's red this light is what is left of its strokes, not text
 _LINE_CONTRAST = 10  # grey levels: a ruling line this much darker than the paper around it
+_SEEN_OF_A_LINE = 2 / 3  # of a ruling line's length, the least its ink shows where a seal crosses it
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
     # paper: a line under the seal stays whole, the seal's ring is no line.
     line_ink = ink_of(plain, _LINE_CONTRAST) & ~_seal_on_paper(grey, red)
     horizontal, vertical = ruling_lines(line_ink, dpi)
-    tables = tuple(find_tables(horizontal, vertical, dpi))
+    tables = tuple(find_tables(horizontal, vertical, dpi, _veiled(red)))
     seal_remains = bool(faded.any())
     if seal_remains:
         grey = np.where(faded > 0, 255, grey).astype(np.uint8)
@@ -284,8 +285,19 @@ def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
     return horizontal, vertical
 
 
-def find_tables(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> list[TableGrid]:
-    """The ruled tables: groups of ruling lines that touch, each with two columns or more."""
+def _veiled(red: np.ndarray) -> np.ndarray:
+    """Where a seal's red may hide a ruling line: its ink, a pixel or two round it (its ring,
+    blurred and saved as JPEG, breaks the lines it crosses)."""
+    return cv2.dilate(red, np.ones((5, 5), np.uint8)) > 0
+
+
+def find_tables(
+    horizontal: np.ndarray, vertical: np.ndarray, dpi: float, veiled: np.ndarray | None = None
+) -> list[TableGrid]:
+    """The ruled tables: groups of ruling lines that touch, each with two columns or more.
+    ``veiled``: where a seal hides what is under it (a line is judged by what can be seen)."""
+    if veiled is None:
+        veiled = np.zeros(horizontal.shape, bool)
     joined = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
     count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     tables = []
@@ -293,7 +305,8 @@ def find_tables(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> lis
         x, y, w, h = (int(v) for v in stats[i, :4])
         if w < dpi or h < dpi * 0.2:
             continue
-        grid = _grid(horizontal[y : y + h, x : x + w], vertical[y : y + h, x : x + w], dpi)
+        box = slice(y, y + h), slice(x, x + w)
+        grid = _grid(horizontal[box], vertical[box], veiled[box], dpi)
         if grid is not None:
             tables.append(_shifted(grid, x, y))
     return sorted(tables, key=lambda t: t.box[1])
@@ -318,16 +331,16 @@ def _positions(profile: np.ndarray, least: float) -> list[_Run]:
     return [_Run(int(run[np.argmax(profile[run])]), int(run[0]), int(run[-1])) for run in runs]
 
 
-def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid | None:
+def _grid(horizontal: np.ndarray, vertical: np.ndarray, veiled: np.ndarray, dpi: float) -> TableGrid | None:
     _height, _width = horizontal.shape
     near = max(3, round(dpi * 0.025))
     y_lines = _apart(_positions((horizontal > 0).sum(axis=1), max(20, dpi * _LINE)), near)
     if len(y_lines) < 2:
         return None
-    x_lines = _column_lines(horizontal, vertical, y_lines, dpi, near)
+    x_lines = _column_lines(horizontal, vertical, veiled, y_lines, dpi, near)
     closed = _closed_at_page_breaks(y_lines, [line[0].at for line in x_lines], vertical, dpi, near)
     if closed != y_lines:
-        y_lines, x_lines = closed, _column_lines(horizontal, vertical, closed, dpi, near)
+        y_lines, x_lines = closed, _column_lines(horizontal, vertical, veiled, closed, dpi, near)
     rows = _insides(y_lines)
     cols = _insides(x_lines)
     xs, ys = [line[0].at for line in x_lines], [line[0].at for line in y_lines]
@@ -345,9 +358,15 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
 
     for r in range(n_rows):
         for c in range(n_cols):
-            if c + 1 < n_cols and not _covered(vertical[slice(*rows[r]), :], x_bands[c + 1], near, axis=0):
+            inside = slice(*rows[r]), slice(None)
+            if c + 1 < n_cols and not _covered(
+                vertical[inside], veiled[inside], x_bands[c + 1], near, axis=0
+            ):
                 parent[find(r * n_cols + c + 1)] = find(r * n_cols + c)
-            if r + 1 < n_rows and not _covered(horizontal[:, slice(*cols[c])], y_bands[r + 1], near, axis=1):
+            inside = slice(None), slice(*cols[c])
+            if r + 1 < n_rows and not _covered(
+                horizontal[inside], veiled[inside], y_bands[r + 1], near, axis=1
+            ):
                 parent[find((r + 1) * n_cols + c)] = find(r * n_cols + c)
     members: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
@@ -364,7 +383,12 @@ def _grid(horizontal: np.ndarray, vertical: np.ndarray, dpi: float) -> TableGrid
 
 
 def _column_lines(
-    horizontal: np.ndarray, vertical: np.ndarray, y_lines: list[list[_Run]], dpi: float, near: int
+    horizontal: np.ndarray,
+    vertical: np.ndarray,
+    veiled: np.ndarray,
+    y_lines: list[list[_Run]],
+    dpi: float,
+    near: int,
 ) -> list[list[_Run]]:
     """The vertical lines that bound cells between the horizontal ``y_lines``, and the edges."""
     rows = _insides(y_lines)
@@ -372,7 +396,7 @@ def _column_lines(
     x_runs = [
         run
         for i, run in enumerate(x_runs)
-        if i in (0, len(x_runs) - 1) or _is_column_line(vertical, run.at, rows, near)
+        if i in (0, len(x_runs) - 1) or _is_column_line(vertical, veiled, run.at, rows, near)
     ]
     return _apart(x_runs, near)
 
@@ -455,14 +479,16 @@ def _edge(at: int, runs: list[_Run]) -> _Run:
     return _Run(at, min([at, *(run.first for run in runs)]), max([at, *(run.last for run in runs)]))
 
 
-def _is_column_line(vertical: np.ndarray, x: int, rows: list[tuple[int, int]], near: int) -> bool:
+def _is_column_line(
+    vertical: np.ndarray, veiled: np.ndarray, x: int, rows: list[tuple[int, int]], near: int
+) -> bool:
     """A vertical line that bounds cells in two neighbouring rows, one pixel column (give or take
-    one) from end to end of both: it crosses a row's line. A tall stroke of text, blurred onto
-    the lines of a row it fills, stays in that row, and strokes one above the other stand apart."""
+    one) from end to end of both, where a seal lets it be seen: it crosses a row's line. A tall
+    stroke of text, blurred onto the lines of a row it fills, stays in that row, and strokes one
+    above the other stand apart."""
     band = vertical[:, max(0, x - near) : x + near + 1] > 0
-    spans = [
-        band[a:b].mean(axis=0) >= _END_TO_END if b > a else np.zeros(band.shape[1], bool) for a, b in rows
-    ]
+    veil = veiled[:, max(0, x - near) : x + near + 1]
+    spans = [_end_to_end(band[a:b], veil[a:b], _END_TO_END) for a, b in rows]
     if len(spans) == 1:
         return bool(spans[0].any())
     return any(bool((up & _widened(down)).any()) for up, down in itertools.pairwise(spans))
@@ -476,19 +502,29 @@ def _widened(columns: np.ndarray) -> np.ndarray:
     return wide
 
 
-def _covered(mask: np.ndarray, band: tuple[int, int], near: int, axis: int) -> bool:
+def _end_to_end(run: np.ndarray, veiled: np.ndarray, share: float) -> np.ndarray:
+    """For each pixel column of ``run`` (a line's ink along it, row by row), whether the ink
+    covers ``share`` of it, counting where a seal hides it (its ring breaks the line it crosses),
+    and the ink alone most of it."""
+    if not run.shape[0]:
+        return np.zeros(run.shape[1:], bool)
+    shown = np.asarray(run.mean(axis=0) >= _SEEN_OF_A_LINE)
+    return shown & np.asarray((run | veiled).mean(axis=0) >= share)
+
+
+def _covered(mask: np.ndarray, veiled: np.ndarray, band: tuple[int, int], near: int, axis: int) -> bool:
     """Whether a ruling line in ``band`` (its strokes' extent: columns for ``axis`` 0, rows for
     1) runs along ``mask``'s other side: a vertical line from end to end (it meets the lines
     above and below; a stroke of text does not), a horizontal one along most of it. Any stroke
     of the band will do: a line drifts across its band down a page scanned askew, and a
     double rule's two strokes are one line."""
     lo, hi = max(0, band[0] - near), band[1] + near + 1
-    cut = mask[:, lo:hi] if axis == 0 else mask[lo:hi, :]
-    run = np.asarray((cut > 0).any(axis=1 - axis))
-    if axis == 0:
-        return bool(run.size) and float(run.mean()) >= _END_TO_END
-    inner = run[near:-near] if run.size > 2 * near + 4 else run
-    return bool(inner.size) and float(inner.mean()) >= _COVER
+    cut, veil = (mask[:, lo:hi], veiled[:, lo:hi]) if axis == 0 else (mask[lo:hi, :], veiled[lo:hi, :])
+    run, hidden = np.asarray((cut > 0).any(axis=1 - axis)), np.asarray(veil.any(axis=1 - axis))
+    if axis == 1 and run.size > 2 * near + 4:
+        run, hidden = run[near:-near], hidden[near:-near]
+    share = _END_TO_END if axis == 0 else _COVER
+    return bool(_end_to_end(run[:, None], hidden[:, None], share)[0]) if run.size else False
 
 
 def _shifted(grid: TableGrid, dx: int, dy: int) -> TableGrid:

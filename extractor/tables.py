@@ -946,14 +946,16 @@ def _match_label(spec: TableSpec, label: str) -> int | None:
     if not named and (grouped := _GROUP_THEN_ROW.match(label)):  # (六)其他处理3.其他
         return _match_label(spec, grouped["row"])
     if not named and (numbered := _ROW_NUMBER.match(label)):  # 2.其他法律行政止公开: a misprint
-        own, words = numbered.group("n", "words")
+        own, words = _numbering(numbered["n"]), numbered["words"]
         named = [i for i, (n, title) in enumerate(_own_titles(spec)) if n == own and _misprint(words, title)]
     return named[0] if len(named) == 1 else None
 
 
-# a row's own numbering, then its words (after a character or two of a group's label printed
-# one character a line, 、 of 三、, beside it)
-_ROW_NUMBER = re.compile(r"^\D{0,2}?(?P<n>\d+)[.、．]\s*(?P<words>\D+)$")
+# a row's own numbering, then its words: 2. (after a character or two of a group's label printed
+# one character a line, 、 of 三、, beside it), 一、 or (一)
+_ROW_NUMBER = re.compile(
+    r"^(?P<n>\D{0,2}?\d+[.、．]|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])\s*(?P<words>\D+)$"
+)
 _MISPRINT_KEPT = 2 / 3  # of a row's own title, the least share of it a misprint keeps
 
 
@@ -962,15 +964,24 @@ def _own_titles(spec: TableSpec) -> tuple[tuple[str | None, str], ...]:
     """Each row's own numbering (1, 2 …; None for a row without one) and its own title's words,
     its group's left out: 2.其他法律行政法规禁止公开 → ("2", "其他法律行政法规禁止公开")."""
     own = [row.title.split()[-1] for row in spec.rows]
-    return tuple((m["n"] if (m := _ROW_NUMBER.match(t)) else None, normal_label(t)) for t in own)
+    return tuple((_numbering(m["n"]) if (m := _ROW_NUMBER.match(t)) else None, normal_label(t)) for t in own)
+
+
+def _numbering(printed: str) -> str:
+    """A row's numbering as printed, the same whichever marks: 2. 2、 → 2.; （一） → (一)."""
+    return re.sub(r"^\D{0,2}?(\d+)[.、．]$", r"\1.", printed.replace("（", "(").replace("）", ")"))
 
 
 def _misprint(label: str, title: str) -> bool:
-    """Whether ``label`` is ``title`` misprinted, a few characters lost inside it: from its
-    first character to its last, most of the rest in order; never a part of it (a wrapped
-    label's head or tail, 转政府信息公开申请数量, is no misprint)."""
+    """Whether ``label`` (printed after the row's numbering) is ``title`` misprinted: a few
+    characters lost inside it, from its first character to its last, most of the rest in order;
+    or its first character alone lost, as an OCR loses the start of a cell beside its ruling
+    line (一、年新收…). Never its head (a wrapped label's, 一、本年新收政府信息公开申请), nor a
+    part of it cut short at both ends."""
     if not label or len(label) >= len(title) or len(label) < _MISPRINT_KEPT * len(title):
         return False
+    if label == title[1:]:
+        return True
     if label[0] != title[0] or label[-1] != title[-1] or label in title:
         return False
     rest = iter(title)

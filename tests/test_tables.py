@@ -4,7 +4,7 @@ from extractor import extract
 from extractor.catalog import CATALOG, T2_2019, T2_2021, T3_2019, T3_2021, T4, Format, ValueKind
 from extractor.cells import table_rows
 from extractor.reading import read_text
-from extractor.tables import _match_label, parse_table, read_table
+from extractor.tables import _ROW_NUMBER, _match_label, parse_table, read_table
 from extractor.validators import is_grounded
 from extractor.values import parse_value
 
@@ -1516,13 +1516,38 @@ def test_a_row_label_misprinted_inside_still_names_its_row(row):
 
 
 def test_a_part_of_a_wrapped_label_is_no_misprint():
-    """A wrapped label's head or tail keeps its characters together: it names no row by the
-    misprint rule (转政府信息公开申请数量 is no 上年结转政府信息公开申请数量)."""
+    """A wrapped label's head keeps its numbering, its tail has none, and a part cut short at both
+    ends is neither: none names a row by the misprint rule (转政府信息公开申请数量 is no
+    上年结转政府信息公开申请数量)."""
     for row in _NUMBERED_ROWS:
         number, words = row.title.split()[-1].split(".", 1)
-        for part in (words[1:], words[:-1]):
+        for part in (f"{number}.{words[:-1]}", words[1:], f"{number}.{words[1:-1]}"):
             if not any(r.label.search(part) for r in T3_2021.rows):
-                assert _match_label(T3_2021, f"{number}.{part}") is None, part
+                assert _match_label(T3_2021, part) is None, part
+
+
+_ROWS_NUMBERED_ANYHOW = [(row, m) for row in T3_2021.rows if (m := _ROW_NUMBER.match(row.title.split()[-1]))]
+# (the rows whose words less the first character no label pattern names, with 2/3 of them left)
+_FIRST_LOSABLE = [
+    (row, m)
+    for row, m in _ROWS_NUMBERED_ANYHOW
+    if len(m["words"]) >= 3 and not any(r.label.search(m["words"][1:]) for r in T3_2021.rows)
+]
+
+
+@pytest.mark.parametrize("row, numbered", _FIRST_LOSABLE, ids=[r.id for r, _ in _FIRST_LOSABLE])
+def test_a_row_label_that_lost_its_first_character_after_its_numbering_still_names_its_row(row, numbered):
+    """An OCR loses a cell's first character beside its ruling line (一、年新收…, （一）以公开):
+    the numbering printed, the rest of the title whole, names the row; the same words under
+    another row's numbering name no row, and without a numbering they are a wrapped tail."""
+    number, words = numbered.group("n", "words")
+    lost = words[1:]
+    index = T3_2021.rows.index(row)
+    assert _match_label(T3_2021, number + lost) == index
+    assert _match_label(T3_2021, number.replace("（", "(").replace("）", ")") + lost) == index
+    others = {m["n"] for _, m in _ROWS_NUMBERED_ANYHOW if m["n"] != number}
+    assert all(_match_label(T3_2021, other + lost) != index for other in others)
+    assert _match_label(T3_2021, lost) is None
 
 
 def test_other_processing_printed_as_one_row_gives_its_parts_where_other_rows_are_doubtful():

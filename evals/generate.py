@@ -256,6 +256,7 @@ _NO_FEE = (
     "本年度未向申请人收取信息处理费。",
     "本年度无信息处理费收费情况。",
     "全年未产生信息处理费。",
+    "本机关政府信息公开未发生收费情况。",
 )
 
 
@@ -299,8 +300,10 @@ def _prose_own_outline(f: dict, total: int) -> str:
     part = total // 3
     lines = ["一、总体情况", ""]
     lines.append("（一）政府信息管理方面。公开征集群众意见建议12条。")
+    # (or under a sub-heading in the words 主动公开, its first sentence run into it)
+    heading = _worded(f, ("（二）信息发布方面。", "（二）主动公开政府信息的数量 "), "made heading")
     lines.append(
-        f"（二）信息发布方面。全年共制发政府信息{total + part + 7}条，其中，主动公开政府信息{total}条"
+        f"{heading}全年共制发政府信息{total + part + 7}条，其中，主动公开政府信息{total}条"
         f"（涵盖政策文件类{part}条）。"
     )
     apps = f["overview.applications_received"]

@@ -542,7 +542,8 @@ FACTS: tuple[FactSpec, ...] = (
         "信息处理费 collected, in yuan; 0 when the report says none was collected "
         "(未收取信息处理费); null when the fee is not mentioned",
         sections=("overview", "t2", "t3", "t4", "problems", "other"),  # anywhere from 一 on
-        topic=re.compile(r"处理费|信息公开收费"),  # (未发生政府信息公开收费事项: no fee at all)
+        # (未发生政府信息公开收费事项, 信息公开未发生收费情况: no fee at all)
+        topic=re.compile(r"处理费|信息公开[^。；，,]{0,6}?收费"),
         units="元",
         none_stated=re.compile(  # (never 未按收费通知…缴纳信息处理费: an applicant's, not a fee of none)
             rf"(?:未|无|没有|不存在|不涉及|不)(?:发生|产生|曾经?|向[^。；，,]{{1,6}}?)?(?:收取|收费|收缴|产生)"
@@ -552,6 +553,7 @@ FACTS: tuple[FactSpec, ...] = (
             # (a heading on the fee, then 未发生政府信息公开收费事项)
             rf"|处理费[^。；]{{0,40}}?(?:未|没有|无)(?:发生|产生)[^。；，,]{{0,10}}?收费"
             rf"|(?:未|没有|无)(?:发生|产生)[^。；，,]{{0,10}}?信息公开收费"
+            rf"|信息公开(?:工作)?(?:未|没有|无)(?:发生|产生)[^。；，,]{{0,4}}?收费"
         ),
     ),
 )

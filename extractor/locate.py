@@ -194,7 +194,7 @@ def _own_items(
     total of the fact (共制发政府信息487条，其中，主动公开政府信息117条、依申请公开274条: of
     all the items made, those proactively published, a count of its own)."""
     total = fact.total
-    if total is None or any(total.search(text, a, b) for a, b in before):
+    if total is None or any(total.search(text, _after_heading(text, a, b), b) for a, b in before):
         return []
     excluded = fact.excluded
     return [
@@ -203,6 +203,20 @@ def _own_items(
         for start, end in _items_outside_brackets(text, clause.start(), clause.end())
         if total.search(text, start, end) and not (excluded and excluded.search(text[start:end]))
     ]
+
+
+# a sub-heading run into its first sentence, a space or a line break between: （一）主动公开政府信息的
+# 数量 2020年制作、获取政府信息总数425条 (a crawler's text; its words are the heading's, not the count's)
+_HEADING_BEFORE = re.compile(
+    r"\s*(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"  # its numbering,
+    r"[^\s\d，,。；;：:]{1,24}[ \t]*\n?[ \t]*(?<=\s)"  # its words, then a space or a line break
+)
+
+
+def _after_heading(text: str, start: int, end: int) -> int:
+    """Where ``text[start:end]`` starts, less a sub-heading run into it."""
+    heading = _HEADING_BEFORE.match(text, start, end)
+    return heading.end() if heading else start
 
 
 def _items_outside_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -67,6 +67,14 @@ def facts(overview: str, other: str = "") -> dict:
             "全年制作政府信息总数425条，其中主动公开政府信息148条，依申请公开信息数182条，不予公开信息数95条。",
             148,
         ),
+        # the same under a sub-heading in the words 主动公开, run into it (a crawler's text)
+        (
+            "（一）主动公开政府信息的数量 2020年制作、获取政府信息总数425条,其中主动公开政府信息148条,"
+            "依申请公开信息数182条,不予公开信息数95条",
+            148,
+        ),
+        ("（一）主动公开情况\n全年制作政府信息总数425条，其中主动公开政府信息148条、依申请公开182条。", 148),
+        ("（一）主动公开情况 全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
         ("全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
         # its own sub-section states no count at all: the total may stand in another; where it
         # states counts of kinds (in 件), a later sub-section's count is another thing's
@@ -190,6 +198,8 @@ def test_channels_from_section_one_then_six():
         ("本年度无信息处理费收费情况。", 0),
         ("全年未产生信息处理费。", 0),
         ("信息处理费收取情况：无。", 0),
+        ("2023年度，县发展和改革局政府信息公开未发生收费情况。", 0),
+        ("本局政府信息公开工作没有产生收费。", 0),
         ("本年度信息公开处理费收费情况\n2024 年，本机关未发生政府信息公开收费事项。", 0),  # under its heading
         ("本年度信息公开处理费收费情况\n\n2024 年，本机关未发生政府信息公开收费事项。", 0),  # own paragraph
         ("信息处理费情况\n本年度收取信息处理费 50 元，未发生其他收费。", None),  # a count and a none

@@ -433,9 +433,11 @@ def _title(text: str, start: int, end: int) -> re.Match[str] | None:
 
 _NAME_PART = re.compile(r"[^\s，。,.:：；;<>|]{1,20}")
 _PLACE_END = re.compile(r"(?:省|市|县|区|州|盟|旗|镇|乡|街道)$")
-# Words a page prints alone on a line above a title that are no part of a name.
+# Words a page prints alone on a line above a title that are no part of a name; and a line
+# naming the kind of report (a breadcrumb's channel: 政府信息公开年报), no name's head either.
 _NO_NAME_PART = re.compile(
     r"(?:附件|附表|正文|全文|目录|内容|详情|标题|文章|打印|关闭|返回|分享|通知|公告)\d*"
+    r"|.*(?:信息公开|政务公开|年报|报告).*"
 )
 
 

@@ -216,6 +216,17 @@ def test_a_place_alone_on_the_line_above_the_title_makes_the_agency_doubtful(hea
     assert not agency.confident and "line above" in agency.note
 
 
+@pytest.mark.parametrize("above", ["政府信息公开年报", "政务公开", "年度报告"])
+def test_a_breadcrumbs_channel_on_the_line_above_the_title_leaves_the_agency_sure(above):
+    """A web page's breadcrumb ends with its channel, named for the kind of report, on the line
+    right above the title: no head of a name."""
+    text = f"首页\n{above}\n某某市司法局2023年政府信息公开工作年度报告\n" + BODY.format(
+        t4="四、政府信息公开行政复议、行政诉讼情况"
+    )
+    agency = read_title(text, text.index("一、总体情况")).fields["meta.agency"]
+    assert agency.value == "某某市司法局" and agency.confident
+
+
 @pytest.mark.parametrize(
     ("period", "year", "confident"),
     [

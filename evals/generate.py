@@ -238,11 +238,15 @@ _PROACTIVE = (
     # a bracketed breakdown, its items apart by commas, one of them in the words 主动公开
     "全年共公布政府信息{n}条（其中机构职能类信息{part}条，规划计划类信息{part}条，其他应主动公开政府信息"
     "{part}条），均按时发布。",
+    # the remainder's own count in the words 主动公开, after the total
+    "{year}年，主动公开政府信息{n}条。其他应主动公开的政府信息{part}条。",
 )
 _APPLICATIONS = (
     "{year}年共收到政府信息公开申请 {n} 件，均按时答复。",
     "{year}年，全年共接收政府信息公开申请{n}件，已全部办结。",
     "{year}年，本机关收到依申请公开{n}件（其中网络申请{part}件）。",
+    # a breakdown's items in clauses of their own, the count in words of handling
+    "全年依法办结政府信息公开申请{n}件，其中网络申请数{part}件，信函申请数{rest}件。",
 )
 _NO_APPLICATIONS = (
     "{year}年，我单位未收到政府信息公开申请。",
@@ -283,7 +287,7 @@ def _prose(f: dict) -> str:
     if apps == 0:
         lines.append("（二）依申请公开情况。" + _worded(f, _NO_APPLICATIONS, "applications"))
     elif apps is not None:
-        stated = _worded(f, _APPLICATIONS, "applications", n=apps, part=apps // 2)
+        stated = _worded(f, _APPLICATIONS, "applications", n=apps, part=apps // 2, rest=apps - apps // 2)
         lines.append("（二）依申请公开情况。" + stated)
     else:
         lines.append("（二）依申请公开情况。严格按照条例要求办理依申请公开事项，做到依法依规答复。")
@@ -311,7 +315,8 @@ def _prose_own_outline(f: dict, total: int) -> str:
         lines.append("（三）依申请公开方面。" + _worded(f, _NO_APPLICATIONS, "applications"))
     elif apps is not None:
         lines.append(
-            "（三）依申请公开方面。" + _worded(f, _APPLICATIONS, "applications", n=apps, part=apps // 2)
+            "（三）依申请公开方面。"
+            + _worded(f, _APPLICATIONS, "applications", n=apps, part=apps // 2, rest=apps - apps // 2)
         )
     lines.append("（四）政府信息公开平台建设情况。" + _channels(f))
     lines.append("（五）监督保障情况。本年度未发生因政府信息公开工作被追责的情况。")

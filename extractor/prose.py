@@ -94,10 +94,19 @@ def _said_in(
     the fact's preferred words), and the first doubt one raises."""
     said: list[tuple[FieldReading, bool]] = []
     doubt = None
+    breaking_down = False
     for statement in statements_about(fact, text, *region, splits):
         body = statement.piece.group()
         if BREAKS_DOWN.match(body) and statement.after_topic:
+            breaking_down = True
             continue  # a breakdown of the count before it (新媒体400条，其中微信320条: 微信's own)
+        if (
+            breaking_down
+            and statement.after_topic
+            and _LIST_GOES_ON.search(text, max(0, statement.piece.start() - 8), statement.piece.start())
+        ):
+            continue  # its next item (办结申请21件，其中网络申请11件，信函申请10件: 信函's own)
+        breaking_down = False
         found = _statement(fact, text, statement, counts_in, garbled)
         if found is None and _count_in_next_clause(fact, text, statement, counts_in):
             found = "a count in the clause after the channel's, which names no channel: whose is it?"
@@ -106,6 +115,9 @@ def _said_in(
         elif found is not None:
             said.append((found, fact.preferred is not None and fact.preferred.search(body) is not None))
     return said, doubt
+
+
+_LIST_GOES_ON = re.compile(r"[，,、]\s*\Z")  # before a clause: the sentence goes on (a list's next item)
 
 
 def _statement(
@@ -192,11 +204,15 @@ def _totals(
 ) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The counts of the stretches that say they state a total, and the others (a comparison
     with last year, 较上年增加…, is neither)."""
-    marked = [(a, b) for a, b in parts if total.search(text, a, b)]
+    marked = [(a, b) for a, b in parts if total.search(text, a, b) and not _REMAINDER.match(text, a, b)]
     compared = [(a, b) for a, b in parts if _COMPARED.search(text, a, b)]
     totals = [m for m in counts if _within(m, marked)]
     others = [m for m in counts if not _within(m, marked) and not _within(m, compared)]
     return totals, others
+
+
+# the words of a remainder's count, never a total (其他应主动公开的政府信息24条: a kind's, the rest's)
+_REMAINDER = re.compile(r"[\s，,、；;：:]*(?:其他|其余|另有|另外)")
 
 
 def _within(match: re.Match[str], parts: list[tuple[int, int]]) -> bool:

@@ -76,6 +76,14 @@ def facts(overview: str, other: str = "") -> dict:
         ("（一）主动公开情况\n全年制作政府信息总数425条，其中主动公开政府信息148条、依申请公开182条。", 148),
         ("（一）主动公开情况 全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
         ("全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
+        # a total beside kinds in clauses of their own (whose total?), then the remainder's own
+        # sentence in the words 主动公开: the remainder's count is no total
+        (
+            "2023年，主动公开政府信息312条，重大建设项目类信息280条，规范性文件类信息5条。"
+            "其他应主动公开的政府信息24条。",
+            None,
+        ),
+        ("全年主动公开政府信息312条。其他应主动公开的政府信息24条。", 312),
         # its own sub-section states no count at all: the total may stand in another; where it
         # states counts of kinds (in 件), a later sub-section's count is another thing's
         ("（一）主动公开情况。围绕中心工作做好信息发布。\n（二）平台建设。主动公开政府信息3744条。", 3744),
@@ -117,6 +125,9 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("全年制作政府信息总数425条，其中主动公开政府信息148条，依申请公开信息数182条。", None),
         ("全年共制发政府信息313条，其中，主动公开政府信息128条、依申请公开130条、不予公开55条。", None),
         ("全年共办理依申请公开12件。", 12),
+        # a breakdown's items after the first, each a clause of its own: still the breakdown's
+        ("全年依法办结政府信息公开申请21件，其中网络申请数11件，信函申请数10件。", 21),
+        ("全年共收到政府信息公开申请21件，其中网络申请11件、信函申请10件。共受理申请10件。", None),
     ],
 )
 def test_applications_received(overview, received):

@@ -571,3 +571,42 @@ def test_a_column_line_a_seals_ring_breaks_still_bounds_its_cells(ring):
     (table,) = page.tables
     assert len(table.xs) == 5
     assert all(cell.cols == 1 and cell.rows == 1 for cell in table.cells)
+
+
+def _digits_beside_lines(offset: int, blurred: bool) -> np.ndarray:
+    """A ruled table of three rows and four columns, each value cell's digit (1, 0, 1) printed
+    ``offset`` pixels right of its column line (1: flush against it, as a web page's cells
+    without padding print); ``blurred``, as a degraded scan leaves them."""
+    image = Image.new("RGB", (1000, 400), "white")
+    draw = ImageDraw.Draw(image)
+    xs, ys = (40, 400, 600, 800, 960), (40, 160, 280, 360)
+    for x in xs:
+        draw.line((x, ys[0], x, ys[-1]), fill="black", width=3)
+    for y in ys:
+        draw.line((xs[0], y, xs[-1], y), fill="black", width=3)
+    font = ImageFont.truetype(FONT, 34)
+    for top in ys[:-1]:
+        for x, digit in zip(xs[1:-1], "101", strict=True):
+            draw.text((x + offset, top + 20), digit, fill="black", font=font)
+    if blurred:
+        image = image.filter(ImageFilter.GaussianBlur(1.2))
+    return cv2.cvtColor(np.asarray(image), cv2.COLOR_RGB2BGR)
+
+
+def _ink_per_value_cell(image: np.ndarray) -> list[int]:
+    page = prepare(image, DPI)
+    (table,) = page.tables
+    assert len(table.xs) == 5 and len(table.ys) == 4
+    boxes = [cell.box for cell in table.cells if cell.col]
+    return [int((page.ink[y0:y1, x0:x1] > 0).sum()) for x0, y0, x1, y1 in boxes]
+
+
+@pytest.mark.parametrize("blurred", [True, False])
+def test_a_digit_printed_flush_against_a_column_line_keeps_its_strokes(blurred):
+    """Taking the ruling lines off the page takes only the line: a 0 printed against it (its
+    side one stroke with the line's, down the column) keeps its ink as a 0 printed apart from it
+    does (a browser's print of a web page, scanned and blurred: 0s beside their lines unread,
+    a 1 made blank)."""
+    flush = _ink_per_value_cell(_digits_beside_lines(1, blurred))
+    apart = _ink_per_value_cell(_digits_beside_lines(40, blurred))
+    assert all(f >= 0.8 * a for f, a in zip(flush, apart, strict=True)), (flush, apart)  # (less the rim)

@@ -27,6 +27,7 @@ _RED_VALUE = 60  # brightness below which a hue is not to be trusted
 _PAPER = 190  # grey under a seal this light is bare paper
 _SEAL_RIM = 120  # grey among a seal's red this light is what is left of its strokes, not text
 _LINE_CONTRAST = 10  # grey levels: a ruling line this much darker than the paper around it
+_HALF_A_ROW = 0.5  # of a row's height, the least a column line's ink runs along (a digit's stroke: less)
 _SEEN_OF_A_LINE = 2 / 3  # of a ruling line's length, the least its ink shows where a seal crosses it
 
 
@@ -187,7 +188,8 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
     if skew or seal_remains:  # the page for its text, as turned and without the seal's remains
         ink = ink_of(grey)
     # with their grey rims: the anti-aliased edge of a line, lighter than its ink, is no text
-    lines = cv2.dilate(_grid_lines(horizontal, vertical, tables, dpi), np.ones((3, 3), np.uint8)) > 0
+    lines = _grid_lines(horizontal, vertical, _veiled(red), tables, dpi)
+    lines = cv2.dilate(lines, np.ones((3, 3), np.uint8)) > 0
     grey = grey.copy()
     grey[lines] = 255
     ink = np.where(lines, 0, ink).astype(np.uint8)
@@ -195,10 +197,17 @@ def prepare(bgr: np.ndarray, dpi: float) -> Page:
 
 
 def _grid_lines(
-    horizontal: np.ndarray, vertical: np.ndarray, tables: tuple[TableGrid, ...], dpi: float
+    horizontal: np.ndarray,
+    vertical: np.ndarray,
+    veiled: np.ndarray,
+    tables: tuple[TableGrid, ...],
+    dpi: float,
 ) -> np.ndarray:
     """The ruling lines of the tables' grids: the line masks near the grid's own lines (a long
-    stroke of text elsewhere is kept, and so is text touching a line)."""
+    stroke of text elsewhere is kept, and so is text touching a line). Down a column line's
+    band, row by row, only the pixel columns its ink runs along for half the row or more: a
+    digit printed flush against the line (a web page's cells have no padding) keeps its strokes
+    (its 1 is no part of the line, nor its 0's side)."""
     near = max(2, round(dpi * 0.012))
     lines = np.zeros_like(horizontal)
     for table in tables:
@@ -206,10 +215,28 @@ def _grid_lines(
         for top, bottom in table.y_bands:
             band = slice(max(0, top - near), bottom + near + 1), slice(x0, x1 + 1)
             lines[band] |= horizontal[band]
+        rows = [(a[1] + 1, b[0]) for a, b in itertools.pairwise(table.y_bands)]
         for left, right in table.x_bands:
-            band = slice(y0, y1 + 1), slice(max(0, left - near), right + near + 1)
-            lines[band] |= vertical[band]
+            across = slice(max(0, left - near), right + near + 1)
+            band = slice(y0, y1 + 1), across
+            lines[band] |= np.where(
+                _along_rows(vertical[:, across], veiled[:, across], rows, y0, y1), vertical[band], 0
+            )
     return lines
+
+
+def _along_rows(
+    vertical: np.ndarray, veiled: np.ndarray, rows: list[tuple[int, int]], y0: int, y1: int
+) -> np.ndarray:
+    """For the rows ``y0`` to ``y1`` of a column line's band: where its ink is the line's own, the
+    pixel columns it runs along for half a row or more (counting where a seal hides it), each
+    row apart; the horizontal lines' bands between the rows, whole."""
+    along = np.ones((y1 + 1 - y0, vertical.shape[1]), bool)
+    for top, bottom in rows:
+        if bottom > top:
+            run = vertical[top:bottom] > 0
+            along[top - y0 : bottom - y0] = (run | veiled[top:bottom]).mean(axis=0) >= _HALF_A_ROW
+    return along
 
 
 def mask_red(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -361,6 +361,41 @@ def test_a_table_without_side_rules_keeps_its_outer_columns(clip):
     assert "规章\t3\t15" in lines and "规范性文件\t8\t120" in lines
 
 
+def _row_open_at_the_top(open_top: bool) -> bytes:
+    """A page whose table goes on from the page before: its first row (a wrapped label and its
+    values) drawn without a rule above it (``open_top``), its vertical rules starting together
+    at the page's top; a second row below, ruled all round."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 10)
+    for y in (740, 700) if open_top else (780, 740, 700):
+        page.line(72, y, 330, y)
+    for x in (72, 200, 260, 330):
+        page.line(x, 700, x, 780)
+    for y, text in ((766, "1.申请人无正当"), (754, "理由逾期不补正")):
+        page.drawString(76, y, text)
+    for x, value in ((204, "3"), (264, "3")):
+        page.drawString(x, 758, value)
+    for x, text in ((76, "2.重复申请"), (204, "5"), (264, "5")):
+        page.drawString(x, 716, text)
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("open_top", [True, False])
+def test_a_row_a_page_break_left_open_at_the_top_is_a_row_of_its_table(open_top):
+    """A browser breaks a table over pages without a rule above the row that opens the next
+    page: its vertical rules, starting together there, close it; its label is one cell."""
+    lines = pdf_text(_row_open_at_the_top(open_top))[0].splitlines()
+    assert "1.申请人无正当理由逾期不补正\t3\t3" in [line.replace("\n", "") for line in lines], lines
+    assert "2.重复申请\t5\t5" in lines
+
+
 def test_rules_ending_apart_close_no_column():
     """Rules that run on past the last vertical one but end at different places are no side."""
     from extractor.converters.pdf_rules import Segment, find_tables

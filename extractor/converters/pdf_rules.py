@@ -10,7 +10,8 @@ of at least two cells that share corners. Coordinates are points from the page's
 One step beyond pdfplumber: a table whose outer side is not drawn — Word's open-sided style, or
 a wide table a browser clips at the page's margin — still has a last column where its
 horizontal rules run on past its last vertical one and end together; that side is closed
-there (``_closed_sides``), so the column's values are not lost outside the table.
+there (``_closed_sides``), so the column's values are not lost outside the table. So is a row
+a page break left open at the page's top or bottom, its vertical rules running on together.
 """
 
 from __future__ import annotations
@@ -97,26 +98,29 @@ def find_tables(segments: list[Segment]) -> list[Table]:
 
 
 def _closed_sides(rules: list[Segment]) -> list[Segment]:
-    """The vertical rules a table's open sides lack: where horizontal rules that cross
-    vertical ones run on past the last (or first) of them by ``OPEN_SIDE`` and end together
-    (within ``SNAP``), one after another in the same table (a vertical rule spans the rows
-    between them), a vertical rule from the first of them to the last."""
-    verticals = [r for r in rules if not r.horizontal]
-    crossing: list[tuple[Segment, float, float]] = []  # a horizontal rule, its first and last crossing
-    for h in (r for r in rules if r.horizontal):
-        if crossed := [v.pos for v in verticals if _crosses(v, h)]:
-            crossing.append((h, min(crossed), max(crossed)))
+    """The rules a table's open sides lack: where rules that cross rules of the other orientation
+    run on past the last (or first) of them by ``OPEN_SIDE`` and end together (within ``SNAP``),
+    one after another in the same table (a crossing rule spans the row or column between
+    them), a rule across from the first of them to the last. Horizontal rules running on past
+    the last vertical one: a column a browser clipped, or Word's open side; vertical ones
+    running on past the first or last horizontal one: a row a page break left open."""
     closing: list[Segment] = []
-    for right in (True, False):
-        ends = [  # (the rule's position, where it ends)
-            (h.pos, end)
-            for h, first, last in crossing
-            if abs((end := h.end if right else h.start) - (last if right else first)) > OPEN_SIDE
-        ]
-        for run in _side_runs(sorted(ends), verticals):
-            if len(run) > 1:
-                x = sum(end for _, end in run) / len(run)
-                closing.append(Segment(False, x, run[0][0], run[-1][0]))
+    for horizontal in (True, False):
+        crossers = [r for r in rules if r.horizontal != horizontal]
+        crossing: list[tuple[Segment, float, float]] = []  # a rule, its first and last crossing
+        for rule in (r for r in rules if r.horizontal == horizontal):
+            if crossed := [c.pos for c in crossers if _crosses(*((c, rule) if horizontal else (rule, c)))]:
+                crossing.append((rule, min(crossed), max(crossed)))
+        for far in (True, False):
+            ends = [  # (the rule's position, where it ends)
+                (rule.pos, end)
+                for rule, first, last in crossing
+                if abs((end := rule.end if far else rule.start) - (last if far else first)) > OPEN_SIDE
+            ]
+            for run in _side_runs(sorted(ends), crossers):
+                if len(run) > 1:
+                    at = sum(end for _, end in run) / len(run)
+                    closing.append(Segment(not horizontal, at, run[0][0], run[-1][0]))
     return closing
 
 
@@ -124,21 +128,21 @@ def _crosses(v: Segment, h: Segment) -> bool:
     return h.start - CROSSING <= v.pos <= h.end + CROSSING and v.start - CROSSING <= h.pos <= v.end + CROSSING
 
 
-def _side_runs(ends: list[tuple[float, float]], verticals: list[Segment]) -> list[list[tuple[float, float]]]:
-    """Open rule ends (by position) chained while the next ends at the same x and a vertical
-    rule spans the row between them."""
+def _side_runs(ends: list[tuple[float, float]], crossers: list[Segment]) -> list[list[tuple[float, float]]]:
+    """Open rule ends (by position) chained while the next ends at the same place and a rule
+    across spans the row (or column) between them."""
     runs: list[list[tuple[float, float]]] = []
     for pos, end in ends:
         last = runs[-1][-1] if runs else None
-        if last and abs(end - last[1]) <= SNAP and _row_between(last[0], pos, verticals):
+        if last and abs(end - last[1]) <= SNAP and _spanned(last[0], pos, crossers):
             runs[-1].append((pos, end))
         else:
             runs.append([(pos, end)])
     return runs
 
 
-def _row_between(top: float, bottom: float, verticals: list[Segment]) -> bool:
-    return any(v.start - CROSSING <= top and bottom <= v.end + CROSSING for v in verticals)
+def _spanned(first: float, last: float, crossers: list[Segment]) -> bool:
+    return any(c.start - CROSSING <= first and last <= c.end + CROSSING for c in crossers)
 
 
 def _merged(segments: list[Segment]) -> list[Segment]:

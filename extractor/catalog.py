@@ -100,7 +100,9 @@ class FactSpec:
     statements made with ``preferred`` words outrank the others (those must agree); with
     ``channel_verbs`` (how a channel posts), a count that channels listed before the verb share
     is none of theirs alone (doubtful); a count in ``other_units`` alone (主动公开政府信息 2663 件)
-    may state the fact or one kind's count: doubtful.
+    may state the fact or one kind's count: doubtful. ``whole``: the words right before a count
+    that name all the fact counts (主动公开政府信息312条): its sentence's first count so named
+    is the total the kinds' counts after it break down.
     """
 
     id: str
@@ -120,9 +122,10 @@ class FactSpec:
     preferred: re.Pattern[str] | None = None
     channel_verbs: re.Pattern[str] | None = None
     other_units: str = ""
+    whole: re.Pattern[str] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("topic", "excluded", "none_stated", "total", "preferred", "channel_verbs"):
+        for name in ("topic", "excluded", "none_stated", "total", "preferred", "channel_verbs", "whole"):
             if (pattern := getattr(self, name)) is not None:
                 object.__setattr__(self, name, across_breaks(pattern))
 
@@ -489,6 +492,7 @@ FACTS: tuple[FactSpec, ...] = (
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
         subsection=re.compile(_SUB_MARK + r"[ \t]*主动公开", re.MULTILINE),  # or its own
         preferred=re.compile(r"主动公开"),
+        whole=re.compile(r"主动公开(?:的)?(?:各类)?政府信息(?:共计?|合计|总数为?)?\s*$"),
     ),
     FactSpec(
         "overview.applications_received",

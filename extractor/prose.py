@@ -158,12 +158,26 @@ def _statement(
             if len(others) == 1 or (others and _BREAKDOWN_FOLLOWS.match(text, others[0].end())):
                 return "a count without a stated total"  # (or one broken down after it)
             return "several counts, none stated as the total" if others else None
-        if others:
+        if others and not _whole_first(fact, text, statement, counts, others):
             return None  # a list of categories: no total stated
+        counts = counts[:1] if others else counts  # (the whole, then its kinds)
     first = counts[0]
     if len({count_value(c["n"]) for c in counts}) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
         return FieldReading(count_value(first["n"]), first.start("n"), first.end("n"))
     return "several counts in one statement"
+
+
+def _whole_first(
+    fact: FactSpec, text: str, statement: Statement, counts: list[re.Match[str]], others: list[re.Match[str]]
+) -> bool:
+    """The statement's first count is stated in words naming all the fact counts, in its own
+    clause, the others after it (主动公开政府信息312条，重大建设项目类信息280条…: the whole, then
+    its kinds; never 共发布部门动态信息11条，政务公开信息45条, one kind's count first)."""
+    first = counts[0]
+    if fact.whole is None or any(other.start() < first.start() for other in others):
+        return False
+    clause = max(statement.piece.start(), *(text.rfind(mark, 0, first.start()) + 1 for mark in "，,；;"))
+    return fact.whole.search(text, clause, first.start()) is not None
 
 
 def _in_other_units(fact: FactSpec, text: str, statement: Statement) -> str | None:

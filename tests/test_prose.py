@@ -76,13 +76,16 @@ def facts(overview: str, other: str = "") -> dict:
         ("（一）主动公开情况\n全年制作政府信息总数425条，其中主动公开政府信息148条、依申请公开182条。", 148),
         ("（一）主动公开情况 全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
         ("全年主动公开政府信息共1200条，其中主动公开规范性文件12条。", 1200),
-        # a total beside kinds in clauses of their own (whose total?), then the remainder's own
-        # sentence in the words 主动公开: the remainder's count is no total
+        # the whole named first (主动公开政府信息), kinds after it in clauses of their own, then
+        # the remainder's own sentence in the words 主动公开: the whole is the total, the
+        # remainder's count none; a kind's count first leaves no total
         (
             "2023年，主动公开政府信息312条，重大建设项目类信息280条，规范性文件类信息5条。"
             "其他应主动公开的政府信息24条。",
-            None,
+            312,
         ),
+        ("2023年，重大建设项目类信息280条，主动公开政府信息312条，规范性文件类信息5条。", None),
+        ("2023年，主动公开重大建设项目类信息280条，规范性文件类信息5条。", None),
         ("全年主动公开政府信息312条。其他应主动公开的政府信息24条。", 312),
         # its own sub-section states no count at all: the total may stand in another; where it
         # states counts of kinds (in 件), a later sub-section's count is another thing's

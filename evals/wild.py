@@ -97,6 +97,12 @@ def title(f: dict, rng: random.Random) -> str:
             # a web page's list of the document's properties, its label letter-spaced, then the title
             f"索引号: 00106-{year + 1}-00085\n\n标 题: {agency}{year}年政府信息公开工作年度报告\n\n"
             f"发布日期:{year + 1}-01-20\n\n{agency}{year}年政府信息公开工作年度报告",
+            # no title line: the opening sentence names the report, after the notice it answers
+            f"根据上级《关于认真做好{year}年度政府信息公开工作年度报告编制工作的通知》要求，"
+            f"现向社会公开《{agency}{year}年度政府信息公开工作年度报告》。",
+            f"根据《中华人民共和国政府信息公开条例》规定，现公布{agency}{year}年政府信息公开工作年度报告。",
+            # a title naming no agency, repeated under the agency's name
+            f"{year}年政府信息公开工作年度报告\n{agency}\n{year}年政府信息公开工作年度报告",
         ]
     )
 

@@ -290,7 +290,8 @@ def _table_start(text: str, table: str, anchor: int) -> int:
 # --- title -------------------------------------------------------------------------
 
 _TITLE = re.compile(
-    rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?[ \t]*\n?[ \t]*(?P<between>[^\n]*?)[ \t]*\n?[ \t]*"
+    rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?[ \t]*\n?[ \t]*"
+    r"(?P<between>(?:(?!\d{4}\s*年)[^\n])*?)[ \t]*\n?[ \t]*"  # (no other year in it: a breadcrumb's)
     r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|[ \t]*\n(?:[ \t]*\n)?[ \t]*){0,8}?(?:年\s*度?\s*)?报\s*告"
 )  # the title may run over two lines (a blank line between them only after its 政府信息公开: two
 # paragraphs of a Word file), the year may come first (in Chinese numerals too), and some titles
@@ -324,7 +325,7 @@ _AGENCY_NOISE = re.compile(
     r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
     r"|(?:[\s*_\\|》”\"】\]]|关于)+$"
 )
-_AGENCY = re.compile(r"^[^\s，。,.:：；;]{2,40}$")
+_AGENCY = re.compile(r"^(?=.*[\u4e00-\u9fff])[^\s，。,.:：；;]{2,40}$")  # (some Chinese: no markup)
 # A title's 报告 where its line ends (after quotes, markup or a note: （全文）): a title line, or a
 # link to a report; not a sentence quoting one (现发布《…年度报告》，本报告…).
 _TITLE_LINE_END = re.compile(
@@ -341,6 +342,8 @@ def read_title(text: str, head_end: int) -> Reading:
     reading = Reading()
     head = text[: max(head_end, 0)] or text[:600]
     match = _title(head, 0, len(head))
+    while match and _names_another_document(head, match):
+        match = _title(head, match.end(), len(head))
     if match:
         year = year_value(match["year"])
         reading.fields["meta.year"] = FieldReading(year, match.start("year"), match.end("year"))
@@ -350,7 +353,7 @@ def read_title(text: str, head_end: int) -> Reading:
             found.note = (
                 f"the title's year is not the statistics period's ({', '.join(map(str, sorted(stated)))})"
             )
-        agency = _agency(text, match)
+        agency = _agency(text, match) or _agency_of_a_repeated_title(text, head, match)
         if agency:
             reading.fields["meta.agency"] = agency
             if (place := _place_above(text, agency)) is not None:
@@ -401,6 +404,23 @@ def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
         found = FieldReading(year_value(first["year"]), first.start("year"), first.end("year"), note=note)
         found.confident = len(_years_of(periods)) == 1
         reading.fields["meta.year"] = found
+
+
+def _agency_of_a_repeated_title(text: str, head: str, match: re.Match[str]) -> FieldReading | None:
+    """A title naming no agency, repeated below with the agency's name (2022年…报告 / 某镇人民政府
+    / 2022年…报告): the name the repeated title gives."""
+    for other in _title_lines(head, match.end(), len(head)):
+        if other["year"] == match["year"] and (agency := _agency(text, other)):
+            return agency
+    return None
+
+
+def _names_another_document(text: str, match: re.Match[str]) -> bool:
+    """The title's words inside a quoted name that goes on past them: another document's
+    (《关于认真做好2022年度政府信息公开工作年度报告编制工作的通知》), not this report's."""
+    start, end = match.span("before")
+    opened = text.rfind("《", start, end) > text.rfind("》", start, end)
+    return opened and not text[match.end() : match.end() + 8].lstrip(" \t*_").startswith("》")
 
 
 def _periods(text: str, head: str) -> list[re.Match[str]]:
@@ -475,12 +495,22 @@ def _title_lines(text: str, start: int, end: int) -> list[re.Match[str]]:
 
 
 _NAME_OPENS = ("《", ">", "»", "›", "＞")  # after which a name may begin
+# The words of a sentence that names the report it opens (现将某局2024年…报告如下, 现公布…): the
+# name follows them, and must end as an agency's does.
+_REPORT_NAMED = re.compile(r"(?:现将|现公布|现予公布|现向社会公布|现向社会公开|现发布|特向社会公布|编制了)")
+# A report's own words for its agency, never its name (本单位, 我局).
+_PRONOUN_NAME = re.compile(r"(?:本|我)(?:单位|机关|部门|局|委|办|厅|部|院|中心|镇|乡|街道|区|县|市|会|所|站)")
 
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
     start, end = match.span("before")
     # a title quoted in a sentence (现发布《某局2024年…报告》), or at a breadcrumb's end (首页 > …)
     cut = max(text.rfind(mark, start, end) for mark in _NAME_OPENS)
+    said = [m.end() for m in _REPORT_NAMED.finditer(text, start, end)]
+    if said and said[-1] > cut:  # (a sentence naming it: 现公布某局2024年政府信息公开工作年度报告)
+        spans = ((said[-1], end), match.span("between"))
+        named = [found for span in spans if (found := _name_in(text, *span))]
+        return next((n for n in named if _ends_as_agency(str(n.value))), None)
     spans = ((cut + 1 if cut >= 0 else start, end), match.span("between"))
     named = [found for span in spans if (found := _name_in(text, *span))]
     if named:  # the one that ends as an agency's name does (正文 2025年某某局… is a label, then the name)
@@ -496,6 +526,14 @@ def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
     return None
 
 
+_NAME_NOTE = re.compile(r"[(（][^()（）]*[)）]$")  # 某县发展和改革局（粮食和物资储备局）
+
+
+def _ends_as_agency(name: str) -> bool:
+    """The name ends as an agency's does, a bracketed second name after it aside."""
+    return _AGENCY_END.search(_NAME_NOTE.sub("", name)) is not None
+
+
 def _name_in(text: str, start: int, end: int) -> FieldReading | None:
     """The agency's name in ``text[start:end]`` once the noise around it is cut off."""
     piece = text[start:end]
@@ -504,7 +542,7 @@ def _name_in(text: str, start: int, end: int) -> FieldReading | None:
     trail = _AGENCY_NOISE.search(piece, begin)
     stop = trail.start() if trail and trail.end() == len(piece) else len(piece)
     name = piece[begin:stop]
-    if not _AGENCY.match(name):
+    if not _AGENCY.match(name) or _PRONOUN_NAME.fullmatch(name):
         return None
     return FieldReading(name, start + begin, start + stop)
 

@@ -188,6 +188,28 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
             "某某县卫生健康局",
             2024,
         ),
+        # no title line at all: the opening sentence names the report, quoted or not
+        (
+            "根据《条例》规定，现公布某某市农业农村局2024年政府信息公开工作年度报告。\n",
+            "某某市农业农村局",
+            2024,
+        ),
+        ("现将某某区文化体育和旅游局2024年政府信息公开工作年度报告如下：\n", "某某区文化体育和旅游局", 2024),
+        # ... after the notice it answers, whose name holds the title's words too
+        (
+            "根据某某市《关于认真做好2022年度政府信息公开工作年度报告编制工作的通知》要求，"
+            "现向社会公开《某某区人民政府2022年度政府信息公开工作年度报告》。\n",
+            "某某区人民政府",
+            2022,
+        ),
+        # a title naming no agency, repeated with the agency on the line above it
+        (
+            "2022年政府信息公开工作年度报告\n某某县某某镇人民政府\n2022年政府信息公开工作年度报告\n",
+            "某某县某某镇人民政府",
+            2022,
+        ),
+        # a breadcrumb's year on the line above the title: no title over both lines
+        ("> 2022年\n某某镇人民政府2022年度政府信息公开工作年度报告\n", "某某镇人民政府", 2022),
     ],
 )
 def test_title_variants(head, agency, year):
@@ -297,6 +319,20 @@ def test_a_sentence_naming_the_report_without_its_agency_takes_no_name_from_the_
     reading = read_title(text, text.index("一、总体情况"))
     assert "meta.agency" not in reading.fields and reading.fields["meta.year"].value == 2024
     assert any("meta.agency" in p.fields for p in reading.problems)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "根据《条例》规定，现向社会公布2022年度本单位政府信息公开工作年度报告。\n",
+        "根据《条例》规定，现将我局2022年政府信息公开工作年度报告如下：\n",
+        "根据《条例》规定，现将全面做好2022年政府信息公开工作年度报告如下：\n",  # no agency's ending
+    ],
+)
+def test_a_sentence_naming_the_report_by_a_pronoun_or_no_name_gives_no_agency(head):
+    text = head + BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况")
+    reading = read_title(text, text.index("一、总体情况"))
+    assert "meta.agency" not in reading.fields and reading.fields["meta.year"].value == 2022
 
 
 @pytest.mark.parametrize(

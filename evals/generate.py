@@ -255,6 +255,8 @@ _NO_APPLICATIONS = (
     "本年度未发生依申请公开事项。",
     "{year}年全年没有收到政府信息公开申请。",
     "本年度无依申请公开情况。",
+    "{year}年，本单位未接收到政府信息公开申请。",
+    "本年度，未接到群众要求公开的信息。",  # (a request, in the words of the sub-heading's topic)
 )
 _NO_FEE = (
     "本单位本年度未收取信息处理费。",

@@ -505,13 +505,13 @@ FACTS: tuple[FactSpec, ...] = (
             r"申请人情况|本列数据的?勾稽关系|本年新收政府信息公开申请(?:数量|[：:])"
         ),  # (the table)
         piece="clause",
-        topic=re.compile(r"申请"),
+        topic=re.compile(r"申请|要求公开"),  # (未接到群众要求公开的信息: no request)
         # 申请 here is for something else; or 依申请公开 names how items of information were
         # disclosed, counted in 条 (主动公开政府信息128条、依申请公开130条、不予公开55条)
         excluded=re.compile(r"复议|诉讼|办件|政务服务|许可|审批|备案|依申请公开[^，。；申\d]{0,8}\d+\s*条"),
         units="件|个|条|份|人次",
         none_stated=re.compile(
-            rf"未(?:收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
+            rf"未(?:接?收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
         ),
         preferred=re.compile(r"收到|受理|接收|接到|新收"),  # over counts of answers, kinds, carried-over ones
     ),

@@ -93,7 +93,7 @@ def _said_in(
     """What the statements of ``fact`` in ``text[region]`` say (each reading, and whether in
     the fact's preferred words), and the first doubt one raises."""
     said: list[tuple[FieldReading, bool]] = []
-    doubt = None
+    doubt = preferred_doubt = None
     breaking_down = False
     for statement in statements_about(fact, text, *region, splits):
         body = statement.piece.group()
@@ -110,10 +110,15 @@ def _said_in(
         found = _statement(fact, text, statement, counts_in, garbled)
         if found is None and _count_in_next_clause(fact, text, statement, counts_in):
             found = "a count in the clause after the channel's, which names no channel: whose is it?"
+        preferred = fact.preferred is not None and fact.preferred.search(body) is not None
         if isinstance(found, str):
-            doubt = doubt or _unsure(f"{found}: {body.strip()[:60]}")
+            reason = _unsure(f"{found}: {body.strip()[:60]}")
+            doubt = doubt or reason
+            preferred_doubt = preferred_doubt or (reason if preferred else None)
         elif found is not None:
-            said.append((found, fact.preferred is not None and fact.preferred.search(body) is not None))
+            said.append((found, preferred))
+    if preferred_doubt is not None and not any(preferred for _, preferred in said):
+        return [], preferred_doubt  # (a doubt in the preferred words outranks the others' counts)
     return said, doubt
 
 
@@ -162,9 +167,22 @@ def _statement(
             return None  # a list of categories: no total stated
         counts = counts[:1] if others else counts  # (the whole, then its kinds)
     first = counts[0]
+    if _BREAKDOWN_FOLLOWS.match(text, first.end()) and _parts_exceed(text, first, counts_in):
+        return "the breakdown that follows the count adds up to more than it: a part's count, not the whole"
     if len({count_value(c["n"]) for c in counts}) == 1 or _BREAKDOWN_FOLLOWS.match(text, first.end()):
         return FieldReading(count_value(first["n"]), first.start("n"), first.end("n"))
     return "several counts in one statement"
+
+
+_SENTENCE_END = re.compile(r"[。；;\n]")
+
+
+def _parts_exceed(text: str, whole: re.Match[str], counts_in: re.Pattern[str]) -> bool:
+    """The counts of the breakdown after ``whole``, to its sentence's end, add up to more than it
+    (发布法定主动公开内容1条，包括机构概况1条，以及…信息2条)."""
+    end = stop.start() if (stop := _SENTENCE_END.search(text, whole.end())) else len(text)
+    parts = [count_value(m["n"]) for m in counts_in.finditer(text, whole.end(), end)]
+    return sum(p for p in parts if p is not None) > (count_value(whole["n"]) or 0)
 
 
 def _whole_first(

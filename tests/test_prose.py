@@ -87,6 +87,14 @@ def facts(overview: str, other: str = "") -> dict:
         ("2023年，重大建设项目类信息280条，主动公开政府信息312条，规范性文件类信息5条。", None),
         ("2023年，主动公开重大建设项目类信息280条，规范性文件类信息5条。", None),
         ("全年主动公开政府信息312条。其他应主动公开的政府信息24条。", 312),
+        # a count in the words 主动公开 whose breakdown adds up to more than it (a part's count,
+        # not the whole): doubtful, and it outranks another channel's count in other words
+        (
+            "通过门户网站累计发布工作动态信息165条，其中街道动态102条；发布法定主动公开内容1条，"
+            "包括机构概况1条，以及预算决算信息2条。",
+            None,
+        ),
+        ("全年主动公开政府信息30条，包括机构概况10条，以及预算决算信息20条。", 30),
         # its own sub-section states no count at all: the total may stand in another; where it
         # states counts of kinds (in 件), a later sub-section's count is another thing's
         ("（一）主动公开情况。围绕中心工作做好信息发布。\n（二）平台建设。主动公开政府信息3744条。", 3744),
@@ -131,6 +139,9 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         # a breakdown's items after the first, each a clause of its own: still the breakdown's
         ("全年依法办结政府信息公开申请21件，其中网络申请数11件，信函申请数10件。", 21),
         ("全年共收到政府信息公开申请21件，其中网络申请11件、信函申请10件。共受理申请10件。", None),
+        # none in other words: 接收到; a request (要求公开) received, not an 申请
+        ("建章路街道办事处未接收到政府信息公开申请。", 0),
+        ("（二）依申请公开情况\n本年度，未接到群众要求公开的信息。", 0),
     ],
 )
 def test_applications_received(overview, received):

@@ -164,7 +164,9 @@ Identity = tuple[str, list[str], list[str]]
 
 # （二）…, a sub-heading's number; or 三、…, where a report's overview runs on under headings of
 # its own (一、总体情况 二、工作机制保障 三、主动公开工作情况 …, its tables attached after them)
-_SUB_MARK = r"^[ \t]*(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
+_SUB_MARK = (  # (after a list's bullet too: a PDF's markdown, - （二）主动公开…)
+    r"^[ \t]*(?:[-*+•][ \t]+)?(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
+)
 _SUB_HEADING = re.compile(_SUB_MARK, re.MULTILINE)
 _BOUNDED_RUN = re.compile(r"(\[\^[^\]\\]*\])(\{\d*,\d+\}\??)")
 

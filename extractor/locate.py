@@ -208,7 +208,8 @@ def _own_items(
 # a sub-heading run into its first sentence, a space or a line break between: （一）主动公开政府信息的
 # 数量 2020年制作、获取政府信息总数425条 (a crawler's text; its words are the heading's, not the count's)
 _HEADING_BEFORE = re.compile(
-    r"\s*(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"  # its numbering,
+    r"\s*(?:[-*+•][ \t]+)?"  # (a list's bullet) its numbering,
+    r"(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
     r"[^\s\d，,。；;：:]{1,24}[ \t]*\n?[ \t]*(?<=\s)"  # its words, then a space or a line break
 )
 

@@ -67,6 +67,12 @@ def facts(overview: str, other: str = "") -> dict:
             "全年制作政府信息总数425条，其中主动公开政府信息148条，依申请公开信息数182条，不予公开信息数95条。",
             148,
         ),
+        # ... written as a list's item (a PDF's markdown makes its paragraphs so)
+        (
+            "- （二）主动公开政府信息的数量 全年共制发政府信息 3179 条，其中，主动公开政府信息 2379 条"
+            " （涵盖政策文件类 793 条）。",
+            2379,
+        ),
         # the same under a sub-heading in the words 主动公开, run into it (a crawler's text)
         (
             "（一）主动公开政府信息的数量 2020年制作、获取政府信息总数425条,其中主动公开政府信息148条,"

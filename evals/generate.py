@@ -242,6 +242,8 @@ _PROACTIVE = (
     "{year}年，主动公开政府信息{n}条。其他应主动公开的政府信息{part}条。",
     # the whole named first, its kinds' counts after it in clauses of their own
     "{year}年，主动公开政府信息{n}条，重大建设项目类信息{part}条，规范性文件类信息{part}条。",
+    # another thing's total beside the whole's, in one sentence
+    "{year}年，在门户网站发布政务新闻共{part}条，主动公开政府信息数共计{n}条。",
 )
 _APPLICATIONS = (
     "{year}年共收到政府信息公开申请 {n} 件，均按时答复。",

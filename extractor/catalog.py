@@ -494,7 +494,7 @@ FACTS: tuple[FactSpec, ...] = (
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
         subsection=re.compile(_SUB_MARK + r"[ \t]*主动公开", re.MULTILINE),  # or its own
         preferred=re.compile(r"主动公开"),
-        whole=re.compile(r"主动公开(?:的)?(?:各类)?政府信息(?:共计?|合计|总数为?)?\s*$"),
+        whole=re.compile(r"主动公开(?:的)?(?:各类)?政府信息(?:数量?)?(?:共计?|合计|总数为?)?\s*$"),
     ),
     FactSpec(
         "overview.applications_received",

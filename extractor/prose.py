@@ -163,6 +163,9 @@ def _statement(
             if len(others) == 1 or (others and _BREAKDOWN_FOLLOWS.match(text, others[0].end())):
                 return "a count without a stated total"  # (or one broken down after it)
             return "several counts, none stated as the total" if others else None
+        named = [c for c in counts if _names_whole(fact, text, statement, c)] if len(counts) > 1 else []
+        if len(named) == 1:  # among totals of other things (发布政务新闻共804条，主动公开政府信息数共计449条)
+            counts, others = named, []
         if others and not _whole_first(fact, text, statement, counts, others):
             return None  # a list of categories: no total stated
         counts = counts[:1] if others else counts  # (the whole, then its kinds)
@@ -192,10 +195,17 @@ def _whole_first(
     clause, the others after it (主动公开政府信息312条，重大建设项目类信息280条…: the whole, then
     its kinds; never 共发布部门动态信息11条，政务公开信息45条, one kind's count first)."""
     first = counts[0]
-    if fact.whole is None or any(other.start() < first.start() for other in others):
+    if any(other.start() < first.start() for other in others):
         return False
-    clause = max(statement.piece.start(), *(text.rfind(mark, 0, first.start()) + 1 for mark in "，,；;"))
-    return fact.whole.search(text, clause, first.start()) is not None
+    return _names_whole(fact, text, statement, first)
+
+
+def _names_whole(fact: FactSpec, text: str, statement: Statement, count: re.Match[str]) -> bool:
+    """``count`` is stated in words naming all the fact counts, in its own clause."""
+    if fact.whole is None:
+        return False
+    clause = max(statement.piece.start(), *(text.rfind(mark, 0, count.start()) + 1 for mark in "，,；;"))
+    return fact.whole.search(text, clause, count.start()) is not None
 
 
 def _in_other_units(fact: FactSpec, text: str, statement: Statement) -> str | None:

@@ -101,6 +101,9 @@ def facts(overview: str, other: str = "") -> dict:
             None,
         ),
         ("全年主动公开政府信息30条，包括机构概况10条，以及预算决算信息20条。", 30),
+        # the whole's count among other things' totals in one sentence: the one named as the whole
+        ("全年在门户网站上发布政务新闻共804条，主动公开政府信息数共计449条，包括工作动态371条。", 449),
+        ("全年在门户网站上发布政务新闻共804条，累计发布通知公告共120条。", None),
         # its own sub-section states no count at all: the total may stand in another; where it
         # states counts of kinds (in 件), a later sub-section's count is another thing's
         ("（一）主动公开情况。围绕中心工作做好信息发布。\n（二）平台建设。主动公开政府信息3744条。", 3744),

@@ -511,7 +511,7 @@ FACTS: tuple[FactSpec, ...] = (
         # 申请 here is for something else; or 依申请公开 names how items of information were
         # disclosed, counted in 条 (主动公开政府信息128条、依申请公开130条、不予公开55条)
         excluded=re.compile(r"复议|诉讼|办件|政务服务|许可|审批|备案|依申请公开[^，。；申\d]{0,8}\d+\s*条"),
-        units="件|个|条|份|人次",
+        units="件|个|条|份|人次|宗",  # (宗: as reports in Guangdong count cases)
         none_stated=re.compile(
             rf"未(?:接?收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
         ),

@@ -10,9 +10,11 @@ position in the normalised text maps back to the decoded text exactly.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from .converters import PdfLayout, convert, kind_of
@@ -81,6 +83,33 @@ def _may_delete(text: str) -> bool:
     )
 
 
+# A page in traditional characters (a site's 繁體 version, a crawler's copy of it) is read in
+# simplified ones, one character for one (OpenCC's table), when the common characters that are
+# only traditional outnumber their simplified forms; ``as_printed`` still quotes it as printed.
+_TRADITIONAL_MARKS = "開資這們個發與為會關國區縣務處請總體況對經業實時過數條號報"
+_SIMPLIFIED_MARKS = "开资这们个发与为会关国区县务处请总体况对经业实时过数条号报"
+_ANY_TRADITIONAL = re.compile(f"[{_TRADITIONAL_MARKS}]")
+_MIN_TRADITIONAL = 20  # such characters a text in traditional characters has at least
+
+
+def _in_simplified_characters(text: str) -> str:
+    """``text`` in simplified characters where it is written in traditional ones."""
+    if _ANY_TRADITIONAL.search(text) is None:  # (a fast scan: most texts have none)
+        return text
+    traditional = sum(text.count(ch) for ch in _TRADITIONAL_MARKS)
+    if traditional < _MIN_TRADITIONAL or traditional <= sum(text.count(ch) for ch in _SIMPLIFIED_MARKS):
+        return text
+    return text.translate(_traditional_to_simplified())
+
+
+@functools.cache
+def _traditional_to_simplified() -> dict[int, int]:
+    """OpenCC's traditional → simplified characters, those that map one to one."""
+    table = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
+    pairs = (line.split("\t") for line in table.splitlines() if "\t" in line)
+    return {ord(t): ord(s[0]) for t, s in pairs if len(t) == 1 and len(s.split(" ")[0]) == 1}
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A decoded input and its normalised form, with offsets mapped between them."""
@@ -145,7 +174,7 @@ def normalise(
     pieces.append(decoded[kept_from:])
     parts = _TO_MAP.split("".join(pieces))  # the characters to map at the odd places
     parts[1::2] = [_MAPPED[char] for char in parts[1::2]]
-    text = "".join(parts)
+    text = _in_simplified_characters("".join(parts))
     if "<br" in text:  # a line break inside a markdown table cell, or in a paragraph: offsets kept
         text = _LINE_WITH_A_BREAK.sub(_line_breaks, text)
     return SourceText(decoded, text, encoding, norm_starts, orig_starts, input_format, layout, ocr)

@@ -150,6 +150,7 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("全年共收到政府信息公开申请21件，其中网络申请11件、信函申请10件。共受理申请10件。", None),
         # none in other words: 接收到; a request (要求公开) received, not an 申请
         ("建章路街道办事处未接收到政府信息公开申请。", 0),
+        ("2024年，收到政府信息公开申请3宗，已全部办结。", 3),  # (宗: Guangdong's measure of cases)
         ("（二）依申请公开情况\n本年度，未接到群众要求公开的信息。", 0),
     ],
 )

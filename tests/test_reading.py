@@ -6,7 +6,7 @@ import pytest
 from extractor.errors import InputError
 from extractor.reading import decode, normalise, read_file
 
-from .conftest import REPORTS, SEED_NAMES
+from .conftest import REPORTS, SEED_NAMES, gold_of
 
 SEED = REPORTS / f"{SEED_NAMES[1]}.txt"
 
@@ -188,3 +188,33 @@ def test_markdown_bold_is_deleted_and_offsets_still_map_back():
     evidence = doc.evidence["overview.proactive_total"]
     assert doc.fields["overview.proactive_total"] == int(count.group(1))
     assert bolded[evidence.start : evidence.end] == count.group(1)  # (evidence: decoded offsets)
+
+
+@pytest.mark.parametrize("name", SEED_NAMES)
+def test_a_report_in_traditional_characters_reads_as_in_simplified_ones(name):
+    """A site's 繁體 version of a report (a sample through OpenCC's simplified → traditional):
+    read in simplified characters, one for one, every field as the sample's gold; the agency
+    quoted as printed, and the evidence in the characters of the input."""
+    import opencc
+
+    from extractor.evaluation import same_value
+    from extractor.pipeline import extract
+
+    to_traditional = opencc.OpenCC("s2t").convert
+    printed = to_traditional((REPORTS / f"{name}.txt").read_text(encoding="utf-8"))
+    doc = extract(printed, name="traditional.txt")
+    gold = gold_of(name)["fields"]
+    wrong = {
+        f: doc.fields.get(f)
+        for f, want in gold.items()
+        if not same_value(doc.fields.get(f), to_traditional(want) if f == "meta.agency" else want)
+    }
+    assert not wrong and doc.status == gold_of(name)["expected_status"]
+    assert to_traditional(str(gold["meta.agency"])) != gold["meta.agency"]  # (the case is real)
+
+
+def test_a_text_in_simplified_characters_quoting_a_few_traditional_ones_is_left_as_it_is():
+    text = (
+        SEED.read_text(encoding="utf-8") + "\n本頁面提供繁體版、政府資訊公開、關於我們、聯絡處、個人資料。\n"
+    )
+    assert normalise(text).text.endswith("本頁面提供繁體版、政府資訊公開、關於我們、聯絡處、個人資料。\n")

@@ -404,6 +404,20 @@ def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
         found = FieldReading(year_value(first["year"]), first.start("year"), first.end("year"), note=note)
         found.confident = len(_years_of(periods)) == 1
         reading.fields["meta.year"] = found
+    elif opening := _YEAR_OPENING.search(text, len(head), len(head) + _PERIOD_REACH):
+        note = "from the year a sentence of the overview opens with: no title or statistics period names it"
+        year = year_value(opening["year"])
+        reading.fields["meta.year"] = FieldReading(
+            year, opening.start("year"), opening.end("year"), confident=False, note=note
+        )
+
+
+# A sentence of the overview opening with the year it tells of (2022年，我镇…; 截止2023年12月31日…).
+_YEAR_OPENING = re.compile(
+    r"(?:^|[。\n])[ \t]*(?:截[至止]到?)?[ \t]*(?P<year>(?:19|20)\d{2})[ \t]*年"
+    r"(?:度|以来)?(?:[，,]|12月31日)",
+    re.MULTILINE,
+)
 
 
 def _agency_of_a_repeated_title(text: str, head: str, match: re.Match[str]) -> FieldReading | None:

@@ -473,3 +473,23 @@ def test_a_compilation_is_read_as_its_first_report_and_says_so(seed_texts):
     alone, compiled = extract(first), extract(first + "\n\n" + second)
     assert compiled.fields == alone.fields and compiled.status == alone.status
     assert any("another report" in note for note in compiled.notes)
+
+
+@pytest.mark.parametrize(
+    ("opening", "year"),
+    [
+        ("（一）主动公开方面。2022年，我镇主动公开政务动态类信息420条。", 2022),
+        ("（一）主动公开信息情况。截止2023年12月31日我局通过官方网站发布政务类信息34条。", 2023),
+        ("（一）主动公开情况。与上年相比，2021年新增栏目3个。", None),  # (no sentence opens with it)
+    ],
+)
+def test_no_title_and_no_statistics_period_take_a_doubtful_year_from_the_overviews_opening(opening, year):
+    """No title and no statistics period: a sentence of the overview opening with a year offers
+    it, for a reader to confirm (flagged); never a year named in passing."""
+    body = BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况").replace(
+        "（一）主动公开情况。略。", opening
+    )
+    text = "根据《条例》要求，编制本报告。\n" + body
+    found = read_title(text, text.index("一、总体情况")).fields.get("meta.year")
+    assert (found.value if found else None) == year
+    assert found is None or not found.confident

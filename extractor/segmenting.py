@@ -422,10 +422,16 @@ _YEAR_OPENING = re.compile(
 
 def _agency_of_a_repeated_title(text: str, head: str, match: re.Match[str]) -> FieldReading | None:
     """A title naming no agency, repeated below with the agency's name (2022年…报告 / 某镇人民政府
-    / 2022年…报告): the name the repeated title gives."""
+    / 2022年…报告), or named so in a sentence (…编制了某委员会2022年…报告): the name given there."""
     for other in _title_lines(head, match.end(), len(head)):
         if other["year"] == match["year"] and (agency := _agency(text, other)):
             return agency
+    at = match.end()  # or a sentence naming the report (…编制了某委员会2022年…年度报告)
+    while (said := _title(head, at, len(head))) is not None:
+        named = _agency(text, said) if said["year"] == match["year"] else None
+        if named and _REPORT_NAMED.search(text, said.start("before"), said.end("before")):
+            return named
+        at = said.end()
     return None
 
 

@@ -208,6 +208,13 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
             "某某县某某镇人民政府",
             2022,
         ),
+        # ... or in the sentence after it that names the report
+        (
+            "2022年政府信息公开工作年度报告\n根据《条例》的规定，某某市卫生健康委编制了"
+            "某某市卫生健康委员会2022年政府信息公开工作年度报告（以下简称《年报》）。\n",
+            "某某市卫生健康委员会",
+            2022,
+        ),
         # a breadcrumb's year on the line above the title: no title over both lines
         ("> 2022年\n某某镇人民政府2022年度政府信息公开工作年度报告\n", "某某镇人民政府", 2022),
     ],

@@ -110,12 +110,14 @@ def _said_in(
         found = _statement(fact, text, statement, counts_in, garbled)
         if found is None and _count_in_next_clause(fact, text, statement, counts_in):
             found = "a count in the clause after the channel's, which names no channel: whose is it?"
+        if found is None:
+            continue
         preferred = fact.preferred is not None and fact.preferred.search(body) is not None
         if isinstance(found, str):
             reason = _unsure(f"{found}: {body.strip()[:60]}")
             doubt = doubt or reason
             preferred_doubt = preferred_doubt or (reason if preferred else None)
-        elif found is not None:
+        else:
             said.append((found, preferred))
     if preferred_doubt is not None and not any(preferred for _, preferred in said):
         return [], preferred_doubt  # (a doubt in the preferred words outranks the others' counts)
@@ -204,7 +206,8 @@ def _names_whole(fact: FactSpec, text: str, statement: Statement, count: re.Matc
     """``count`` is stated in words naming all the fact counts, in its own clause."""
     if fact.whole is None:
         return False
-    clause = max(statement.piece.start(), *(text.rfind(mark, 0, count.start()) + 1 for mark in "，,；;"))
+    opens = statement.piece.start()
+    clause = max(opens, *(text.rfind(mark, opens, count.start()) + 1 for mark in "，,；;"))
     return fact.whole.search(text, clause, count.start()) is not None
 
 

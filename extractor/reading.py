@@ -87,7 +87,6 @@ def _may_delete(text: str) -> bool:
 # simplified ones, one character for one (OpenCC's table), when the common characters that are
 # only traditional outnumber their simplified forms; ``as_printed`` still quotes it as printed.
 _TRADITIONAL_MARKS = "開資這們個發與為會關國區縣務處請總體況對經業實時過數條號報"
-_SIMPLIFIED_MARKS = "开资这们个发与为会关国区县务处请总体况对经业实时过数条号报"
 _ANY_TRADITIONAL = re.compile(f"[{_TRADITIONAL_MARKS}]")
 _MIN_TRADITIONAL = 20  # such characters a text in traditional characters has at least
 
@@ -97,9 +96,12 @@ def _in_simplified_characters(text: str) -> str:
     if _ANY_TRADITIONAL.search(text) is None:  # (a fast scan: most texts have none)
         return text
     traditional = sum(text.count(ch) for ch in _TRADITIONAL_MARKS)
-    if traditional < _MIN_TRADITIONAL or traditional <= sum(text.count(ch) for ch in _SIMPLIFIED_MARKS):
+    if traditional < _MIN_TRADITIONAL:
         return text
-    return text.translate(_traditional_to_simplified())
+    to_simplified = _traditional_to_simplified()
+    if traditional <= sum(text.count(ch) for ch in _TRADITIONAL_MARKS.translate(to_simplified)):
+        return text
+    return text.translate(to_simplified)
 
 
 @functools.cache

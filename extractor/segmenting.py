@@ -527,12 +527,12 @@ def _agency(text: str, match: re.Match[str]) -> FieldReading | None:
     # a title quoted in a sentence (现发布《某局2024年…报告》), or at a breadcrumb's end (首页 > …)
     cut = max(text.rfind(mark, start, end) for mark in _NAME_OPENS)
     said = [m.end() for m in _REPORT_NAMED.finditer(text, start, end)]
-    if said and said[-1] > cut:  # (a sentence naming it: 现公布某局2024年政府信息公开工作年度报告)
-        spans = ((said[-1], end), match.span("between"))
-        named = [found for span in spans if (found := _name_in(text, *span))]
-        return next((n for n in named if _ends_as_agency(str(n.value))), None)
-    spans = ((cut + 1 if cut >= 0 else start, end), match.span("between"))
+    in_a_sentence = bool(said) and said[-1] > cut  # (现公布某局2024年政府信息公开工作年度报告)
+    opens = said[-1] if in_a_sentence else cut + 1 if cut >= 0 else start
+    spans = ((opens, end), match.span("between"))
     named = [found for span in spans if (found := _name_in(text, *span))]
+    if in_a_sentence:
+        return next((n for n in named if _ends_as_agency(str(n.value))), None)
     if named:  # the one that ends as an agency's name does (正文 2025年某某局… is a label, then the name)
         return next((n for n in named if _AGENCY_END.search(str(n.value))), named[0])
     if any(text[a:b].strip() and not _AGENCY_NOISE.fullmatch(text[a:b]) for a, b in ((start, end), spans[1])):

@@ -100,6 +100,9 @@ class Cell:
     # and that line as printed (its spaces kept: a header's words stand where their columns do)
     x: int = -1
     line: str = ""
+    # a label run on from the words before it (a flow of rows: a header's words, a sentence's
+    # tail): the row it names is the one its words end with
+    run_on: bool = False
 
 
 def make_cell(raw: str, start: int, col: int = -1) -> Cell:
@@ -575,7 +578,7 @@ def _rows_run_together(text: str, start: int, end: int, glued: bool) -> list[lis
             words = words[stop + 1 :]
         if words.strip():
             label = make_cell(words, words_from)
-            row = [Cell(label.text, label.start, label.end, _LABEL)]
+            row = [Cell(label.text, label.start, label.end, _LABEL, run_on=True)]
             for part in (_GLUED_PART if glued else _ONE_VALUE).finditer(text, match.start(), digits_end):
                 cell = make_cell(part.group(), part.start())
                 if glued:

@@ -924,11 +924,13 @@ def _titles(spec: TableSpec, row: list[Cell]) -> dict[str, int]:
     }
 
 
-def _match(spec: TableSpec, labels: list[str], glued: bool) -> int | None:
-    """The index of the table row the row's labels name, most specific (last) label first."""
+def _match(spec: TableSpec, labels: list[str], run_on: bool) -> int | None:
+    """The index of the table row the row's labels name, most specific (last) label first;
+    ``run_on``: the last label holds the words before it too (a glued row's, a flow's), and
+    names the row its words end with."""
     if not labels:
         return None
-    if glued:  # the words before a glued row's digits end with its label
+    if run_on:
         return _match_suffix(spec, labels[-1])
     index = _match_label(spec, labels[-1])
     if index is not None or len(labels) == 1:
@@ -1023,7 +1025,7 @@ def _candidate(
         # each on a line of their own, or a whole row of a flat table's grid
         blanks = [c for c in values if c.kind is _EMPTY and (c.col < 0 or spec.flat)]
         return _Candidate("", row, values, None, header, blank=True) if blanks else None
-    index = _match(spec, labels, glued)
+    index = _match(spec, labels, glued or (last_label >= 0 and row[last_label].run_on))
     width = len(spec.rows[index].columns) if index is not None else 0
     if not glued and len(values) < width - 1:  # (one cell short: its last column may be off the page)
         index = None  # a header cell that happens to read like a row label

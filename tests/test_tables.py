@@ -1152,6 +1152,28 @@ def test_a_row_placed_by_order_beside_another_rows_label_is_doubtful():
     assert all(r is None or not r.confident for r in repeated)
 
 
+def test_a_wrapped_flows_rows_are_named_by_the_words_their_labels_end_with():
+    """A crawler's run-together table 二 printed to a PDF and its text taken out: a space where
+    words meet digits, the header's words run into the first label of each part, and no digits
+    glued to words. The row is the one its words end with (…本年处理决定数量行政许可 0 is 行政许可);
+    a row's digits run together (18110 for three cells) stay unread."""
+    lines = [
+        "        二、主动公开政府信息情况 2024 年，本机关主动公开政府信息情况如下，全文电子化率      ",
+        "        92%，其中政策解读 28 条。 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规",
+        "        章 18110 行政规范性文件 11025 第二十条第（五）项信息内容本年处理决定数量行政许可 0 第二十条",
+        "        第（六）项信息内容本年处理决定数量行政处罚 364 行政强制 267 第二十条第（八）项信息内容本年",
+        "        收费金额（单位：万元）行政事业性收费 0 ",
+    ]
+    fields = read(T2_2021, read_text("\n".join(lines)).text).fields
+    got = {f: fields[f].value for f in T2_2021.field_ids() if f in fields and fields[f].value is not None}
+    assert got == {
+        "t2.licensing.decisions": 0,
+        "t2.penalty.decisions": 364,
+        "t2.coercion.decisions": 267,
+        "t2.fees.amount": 0,
+    }
+
+
 @pytest.mark.parametrize("seed", [0, 2])
 def test_stray_quote_marks_on_lines_of_their_own_leave_a_wrapped_flow_a_flow(seed):
     """A PDF reader may put a line's quote marks (“ ”) on lines of their own, between blank

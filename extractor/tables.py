@@ -123,6 +123,9 @@ class _Candidate:
     # numbers alone on the line right above, each over one of its values, which it may head (a
     # number wrapped in a narrow cell, its first digits printed above the row's line)
     heads: tuple[Cell, ...] = ()
+    # a run of rows' values that sum row by row and column by column alike: the rows read each
+    # way (row by row, then column by column), for the table's other identities to choose
+    orders: tuple[tuple[_Candidate, ...], ...] = ()
 
 
 @dataclass
@@ -251,8 +254,16 @@ def _parts_of_one_row(spec: TableSpec, one: PartsAsOne, as_one: Reading) -> Read
 def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Identity] = ()) -> Reading:
     """Read table ``spec`` from its printed ``rows``; ``identities`` (of ``fields.md``, those
     over this table's fields) choose among interpretations the cells leave open."""
-    result = Reading()
     candidates = _candidates(spec, rows, identities)
+    if (either := _read_either_order(spec, rows, candidates, identities)) is not None:
+        return either
+    return _read_candidates(spec, rows, candidates, identities)
+
+
+def _read_candidates(
+    spec: TableSpec, rows: list[list[Cell]], candidates: list[_Candidate], identities: Sequence[Identity]
+) -> Reading:
+    result = Reading()
     short = _short_header(spec, rows, candidates) if spec.flat else None
     flat_clipped = _clipped_flat(spec, short, candidates) if short is not None else None
     row_readings = _flat_rows(spec, rows, candidates, identities, flat_clipped) if spec.flat else {}
@@ -300,6 +311,56 @@ def parse_table(spec: TableSpec, rows: list[list[Cell]], identities: Sequence[Id
     if titled_in_yuan := _titled_in_yuan(spec, rows):  # (a 0 is 0 in any unit)
         _doubt([r for r in _readings(titled_in_yuan, result) if r.value], _YUAN_TITLE_NOTE)
     return result
+
+
+def _read_either_order(
+    spec: TableSpec, rows: list[list[Cell]], candidates: list[_Candidate], identities: Sequence[Identity]
+) -> Reading | None:
+    """Where a run of rows' values sums both row by row and column by column
+    (:attr:`_Candidate.orders`): the table read each way, and the one reading whose identities
+    beyond those rows' own sums all hold while every other reading breaks one; None when no
+    such run, or when the identities do not settle it (the run is left unread)."""
+    at = next((i for i, cand in enumerate(candidates) if cand.orders), None)
+    if at is None:
+        return None
+    run = candidates[at]
+    ids = [
+        f
+        for cand in run.orders[0]
+        if cand.spec_index is not None
+        for f in spec.row_field_ids[cand.spec_index]
+    ]
+    readings = [
+        _read_candidates(spec, rows, [*candidates[:at], *order, *candidates[at + 1 :]], identities)
+        for order in run.orders
+    ]
+    verdicts = [_beyond_the_rows(reading, ids, identities) for reading in readings]
+    if verdicts.count(True) != 1 or verdicts.count(False) != len(verdicts) - 1:
+        return None
+    chosen = readings[verdicts.index(True)]
+    for field_id in ids:
+        chosen.fields[field_id].note = chosen.fields[field_id].note or _EITHER_ORDER_NOTE
+    return chosen
+
+
+_EITHER_ORDER_NOTE = (
+    "its row's values taken in the one order (row by row, or column by column) of a run shared "
+    "with the next rows that the table's identities confirm"
+)
+
+
+def _beyond_the_rows(reading: Reading, ids: list[str], identities: Sequence[Identity]) -> bool | None:
+    """Whether the identities touching fields ``ids`` and reaching beyond them, every field of
+    them read, all hold (True) or one breaks (False); None when such are not all read."""
+    values = {f: r.value for f, r in reading.fields.items() if r.confident and not isinstance(r.value, str)}
+    inside = set(ids)
+    beyond = [i for i in identities if not inside.isdisjoint(i[1] + i[2]) and not set(i[1] + i[2]) <= inside]
+    if any(f not in values for f in ids) or not beyond:
+        return None
+    checked = [i for i in beyond if all(f in values for f in i[1] + i[2])]
+    if not _holds(checked, values, ids):
+        return False
+    return True if len(checked) == len(beyond) else None
 
 
 def _titled_in_yuan(spec: TableSpec, rows: list[list[Cell]]) -> list[str]:
@@ -721,13 +782,17 @@ def _rows_column_by_column(
     if not _rows_sum(spec, indices, by_column, identities):
         return None
     differ = [[c.text for c in row] for row in by_row] != [[c.text for c in row] for row in by_column]
-    if differ and _rows_sum(spec, indices, by_row, identities):
-        return [candidate]  # (both orders sum: which it is, no rule can tell)
     key = id(candidate.row)
-    return [
+    read_by_column = [
         replace(candidate, label=spec.rows[i].title, values=cells, spec_index=i, in_order=key)
         for i, cells in zip(indices, by_column, strict=True)
     ]
+    if differ and _rows_sum(spec, indices, by_row, identities):  # (both orders sum: the table's
+        read_by_row = [replace(c, values=cells) for c, cells in zip(read_by_column, by_row, strict=True)]
+        return [
+            replace(candidate, orders=(tuple(read_by_row), tuple(read_by_column)))
+        ]  # other sums may tell)
+    return read_by_column
 
 
 def _numbered_rows(spec: TableSpec, labels: list[Cell]) -> list[int]:

@@ -811,6 +811,22 @@ def test_rows_whose_values_sum_both_column_by_column_and_row_by_row_are_not_read
     assert all(got.get(f) is None or got[f].value is None for f in ids)
 
 
+@pytest.mark.parametrize("seed", [37, 133, 153])
+def test_rows_whose_values_sum_either_way_are_read_in_the_order_the_tables_other_identities_confirm(seed):
+    """Two rows' labels stacked, then their fourteen values, the first row all zeros: row by row
+    and column by column both keep the rows' sums. In a whole table, the columns' sums (new
+    plus carried over, the outcomes' total) hold for one order only: that one is read."""
+    record, text, cells = _interleaved_report(seed)
+    at = _side_by_side(cells)
+    values = [int(v) for v in cells[at + 1 : at + 15]]
+    by_column = [values[0::2], values[1::2]]
+    assert by_column != [values[:7], values[7:]] and all(sum(row[:6]) == row[6] for row in by_column)
+    doc = extract(text, name="pdftotext.txt")
+    t3 = [f for f in record if f.startswith("t3.")]
+    assert {f: doc.fields[f] for f in t3} == {f: record[f] for f in t3}
+    assert doc.status == "ok"
+
+
 @pytest.mark.parametrize("cell_per_line", [False, True])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_last_column_cut_off_the_page_leaves_its_fields_unread_and_named_the_rest_read(seed, cell_per_line):

@@ -103,6 +103,9 @@ def title(f: dict, rng: random.Random) -> str:
             f"根据《中华人民共和国政府信息公开条例》规定，现公布{agency}{year}年政府信息公开工作年度报告。",
             # a title naming no agency, repeated under the agency's name
             f"{year}年政府信息公开工作年度报告\n{agency}\n{year}年政府信息公开工作年度报告",
+            # ... or named in the sentence after it
+            f"{year}年政府信息公开工作年度报告\n根据《条例》的规定，编制了{agency}{year}年政府信息公开"
+            "工作年度报告（以下简称《年报》）。",
         ]
     )
 

@@ -166,14 +166,14 @@ def _mark_heads_over_values(rows: list[list[Cell]]) -> None:
     first digits of a number wrapped in its narrow cell, over one line or more): each is marked
     with the value it stands over (:attr:`Cell.over`)."""
     if not any(row and row[-1].kind is _VALUE and row[-1].col < 0 for row in rows):  # (fast: no line
-        return  # of space-aligned numbers, the common case)
+        return  # of numbers alone, the common case)
     for j, below in enumerate(rows):
-        values = [c for c in below if c.kind is _VALUE and c.col < 0]
+        values = [c for c in below if c.kind is _VALUE]
         if len(values) < 2:
             continue
-        if _one_space_apart(values):  # no columns of characters to tell which value a head is over
-            _mark_heads_above(rows, j, values)
-            continue
+        if values[0].col >= 0 or _one_space_apart(values):  # (a grid's row: its lines above no
+            _mark_heads_above(rows, j, values)  # grid's) no columns of characters tell which
+            continue  # value a head is over
         labelled = False  # (one line of them may hold a label's head too)
         i = j - 1
         while i >= 0 and (over := _over_values(rows[i], values)) is not None:
@@ -191,26 +191,27 @@ def _one_space_apart(values: list[Cell]) -> bool:
 
 
 def _mark_heads_above(rows: list[list[Cell]], j: int, values: list[Cell]) -> None:
-    """Lines of a few numbers alone right above row ``j`` (its values one space apart): each
-    number may head one of row ``j``'s values, which one no column tells (:attr:`Cell.above`;
-    the table reader, which knows each row's cells, judges)."""
+    """Lines of a few numbers alone right above row ``j`` (its values one space apart, or a
+    grid's): each number may head one of row ``j``'s values, which one no column tells
+    (:attr:`Cell.above`; the table reader, which knows each row's cells, judges). A 0 may go on
+    a number wrapped from the line above (205 as 2 / 0 / 5), never open one: the top line has
+    none."""
+    lines: list[list[Cell]] = []
     for depth in range(1, _MOST_HEAD_LINES + 1):
         line = rows[j - depth] if j >= depth else []
-        if not line or len(line) >= len(values) or any(not _a_head(c) for c in line):
-            return
+        if not line or len(line) >= len(values) or any(not _a_digit_run(c) for c in line):
+            break
+        lines.append(line)
+    while lines and any(c.text[0] == "0" for c in lines[-1]):
+        lines.pop()
+    for depth, line in enumerate(lines, start=1):
         for head in line:
             head.above = depth
 
 
-def _a_head(cell: Cell) -> bool:
-    """A number that may head another (0 heads none)."""
-    return (
-        cell.kind is _VALUE
-        and cell.col < 0
-        and cell.text.isdigit()
-        and cell.text.isascii()
-        and cell.text[0] != "0"
-    )
+def _a_digit_run(cell: Cell) -> bool:
+    """Digits alone, outside any grid: a number, or a wrapped number's part."""
+    return cell.kind is _VALUE and cell.col < 0 and cell.text.isdigit() and cell.text.isascii()
 
 
 _MOST_HEAD_LINES = 2  # a number wrapped over three lines at most

@@ -270,6 +270,7 @@ def _read_candidates(
     placed, beside_strays, misnamed = ({}, set(), set()) if row_readings else _place(spec, candidates)
     printed_twice = set() if row_readings else _printed_twice(candidates)
     clipped = _clipped_column(spec, rows, placed)
+    widest: dict[int, int] = {}
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
         if index in row_readings:
             continue
@@ -282,6 +283,9 @@ def _read_candidates(
             row_readings[index] = _Row(ids, [(*cells, Cell("", cells[-1].end, cells[-1].end, _EMPTY))], False)
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, identities)
+        if candidate.heads:
+            widest = widest or _widest_whole(spec, placed)
+            _heads_within_their_columns(row_readings[index], candidate, widest)
     _confirm_in_order(spec, placed, row_readings, identities)
     _resolve(spec, row_readings, identities, result)
     if any(cand.gap for cand in candidates):
@@ -304,6 +308,7 @@ def _read_candidates(
         _doubt(_readings(spec.row_field_ids[index], result), _MISNAMED_NOTE)
     for index in _after_other_rows_labels(spec, placed):
         _doubt(_readings(spec.row_field_ids[index], result), _STACKED_NOTE)
+    beside_strays |= _beside_heads_not_taken(spec, placed, result)
     for index in beside_strays:  # what the row holds may be short of what it printed
         _doubt(_readings(spec.row_field_ids[index], result), _BESIDE_STRAYS_NOTE)
     for index in printed_twice:
@@ -361,6 +366,47 @@ def _beyond_the_rows(reading: Reading, ids: list[str], identities: Sequence[Iden
     if not _holds(checked, values, ids):
         return False
     return True if len(checked) == len(beyond) else None
+
+
+def _beside_heads_not_taken(spec: TableSpec, placed: dict[int, _Candidate], result: Reading) -> set[int]:
+    """The rows around numbers above a row that no reading of it took as heads: they were
+    printed between those rows, and may be the row before's (its last number's rest) or no
+    row's."""
+    rows: set[int] = set()
+    for index, cand in placed.items():
+        heads = {head.start for head in cand.heads}
+        if heads and not any(r.start in heads for r in _readings(spec.row_field_ids[index], result)):
+            rows |= {index - 1, index} if index else {index}
+    return rows
+
+
+def _widest_whole(spec: TableSpec, placed: dict[int, _Candidate]) -> dict[int, int]:
+    """Column → the most digits a number prints on its row's line there, over the rows that
+    print all their values (a table whose rows are all as wide): a number no wider never wraps
+    in that column's cells."""
+    width = _one_width(spec)
+    widest: dict[int, int] = {}
+    for cand in placed.values():
+        if width is None or len(cand.values) != width:
+            continue
+        for col, cell in enumerate(cand.values):
+            if cell.kind is _VALUE and cell.text.isdigit():
+                widest[col] = max(widest.get(col, 0), len(cell.text))
+    return widest
+
+
+def _heads_within_their_columns(row: _Row, candidate: _Candidate, widest: dict[int, int]) -> None:
+    """A row's readings less those that join heads to a value its column prints as wide on one
+    line (:func:`_widest_whole`): a number that fits its cell does not wrap. Unless that leaves
+    none: then the columns are not as wide in every row (a bold row's wider digits), and all
+    stand."""
+    first = candidate.values[0].start
+    fitting = [
+        option
+        for option in row.options
+        if not any(cell.start < first and len(cell.text) <= widest.get(col, 0) for col, cell in enumerate(option))
+    ]
+    row.options = fitting or row.options
 
 
 def _titled_in_yuan(spec: TableSpec, rows: list[list[Cell]]) -> list[str]:
@@ -1591,6 +1637,8 @@ def _heads_anywhere(candidate: _Candidate, n: int, labelled: bool, keep: Keep | 
         for line, at in zip(lines, choice, strict=True):
             for head, i in zip(line, at, strict=True):
                 over[i].append(head)
+        if not all(_wraps_down_to_the_row(hs) for hs in over):
+            continue
         joined = [
             Cell("".join(h.text for h in hs) + c.text, hs[0].start, c.end, _VALUE, c.col) if hs else c
             for c, hs in zip(cells, over, strict=True)
@@ -1601,6 +1649,13 @@ def _heads_anywhere(candidate: _Candidate, n: int, labelled: bool, keep: Keep | 
     if len(headed) > _MAX_OPTIONS:
         return _Row((), [], False, _HEADS_NOTE)
     return _Row((), _distinct(headed), True, "" if headed else _HEADS_NOTE)
+
+
+def _wraps_down_to_the_row(heads: list[Cell]) -> bool:
+    """Heads a number may have, top to bottom: one a line on the lines right above its row, none
+    skipped (a number wrapped in its cell goes on on the next line, its last digits on the
+    row's)."""
+    return [h.above for h in heads] == list(range(len(heads), 0, -1))
 
 
 def _wraps(before: Cell, cell: Cell) -> bool:

@@ -782,6 +782,69 @@ def _t3_record(seed: int) -> dict[str, list[int]]:
     }
 
 
+def _t3_narrow_grid(values: dict[str, list[int]], narrow: tuple[int, ...] = (5, 6)) -> list[str]:
+    """Table 三 as markitdown writes a PDF's grid whose last columns are one digit wide: the
+    rows in pipes, a few values a cell, and a number too wide for its cell wrapped a digit a
+    line, its first digits on lines of their own above the row (no pipes: no column tells whose
+    they are); the other columns print their numbers whole."""
+    lines = [
+        "三、收到和处理政府信息公开申请情况",
+        "| 申请人情况 | 自然人 商业企业 | 科研机构 社会公益组织 法律服务机构 | 其他 总计 |",
+        "| --- | --- | --- | --- |",
+    ]
+    for row in T3_2021.rows:
+        printed = [str(v) for v in values[row.id]]
+        for depth in range(max(len(printed[c]) for c in narrow) - 1, 0, -1):
+            lines.append(" ".join(printed[c][-1 - depth] for c in narrow if len(printed[c]) > depth))
+        for c in narrow:
+            printed[c] = printed[c][-1]
+        p = printed
+        lines.append(f"| {row.title.split(' ')[-1]} | {p[0]} {p[1]} | {p[2]} {p[3]} {p[4]} | {p[5]} {p[6]} |")
+    return lines
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_numbers_wrapped_in_a_grids_narrow_cells_are_read_whole_or_not_at_all(seed):
+    """The digits above a row are the heads of some of its values: placed, top line first,
+    only on values they make whole numbers of, down to the row's line without a line skipped,
+    never on a value whose column prints as many digits whole elsewhere; the identities choose
+    among the placings left. A value they leave open is unread, never read as its last digit."""
+    values = _t3_record(seed)
+    lines = _t3_narrow_grid(values)
+    assert any(line[0].isdigit() for line in lines)  # (some number wrapped)
+    got = _t3_fields(lines)
+    read = {
+        f: got[f].value
+        for row, ids in zip(T3_2021.rows, T3_2021.row_field_ids, strict=True)
+        for f in ids
+        if f in got and got[f].value is not None
+    }
+    truth = {
+        f: v
+        for row, ids in zip(T3_2021.rows, T3_2021.row_field_ids, strict=True)
+        for f, v in zip(ids, values[row.id], strict=True)
+    }
+    assert {f: v for f, v in read.items() if v != truth[f]} == {}
+    assert read["t3.total.total"] == truth["t3.total.total"] and len(read) >= 0.9 * len(truth)
+
+
+def test_digits_above_a_row_never_head_a_value_whose_column_prints_as_many_digits_whole():
+    """1 2 above 12 0 | 0 0 0 | 3 5: its row sum holds with 1 over any of the middle columns' 0s
+    or over the 3 (2 over the 5). The row below prints two digits whole in each middle column:
+    a number of two digits does not wrap there, so 1 heads the 3 alone."""
+    lines = [
+        "| 申请人情况 | 自然人 商业企业 | 科研机构 社会公益组织 法律服务机构 | 其他 总计 |",
+        "| --- | --- | --- | --- |",
+        "1 2",
+        "| 一、本年新收政府信息公开申请数量 | 12 0 | 0 0 0 | 3 5 |",
+        "4",
+        "| 二、上年结转政府信息公开申请数量 | 0 10 | 11 12 13 | 0 6 |",
+    ]
+    got = _t3_fields(lines)
+    assert [got[f].value for f in T3_2021.row_field_ids[0]] == [12, 0, 0, 0, 0, 13, 25]
+    assert [got[f].value for f in T3_2021.row_field_ids[1]] == [0, 10, 11, 12, 13, 0, 46]
+
+
 @pytest.mark.parametrize("seed", [3, 5, 8])
 def test_table_three_printed_column_by_column_is_read_row_by_row(seed):
     """pdfminer's text of a real report's PDF: each page's labels, then its values a column

@@ -368,7 +368,7 @@ def read_title(text: str, head_end: int) -> Reading:
             for found in reading.fields.values():
                 found.confident, found.note = False, why
     else:
-        _read_without_a_year(text, head, reading)
+        _read_without_a_year(text, head, max(head_end, 0), reading)
     for field_id in ("meta.agency", "meta.year"):
         if field_id not in reading.fields:
             reading.problem(f"{field_id} not found in the title", [field_id])
@@ -393,9 +393,10 @@ _PERIOD_SPAN = 80  # characters a period's start may stand before its end (space
 _PERIOD_REACH = 3000  # characters past the head the period is looked for in (the overview's opening)
 
 
-def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
+def _read_without_a_year(text: str, head: str, body: int, reading: Reading) -> None:
     """A title that names no year: the agency from it, the year from the statistics period
-    the report states (doubtful when it states several)."""
+    the report states (doubtful when it states several), else from a sentence of the overview
+    (from ``body`` on: where the report's first section starts)."""
     if (title := _YEARLESS_TITLE.search(head)) and (agency := _agency(text, title)):
         reading.fields["meta.agency"] = agency
     if periods := _periods(text, head):
@@ -404,7 +405,7 @@ def _read_without_a_year(text: str, head: str, reading: Reading) -> None:
         found = FieldReading(year_value(first["year"]), first.start("year"), first.end("year"), note=note)
         found.confident = len(_years_of(periods)) == 1
         reading.fields["meta.year"] = found
-    elif opening := _YEAR_OPENING.search(text, len(head), len(head) + _PERIOD_REACH):
+    elif opening := _YEAR_OPENING.search(text, body, body + _PERIOD_REACH):
         note = "from the year a sentence of the overview opens with: no title or statistics period names it"
         year = year_value(opening["year"])
         reading.fields["meta.year"] = FieldReading(

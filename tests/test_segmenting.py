@@ -490,13 +490,17 @@ def test_a_compilation_is_read_as_its_first_report_and_says_so(seed_texts):
         ("（一）主动公开情况。与上年相比，2021年新增栏目3个。", None),  # (no sentence opens with it)
     ],
 )
-def test_no_title_and_no_statistics_period_take_a_doubtful_year_from_the_overviews_opening(opening, year):
+@pytest.mark.parametrize("preamble", ["根据《条例》要求，编制本报告。\n", ""])
+def test_no_title_and_no_statistics_period_take_a_doubtful_year_from_the_overviews_opening(
+    opening, year, preamble
+):
     """No title and no statistics period: a sentence of the overview opening with a year offers
-    it, for a reader to confirm (flagged); never a year named in passing."""
+    it, for a reader to confirm (flagged); never a year named in passing. The same when the
+    text starts with the overview's heading (a page's body copied without its title)."""
     body = BODY.format(t4="四、政府信息公开行政复议、行政诉讼情况").replace(
         "（一）主动公开情况。略。", opening
     )
-    text = "根据《条例》要求，编制本报告。\n" + body
+    text = preamble + body
     found = read_title(text, text.index("一、总体情况")).fields.get("meta.year")
     assert (found.value if found else None) == year
     assert found is None or not found.confident

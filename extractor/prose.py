@@ -157,6 +157,10 @@ def _statement(
         return _in_other_units(fact, text, statement)
     if any(_CUT_DIGITS.search(text, max(m.start("n") - _CUT_REACH, 0), m.start("n")) for m in counts):
         return "digits apart by spaces or a line break (a number may be cut)"
+    if any(_UNIT_LOST.search(text, a, min(b, counts[0].start())) for a, b in statement.parts):
+        return (
+            "a number ends a line before the count, its unit not after it (a converter lost the line's end?)"
+        )
     if _AS_OF.search(piece.group()):
         return "a count as of a date (it may be the stock, not the year's)"
     if fact.total is not None:
@@ -180,6 +184,11 @@ def _statement(
 
 
 _SENTENCE_END = re.compile(r"[。；;\n]")
+# A number after words at a line's end, the next line going on with other words: its unit (and
+# more) lost where a converter cut the line (申请 1295 / 上年结转 189 件）: 1295 件，办结 1191 件（含)
+_UNIT_LOST = re.compile(
+    r"(?<=[\u4e00-\u9fff])[ \t]*\d+[ \t]*\n[ \t]*(?=[\u4e00-\u9fff])(?![件条个份项宗人篇则次年月日号])"
+)
 
 
 def _parts_exceed(text: str, whole: re.Match[str], counts_in: re.Pattern[str]) -> bool:

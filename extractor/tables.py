@@ -404,7 +404,9 @@ def _heads_within_their_columns(row: _Row, candidate: _Candidate, widest: dict[i
     fitting = [
         option
         for option in row.options
-        if not any(cell.start < first and len(cell.text) <= widest.get(col, 0) for col, cell in enumerate(option))
+        if not any(
+            cell.start < first and len(cell.text) <= widest.get(col, 0) for col, cell in enumerate(option)
+        )
     ]
     row.options = fitting or row.options
 

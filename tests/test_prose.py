@@ -294,7 +294,7 @@ def test_processing_fee(other, fee):
         ("（一）主动公开情况。2023\n条。\n\n年，我单位主动公开政府信息共 2663\n", "overview.proactive_total"),
         # a line's end lost in a conversion, its number's unit with it: never the next count
         (
-            "（二）依申请公开方面\n市政府共受理政府信息公开申请 1295\n上年结转 189 件），均在法定期限内答复。",
+            "（二）依申请公开方面\n市政府共受理政府信息公开申请 1295\n上年结转 189 件），均在期限内答复。",
             "overview.applications_received",
         ),
     ],

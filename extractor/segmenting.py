@@ -323,7 +323,8 @@ _AGENCY_NOISE = re.compile(
     r"^(?:[\s#>*_\\|《“\"【\[•·+-]|(?:标[ \t]*题|题[ \t]*目|名[ \t]*称|文件名称)\s*[:：|]"
     r"|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
     r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
-    r"|(?:[\s*_\\|》”\"】\]]|关于)+$"
+    # (…汇总2021年度某镇人民政府的政务公开年度报告: no name ends with 的)
+    r"|(?:[\s*_\\|》”\"】\]]|关于|的)+$"
 )
 _AGENCY = re.compile(r"^(?=.*[\u4e00-\u9fff])[^\s，。,.:：；;]{2,40}$")  # (some Chinese: no markup)
 # A title's 报告 where its line ends (after quotes, markup or a note: （全文）): a title line, or a

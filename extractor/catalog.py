@@ -510,10 +510,13 @@ FACTS: tuple[FactSpec, ...] = (
         topic=re.compile(r"申请|要求公开"),  # (未接到群众要求公开的信息: no request)
         # 申请 here is for something else; or 依申请公开 names how items of information were
         # disclosed, counted in 条 (主动公开政府信息128条、依申请公开130条、不予公开55条)
-        excluded=re.compile(r"复议|诉讼|办件|政务服务|许可|审批|备案|依申请公开[^，。；申\d]{0,8}\d+\s*条"),
+        # (but 收到依申请公开17条, 受理依申请公开政府信息2条: applications received, in 条)
+        excluded=re.compile(
+            r"复议|诉讼|办件|政务服务|许可|审批|备案|(?<![收受接][到理收])依申请公开[^，。；申\d]{0,8}\d+\s*条"
+        ),
         units="件|个|条|份|人次|宗",  # (宗: as reports in Guangdong count cases)
         none_stated=re.compile(
-            rf"未(?:接?收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
+            rf"未(?:接?收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依法?)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
         ),
         preferred=re.compile(r"收到|受理|接收|接到|新收"),  # over counts of answers, kinds, carried-over ones
     ),

@@ -152,6 +152,10 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("建章路街道办事处未接收到政府信息公开申请。", 0),
         ("2024年，收到政府信息公开申请3宗，已全部办结。", 3),  # (宗: Guangdong's measure of cases)
         ("（二）依申请公开情况\n本年度，未接到群众要求公开的信息。", 0),
+        # applications received counted as 依申请公开 in 条; none in 依法申请's words
+        ("（二）依申请公开。本年度共收到依申请公开17条。", 17),
+        ("（二）依申请公开。我局受理依申请公开政府信息2条，均按时答复。", 2),
+        ("（二）依申请公开情况\n2022年度我乡无依法申请公开件。", 0),
     ],
 )
 def test_applications_received(overview, received):

@@ -173,7 +173,7 @@ def _parts_of_piece(
         for n, (clause, clause_words) in enumerate(clauses):
             if n and BREAKS_DOWN.match(clause_words):  # the rest breaks down what came before,
                 return _own_items(fact, splits.text, parts, clauses[n:]) or parts  # (or the fact's own)
-            if not (excluded and excluded.search(clause_words)):
+            if not _excludes(fact, clause_words):
                 parts.append(clause.span())
         return parts
     if not (excluded and excluded.search(words)):
@@ -185,6 +185,23 @@ def _parts_of_piece(
         and not excluded.search(item.group())
         and not LUMPED.search(item.group())
     ]
+
+
+def _excludes(fact: FactSpec, words: str) -> bool:
+    """The clause speaks of what the fact's excluded words name; for a total (one with
+    :attr:`FactSpec.total`), not where they only name one of the channels it was published
+    through (通过政府网站、微信公众号等载体主动公开政府信息46条: all channels' total)."""
+    excluded = fact.excluded
+    if excluded is None or excluded.search(words) is None:
+        return False
+    if fact.total is None:
+        return True
+    listed = [m.span() for m in _CHANNEL_LIST.finditer(words)]
+    return any(not any(a <= e.start() and e.end() <= b for a, b in listed) for e in excluded.finditer(words))
+
+
+# A list of the channels a count was published through, closed by 等 and what they are
+_CHANNEL_LIST = re.compile(r"[^，。；,;]*?等[^，。；,;]{0,6}?(?:形式|载体|渠道|平台|方式|途径|媒介)")
 
 
 def _own_items(
@@ -269,12 +286,16 @@ def count_shared_by_channels(
         if counts.search(run[-1]):
             if (
                 len(run) > 1
-                and not any(verbs.search(i) for i in run[:-1])
+                and not any(verbs.search(_CHANNEL_NAMED.sub("", i)) for i in run[:-1])
                 and any(topic.search(i) for i in run)
             ):
                 return True
             run = []
     return False
+
+
+# A channel's name holding a verb's characters (政务公开网站, 信息公开专栏, 公开栏): no verb
+_CHANNEL_NAMED = re.compile(r"公开(?=网站|网|专栏|栏|平台|目录|板|墙)")
 
 
 def pieces_about(fact: FactSpec, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

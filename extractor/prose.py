@@ -172,6 +172,8 @@ def _statement(
         named = [c for c in counts if _names_whole(fact, text, statement, c)] if len(counts) > 1 else []
         if len(named) == 1:  # among totals of other things (发布政务新闻共804条，主动公开政府信息数共计449条)
             counts, others = named, []
+        elif _whole_after_more(fact, text, statement, counts, others):
+            others = []
         if others and not _whole_first(fact, text, statement, counts, others):
             return None  # a list of categories: no total stated
         counts = counts[:1] if others else counts  # (the whole, then its kinds)
@@ -209,6 +211,19 @@ def _whole_first(
     if any(other.start() < first.start() for other in others):
         return False
     return _names_whole(fact, text, statement, first)
+
+
+def _whole_after_more(
+    fact: FactSpec, text: str, statement: Statement, counts: list[re.Match[str]], others: list[re.Match[str]]
+) -> bool:
+    """The statement's one total is stated in words naming all the fact counts, and the counts
+    before it are all larger (no kind of it: a count of more, 制作、获取的政府信息64条，…主动公开政府
+    信息16条)."""
+    if len(counts) != 1 or not others or not _names_whole(fact, text, statement, counts[0]):
+        return False
+    whole = count_value(counts[0]["n"]) or 0
+    before = [count_value(o["n"]) or 0 for o in others if o.start() < counts[0].start()]
+    return bool(before) and all(b > whole for b in before)
 
 
 def _names_whole(fact: FactSpec, text: str, statement: Statement, count: re.Match[str]) -> bool:

@@ -121,6 +121,15 @@ def facts(overview: str, other: str = "") -> dict:
             "2023年，我局共制发政府信息313条，其中，主动公开政府信息128条、依申请公开130条。",
             128,
         ),
+        # the one count stated in the words naming the whole, after another thing's count
+        (
+            "2022年制作、获取的政府信息64条，通过区政府网站、区档案馆的政府信息查阅室主动公开政府信息16条，"
+            "依申请公开文件12条、不予公开文件36条。",
+            16,
+        ),
+        # a WeChat account among the channels a whole was published through
+        ("利用政务公开网站、“某某宣传”微信公众号、公开栏等多种形式主动公开政府信息1265条。", 1265),
+        ("通过政府门户网站、电子政务网、微信公众号等载体全年累计主动公开政府信息数量46条。", 46),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
@@ -391,6 +400,11 @@ def _doubts(overview: str) -> dict:
             {"wechat_posts": "doubt", "weibo_posts": "doubt"},
         ),
         ("（四）平台建设。通过政府网站、微信公众号发布信息320条。", {"wechat_posts": "doubt"}),
+        # ... a channel's name holding a verb's characters (政务公开网站, 公开栏) among them
+        (
+            "（一）主动公开。利用政务公开网站、“某某宣传”微信公众号、公开栏等多种形式主动公开政府信息1265条。",
+            {"wechat_posts": "doubt", "proactive_total": 1265},
+        ),
         # what one channel posted, listed after the verb: its own count
         ("（四）平台建设。微信公众号发布政策解读、工作动态等信息320条。", {"wechat_posts": 320}),
         # the count in the clause after the channel's, naming no channel: its own, or everything's?

@@ -102,7 +102,9 @@ class FactSpec:
     is none of theirs alone (doubtful); a count in ``other_units`` alone (主动公开政府信息 2663 件)
     may state the fact or one kind's count: doubtful. ``whole``: the words right before a count
     that name all the fact counts (主动公开政府信息312条): its sentence's first count so named
-    is the total the kinds' counts after it break down.
+    is the total the kinds' counts after it break down; for a channel (with ``channel_verbs``),
+    the words naming the report's whole total, after which a count the channels listed before
+    the verb share is the whole's, none of theirs (no statement of the channel's).
     """
 
     id: str
@@ -458,6 +460,9 @@ _POSTING = re.compile(
     r"发布|推送|公开|公布|编发|更新|推出|刊发|发送|刊登|转载|上传|报送|发博|发文|推文|发帖"
 )  # how a channel posts
 
+# The words right before a count that name it the report's whole proactive total
+_PROACTIVE_WHOLE = re.compile(r"主动公开(?:的)?(?:各类)?政府信息(?:数量?)?(?:共计?|合计|总数为?)?\s*$")
+
 FACTS: tuple[FactSpec, ...] = (
     FactSpec(
         "meta.agency",
@@ -494,7 +499,7 @@ FACTS: tuple[FactSpec, ...] = (
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
         subsection=re.compile(_SUB_MARK + r"[ \t]*主动公开", re.MULTILINE),  # or its own
         preferred=re.compile(r"主动公开"),
-        whole=re.compile(r"主动公开(?:的)?(?:各类)?政府信息(?:数量?)?(?:共计?|合计|总数为?)?\s*$"),
+        whole=_PROACTIVE_WHOLE,
     ),
     FactSpec(
         "overview.applications_received",
@@ -512,7 +517,7 @@ FACTS: tuple[FactSpec, ...] = (
         # disclosed, counted in 条 (主动公开政府信息128条、依申请公开130条、不予公开55条)
         # (but 收到依申请公开17条, 受理依申请公开政府信息2条: applications received, in 条)
         excluded=re.compile(
-            r"复议|诉讼|办件|政务服务|许可|审批|备案|(?<![收受接][到理收])依申请公开[^，。；申\d]{0,8}\d+\s*条"
+            r"复议|诉讼|办件|政务服务|许可|审批|备案|(?<![到理收\s])\s*依申请公开[^，。；申\d]{0,8}\d+\s*条"
         ),
         units="件|个|条|份|人次|宗",  # (宗: as reports in Guangdong count cases)
         none_stated=re.compile(
@@ -531,6 +536,7 @@ FACTS: tuple[FactSpec, ...] = (
         excluded=re.compile(r"微博"),
         units=_POSTS,
         channel_verbs=_POSTING,
+        whole=_PROACTIVE_WHOLE,  # (the channels' shared count stated as the whole's: none of theirs)
     ),
     FactSpec(
         "overview.weibo_posts",
@@ -543,6 +549,7 @@ FACTS: tuple[FactSpec, ...] = (
         excluded=re.compile(r"微信|公众号"),
         units=_POSTS,
         channel_verbs=_POSTING,
+        whole=_PROACTIVE_WHOLE,  # (the channels' shared count stated as the whole's: none of theirs)
     ),
     FactSpec(
         "other.processing_fee_yuan",

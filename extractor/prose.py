@@ -141,6 +141,8 @@ def _statement(
     if count_shared_by_channels(fact, text, statement, counts_in) or (
         statement.shared and not counts and lumped_counts(text, statement, counts_in)
     ):
+        if fact.channel_verbs is not None and _shared_as_the_whole(fact, text, statement, counts_in):
+            return None  # (通过政府网站、微信公众号等载体主动公开政府信息N条: the report's total)
         return "a count stated for several things together"
     worded = [m for a, b in statement.parts for m in _WORDED_COUNT.finditer(text, a, b)]
     if _garbled(text, statement, counts, garbled):
@@ -211,6 +213,13 @@ def _whole_first(
     if any(other.start() < first.start() for other in others):
         return False
     return _names_whole(fact, text, statement, first)
+
+
+def _shared_as_the_whole(fact: FactSpec, text: str, statement: Statement, counts_in: re.Pattern[str]) -> bool:
+    """The statement's one count is stated in the words naming the report's whole total."""
+    piece = statement.piece
+    counts = list(counts_in.finditer(text, piece.start(), piece.end()))
+    return len(counts) == 1 and _names_whole(fact, text, statement, counts[0])
 
 
 def _whole_after_more(

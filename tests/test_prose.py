@@ -163,6 +163,8 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("（二）依申请公开情况\n本年度，未接到群众要求公开的信息。", 0),
         # applications received counted as 依申请公开 in 条; none in 依法申请's words
         ("（二）依申请公开。本年度共收到依申请公开17条。", 17),
+        ("（二）依申请公开。本年度共收到\n依申请公开 112 条，均按时答复。", 112),  # (a line wrapped)
+        ("全年共制发政府信息313条，其中，主动公开政府信息128条，\n依申请公开130条。", None),
         ("（二）依申请公开。我局受理依申请公开政府信息2条，均按时答复。", 2),
         ("（二）依申请公开情况\n2022年度我乡无依法申请公开件。", 0),
     ],
@@ -400,10 +402,15 @@ def _doubts(overview: str) -> dict:
             {"wechat_posts": "doubt", "weibo_posts": "doubt"},
         ),
         ("（四）平台建设。通过政府网站、微信公众号发布信息320条。", {"wechat_posts": "doubt"}),
-        # ... a channel's name holding a verb's characters (政务公开网站, 公开栏) among them
+        # ... unless it is stated as the report's whole total: no channel's statement, though a
+        # channel's name holds a verb's characters (政务公开网站, 公开栏)
         (
             "（一）主动公开。利用政务公开网站、“某某宣传”微信公众号、公开栏等多种形式主动公开政府信息1265条。",
-            {"wechat_posts": "doubt", "proactive_total": 1265},
+            {"proactive_total": 1265},
+        ),
+        (
+            "（四）平台建设。利用政务公开网站、“某某宣传”微信公众号、公开栏等多种形式发布信息1265条。",
+            {"wechat_posts": "doubt", "proactive_total": "doubt"},
         ),
         # what one channel posted, listed after the verb: its own count
         ("（四）平台建设。微信公众号发布政策解读、工作动态等信息320条。", {"wechat_posts": 320}),

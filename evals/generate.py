@@ -244,6 +244,10 @@ _PROACTIVE = (
     "{year}年，主动公开政府信息{n}条，重大建设项目类信息{part}条，规范性文件类信息{part}条。",
     # another thing's total beside the whole's, in one sentence
     "{year}年，在门户网站发布政务新闻共{part}条，主动公开政府信息数共计{n}条。",
+    # the channels it went through, a WeChat account among them, listed with 等
+    "{year}年，通过政府门户网站、微信公众号、公开栏等载体累计主动公开政府信息{n}条。",
+    # a count of more before the whole's (all items made and obtained)
+    "{year}年制作、获取的政府信息{more}条，通过政府网站主动公开政府信息{n}条。",
 )
 _APPLICATIONS = (
     "{year}年共收到政府信息公开申请 {n} 件，均按时答复。",
@@ -251,6 +255,7 @@ _APPLICATIONS = (
     "{year}年，本机关收到依申请公开{n}件（其中网络申请{part}件）。",
     # a breakdown's items in clauses of their own, the count in words of handling
     "全年依法办结政府信息公开申请{n}件，其中网络申请数{part}件，信函申请数{rest}件。",
+    "{year}年，本机关共收到依申请公开{n}条，均在法定期限内答复。",  # (counted in 条)
 )
 _NO_APPLICATIONS = (
     "{year}年，我单位未收到政府信息公开申请。",
@@ -259,6 +264,7 @@ _NO_APPLICATIONS = (
     "本年度无依申请公开情况。",
     "{year}年，本单位未接收到政府信息公开申请。",
     "本年度，未接到群众要求公开的信息。",  # (a request, in the words of the sub-heading's topic)
+    "{year}年度我单位无依法申请公开件。",
 )
 _NO_FEE = (
     "本单位本年度未收取信息处理费。",
@@ -288,7 +294,10 @@ def _prose(f: dict) -> str:
             f"（一）主动公开情况。{year}年，我单位坚持“公开为常态、不公开为例外”，主动公开信息千余条。"
         )
     else:
-        lines.append("（一）主动公开情况。" + _worded(f, _PROACTIVE, "proactive", n=total, part=total // 3))
+        lines.append(
+            "（一）主动公开情况。"
+            + _worded(f, _PROACTIVE, "proactive", n=total, part=total // 3, more=2 * total + 5)
+        )
     apps = f["overview.applications_received"]
     if apps == 0:
         lines.append("（二）依申请公开情况。" + _worded(f, _NO_APPLICATIONS, "applications"))

@@ -45,6 +45,7 @@ _TO_MAP = re.compile("([" + re.escape("".join(_MAPPED)) + "])")
 # converter wraps numbers in them) and bold's ** (共 **5251** 条, | **805** |), and page
 # furniture on a line of its own: page numbers (- 3 -, 第 3 页 共 9 页, 3/9), a browser print's
 # date and time and its file or web address.
+_TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _SPACED = "\u4e00-\u9fff\u3001\u3002\uff08\uff09\uff0c\uff1a\uff1b\u201c\u201d"  # ideographs, CJK marks
 _SPACE_BEFORE_SPACED = rf"[ \u3000\xa0](?=[{_SPACED}][ \u3000\xa0][{_SPACED}])"  # 政 府 信: before 府
 _DELETIONS = re.compile(
@@ -60,9 +61,12 @@ _DELETIONS = re.compile(
     # a space of letter-spaced words (政 府 信 息: a justified PDF line's character spacing),
     # one between two characters of a run of at least three so spaced
     rf"|(?<=[{_SPACED}]){_SPACE_BEFORE_SPACED}"
-    rf"|(?<=[{_SPACED}][ \u3000\xa0][{_SPACED}])[ \u3000\xa0](?=[{_SPACED}])",
+    rf"|(?<=[{_SPACED}][ \u3000\xa0][{_SPACED}])[ \u3000\xa0](?=[{_SPACED}])"
+    # a character's pinyin in brackets after it (a page's ruby annotations copied as text: 區(qū))
+    rf"|(?<=[\u3400-\u9fff])[(（](?=[a-zü]*[{_TONE_MARKS}])[a-zü{_TONE_MARKS}]{{1,6}}[)）]",
     re.MULTILINE,
 )
+_TONE_MARK = re.compile(f"[{_TONE_MARKS}]")
 _LETTER_SPACED = re.compile(_SPACE_BEFORE_SPACED)
 _BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TABLE_TAG = re.compile(r"<table\b", re.IGNORECASE)  # (as embedded_tables finds them)
@@ -80,6 +84,7 @@ def _may_delete(text: str) -> bool:
         or _MAYBE_FIRST_PAGE_LINE.match(text) is not None
         or _MAYBE_PAGE_LINE.search(text) is not None
         or _LETTER_SPACED.search(text) is not None
+        or _TONE_MARK.search(text) is not None
     )
 
 

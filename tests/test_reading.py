@@ -213,6 +213,33 @@ def test_a_report_in_traditional_characters_reads_as_in_simplified_ones(name):
     assert to_traditional(str(gold["meta.agency"])) != gold["meta.agency"]  # (the case is real)
 
 
+# A few characters' pinyin, as a copy site annotates them (its ruby text copied in brackets)
+_PINYIN = {"區": "qū", "開": "kāi", "報": "bào", "務": "wù", "時": "shí", "請": "qǐng", "網": "wǎng", "發": "fā"}
+
+
+@pytest.mark.parametrize("name", SEED_NAMES[:2])
+def test_a_report_whose_characters_carry_their_pinyin_in_brackets_reads_without_it(name):
+    """A copy site's page of a 繁體 report, the pinyin of some characters after them in brackets
+    (區(qū), 公開(kāi)): read as without them, the agency quoted without them too."""
+    import opencc
+
+    from extractor.evaluation import same_value
+    from extractor.pipeline import extract
+
+    to_traditional = opencc.OpenCC("s2t").convert
+    printed = to_traditional((REPORTS / f"{name}.txt").read_text(encoding="utf-8"))
+    annotated = "".join(f"{ch}({_PINYIN[ch]})" if ch in _PINYIN else ch for ch in printed)
+    assert annotated.count("(") > printed.count("(") + 20  # (the case is real)
+    doc = extract(annotated, name="ruby.txt")
+    gold = gold_of(name)["fields"]
+    wrong = {
+        f: doc.fields.get(f)
+        for f, want in gold.items()
+        if not same_value(doc.fields.get(f), to_traditional(want) if f == "meta.agency" else want)
+    }
+    assert not wrong and doc.status == gold_of(name)["expected_status"]
+
+
 def test_a_text_in_simplified_characters_quoting_a_few_traditional_ones_is_left_as_it_is():
     text = (
         SEED.read_text(encoding="utf-8") + "\n本頁面提供繁體版、政府資訊公開、關於我們、聯絡處、個人資料。\n"

@@ -125,6 +125,9 @@ class FactSpec:
     channel_verbs: re.Pattern[str] | None = None
     other_units: str = ""
     whole: re.Pattern[str] | None = None
+    # or the words right before a count and right after its unit that name the whole together
+    # (主动公开 / 446条 / 信息)
+    whole_around: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
     def __post_init__(self) -> None:
         for name in ("topic", "excluded", "none_stated", "total", "preferred", "channel_verbs", "whole"):
@@ -500,6 +503,7 @@ FACTS: tuple[FactSpec, ...] = (
         subsection=re.compile(_SUB_MARK + r"[ \t]*主动公开", re.MULTILINE),  # or its own
         preferred=re.compile(r"主动公开"),
         whole=_PROACTIVE_WHOLE,
+        whole_around=(re.compile(r"主动公开(?:各类)?\s*$"), re.compile(r"\s*(?:各类)?(?:政府)?信息")),
     ),
     FactSpec(
         "overview.applications_received",

@@ -241,7 +241,14 @@ def _names_whole(fact: FactSpec, text: str, statement: Statement, count: re.Matc
         return False
     opens = statement.piece.start()
     clause = max(opens, *(text.rfind(mark, opens, count.start()) + 1 for mark in "，,；;"))
-    return fact.whole.search(text, clause, count.start()) is not None
+    if fact.whole.search(text, clause, count.start()) is not None:
+        return True
+    if fact.whole_around is None:
+        return False
+    before, after = fact.whole_around
+    return (
+        before.search(text, clause, count.start()) is not None and after.match(text, count.end()) is not None
+    )
 
 
 def _in_other_units(fact: FactSpec, text: str, statement: Statement) -> str | None:

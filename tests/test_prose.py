@@ -127,6 +127,9 @@ def facts(overview: str, other: str = "") -> dict:
             "依申请公开文件12条、不予公开文件36条。",
             16,
         ),
+        # the whole's words around the count (主动公开446条信息), another thing's count after it
+        ("2024年，区教育局通过政府门户网站依法主动公开446条信息，回复网民留言10条。", 446),
+        ("2024年，主动公开3条政策文件，120条工作动态。", None),
         # a WeChat account among the channels a whole was published through
         ("利用政务公开网站、“某某宣传”微信公众号、公开栏等多种形式主动公开政府信息1265条。", 1265),
         ("通过政府门户网站、电子政务网、微信公众号等载体全年累计主动公开政府信息数量46条。", 46),

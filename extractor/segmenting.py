@@ -292,10 +292,11 @@ def _table_start(text: str, table: str, anchor: int) -> int:
 _TITLE = re.compile(
     rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?[ \t]*\n?[ \t]*"
     r"(?P<between>(?:(?!\d{4}\s*年)[^\n])*?)[ \t]*\n?[ \t]*"  # (no other year in it: a breadcrumb's)
-    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|[ \t]*\n(?:[ \t]*\n)?[ \t]*){0,8}?(?:年\s*度?\s*)?报\s*告"
+    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|[ \t]*\n(?:[ \t]*\n)?[ \t]*){0,8}?"
+    r"(?:(?:年\s*度?\s*)?报\s*告|年\s*报)"
 )  # the title may run over two lines (a blank line between them only after its 政府信息公开: two
 # paragraphs of a Word file), the year may come first (in Chinese numerals too), and some titles
-# call it a 工作报告
+# call it a 工作报告, or a 年报
 # The year after the words (某局政府信息公开工作2023年度报告, as tax bureaus title theirs), or
 # last, after 报告 (某局政府信息公开工作年度报告（2024年度）, or on the next line): each title
 # is the name before its words, the words looked for first (a fast scan, from where they start).

@@ -217,6 +217,8 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
         ),
         # a breadcrumb's year on the line above the title: no title over both lines
         ("> 2022年\n某某镇人民政府2022年度政府信息公开工作年度报告\n", "某某镇人民政府", 2022),
+        # a 年报 (…信息公开年报), the year first
+        ("2022年某某县卫生健康委员会信息公开年报\n", "某某县卫生健康委员会", 2022),
         # the report named in a sentence, its name followed by 的
         (
             "本年度报告根据《条例》要求，汇总2021年度某某镇人民政府的政务公开年度报告编制而成。\n",

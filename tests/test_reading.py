@@ -214,7 +214,16 @@ def test_a_report_in_traditional_characters_reads_as_in_simplified_ones(name):
 
 
 # A few characters' pinyin, as a copy site annotates them (its ruby text copied in brackets)
-_PINYIN = {"區": "qū", "開": "kāi", "報": "bào", "務": "wù", "時": "shí", "請": "qǐng", "網": "wǎng", "發": "fā"}
+_PINYIN = {
+    "區": "qū",
+    "開": "kāi",
+    "報": "bào",
+    "務": "wù",
+    "時": "shí",
+    "請": "qǐng",
+    "網": "wǎng",
+    "發": "fā",
+}
 
 
 @pytest.mark.parametrize("name", SEED_NAMES[:2])

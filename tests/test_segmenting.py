@@ -195,6 +195,11 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
             2024,
         ),
         ("现将某某区文化体育和旅游局2024年政府信息公开工作年度报告如下：\n", "某某区文化体育和旅游局", 2024),
+        (
+            "2020年度\n根据《条例》规定，现就某某县人民政府2020年度政府信息公开情况报告如下：\n",
+            "某某县人民政府",
+            2020,
+        ),
         # ... after the notice it answers, whose name holds the title's words too
         (
             "根据某某市《关于认真做好2022年度政府信息公开工作年度报告编制工作的通知》要求，"

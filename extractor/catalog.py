@@ -125,12 +125,24 @@ class FactSpec:
     channel_verbs: re.Pattern[str] | None = None
     other_units: str = ""
     whole: re.Pattern[str] | None = None
+    # other channels: a clause naming one is about it (excluded), unless it stands in a list of
+    # the channels, a website among them, that a total was published through
+    channels: re.Pattern[str] | None = None
     # or the words right before a count and right after its unit that name the whole together
     # (主动公开 / 446条 / 信息)
     whole_around: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
     def __post_init__(self) -> None:
-        for name in ("topic", "excluded", "none_stated", "total", "preferred", "channel_verbs", "whole"):
+        for name in (
+            "topic",
+            "excluded",
+            "channels",
+            "none_stated",
+            "total",
+            "preferred",
+            "channel_verbs",
+            "whole",
+        ):
             if (pattern := getattr(self, name)) is not None:
                 object.__setattr__(self, name, across_breaks(pattern))
 
@@ -489,21 +501,22 @@ FACTS: tuple[FactSpec, ...] = (
         "the total number of items proactively published that year, only when the text states it "
         "as one exact number (such as 主动公开政府信息共 54 条); null when it gives only categories "
         "(11 条, 45 条 …) or a vague amount (千余条)",
-        topic=re.compile(r"公开|发布|公布"),
-        excluded=re.compile(r"微信|微博|公众号|新媒体|申请"),  # counts of other channels, or of applications
+        topic=re.compile(r"公开|发布|公布|主动公示"),  # (主动公示 as 主动公开; never 双公示's)
+        excluded=re.compile(r"申请"),  # (counts of applications)
+        channels=re.compile(r"微信|微博|公众号|新媒体"),  # (counts of other channels)
         units=_POSTS,
         # a kind of document's count (规范性文件12件), or everything's? a count whose unit went
         # elsewhere (a PDF's text reordered its lines: 主动公开政府信息共 2663 / …条。)
         other_units=r"件|项|(?=[ \t]*(?:\n|$))",
         total=re.compile(
-            r"主动公开|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布|公布)"
+            r"主动公开|主动公示|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布|公布)"
             r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
         ),
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
         subsection=re.compile(_SUB_MARK + r"[ \t]*主动公开", re.MULTILINE),  # or its own
         preferred=re.compile(r"主动公开"),
         whole=_PROACTIVE_WHOLE,
-        whole_around=(re.compile(r"主动公开(?:各类)?\s*$"), re.compile(r"\s*(?:各类)?(?:政府)?信息")),
+        whole_around=(re.compile(r"主动公[开示](?:各类)?\s*$"), re.compile(r"\s*(?:各类)?(?:政府)?信息")),
     ),
     FactSpec(
         "overview.applications_received",

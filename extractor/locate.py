@@ -188,20 +188,29 @@ def _parts_of_piece(
 
 
 def _excludes(fact: FactSpec, words: str) -> bool:
-    """The clause speaks of what the fact's excluded words name; for a total (one with
-    :attr:`FactSpec.total`), not where they only name one of the channels it was published
-    through (通过政府网站、微信公众号等载体主动公开政府信息46条: all channels' total)."""
-    excluded = fact.excluded
-    if excluded is None or excluded.search(words) is None:
-        return False
-    if fact.total is None:
+    """The clause speaks of what the fact's excluded words name, or of another channel than
+    those its total was published through (:attr:`FactSpec.channels`)."""
+    if fact.excluded is not None and fact.excluded.search(words) is not None:
         return True
-    listed = [m.span() for m in _CHANNEL_LIST.finditer(words)]
-    return any(not any(a <= e.start() and e.end() <= b for a, b in listed) for e in excluded.finditer(words))
+    channels = fact.channels
+    return channels is not None and any(not _among_channels(words, m) for m in channels.finditer(words))
 
 
-# A list of the channels a count was published through, closed by 等 and what they are
-_CHANNEL_LIST = re.compile(r"[^，。；,;]*?等[^，。；,;]{0,6}?(?:形式|载体|渠道|平台|方式|途径|媒介)")
+def _among_channels(words: str, channel: re.Match[str]) -> bool:
+    """``channel`` is named in a list of channels, a website among them, before the verb that
+    published a count through them all, no number between (政府门户网站、微信公众号等载体主动公开…;
+    局门户网站和微信公众号共公开…): the count is theirs together, no count of its own."""
+    verb = _POSTED.search(words, channel.end())
+    if verb is None or any(ch.isdigit() for ch in words[channel.end() : verb.start()]):
+        return False
+    opens = max((i + 1 for i, ch in enumerate(words[: channel.start()]) if ch.isdigit()), default=0)
+    listed = words[opens : verb.start()]
+    return _JOINER.search(listed) is not None and _WEBSITE.search(listed) is not None
+
+
+_POSTED = re.compile(r"公开|发布|公布|公示")
+_JOINER = re.compile(r"[、和及与]")  # (以及: 及)
+_WEBSITE = re.compile(r"网站|门户网|政府网")
 
 
 def _own_items(

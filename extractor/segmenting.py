@@ -520,7 +520,9 @@ def _title_lines(text: str, start: int, end: int) -> list[re.Match[str]]:
 _NAME_OPENS = ("《", ">", "»", "›", "＞")  # after which a name may begin
 # The words of a sentence that names the report it opens (现将某局2024年…报告如下, 现公布…): the
 # name follows them, and must end as an agency's does.
-_REPORT_NAMED = re.compile(r"(?:现将|现就|现公布|现予公布|现向社会公布|现向社会公开|现发布|特向社会公布|编制了)")
+_REPORT_NAMED = re.compile(
+    r"(?:现将|现就|现公布|现予公布|现向社会公布|现向社会公开|现发布|特向社会公布|编制了)"
+)
 # A report's own words for its agency, never its name (本单位, 我局).
 _PRONOUN_NAME = re.compile(r"(?:本|我)(?:单位|机关|部门|局|委|办|厅|部|院|中心|镇|乡|街道|区|县|市|会|所|站)")
 

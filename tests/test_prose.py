@@ -130,9 +130,17 @@ def facts(overview: str, other: str = "") -> dict:
         # the whole's words around the count (主动公开446条信息), another thing's count after it
         ("2024年，区教育局通过政府门户网站依法主动公开446条信息，回复网民留言10条。", 446),
         ("2024年，主动公开3条政策文件，120条工作动态。", None),
+        ("2024年，我局共主动公示84条信息，其中通过区政府门户网站20条。", 84),  # (公示 for 公开)
+        ("2024年，累计公示双公示信息5000条。", None),  # (a 双公示 count: licences and penalties)
+        ("2020 年，主动公\n开政府信息 26610 条。", 26610),  # (a line wrapped inside 主动公开)
         # a WeChat account among the channels a whole was published through
         ("利用政务公开网站、“某某宣传”微信公众号、公开栏等多种形式主动公开政府信息1265条。", 1265),
         ("通过政府门户网站、电子政务网、微信公众号等载体全年累计主动公开政府信息数量46条。", 46),
+        ("通过局门户网站和微信公众号共公开各类非涉密信息1057条，其中局门户网站公开信息633条。", 1057),
+        ("在县人民政府门户网、“某某”微信公众平台及相关主流媒体主动公开政府信息数511条。", 511),
+        # new media alone: their own count, not the whole's
+        ("通过政务微信、微博等新媒体平台共发布信息470条。", None),
+        ("通过微信公众号主动公开政府信息300条。", None),
     ],
 )
 def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
@@ -404,7 +412,11 @@ def _doubts(overview: str) -> dict:
             "（四）平台建设。通过微信、微博发布信息共计470条。",
             {"wechat_posts": "doubt", "weibo_posts": "doubt"},
         ),
-        ("（四）平台建设。通过政府网站、微信公众号发布信息320条。", {"wechat_posts": "doubt"}),
+        # (and the website's and WeChat's count together, stated as no total: the whole's?)
+        (
+            "（四）平台建设。通过政府网站、微信公众号发布信息320条。",
+            {"wechat_posts": "doubt", "proactive_total": "doubt"},
+        ),
         # ... unless it is stated as the report's whole total: no channel's statement, though a
         # channel's name holds a verb's characters (政务公开网站, 公开栏)
         (

@@ -289,6 +289,8 @@ def count_shared_by_channels(
     if verbs is None or topic is None:
         return False
     piece = statement.piece
+    if any(_among_channels(piece.group(), m) for m in topic.finditer(piece.group())):
+        return True  # (局门户网站和微信公众号共公开信息1057条: a website and it, joined by 和)
     run: list[str] = []
     for item in _LIST_ITEM.finditer(text, piece.start(), piece.end()):
         run.append(item.group())

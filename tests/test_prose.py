@@ -195,6 +195,13 @@ def test_applications_received(overview, received):
         ("依托政务新媒体，通过微\n信公众号发布信息 619 条，官方微\n博发布 52 条。", 619, 52),
         # a 公众号 is WeChat's, its name in quotes without the word 微信
         ("通过“平潭发布”公众号发布信息672条，有效保障群众知情权。", 672, None),
+        # the website's and WeChat's count together (joined by 和), then each one's
+        (
+            "通过局门户网站和微信公众号共公开各类信息1057条，其中局门户网站公开信息633条，"
+            "局微信公众号(某某应急)公开信息424条。",
+            424,
+            None,
+        ),
     ],
 )
 def test_channels_stated_in_a_breakdown(overview, wechat, weibo):

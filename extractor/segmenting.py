@@ -292,7 +292,7 @@ def _table_start(text: str, table: str, anchor: int) -> int:
 _TITLE = re.compile(
     rf"(?P<before>[^\n]*?)[ \t]*(?P<year>{YEAR})\s*年度?[ \t]*\n?[ \t]*"
     r"(?P<between>(?:(?!\d{4}\s*年)[^\n])*?)[ \t]*\n?[ \t]*"  # (no other year in it: a breadcrumb's)
-    r"(?:政府信息公开|政务公开|信息公开)(?:[^\n]|[ \t]*\n(?:[ \t]*\n)?[ \t]*){0,8}?"
+    r"(?:政府信息[ \t\u3000]?公开|政务公开|信息公开)(?:[^\n]|[ \t]*\n(?:[ \t]*\n)?[ \t]*){0,8}?"
     r"(?:(?:年\s*度?\s*)?报\s*告|年\s*报)"
 )  # the title may run over two lines (a blank line between them only after its 政府信息公开: two
 # paragraphs of a Word file), the year may come first (in Chinese numerals too), and some titles
@@ -520,11 +520,12 @@ def _title_lines(text: str, start: int, end: int) -> list[re.Match[str]]:
 _NAME_OPENS = ("《", ">", "»", "›", "＞")  # after which a name may begin
 # The words of a sentence that names the report it opens (现将某局2024年…报告如下, 现公布…): the
 # name follows them, and must end as an agency's does.
-_REPORT_NAMED = re.compile(
-    r"(?:现将|现就|现公布|现予公布|现向社会公布|现向社会公开|现发布|特向社会公布|编制了)"
-)
+_REPORT_NAMED = re.compile(r"(?:现将|现就|现公布|现予公布|(?:现|特)?向社会(?:公布|公开)|现发布|编制了)")
 # A report's own words for its agency, never its name (本单位, 我局).
-_PRONOUN_NAME = re.compile(r"(?:本|我)(?:单位|机关|部门|局|委|办|厅|部|院|中心|镇|乡|街道|区|县|市|会|所|站)")
+_PRONOUN_NAME = re.compile(
+    r"(?:本|我)(?:单位|机关|部门|局|委|办|厅|部|院|中心|镇|乡|街道|区|县|市|会|所|站)"
+    r"|(?:[省市区县]直|各)?(?:部门|单位|机关)"  # (or a kind of agency: a breadcrumb's 部门…年度报告)
+)
 
 
 def _agency(text: str, match: re.Match[str]) -> FieldReading | None:

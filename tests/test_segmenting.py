@@ -222,6 +222,20 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
         ),
         # a breadcrumb's year on the line above the title: no title over both lines
         ("> 2022年\n某某镇人民政府2022年度政府信息公开工作年度报告\n", "某某镇人民政府", 2022),
+        # a breadcrumb's last crumb naming a kind of agency (部门…年度报告), then the title
+        (
+            "首页 -> 政务公开 -> 政府信息公开年报 -> 2022年 -> 部门政府信息公开工作年度报告\n"
+            "某某市生态环境局2022年政府信息公开工作年度报告\n",
+            "某某市生态环境局",
+            2022,
+        ),
+        # an empty title label, the report named in a sentence (向社会公布…); a space in the title
+        (
+            "标题:\n本年度报告根据有关要求，向社会公布某某省商务厅2023年政府信息公开年度报告。\n",
+            "某某省商务厅",
+            2023,
+        ),
+        ("某某区文化和旅游局2025年度政府信息 公开工作年度报告\n", "某某区文化和旅游局", 2025),
         # a 年报 (…信息公开年报), the year first
         ("2022年某某县卫生健康委员会信息公开年报\n", "某某县卫生健康委员会", 2022),
         # the report named in a sentence, its name followed by 的

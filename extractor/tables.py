@@ -665,6 +665,8 @@ def _rows_side_by_side(
     values = _printed(candidate.values)
     if spec.flat or candidate.glued or len(values) < 2:  # (a flat table's labels title its column groups)
         return [candidate]
+    if values[0].col >= 0:  # (fast: a grid's row is one row, read neither way)
+        return [candidate]
     before = [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
     if (by_column := _rows_column_by_column(spec, candidate, before, values, identities)) is not None:
         return by_column

@@ -665,7 +665,7 @@ def _is_cell_line(line: str) -> bool:
     """A line holding one indented cell: after a tab (a lone tab is an empty cell), or after
     spaces where a PDF copy turned the tab into spaces."""
     if line.startswith("\t"):
-        return "\t" not in line[1:]
+        return line.find("\t", 1) < 0
     if not line[:1].isspace() or not line.strip() or "\t" in line:
         return False
     return len(_ONE_VALUE.findall(line)) <= 1

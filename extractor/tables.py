@@ -76,27 +76,32 @@ class _Columns:
         not title them all, each once; in any order): a title covers the untitled grid columns
         after it (a spanned header cell)."""
         if row not in self._slots:
-            self._slots[row] = self._find_slots(row)
+            self._slots[row] = _find_slots(tuple(self.at.items()), self.cols, row)
         return self._slots[row]
 
-    def _find_slots(self, row: RowSpec) -> _Slots | None:
-        starts = [self.at.get(_title_key(title)) for title in row.column_titles]
-        if any(col is None for col in starts):
-            return None
-        begins = [col for col in starts if col is not None]
-        if len(set(begins)) != len(begins):
-            return None
-        titled = sorted(self.cols)
-        slot_of: dict[int, int] = {}
-        open_from = None  # the last column's title may cover every grid column after it
-        for slot, begin in sorted(enumerate(begins), key=lambda sb: sb[1]):  # (titles in any order)
-            stop = next((col for col in titled if col > begin), None)
-            if stop is None:
-                open_from = (begin, slot)
-                stop = begin + 1
-            for col in range(begin, stop):
-                slot_of.setdefault(col, slot)
-        return _Slots(len(begins), slot_of, open_from)
+
+@lru_cache(maxsize=1024)  # bounded: the same few headers recur, report after report
+def _find_slots(titles: tuple[tuple[str, int], ...], cols: frozenset[int], row: RowSpec) -> _Slots | None:
+    """:meth:`_Columns.slots` of a header titling grid columns so (title → column), ``cols``
+    every titled column."""
+    at = dict(titles)
+    starts = [at.get(_title_key(title)) for title in row.column_titles]
+    if any(col is None for col in starts):
+        return None
+    begins = [col for col in starts if col is not None]
+    if len(set(begins)) != len(begins):
+        return None
+    titled = sorted(cols)
+    slot_of: dict[int, int] = {}
+    open_from = None  # the last column's title may cover every grid column after it
+    for slot, begin in sorted(enumerate(begins), key=lambda sb: sb[1]):  # (titles in any order)
+        stop = next((col for col in titled if col > begin), None)
+        if stop is None:
+            open_from = (begin, slot)
+            stop = begin + 1
+        for col in range(begin, stop):
+            slot_of.setdefault(col, slot)
+    return _Slots(len(begins), slot_of, open_from)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1671,36 +1671,45 @@ def _run_splits(runs: list[list[Cell]], n: int, most: int) -> list[Option]:
     found: list[Option] = []
 
     def cut(index: int, left: int, taken: list[Cell]) -> None:
-        if len(found) >= most:
-            return
         if index == len(runs):
-            if left == 0:
+            if left == 0 and len(found) < most:
                 found.append(tuple(taken))
             return
-        run = runs[index]
-        places = [part.start + i for part in run for i in range(len(part.text))]  # each digit's
-        for pieces in _pieces("".join(part.text for part in run), left - (len(runs) - index - 1)):
-            cells, at = [], 0
-            for piece in pieces:
-                cells.append(Cell(piece, places[at], places[at + len(piece) - 1] + 1, _VALUE))
-                at += len(piece)
-            cut(index + 1, left - len(pieces), taken + cells)
+        last = index == len(runs) - 1  # (the last run reads as the numbers left, no fewer)
+        for cells in _run_readings(runs[index], left - (len(runs) - index - 1), exact=last):
+            if len(found) >= most:
+                return
+            cut(index + 1, left - len(cells), taken + cells)
 
     cut(0, n, [])
     return found
 
 
-def _pieces(digits: str, most: int) -> Iterator[list[str]]:
-    """The ways to read ``digits`` as 1..``most`` numbers."""
-    if most < 1 or not digits:
+def _run_readings(run: list[Cell], most: int, exact: bool) -> Iterator[list[Cell]]:
+    """The ways to read a run of glued digit parts as 1..``most`` numbers (``exact``: as
+    ``most``), as cells spanning their digits."""
+    places = [part.start + i for part in run for i in range(len(part.text))]  # each digit's
+    for pieces in _pieces("".join(part.text for part in run), most, exact):
+        cells, at = [], 0
+        for piece in pieces:
+            cells.append(Cell(piece, places[at], places[at + len(piece) - 1] + 1, _VALUE))
+            at += len(piece)
+        yield cells
+
+
+def _pieces(digits: str, most: int, exact: bool = False) -> Iterator[list[str]]:
+    """The ways to read ``digits`` as 1..``most`` numbers (``exact``: as ``most`` numbers)."""
+    if most < 1 or not digits or (exact and len(digits) < most):
         return
-    if _is_number(digits):
+    if _is_number(digits) and (most == 1 or not exact):
         yield [digits]
+    if most == 1:  # (no numbers left for a rest)
+        return
     for cut in range(1, len(digits)):
         head = digits[:cut]
         if "." in head or digits[cut] not in _DIGIT_OR_SIGN or not _is_number(head):
             continue  # a decimal number is the row's last; a sign opens a number
-        for rest in _pieces(digits[cut:], most - 1):
+        for rest in _pieces(digits[cut:], most - 1, exact):
             yield [head, *rest]
 
 

@@ -1003,9 +1003,13 @@ def _match_suffix(spec: TableSpec, words: str) -> int | None:
     """The row whose label ends ``words`` (a header's words run into it): of the rows whose
     label stands within their printed title's length of the end, the one nearest the end."""
     nearest: tuple[int, int] | None = None
+    longest = max(len(row.title) for row in spec.rows) + 8
+    tails = [
+        normal_label(words[-n:]) for n in range(1, min(len(words), longest) + 1)
+    ]  # (once, for every row)
     for index, row in enumerate(spec.rows):
         reach = min(len(words), len(row.title) + 8)
-        at = next((n for n in range(1, reach + 1) if row.label.search(normal_label(words[-n:]))), None)
+        at = next((n for n in range(1, reach + 1) if row.label.search(tails[n - 1])), None)
         if at is not None and (nearest is None or at < nearest[0]):
             nearest = (at, index)
     return nearest[1] if nearest else None

@@ -1673,20 +1673,39 @@ def _run_splits(runs: list[list[Cell]], n: int, most: int) -> list[Option]:
     """Every way (up to ``most``) to cut runs of glued digit parts into ``n`` numbers, the
     parts of a run read as one string of digits."""
     found: list[Option] = []
+    readings: dict[tuple[int, int], _Readings] = {}  # (run, most numbers) → its readings, kept
 
     def cut(index: int, left: int, taken: list[Cell]) -> None:
         if index == len(runs):
             if left == 0 and len(found) < most:
                 found.append(tuple(taken))
             return
-        last = index == len(runs) - 1  # (the last run reads as the numbers left, no fewer)
-        for cells in _run_readings(runs[index], left - (len(runs) - index - 1), exact=last):
+        key = (index, left - (len(runs) - index - 1))
+        if key not in readings:  # (a run reads the same whatever the runs before it took)
+            last = index == len(runs) - 1  # (the last run reads as the numbers left, no fewer)
+            readings[key] = _Readings(_run_readings(runs[index], key[1], exact=last))
+        for cells in readings[key]:
             if len(found) >= most:
                 return
             cut(index + 1, left - len(cells), taken + cells)
 
     cut(0, n, [])
     return found
+
+
+class _Readings:
+    """A run's readings, each kept as it is first produced: a later pass over them reads those
+    kept, then goes on producing (no pass needs more than it takes)."""
+
+    def __init__(self, produce: Iterator[list[Cell]]) -> None:
+        self._produce = produce
+        self._kept: list[list[Cell]] = []
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        yield from self._kept  # (one pass at a time: a pass abandoned leaves every reading it took kept)
+        for cells in self._produce:
+            self._kept.append(cells)
+            yield cells
 
 
 def _run_readings(run: list[Cell], most: int, exact: bool) -> Iterator[list[Cell]]:

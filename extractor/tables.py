@@ -1712,10 +1712,15 @@ def _run_readings(run: list[Cell], most: int, exact: bool) -> Iterator[list[Cell
     """The ways to read a run of glued digit parts as 1..``most`` numbers (``exact``: as
     ``most``), as cells spanning their digits."""
     places = [part.start + i for part in run for i in range(len(part.text))]  # each digit's
+    made: dict[tuple[int, int], Cell] = {}  # (first digit, last digit) → its cell, in many readings
     for pieces in _pieces("".join(part.text for part in run), most, exact):
         cells, at = [], 0
         for piece in pieces:
-            cells.append(Cell(piece, places[at], places[at + len(piece) - 1] + 1, _VALUE))
+            span = (at, at + len(piece) - 1)
+            cell = made.get(span)
+            if cell is None:
+                cell = made[span] = Cell(piece, places[span[0]], places[span[1]] + 1, _VALUE)
+            cells.append(cell)
             at += len(piece)
         yield cells
 

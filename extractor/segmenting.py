@@ -460,7 +460,7 @@ def _years_of(periods: list[re.Match[str]]) -> set[int]:
 def _title(text: str, start: int, end: int) -> re.Match[str] | None:
     """The first title in ``text[start:end]``, its year before or after 政府信息公开 (the
     latter looked for from the start of the line where its words are found: fast)."""
-    found = [m] if (m := _TITLE.search(text, start, end)) else []
+    found = [m] if (m := _title_from_a_line_start(text, start, end)) else []
     for words, title in ((_YEAR_AFTER_WORDS, _TITLE_YEAR_AFTER), (_YEAR_LAST_WORDS, _TITLE_YEAR_LAST)):
         if at := words.search(text, start, end):
             line = max(text.rfind("\n", start, at.start()) + 1, start)
@@ -469,6 +469,19 @@ def _title(text: str, start: int, end: int) -> re.Match[str] | None:
             if match:
                 found.append(match)
     return min(found, key=lambda m: m.start()) if found else None
+
+
+def _title_from_a_line_start(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_TITLE.search(text, start, end)``, tried at line starts only: a title's ``before``
+    takes any head of its line, so where one matches inside a line, one matches from the line's
+    start, found first (a search tries every place of a line: slow over a layout text's long
+    lines of spaces)."""
+    at = start
+    while (found := _TITLE.match(text, at, end)) is None:
+        at = text.find("\n", at, end) + 1
+        if at <= 0:
+            return None
+    return found
 
 
 _NAME_PART = re.compile(r"[^\s，。,.:：；;<>|]{1,20}")

@@ -40,10 +40,12 @@ _MARK = (
 )
 # A heading is a short line of its own; markdown from converters may mark it with # or **.
 # (The leading white space is taken whole, *+: none of what follows starts with it, and giving
-# it back would only retry the same line, a third of the scan's time.)
+# it back would only retry the same line, a third of the scan's time. So is the white space and
+# bold mark after the title: how they share the line's end changes no match, and trying every
+# way, for every length of the title, is slow over a line padded with spaces, as pandoc pads.)
 _HEADING_LINE = re.compile(
     rf"^[ \t]*+(?:#{{1,6}}[ \t]*)?(?:\*\*|__)?[ \t]*(?P<mark>{_MARK})[ \t]*"
-    r"(?P<title>[^\n\t|]{0,40}?)[ \t]*(?:\*\*|__)?[ \t]*$",
+    r"(?P<title>[^\n\t|]{0,40}?)[ \t]*+(?:\*\*|__)?+[ \t]*+$",
     re.MULTILINE,
 )
 # A section's standard title on a line of its own, numbered otherwise (1.) or not at all (a

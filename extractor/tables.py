@@ -1459,9 +1459,8 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
 
 def _own_sum_keeper(row: RowSpec, ids: tuple[str, ...], identities: Sequence[Identity]) -> Keep:
     """Whether a reading of the row satisfies its own identities."""
-    return lambda option: _holds(
-        _own_identities(identities, ids), dict(zip(ids, _values(row, option), strict=True)), ids
-    )
+    own = _own_places(_own_identities(identities, ids), ids)
+    return lambda option: _own_hold(own, _values(row, option))
 
 
 def _options(
@@ -1774,8 +1773,8 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
             if row.options and index not in open_rows:
                 known.update(_as(row, specs[index], row.options[0]))
         for index, row in open_rows.items():  # first by the identities within this row alone
-            own = _own_identities(identities, row.ids)
-            row.options = [o for o in row.options if _holds(own, _as(row, specs[index], o), row.ids)]
+            own = _own_places(_own_identities(identities, row.ids), row.ids)
+            row.options = [o for o in row.options if _own_hold(own, _values(specs[index], o))]
         chosen = _surviving(spec, open_rows, identities, known)
     for index, row in sorted(rows.items()):
         if not row.options:
@@ -1817,6 +1816,18 @@ def _confirmed_beyond_its_row(row: _Row, identities: Sequence[Identity], result:
 
 def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | None]:
     return dict(zip(row.ids, _values(spec, option), strict=True))
+
+
+def _own_places(own: Sequence[Identity], ids: Sequence[str]) -> list[tuple[list[int], list[int]]]:
+    """A row's own identities (over its fields alone) as the places in the row of each side's
+    fields, found once for all the row's readings."""
+    place = {field_id: i for i, field_id in enumerate(ids)}
+    return [([place[f] for f in left], [place[f] for f in right]) for _, left, right in own]
+
+
+def _own_hold(own: list[tuple[list[int], list[int]]], values: list[int | float | None]) -> bool:
+    """:func:`_holds` of a row's own identities (:func:`_own_places`) over a reading's values."""
+    return all(sum(values[i] or 0 for i in left) == sum(values[i] or 0 for i in right) for left, right in own)
 
 
 def _holds(

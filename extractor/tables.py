@@ -1724,7 +1724,7 @@ def _run_readings(run: list[Cell], most: int, exact: bool) -> Iterator[list[Cell
         yield cells
 
 
-def _pieces(digits: str, most: int, exact: bool = False) -> Iterator[list[str]]:
+def _pieces(digits: str, most: int, exact: bool) -> Iterator[list[str]]:
     """The ways to read ``digits`` as 1..``most`` numbers (``exact``: as ``most`` numbers)."""
     if most < 1 or not digits or (exact and len(digits) < most):
         return

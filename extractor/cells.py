@@ -109,6 +109,8 @@ def make_cell(raw: str, start: int, col: int = -1) -> Cell:
     """A cell from its raw text at ``start``: the span is trimmed to the visible text."""
     if raw.isdigit() and raw.isascii():  # the common case, fast: a bare number
         return Cell(raw, start, start + len(raw), _VALUE, col)
+    if not raw:  # the next commonest, fast: a grid's empty cell
+        return Cell("", start, start, _EMPTY, col)
     stripped = raw.strip()
     if not stripped:
         return Cell("", start, start, _EMPTY, col)
@@ -137,7 +139,8 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     if _is_flattened(text[start:end], whole_lines) or _is_wrapped_flow(whole_lines):
         return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
     lines = _rows_apart(_lines(text, start, end))
-    lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
+    if "年度报告" in text[start:end]:  # (fast: a region that names no report holds no running header)
+        lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
     if "---" in text[start:end] and (columns := _simple_table_columns(lines)):
         return _rows_in_columns(lines, columns)
     cell_lines = [_is_cell_line(line) for _, line in lines]
@@ -656,19 +659,17 @@ def _pipe_row_cuts(line: str) -> list[tuple[int, int]]:
 
 
 def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    lines = []
-    pos = start
-    for line in text[start:end].split("\n"):
-        lines.append((pos, line))
-        pos += len(line) + 1
-    return lines
+    """The lines of ``text[start:end]``, each with its offset."""
+    lines = text[start:end].split("\n")
+    starts = itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=start)
+    return list(zip(starts, lines, strict=True))
 
 
 def _is_cell_line(line: str) -> bool:
     """A line holding one indented cell: after a tab (a lone tab is an empty cell), or after
     spaces where a PDF copy turned the tab into spaces."""
     if line.startswith("\t"):
-        return "\t" not in line[1:]
+        return line.find("\t", 1) < 0
     if not line[:1].isspace() or not line.strip() or "\t" in line:
         return False
     return len(_ONE_VALUE.findall(line)) <= 1

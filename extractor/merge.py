@@ -34,7 +34,7 @@ def build_document(
     checks, status."""
     fields: dict[str, Value] = {}
     evidence = {}
-    read, decoded, deletions = reading.fields, src.decoded, src.has_deletions
+    read, decoded, deletions, ocr = reading.fields, src.decoded, src.has_deletions, src.ocr is not None
     for field_id in only or catalog.field_ids(fmt):
         found = read.get(field_id)
         if found is None:
@@ -45,8 +45,12 @@ def build_document(
         if start is not None and end is not None:
             if deletions:
                 start, end = src.span_to_decoded(start, end)
-            ocr = ocr_evidence(spans_of(src, found)) if src.ocr is not None else ()
-            evidence[field_id] = Evidence(start, end, found.method, decoded[start:end], *ocr)
+            quoted = decoded[start:end]
+            evidence[field_id] = (
+                Evidence(start, end, found.method, quoted, *ocr_evidence(spans_of(src, found)))
+                if ocr
+                else Evidence(start, end, found.method, quoted)
+            )
     for field_id in _text_fields(catalog, fmt):  # a name as named: 某局（某办）, as its title prints it
         found = read.get(field_id)
         if found is None or found.start is None or found.end is None or field_id not in fields:

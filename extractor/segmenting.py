@@ -40,10 +40,12 @@ _MARK = (
 )
 # A heading is a short line of its own; markdown from converters may mark it with # or **.
 # (The leading white space is taken whole, *+: none of what follows starts with it, and giving
-# it back would only retry the same line, a third of the scan's time.)
+# it back would only retry the same line, a third of the scan's time. So is the white space and
+# bold mark after the title: how they share the line's end changes no match, and trying every
+# way, for every length of the title, is slow over a line padded with spaces, as pandoc pads.)
 _HEADING_LINE = re.compile(
     rf"^[ \t]*+(?:#{{1,6}}[ \t]*)?(?:\*\*|__)?[ \t]*(?P<mark>{_MARK})[ \t]*"
-    r"(?P<title>[^\n\t|]{0,40}?)[ \t]*(?:\*\*|__)?[ \t]*$",
+    r"(?P<title>[^\n\t|]{0,40}?)[ \t]*+(?:\*\*|__)?+[ \t]*+$",
     re.MULTILINE,
 )
 # A section's standard title on a line of its own, numbered otherwise (1.) or not at all (a
@@ -463,7 +465,7 @@ def _years_of(periods: list[re.Match[str]]) -> set[int]:
 def _title(text: str, start: int, end: int) -> re.Match[str] | None:
     """The first title in ``text[start:end]``, its year before or after 政府信息公开 (the
     latter looked for from the start of the line where its words are found: fast)."""
-    found = [m] if (m := _TITLE.search(text, start, end)) else []
+    found = [m] if (m := _title_from_a_line_start(text, start, end)) else []
     for words, title in ((_YEAR_AFTER_WORDS, _TITLE_YEAR_AFTER), (_YEAR_LAST_WORDS, _TITLE_YEAR_LAST)):
         if at := words.search(text, start, end):
             line = max(text.rfind("\n", start, at.start()) + 1, start)
@@ -472,6 +474,19 @@ def _title(text: str, start: int, end: int) -> re.Match[str] | None:
             if match:
                 found.append(match)
     return min(found, key=lambda m: m.start()) if found else None
+
+
+def _title_from_a_line_start(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_TITLE.search(text, start, end)``, tried at line starts only: a title's ``before``
+    takes any head of its line, so where one matches inside a line, one matches from the line's
+    start, found first (a search tries every place of a line: slow over a layout text's long
+    lines of spaces)."""
+    at = start
+    while (found := _TITLE.match(text, at, end)) is None:
+        at = text.find("\n", at, end) + 1
+        if at <= 0:
+            return None
+    return found
 
 
 _NAME_PART = re.compile(r"[^\s，。,.:：；;<>|]{1,20}")

@@ -76,27 +76,32 @@ class _Columns:
         not title them all, each once; in any order): a title covers the untitled grid columns
         after it (a spanned header cell)."""
         if row not in self._slots:
-            self._slots[row] = self._find_slots(row)
+            self._slots[row] = _find_slots(tuple(self.at.items()), self.cols, row)
         return self._slots[row]
 
-    def _find_slots(self, row: RowSpec) -> _Slots | None:
-        starts = [self.at.get(_title_key(title)) for title in row.column_titles]
-        if any(col is None for col in starts):
-            return None
-        begins = [col for col in starts if col is not None]
-        if len(set(begins)) != len(begins):
-            return None
-        titled = sorted(self.cols)
-        slot_of: dict[int, int] = {}
-        open_from = None  # the last column's title may cover every grid column after it
-        for slot, begin in sorted(enumerate(begins), key=lambda sb: sb[1]):  # (titles in any order)
-            stop = next((col for col in titled if col > begin), None)
-            if stop is None:
-                open_from = (begin, slot)
-                stop = begin + 1
-            for col in range(begin, stop):
-                slot_of.setdefault(col, slot)
-        return _Slots(len(begins), slot_of, open_from)
+
+@lru_cache(maxsize=1024)  # bounded: the same few headers recur, report after report
+def _find_slots(titles: tuple[tuple[str, int], ...], cols: frozenset[int], row: RowSpec) -> _Slots | None:
+    """:meth:`_Columns.slots` of a header titling grid columns so (title → column), ``cols``
+    every titled column."""
+    at = dict(titles)
+    starts = [at.get(_title_key(title)) for title in row.column_titles]
+    if any(col is None for col in starts):
+        return None
+    begins = [col for col in starts if col is not None]
+    if len(set(begins)) != len(begins):
+        return None
+    titled = sorted(cols)
+    slot_of: dict[int, int] = {}
+    open_from = None  # the last column's title may cover every grid column after it
+    for slot, begin in sorted(enumerate(begins), key=lambda sb: sb[1]):  # (titles in any order)
+        stop = next((col for col in titled if col > begin), None)
+        if stop is None:
+            open_from = (begin, slot)
+            stop = begin + 1
+        for col in range(begin, stop):
+            slot_of.setdefault(col, slot)
+    return _Slots(len(begins), slot_of, open_from)
 
 
 @dataclass(frozen=True, slots=True)
@@ -774,6 +779,8 @@ def _rows_side_by_side(
     values = _printed(candidate.values)
     if spec.flat or candidate.glued or len(values) < 2:  # (a flat table's labels title its column groups)
         return [candidate]
+    if values[0].col >= 0:  # (fast: a grid's row is one row, read neither way)
+        return [candidate]
     before = [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
     if (by_column := _rows_column_by_column(spec, candidate, before, values, identities)) is not None:
         return by_column
@@ -1111,9 +1118,13 @@ def _match_suffix(spec: TableSpec, words: str) -> int | None:
     """The row whose label ends ``words`` (a header's words run into it): of the rows whose
     label stands within their printed title's length of the end, the one nearest the end."""
     nearest: tuple[int, int] | None = None
+    longest = max(len(row.title) for row in spec.rows) + 8
+    tails = [
+        normal_label(words[-n:]) for n in range(1, min(len(words), longest) + 1)
+    ]  # (once, for every row)
     for index, row in enumerate(spec.rows):
         reach = min(len(words), len(row.title) + 8)
-        at = next((n for n in range(1, reach + 1) if row.label.search(normal_label(words[-n:]))), None)
+        at = next((n for n in range(1, reach + 1) if row.label.search(tails[n - 1])), None)
         if at is not None and (nearest is None or at < nearest[0]):
             nearest = (at, index)
     return nearest[1] if nearest else None
@@ -1563,9 +1574,8 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
 
 def _own_sum_keeper(row: RowSpec, ids: tuple[str, ...], identities: Sequence[Identity]) -> Keep:
     """Whether a reading of the row satisfies its own identities."""
-    return lambda option: _holds(
-        _own_identities(identities, ids), dict(zip(ids, _values(row, option), strict=True)), ids
-    )
+    own = _own_places(_own_identities(identities, ids), ids)
+    return lambda option: _own_hold(own, _values(row, option))
 
 
 def _options(
@@ -1786,38 +1796,71 @@ def _run_splits(runs: list[list[Cell]], n: int, most: int) -> list[Option]:
     """Every way (up to ``most``) to cut runs of glued digit parts into ``n`` numbers, the
     parts of a run read as one string of digits."""
     found: list[Option] = []
+    readings: dict[tuple[int, int], _Readings] = {}  # (run, most numbers) → its readings, kept
 
     def cut(index: int, left: int, taken: list[Cell]) -> None:
-        if len(found) >= most:
-            return
         if index == len(runs):
-            if left == 0:
+            if left == 0 and len(found) < most:
                 found.append(tuple(taken))
             return
-        run = runs[index]
-        places = [part.start + i for part in run for i in range(len(part.text))]  # each digit's
-        for pieces in _pieces("".join(part.text for part in run), left - (len(runs) - index - 1)):
-            cells, at = [], 0
-            for piece in pieces:
-                cells.append(Cell(piece, places[at], places[at + len(piece) - 1] + 1, _VALUE))
-                at += len(piece)
-            cut(index + 1, left - len(pieces), taken + cells)
+        key = (index, left - (len(runs) - index - 1))
+        if key not in readings:  # (a run reads the same whatever the runs before it took)
+            last = index == len(runs) - 1  # (the last run reads as the numbers left, no fewer)
+            readings[key] = _Readings(_run_readings(runs[index], key[1], exact=last))
+        for cells in readings[key]:
+            if len(found) >= most:
+                return
+            cut(index + 1, left - len(cells), taken + cells)
 
     cut(0, n, [])
     return found
 
 
-def _pieces(digits: str, most: int) -> Iterator[list[str]]:
-    """The ways to read ``digits`` as 1..``most`` numbers."""
-    if most < 1 or not digits:
+class _Readings:
+    """A run's readings, each kept as it is first produced: a later pass over them reads those
+    kept, then goes on producing (no pass needs more than it takes)."""
+
+    def __init__(self, produce: Iterator[list[Cell]]) -> None:
+        self._produce = produce
+        self._kept: list[list[Cell]] = []
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        yield from self._kept  # (one pass at a time: a pass abandoned leaves every reading it took kept)
+        for cells in self._produce:
+            self._kept.append(cells)
+            yield cells
+
+
+def _run_readings(run: list[Cell], most: int, exact: bool) -> Iterator[list[Cell]]:
+    """The ways to read a run of glued digit parts as 1..``most`` numbers (``exact``: as
+    ``most``), as cells spanning their digits."""
+    places = [part.start + i for part in run for i in range(len(part.text))]  # each digit's
+    made: dict[tuple[int, int], Cell] = {}  # (first digit, last digit) → its cell, in many readings
+    for pieces in _pieces("".join(part.text for part in run), most, exact):
+        cells, at = [], 0
+        for piece in pieces:
+            span = (at, at + len(piece) - 1)
+            cell = made.get(span)
+            if cell is None:
+                cell = made[span] = Cell(piece, places[span[0]], places[span[1]] + 1, _VALUE)
+            cells.append(cell)
+            at += len(piece)
+        yield cells
+
+
+def _pieces(digits: str, most: int, exact: bool) -> Iterator[list[str]]:
+    """The ways to read ``digits`` as 1..``most`` numbers (``exact``: as ``most`` numbers)."""
+    if most < 1 or not digits or (exact and len(digits) < most):
         return
-    if _is_number(digits):
+    if _is_number(digits) and (most == 1 or not exact):
         yield [digits]
+    if most == 1:  # (no numbers left for a rest)
+        return
     for cut in range(1, len(digits)):
         head = digits[:cut]
         if "." in head or digits[cut] not in _DIGIT_OR_SIGN or not _is_number(head):
             continue  # a decimal number is the row's last; a sign opens a number
-        for rest in _pieces(digits[cut:], most - 1):
+        for rest in _pieces(digits[cut:], most - 1, exact):
             yield [head, *rest]
 
 
@@ -1854,8 +1897,8 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
             if row.options and index not in open_rows:
                 known.update(_as(row, specs[index], row.options[0]))
         for index, row in open_rows.items():  # first by the identities within this row alone
-            own = _own_identities(identities, row.ids)
-            row.options = [o for o in row.options if _holds(own, _as(row, specs[index], o), row.ids)]
+            own = _own_places(_own_identities(identities, row.ids), row.ids)
+            row.options = [o for o in row.options if _own_hold(own, _values(specs[index], o))]
         chosen = _surviving(spec, open_rows, identities, known)
     for index, row in sorted(rows.items()):
         if not row.options:
@@ -1897,6 +1940,18 @@ def _confirmed_beyond_its_row(row: _Row, identities: Sequence[Identity], result:
 
 def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | None]:
     return dict(zip(row.ids, _values(spec, option), strict=True))
+
+
+def _own_places(own: Sequence[Identity], ids: Sequence[str]) -> list[tuple[list[int], list[int]]]:
+    """A row's own identities (over its fields alone) as the places in the row of each side's
+    fields, found once for all the row's readings."""
+    place = {field_id: i for i, field_id in enumerate(ids)}
+    return [([place[f] for f in left], [place[f] for f in right]) for _, left, right in own]
+
+
+def _own_hold(own: list[tuple[list[int], list[int]]], values: list[int | float | None]) -> bool:
+    """:func:`_holds` of a row's own identities (:func:`_own_places`) over a reading's values."""
+    return all(sum(values[i] or 0 for i in left) == sum(values[i] or 0 for i in right) for left, right in own)
 
 
 def _holds(

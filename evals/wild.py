@@ -106,6 +106,12 @@ def title(f: dict, rng: random.Random) -> str:
             # ... or named in the sentence after it
             f"{year}年政府信息公开工作年度报告\n根据《条例》的规定，编制了{agency}{year}年政府信息公开"
             "工作年度报告（以下简称《年报》）。",
+            # a breadcrumb's last crumb naming a kind of agency, then the title
+            f"首页 -> 政务公开 -> 政府信息公开年报 -> {year}年 -> 部门政府信息公开工作年度报告\n"
+            f"{agency}{year}年政府信息公开工作年度报告",
+            # a 年报; the report named in a sentence opening 现就
+            f"{year}年{agency}信息公开年报",
+            f"根据《条例》规定，现就{agency}{year}年度政府信息公开情况报告如下：",
         ]
     )
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .catalog import FactSpec, Piece, RowSpec, TableSpec
+from .catalog import FactSpec, Piece, RowSpec, TableSpec, across_breaks
 from .tables import normal_label
 from .values import find_number, number_tokens
 
@@ -49,7 +49,8 @@ _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 
 
 _BREAKDOWN_WORDS = r"(?:其中|包括|包含)"  # the words that open a breakdown of the count before them
-BREAKS_DOWN = re.compile(rf"\s*[(（]?\s*{_BREAKDOWN_WORDS}")  # a clause breaking down the one before
+# a clause breaking down the one before (其 / 中: a line wrapped inside the words too)
+BREAKS_DOWN = across_breaks(re.compile(rf"\s*[(（]?\s*{_BREAKDOWN_WORDS}"))
 _LIST_ITEM = re.compile(r"[^、]+")  # an item of a list inside a clause (微信120条、微博80条)
 LUMPED = re.compile(r"等|各")  # 微博等新媒体, 微信、微博各50条: things counted together
 

@@ -167,6 +167,7 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("全年共办理依申请公开12件。", 12),
         # a breakdown's items after the first, each a clause of its own: still the breakdown's
         ("全年依法办结政府信息公开申请21件，其中网络申请数11件，信函申请数10件。", 21),
+        ("全年依法办结政府信息公开申请96件，其\n        中网络申请数48件，信函申请数48件。", 96),  # (其 / 中)
         ("全年共收到政府信息公开申请21件，其中网络申请11件、信函申请10件。共受理申请10件。", None),
         # none in other words: 接收到; a request (要求公开) received, not an 申请
         ("建章路街道办事处未接收到政府信息公开申请。", 0),

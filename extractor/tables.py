@@ -291,6 +291,10 @@ def _read_candidates(
         if candidate.heads:
             widest = widest or _widest_whole(spec, placed)
             _heads_within_their_columns(row_readings[index], candidate, widest)
+            if identities and not _holds_its_own(spec, index, row_readings[index], identities):
+                # no placing of the numbers above sums: no heads of its (a page's number alone on
+                # a line); the row as printed, doubted beside them (:func:`_beside_heads_not_taken`)
+                row_readings[index] = _interpret(row_spec, ids, replace(candidate, heads=()), identities)
     _confirm_in_order(spec, placed, row_readings, identities)
     _resolve(spec, row_readings, identities, result)
     if any(cand.gap for cand in candidates):

@@ -845,6 +845,22 @@ def test_digits_above_a_row_never_head_a_value_whose_column_prints_as_many_digit
     assert [got[f].value for f in T3_2021.row_field_ids[1]] == [0, 10, 11, 12, 13, 0, 46]
 
 
+def test_a_number_alone_between_a_grids_rows_that_heads_no_value_leaves_them_read_and_doubtful():
+    """A page's number alone on a line between two rows of a markdown grid: no placing of it
+    over the row below sums, so it heads none; both rows are read as printed, and doubtful."""
+    lines = [
+        "| 申请人情况 | 自然人 商业企业 | 科研机构 社会公益组织 法律服务机构 | 其他 总计 |",
+        "| --- | --- | --- | --- |",
+        "| 一、本年新收政府信息公开申请数量 | 12 0 | 0 0 0 | 3 15 |",
+        "3",
+        "| 二、上年结转政府信息公开申请数量 | 0 10 | 11 12 13 | 0 46 |",
+    ]
+    got = _t3_fields(lines)
+    for row, values in ((0, [12, 0, 0, 0, 0, 3, 15]), (1, [0, 10, 11, 12, 13, 0, 46])):
+        assert [got[f].value for f in T3_2021.row_field_ids[row]] == values
+        assert not any(got[f].confident for f in T3_2021.row_field_ids[row])
+
+
 @pytest.mark.parametrize("seed", [3, 5, 8])
 def test_table_three_printed_column_by_column_is_read_row_by_row(seed):
     """pdfminer's text of a real report's PDF: each page's labels, then its values a column

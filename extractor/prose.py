@@ -289,7 +289,13 @@ def _totals(
 ) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The counts of the stretches that say they state a total, and the others (a comparison
     with last year, 较上年增加…, is neither)."""
-    marked = [(a, b) for a, b in parts if total.search(text, a, b) and not _REMAINDER.match(text, a, b)]
+    marked = [
+        (a, b)
+        for a, b in parts
+        if total.search(text, a, b)
+        and not _REMAINDER.match(text, a, b)
+        and not _REMAINDER_INSIDE.search(text, a, b)
+    ]
     compared = [(a, b) for a, b in parts if _COMPARED.search(text, a, b)]
     totals = [m for m in counts if _within(m, marked)]
     others = [m for m in counts if not _within(m, marked) and not _within(m, compared)]
@@ -298,6 +304,8 @@ def _totals(
 
 # the words of a remainder's count, never a total (其他应主动公开的政府信息24条: a kind's, the rest's)
 _REMAINDER = re.compile(r"[\s，,、；;：:]*(?:其他|其余|另有|另外)")
+# ... or named so after the verb (政府应主动公开的其他信息2条: the last of a list of kinds)
+_REMAINDER_INSIDE = re.compile(r"的(?:其他|其余)[^\d，,。；;]{0,6}信息")
 
 
 def _within(match: re.Match[str], parts: list[tuple[int, int]]) -> bool:

@@ -133,6 +133,13 @@ def facts(overview: str, other: str = "") -> dict:
         ("2024年，我局共主动公示84条信息，其中通过区政府门户网站20条。", 84),  # (公示 for 公开)
         ("2024年，累计公示双公示信息5000条。", None),  # (a 双公示 count: licences and penalties)
         ("2020 年，主动公\n开政府信息 26610 条。", 26610),  # (a line wrapped inside 主动公开)
+        # the total in 件 (doubtful), then a list of kinds whose last is the remainder's, in the
+        # words 主动公开 after the verb: never the total
+        (
+            "2023年度我局主动公开政府信息31件。本年度重点公开了以下政府信息：机构设定类2条；"
+            "工作情况类10条；政府应主动公开的其他信息2条。",
+            None,
+        ),
         # a WeChat account among the channels a whole was published through
         ("利用政务公开网站、“某某宣传”微信公众号、公开栏等多种形式主动公开政府信息1265条。", 1265),
         ("通过政府门户网站、电子政务网、微信公众号等载体全年累计主动公开政府信息数量46条。", 46),

@@ -275,7 +275,7 @@ def _read_candidates(
     placed, beside_strays, misnamed = ({}, set(), set()) if row_readings else _place(spec, candidates)
     printed_twice = set() if row_readings else _printed_twice(candidates)
     clipped = _clipped_column(spec, rows, placed)
-    widest: dict[int, int] = {}
+    widest: dict[int, int] | None = None  # (found once, for the first row with heads)
     for index, (row_spec, ids) in enumerate(zip(spec.rows, spec.row_field_ids, strict=True)):
         if index in row_readings:
             continue
@@ -289,7 +289,7 @@ def _read_candidates(
             continue
         row_readings[index] = _interpret(row_spec, ids, candidate, identities)
         if candidate.heads:
-            widest = widest or _widest_whole(spec, placed)
+            widest = _widest_whole(spec, placed) if widest is None else widest
             _heads_within_their_columns(row_readings[index], candidate, widest)
             if identities and not _holds_its_own(spec, index, row_readings[index], identities):
                 # no placing of the numbers above sums: no heads of its (a page's number alone on
@@ -471,8 +471,9 @@ def _confirm_in_order(
 
 
 def _holds_its_own(spec: TableSpec, index: int, row: _Row, identities: Sequence[Identity]) -> bool:
-    own = _own_identities(identities, row.ids)
-    return bool(own) and any(_holds(own, _as(row, spec.rows[index], o), row.ids) for o in row.options)
+    """Some reading of the row satisfies its own identities (it has some)."""
+    own = _own_places(_own_identities(identities, row.ids), row.ids)
+    return bool(own) and any(_own_hold(own, _values(spec.rows[index], o)) for o in row.options)
 
 
 def _own_identities(identities: Sequence[Identity], ids: Sequence[str]) -> list[Identity]:
@@ -846,11 +847,10 @@ def _rows_column_by_column(
         replace(candidate, label=spec.rows[i].title, values=cells, spec_index=i, in_order=key)
         for i, cells in zip(indices, by_column, strict=True)
     ]
-    if differ and _rows_sum(spec, indices, by_row, identities):  # (both orders sum: the table's
+    if differ and _rows_sum(spec, indices, by_row, identities):
+        # both orders sum: the table's other sums may tell (:func:`_read_either_order`)
         read_by_row = [replace(c, values=cells) for c, cells in zip(read_by_column, by_row, strict=True)]
-        return [
-            replace(candidate, orders=(tuple(read_by_row), tuple(read_by_column)))
-        ]  # other sums may tell)
+        return [replace(candidate, orders=(tuple(read_by_row), tuple(read_by_column)))]
     return read_by_column
 
 

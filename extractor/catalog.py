@@ -181,9 +181,10 @@ Identity = tuple[str, list[str], list[str]]
 
 # （二）…, a sub-heading's number; or 三、…, where a report's overview runs on under headings of
 # its own (一、总体情况 二、工作机制保障 三、主动公开工作情况 …, its tables attached after them)
-_SUB_MARK = (  # (after a list's bullet too: a PDF's markdown, - （二）主动公开…)
-    r"^[ \t]*(?:[-*+•][ \t]+)?(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
+SUB_MARK = (  # (after a list's bullet too: a PDF's markdown, - （二）主动公开…), from a line's start
+    r"[ \t]*(?:[-*+•][ \t]+)?(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
 )
+_SUB_MARK = "^" + SUB_MARK
 _SUB_HEADING = re.compile(_SUB_MARK, re.MULTILINE)
 _BOUNDED_RUN = re.compile(r"(\[\^[^\]\\]*\])(\{\d*,\d+\}\??)")
 
@@ -475,6 +476,10 @@ _POSTING = re.compile(
     r"发布|推送|公开|公布|编发|更新|推出|刊发|发送|刊登|转载|上传|报送|发博|发文|推文|发帖"
 )  # how a channel posts
 
+# After the words of a kind of business: they name no bureau (行政审批局, 行政审批服务局, 政务服务和
+# 大数据管理局), an agency's name, not its business
+_NO_BUREAU = r"(?!(?:服务)?(?:和[^\s，。；]{0,6}?)?(?:管理)?局)"
+
 # The words right before a count that name it the report's whole proactive total
 _PROACTIVE_WHOLE = re.compile(r"主动公开(?:的)?(?:各类)?政府信息(?:数量?)?(?:共计?|合计|总数为?)?\s*$")
 
@@ -533,10 +538,12 @@ FACTS: tuple[FactSpec, ...] = (
         # 申请 here is for something else; or 依申请公开 names how items of information were
         # disclosed, counted in 条 (主动公开政府信息128条、依申请公开130条、不予公开55条)
         # (but 收到依申请公开17条, 受理依申请公开政府信息2条: applications received, in 条)
+        # (but never the agency's own name: 行政审批局, 政务服务和大数据管理局)
         excluded=re.compile(
-            r"复议|诉讼|办件|政务服务|许可|审批|备案|(?<![到理收\s])\s*依申请公开[^，。；申\d]{0,8}\d+\s*条"
+            rf"复议|诉讼|办件|政务服务{_NO_BUREAU}|许可|审批{_NO_BUREAU}|备案"
+            r"|(?<![到收\s])(?<![受办]理)\s*依申请公开[^，。；申\d]{0,8}\d+\s*[条项]"
         ),
-        units="件|个|条|份|人次|宗",  # (宗: as reports in Guangdong count cases)
+        units="件|个|条|份|项|人次|宗",  # (宗: as reports in Guangdong count cases)
         none_stated=re.compile(
             rf"未(?:接?收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依法?)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
         ),

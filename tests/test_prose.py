@@ -186,6 +186,14 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("全年共制发政府信息313条，其中，主动公开政府信息128条，\n依申请公开130条。", None),
         ("（二）依申请公开。我局受理依申请公开政府信息2条，均按时答复。", 2),
         ("（二）依申请公开情况\n2022年度我乡无依法申请公开件。", 0),
+        # the agency's own name holds words of other business (审批, 政务服务): no business of it
+        ("（二）依申请公开\n2022年市行政审批局未收到依申请公开的相关信息。", 0),
+        ("本年度，区政务服务和大数据管理局共收到政府信息公开申请5件。", 5),
+        ("本年度市行政审批服务局共受理政府信息公开申请3件。", 3),
+        ("本年度行政审批局共受理审批申请12000件。", None),  # (its business: applications for licences)
+        # counted in 项; but not a list of the items disclosed on application (依申请公开事项12项)
+        ("（二）依申请公开情况。2023年，我单位共收到依申请公开申请1项，均已按时答复。", 1),
+        ("（二）依申请公开情况。梳理依申请公开事项12项，规范办理流程。", None),
     ],
 )
 def test_applications_received(overview, received):
@@ -374,6 +382,11 @@ def test_a_fact_whose_section_is_missing_is_unread_not_read_as_not_stated():
         # a short heading ends at its blank line: its words lend no topic to the next paragraph
         ("（一）主动公开政府信息情况\n\n全年发布政策解读 12 条。", {}),
         ("主动公开政府信息工作扎实推进，各项制度不断完善规范\n\n（二）依申请公开。共发布解读 5 条。", {}),
+        # nor over a line that opens with a sub-heading's number, the line before it unended
+        (
+            "（一）主动公开情况。全年主动公开政府信息165条，其中其它类信息155条\n（二）依申请公开受理答复情况。",
+            {"proactive_total": 165},
+        ),
     ],
 )
 def test_a_sentence_goes_on_over_a_broken_paragraph_not_over_a_heading(overview, read):

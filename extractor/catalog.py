@@ -145,6 +145,9 @@ class FactSpec:
         ):
             if (pattern := getattr(self, name)) is not None:
                 object.__setattr__(self, name, across_breaks(pattern))
+        if self.whole_around is not None:
+            before, after = self.whole_around
+            object.__setattr__(self, "whole_around", (across_breaks(before), across_breaks(after)))
 
     def region(self, text: str, start: int, end: int) -> tuple[int, int]:
         """The part of a section ``text[start:end]`` the fact is read in: the sub-section whose
@@ -518,10 +521,10 @@ FACTS: tuple[FactSpec, ...] = (
             r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
         ),
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
-        subsection=re.compile(_SUB_MARK + r"[ \t]*主动公开", re.MULTILINE),  # or its own
+        subsection=re.compile(_SUB_MARK + r"[ \t]*(?:政府信息)?主动公开", re.MULTILINE),  # or its own
         preferred=re.compile(r"主动公开"),
         whole=_PROACTIVE_WHOLE,
-        whole_around=(re.compile(r"主动公[开示](?:各类)?\s*$"), re.compile(r"\s*(?:各类)?(?:政府)?信息")),
+        whole_around=(re.compile(r"主动公(?:开|示)(?:各类)?\s*$"), re.compile(r"\s*(?:各类)?(?:政府)?信息")),
     ),
     FactSpec(
         "overview.applications_received",

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from .catalog import SUB_MARK, FactSpec, Piece, RowSpec, TableSpec, across_breaks
 from .tables import normal_label
-from .values import find_number, number_tokens
+from .values import count_pattern, find_number, number_tokens
 
 # A blank line a converter put inside a sentence (a PDF's wrapped line made a paragraph, or a
 # page break with its page number alone between): after a full line of text (no table row: no
@@ -233,8 +233,33 @@ def _own_items(
         (start, end)
         for clause, _ in breakdown
         for start, end in _items_outside_brackets(text, clause.start(), clause.end())
-        if total.search(text, start, end) and not (excluded and excluded.search(text[start:end]))
+        if _states_the_whole(fact, text, start, end) and not (excluded and excluded.search(text[start:end]))
     ]
+
+
+def _states_the_whole(fact: FactSpec, text: str, start: int, end: int) -> bool:
+    """A breakdown's item states the fact's total in the words naming all the fact counts
+    (主动公开政府信息117条; never a kind's, 主动公开事项目录1条), or, where the fact has no such
+    words, in the words of a total."""
+    if fact.whole is None:
+        return fact.total is not None and fact.total.search(text, start, end) is not None
+    count = count_pattern(fact.units, fact.kind).search(text, start, end)
+    return count is not None and names_whole(fact, text, start, count)
+
+
+def names_whole(fact: FactSpec, text: str, start: int, count: re.Match[str]) -> bool:
+    """``count`` is stated in the words, from ``start`` on, that name all the fact counts:
+    right before it (主动公开政府信息312条), or around it (主动公开446条信息)."""
+    if fact.whole is None:
+        return False
+    if fact.whole.search(text, start, count.start()) is not None:
+        return True
+    if fact.whole_around is None:
+        return False
+    before, after = fact.whole_around
+    return (
+        before.search(text, start, count.start()) is not None and after.match(text, count.end()) is not None
+    )
 
 
 # a sub-heading run into its first sentence, a space or a line break between: （一）主动公开政府信息的

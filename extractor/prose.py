@@ -19,6 +19,7 @@ from .locate import (
     Statement,
     count_shared_by_channels,
     lumped_counts,
+    names_whole,
     none_stated_in,
     statements_about,
 )
@@ -237,18 +238,9 @@ def _whole_after_more(
 
 def _names_whole(fact: FactSpec, text: str, statement: Statement, count: re.Match[str]) -> bool:
     """``count`` is stated in words naming all the fact counts, in its own clause."""
-    if fact.whole is None:
-        return False
     opens = statement.piece.start()
     clause = max(opens, *(text.rfind(mark, opens, count.start()) + 1 for mark in "，,；;"))
-    if fact.whole.search(text, clause, count.start()) is not None:
-        return True
-    if fact.whole_around is None:
-        return False
-    before, after = fact.whole_around
-    return (
-        before.search(text, clause, count.start()) is not None and after.match(text, count.end()) is not None
-    )
+    return names_whole(fact, text, clause, count)
 
 
 def _in_other_units(fact: FactSpec, text: str, statement: Statement) -> str | None:

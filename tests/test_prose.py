@@ -56,6 +56,18 @@ def facts(overview: str, other: str = "") -> dict:
             "（一）依申请公开情况。未收到申请。\n（二）主动公开情况。主动公开政府信息共54条。\n（三）平台建设。发布信息300条。",
             54,
         ),
+        # its sub-heading in other words (政府信息主动公开情况): read up to the next
+        (
+            "（一）政府信息主动公开情况\n共在门户网站发布信息621条。\n（二）依申请公开\n收到申请2件，主动公开事项目录1条。",
+            621,
+        ),
+        # a breakdown's item named for a kind of it (主动公开事项目录) states no total of its own
+        (
+            "（一）主动公开情况。本年度共在外网公示信息总计621条，其中审批信息公示611条，主动公开事项目录1条。",
+            None,
+        ),
+        # the words around a count that name the whole, a line wrapped inside them
+        ("（一）主动公开情况。全年发布信息，主动公\n开446条信息、政策解读12条、工作动态30条。", 446),
         # all the items made, broken down: the proactive ones are a count of their own, less
         # their own breakdown in brackets; a whole that is the proactive total keeps its count
         (
@@ -382,11 +394,6 @@ def test_a_fact_whose_section_is_missing_is_unread_not_read_as_not_stated():
         # a short heading ends at its blank line: its words lend no topic to the next paragraph
         ("（一）主动公开政府信息情况\n\n全年发布政策解读 12 条。", {}),
         ("主动公开政府信息工作扎实推进，各项制度不断完善规范\n\n（二）依申请公开。共发布解读 5 条。", {}),
-        # nor over a line that opens with a sub-heading's number, the line before it unended
-        (
-            "（一）主动公开情况。全年主动公开政府信息165条，其中其它类信息155条\n（二）依申请公开受理答复情况。",
-            {"proactive_total": 165},
-        ),
     ],
 )
 def test_a_sentence_goes_on_over_a_broken_paragraph_not_over_a_heading(overview, read):
@@ -465,6 +472,13 @@ def _doubts(overview: str) -> dict:
         ("（四）平台建设。政务微博粉丝量达2万人，全年发博文80条。", {"weibo_posts": "doubt"}),
         # another channel's count: no statement of 微信's (nor a stated total)
         ("（四）平台建设。开通微信公众号，网站发布信息500条。", {"proactive_total": "doubt"}),
+        # a clause never runs on over a line opening with a sub-heading's number, the line before
+        # unended: its count is no count of the sub-section's (其它类信息155条 / （二）依申请公开…)
+        (
+            "（一）主动公开情况。全年主动公开政府信息165条，其中其它类信息155条\n"
+            "（二）依申请公开受理答复情况。本年未收到依申请公开信息。",
+            {"proactive_total": 165, "applications_received": 0},
+        ),
     ],
 )
 def test_statements_about_several_things_are_read_by_their_own_clauses_or_flagged(overview, read):

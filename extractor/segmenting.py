@@ -323,11 +323,12 @@ _TITLE_YEAR_LAST = re.compile(
 # escapes, \_; a list's bullet), a label (标题：, letter-spaced 标 题：), quotes, a print header's
 # date and time, a leading 关于 (印发…: a notice that publishes the report).
 _AGENCY_NOISE = re.compile(
-    r"^(?:[\s#>*_\\|《“\"【\[•·+-]|(?:标[ \t]*题|题[ \t]*目|名[ \t]*称|文件名称)\s*[:：|]"
+    r"^(?:[\s#>*_\\|《“\"【\[•·+-]|(?:标[ \t]*题|题[ \t]*目|名[ \t]*称|文件名称)\s*[:：|]?"
     r"|\d{1,4}[/-]\d{1,2}[/-]\d{1,4},?"
     r"|(?:上午|下午)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:AM|PM|上午|下午)?|关于|印发|转发|公布|发布)+"
     # (…汇总2021年度某镇人民政府的政务公开年度报告: no name ends with 的)
-    r"|(?:[\s*_\\|》”\"】\]]|关于|的)+$"
+    # (and a name's short form after it: …发展改革局（以下简称发改局）)
+    r"|(?:[\s*_\\|》”\"】\]]|关于|的|[(（](?:以下)?简称[^()（）]*[)）])+$"
 )
 _AGENCY = re.compile(r"^(?=.*[\u4e00-\u9fff])[^\s，。,.:：；;]{2,40}$")  # (some Chinese: no markup)
 # A title's 报告 where its line ends (after quotes, markup or a note: （全文）): a title line, or a
@@ -442,10 +443,19 @@ def _agency_of_a_repeated_title(text: str, head: str, match: re.Match[str]) -> F
 
 def _names_another_document(text: str, match: re.Match[str]) -> bool:
     """The title's words inside a quoted name that goes on past them: another document's
-    (《关于认真做好2022年度政府信息公开工作年度报告编制工作的通知》), not this report's."""
+    (《关于认真做好2022年度政府信息公开工作年度报告编制工作的通知》), not this report's; or
+    words naming the work of making one (为切实做好2020年度…年度报告编制及发布工作)."""
     start, end = match.span("before")
     opened = text.rfind("《", start, end) > text.rfind("》", start, end)
+    if _REPORT_AS_WORK.match(text, match.end()):
+        return True
     return opened and not text[match.end() : match.end() + 8].lstrip(" \t*_").startswith("》")
+
+
+# After a report's words: the work of making it (…年度报告编制及发布工作, …报告的编制), no title
+_REPORT_AS_WORK = re.compile(
+    r"[ \t]*的?(?:编制|发布|报送|撰写|起草)(?:[及和与、](?:编制|发布|报送|撰写))?(?:工作|等)"
+)
 
 
 def _periods(text: str, head: str) -> list[re.Match[str]]:

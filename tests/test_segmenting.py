@@ -244,6 +244,25 @@ def test_a_heading_a_converter_took_into_a_table_row_cut_in_cells_is_a_heading()
             "某某镇人民政府",
             2021,
         ),
+        # the work of making the report named before the sentence that names it
+        (
+            "为切实做好2020年度政府信息公开工作年度报告编制及发布工作，根据《条例》有关规定，"
+            "现公布某某市大数据发展管理局2020年政府信息公开工作年度报告。\n",
+            "某某市大数据发展管理局",
+            2020,
+        ),
+        # the name's short form after it, in brackets
+        (
+            "现将某某开发区发展改革局(以下简称发改局)2024年度政府信息公开工作年度报告如下：\n",
+            "某某开发区发展改革局",
+            2024,
+        ),
+        # a page's properties, each label run into its value
+        (
+            "发布机构发文日期 2023-01-12\n标题某某县某某乡2022年政府信息公开工作年度报告\n",
+            "某某县某某乡",
+            2022,
+        ),
     ],
 )
 def test_title_variants(head, agency, year):

@@ -484,7 +484,9 @@ _POSTING = re.compile(
 _NO_BUREAU = r"(?!(?:服务)?(?:和[^\s，。；]{0,6}?)?(?:管理)?局)"
 
 # The words right before a count that name it the report's whole proactive total
-_PROACTIVE_WHOLE = re.compile(r"主动公开(?:的)?(?:各类)?政府信息(?:数量?)?(?:共计?|合计|总数为?)?\s*$")
+_PROACTIVE_WHOLE = re.compile(
+    r"主动(?:向社会)?公开(?:的)?(?:各类)?(?:政府)?信息(?:数量?)?(?:共计?|合计|总数为?)?\s*$"
+)
 
 FACTS: tuple[FactSpec, ...] = (
     FactSpec(
@@ -517,7 +519,7 @@ FACTS: tuple[FactSpec, ...] = (
         # elsewhere (a PDF's text reordered its lines: 主动公开政府信息共 2663 / …条。)
         other_units=r"件|项|(?=[ \t]*(?:\n|$))",
         total=re.compile(
-            r"主动公开|主动公示|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布|公布)"
+            r"主动(?:向社会)?(?:公开|公示)|(?:共|累计|合计|总计)[^。；，,]{0,12}(?:公开|发布|公布)"
             r"|(?:公开|发布|公布)[^。；，,]{0,12}(?:共|累计|合计|总计)"
         ),
         until=re.compile(r"^\s*[(（]二[)）]", re.MULTILINE),  # only the 主动公开 paragraph: the first,
@@ -537,14 +539,16 @@ FACTS: tuple[FactSpec, ...] = (
             r"申请人情况|本列数据的?勾稽关系|本年新收政府信息公开申请(?:数量|[：:])"
         ),  # (the table)
         piece="clause",
-        topic=re.compile(r"申请|要求公开"),  # (未接到群众要求公开的信息: no request)
+        topic=re.compile(
+            r"申请|依申公开|要求公开"
+        ),  # (未接到群众要求公开的信息: no request; 依申公开: short)
         # 申请 here is for something else; or 依申请公开 names how items of information were
         # disclosed, counted in 条 (主动公开政府信息128条、依申请公开130条、不予公开55条)
         # (but 收到依申请公开17条, 受理依申请公开政府信息2条: applications received, in 条)
         # (but never the agency's own name: 行政审批局, 政务服务和大数据管理局)
         excluded=re.compile(
             rf"复议|诉讼|办件|政务服务{_NO_BUREAU}|许可|审批{_NO_BUREAU}|备案"
-            r"|(?<![到收\s])(?<![受办]理)\s*依申请公开[^，。；申\d]{0,8}\d+\s*[条项]"
+            r"|(?<![到收\s])(?<![受办]理)\s*依申请?公开[^，。；申\d]{0,8}\d+\s*[条项]"
         ),
         units="件|个|条|份|项|人次|宗",  # (宗: as reports in Guangdong count cases)
         none_stated=re.compile(

@@ -9,9 +9,11 @@ row's label when the label is printed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from .catalog import SUB_MARK, FactSpec, Piece, RowSpec, TableSpec, across_breaks
 from .tables import normal_label
@@ -53,13 +55,19 @@ _A_BROKEN_PARAGRAPH = re.compile(_BROKEN_PARAGRAPH)
 _LABELLED_LINE = re.compile(r"[^\d\s/—–|,.()（）、-]")
 
 
-_BREAKDOWN_WORDS = r"(?:其中|包括|包含)"  # the words that open a breakdown of the count before them
+# the words that open a breakdown of the count before them (内容涵盖…: its contents, one count each)
+_BREAKDOWN_WORDS = r"(?:其中|(?:内容)?(?:包括|包含|涵盖))"
 # a clause breaking down the one before (其 / 中: a line wrapped inside the words too)
 BREAKS_DOWN = across_breaks(re.compile(rf"\s*[(（]?\s*{_BREAKDOWN_WORDS}"))
 _LIST_ITEM = re.compile(r"[^、]+")  # an item of a list inside a clause (微信120条、微博80条)
 LUMPED = re.compile(r"等|各")  # 微博等新媒体, 微信、微博各50条: things counted together
 
 Pieces = list[tuple[re.Match[str], str]]  # the pieces of a region, each with its words
+# A sub-heading's number run into the words before it, no mark between (a crawler's text glued
+# its paragraphs: …主动公开政府信息2689条（二）依申请公开情况。; never 第（一）项's)
+_HEADING_RUN_IN = re.compile(
+    r"(?<=[^\s。；;，,：:、第(（])[(（][一二三四五六七八九十]{1,2}[)）](?=[\u4e00-\u9fff])"
+)
 
 
 class PieceSplits:
@@ -70,16 +78,29 @@ class PieceSplits:
         self.text = text
         self._split: dict[tuple[str, int, int], Pieces] = {}
         self._pieces = _PIECES_OVER_BREAKS if _A_BROKEN_PARAGRAPH.search(text) else _PIECES
+        self._headings = [m.start() for m in _HEADING_RUN_IN.finditer(text)]
 
     def of(self, piece: Piece, start: int, end: int) -> Pieces:
-        """The ``piece`` s of ``text[start:end]`` with their words."""
+        """The ``piece`` s of ``text[start:end]`` with their words (a sub-heading run into the
+        line before it opens a piece of its own)."""
         key = (piece, start, end)
         found = self._split.get(key)
         if found is None:
+            pattern = self._pieces[piece]
             found = self._split[key] = [
-                (m, m.group()) for m in self._pieces[piece].finditer(self.text, start, end)
+                cut for m in pattern.finditer(self.text, start, end) for cut in self._at_headings(pattern, m)
             ]
         return found
+
+    def _at_headings(self, pattern: re.Pattern[str], piece: re.Match[str]) -> Pieces:
+        """``piece``, cut before each sub-heading run into it."""
+        inside = self._headings[
+            bisect_right(self._headings, piece.start()) : bisect_left(self._headings, piece.end())
+        ]
+        if not inside:
+            return [(piece, piece.group())]
+        cuts = (pattern.match(self.text, a, b) for a, b in pairwise([piece.start(), *inside, piece.end()]))
+        return [(cut, cut.group()) for cut in cuts if cut]
 
 
 _CONTEXT = ("^", "$", "\\A", "\\Z", "\\b", "\\B", "(?=", "(?!", "(?<")  # what looks beyond a match
@@ -216,7 +237,7 @@ def _among_channels(words: str, channel: re.Match[str]) -> bool:
 
 _POSTED = re.compile(r"公开|发布|公布|公示")
 _JOINER = re.compile(r"[、和及与]")  # (以及: 及)
-_WEBSITE = re.compile(r"网站|门户网|政府网")
+_WEBSITE = re.compile(r"网站|门户网|政府网|网络平台")
 
 
 def _own_items(

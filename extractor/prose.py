@@ -196,10 +196,16 @@ _UNIT_LOST = re.compile(
 )
 
 
+_BRACKET_OPENS = re.compile(r"\s*[(（]")
+_BRACKET_CLOSES = re.compile(r"[)）]")
+
+
 def _parts_exceed(text: str, whole: re.Match[str], counts_in: re.Pattern[str]) -> bool:
-    """The counts of the breakdown after ``whole``, to its sentence's end, add up to more than it
-    (发布法定主动公开内容1条，包括机构概况1条，以及…信息2条)."""
+    """The counts of the breakdown after ``whole``, to its sentence's end (or its bracket's),
+    add up to more than it (发布法定主动公开内容1条，包括机构概况1条，以及…信息2条)."""
     end = stop.start() if (stop := _SENTENCE_END.search(text, whole.end())) else len(text)
+    if _BRACKET_OPENS.match(text, whole.end()) and (closed := _BRACKET_CLOSES.search(text, whole.end(), end)):
+        end = closed.start()  # (a bracket's breakdown: 117条（涵盖规范性文件类10条…）、依申请公开274条)
     parts = [count_value(m["n"]) for m in counts_in.finditer(text, whole.end(), end)]
     return sum(p for p in parts if p is not None) > (count_value(whole["n"]) or 0)
 

@@ -61,6 +61,13 @@ def facts(overview: str, other: str = "") -> dict:
             "（一）政府信息主动公开情况\n共在门户网站发布信息621条。\n（二）依申请公开\n收到申请2件，主动公开事项目录1条。",
             621,
         ),
+        # its kinds after 内容涵盖, a channel's count in the next sentence
+        ("全年累计公开信息59条，内容涵盖政务信息12条、工作动态29条。同时，微信公众号全年发布信息502篇。", 59),
+        # ... or in brackets after 涵盖, more items of the list after the bracket
+        (
+            "全年共制发政府信息487条，其中，主动公开政府信息117条（涵盖政策文件类10条）、依申请公开274条、不予公开96条。",
+            117,
+        ),
         # a breakdown's item named for a kind of it (主动公开事项目录) states no total of its own
         (
             "（一）主动公开情况。本年度共在外网公示信息总计621条，其中审批信息公示611条，主动公开事项目录1条。",
@@ -206,6 +213,7 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         # counted in 项; but not a list of the items disclosed on application (依申请公开事项12项)
         ("（二）依申请公开情况。2023年，我单位共收到依申请公开申请1项，均已按时答复。", 1),
         ("（二）依申请公开情况。梳理依申请公开事项12项，规范办理流程。", None),
+        ("（二）依申请公开方面。2022年，我局共收到依申公开事项7件，均按时答复。", 7),  # (依申公开: short)
     ],
 )
 def test_applications_received(overview, received):
@@ -472,6 +480,18 @@ def _doubts(overview: str) -> dict:
         ("（四）平台建设。政务微博粉丝量达2万人，全年发博文80条。", {"weibo_posts": "doubt"}),
         # another channel's count: no statement of 微信's (nor a stated total)
         ("（四）平台建设。开通微信公众号，网站发布信息500条。", {"proactive_total": "doubt"}),
+        # channels listed before 主动向社会公开, a network platform for the website: the whole's count
+        (
+            "（一）主动公开。充分利用公众号、纸质媒体、网络平台及其它方式主动向社会公开各类信息132条。"
+            "其中：网站信息公开78条，微信公众号信息公开24条。",
+            {"proactive_total": 132, "wechat_posts": 24},
+        ),
+        # a crawler's text glued a sub-heading to the line before it, that line unended
+        (
+            "（一）主动公开情况。全年主动公开政府信息2689条（二）依申请公开情况。全年共收到政府信息公开申请175件。",
+            {"proactive_total": 2689, "applications_received": 175},
+        ),
+        ("（二）依申请公开。依据《条例》第（一）项收到申请3件。", {"applications_received": 3}),
         # a clause never runs on over a line opening with a sub-heading's number, the line before
         # unended: its count is no count of the sub-section's (其它类信息155条 / （二）依申请公开…)
         (

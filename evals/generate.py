@@ -248,6 +248,11 @@ _PROACTIVE = (
     "{year}年，通过政府门户网站、微信公众号、公开栏等载体累计主动公开政府信息{n}条。",
     # a count of more before the whole's (all items made and obtained)
     "{year}年制作、获取的政府信息{more}条，通过政府网站主动公开政府信息{n}条。",
+    # through channels, a network platform for the website, and 主动向社会公开
+    "利用公众号、纸质媒体、网络平台主动向社会公开信息{n}条。其中：网站信息公开{part}条。",
+    # its kinds after 内容涵盖; a kind named for the 主动公开 items' catalogue among them
+    "全年累计公开信息{n}条，内容涵盖政务信息{part}条、工作动态{part}条。",
+    "{year}年，共在门户网站发布公示信息总计{n}条，其中审批信息公示{part}条，主动公开事项目录1条。",
 )
 _APPLICATIONS = (
     "{year}年共收到政府信息公开申请 {n} 件，均按时答复。",
@@ -256,6 +261,8 @@ _APPLICATIONS = (
     # a breakdown's items in clauses of their own, the count in words of handling
     "全年依法办结政府信息公开申请{n}件，其中网络申请数{part}件，信函申请数{rest}件。",
     "{year}年，本机关共收到依申请公开{n}条，均在法定期限内答复。",  # (counted in 条)
+    "{year}年，我局共收到依申公开事项{n}件，均按时答复。",  # (依申公开: 依申请公开 cut short)
+    "{year}年，我单位共收到依申请公开申请{n}项，均已按时答复。",  # (counted in 项)
 )
 _NO_APPLICATIONS = (
     "{year}年，我单位未收到政府信息公开申请。",
@@ -265,6 +272,7 @@ _NO_APPLICATIONS = (
     "{year}年，本单位未接收到政府信息公开申请。",
     "本年度，未接到群众要求公开的信息。",  # (a request, in the words of the sub-heading's topic)
     "{year}年度我单位无依法申请公开件。",
+    "{year}年，区行政审批局未收到依申请公开的相关信息。",  # (审批 in the agency's name: no business of it)
 )
 _NO_FEE = (
     "本单位本年度未收取信息处理费。",
@@ -289,14 +297,12 @@ def _prose(f: dict) -> str:
     if total is not None and _worded(f, ("usual", "usual", "usual", "own"), "outline") == "own":
         return _prose_own_outline(f, total)
     lines = ["一、总体情况", ""]
+    heading = _worded(f, ("（一）主动公开情况。", "（一）政府信息主动公开情况。"), "proactive heading")
     if total is None:
-        lines.append(
-            f"（一）主动公开情况。{year}年，我单位坚持“公开为常态、不公开为例外”，主动公开信息千余条。"
-        )
+        lines.append(f"{heading}{year}年，我单位坚持“公开为常态、不公开为例外”，主动公开信息千余条。")
     else:
         lines.append(
-            "（一）主动公开情况。"
-            + _worded(f, _PROACTIVE, "proactive", n=total, part=total // 3, more=2 * total + 5)
+            heading + _worded(f, _PROACTIVE, "proactive", n=total, part=total // 3, more=2 * total + 5)
         )
     apps = f["overview.applications_received"]
     if apps == 0:
@@ -309,6 +315,9 @@ def _prose(f: dict) -> str:
     lines.append("（三）政府信息管理情况。严格落实信息发布审核制度，确保信息准确。")
     lines.append("（四）政府信息公开平台建设情况。" + _channels(f))
     lines.append("（五）监督保障情况。本年度未发生因政府信息公开工作被追责的情况。")
+    if _worded(f, ("paragraphs", "paragraphs", "paragraphs", "lines"), "sub-sections") == "lines":
+        # (a page's sub-sections on lines of their own, the first's sentence left unended)
+        return "\n\n".join(lines[:2]) + lines[2].removesuffix("。") + "\n" + "\n".join(lines[3:])
     return "\n\n".join(lines)
 
 
@@ -529,7 +538,7 @@ def blocks(
     title = f"{f['meta.year']}年政府信息公开工作年度报告"
     head = [f["meta.agency"], title] if rng.random() < 0.5 else [f"{f['meta.agency']}{title}"]
     head = (head if titled else []) + (["目录", *CONTENTS] if contents else [])
-    prose = [p for p in _prose(f).split("\n\n") if p]
+    prose = [p for p in _prose(f).split("\n") if p]  # (each line a paragraph of its own)
     tail = [p for p in _tail(f).split("\n\n") if p.strip()]
     return [
         *head,

@@ -112,6 +112,12 @@ def title(f: dict, rng: random.Random) -> str:
             # a 年报; the report named in a sentence opening 现就
             f"{year}年{agency}信息公开年报",
             f"根据《条例》规定，现就{agency}{year}年度政府信息公开情况报告如下：",
+            # the work of making the report named first; the name's short form after it
+            f"为切实做好{year}年度政府信息公开工作年度报告编制及发布工作，现公布{agency}{year}年政府信息公开工作年度报告。",
+            f"根据《条例》要求，现将{agency}（以下简称本机关）{year}年度政府信息公开工作年度报告公布如下：",
+            # a page's properties, each label run into its value (标题某局…)
+            f"索引号00106/{year + 1}-00085\n发布机构发文日期 {year + 1}-01-12\n"
+            f"标题{agency}{year}年政府信息公开工作年度报告\n\n{agency}{year}年政府信息公开工作年度报告",
         ]
     )
 

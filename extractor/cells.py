@@ -135,16 +135,17 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     one unbroken run of its rows); a markdown rule line is left out, and so is a page's running
     header printed inside the table (a line naming the report). A row's cells all stand in a
     grid (a column each, ``col >= 0``) or none does."""
+    region = text[start:end]
     whole_lines = _whole_lines(text, start, end)
-    if _is_flattened(text[start:end], whole_lines) or _is_wrapped_flow(whole_lines):
+    if _is_flattened(region, whole_lines) or _is_wrapped_flow(whole_lines):
         return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
-    lines = _rows_apart(_lines(text, start, end))
-    if "年度报告" in text[start:end]:  # (fast: a region that names no report holds no running header)
+    lines = _rows_apart(_lines(region, start))
+    if "年度报告" in region:  # (fast: a region that names no report holds no running header)
         lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
-    if "---" in text[start:end] and (columns := _simple_table_columns(lines)):
+    if "---" in region and (columns := _simple_table_columns(lines)):
         return _rows_in_columns(lines, columns)
     cell_lines = [_is_cell_line(line) for _, line in lines]
-    if _is_cell_per_line(lines, cell_lines):
+    if _is_cell_per_line(lines, cell_lines, piped="|" in region):
         return _rows_cell_per_line(lines, cell_lines)
     headers: set[int] = set()
     if any("---" in line for _, line in lines):
@@ -658,11 +659,13 @@ def _pipe_row_cuts(line: str) -> list[tuple[int, int]]:
     return cuts
 
 
-def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """The lines of ``text[start:end]``, each with its offset."""
-    lines = text[start:end].split("\n")
-    starts = itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=start)
-    return list(zip(starts, lines, strict=True))
+def _lines(region: str, start: int) -> list[tuple[int, str]]:
+    """The lines of ``region`` (of the text from offset ``start``), each with its offset."""
+    lines = []
+    for line in region.split("\n"):
+        lines.append((start, line))
+        start += len(line) + 1
+    return lines
 
 
 def _is_cell_line(line: str) -> bool:
@@ -675,13 +678,19 @@ def _is_cell_line(line: str) -> bool:
     return len(_ONE_VALUE.findall(line)) <= 1
 
 
-def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> bool:
+def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool], piped: bool = True) -> bool:
     """Indented single cells outnumber grid lines, and no lines print a label and its values
-    side by side (as a PDF's space-aligned rows do, indented, their labels wrapped)."""
+    side by side (as a PDF's space-aligned rows do, indented, their labels wrapped). Unless
+    the region is ``piped`` (holds a ``|``), a line of one cell is no grid line (fast: only the
+    others are looked at)."""
     single = sum(cell_lines)
     if single < 8:
         return False
-    multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
+    multi = sum(
+        1
+        for (_, line), one in zip(lines, cell_lines, strict=True)
+        if (piped or not one) and ("\t" in line.lstrip("\t") or line.count("|") >= 2)
+    )
     if single <= 2 * multi:
         return False
     side_by_side = sum(1 for _, line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))

@@ -1528,7 +1528,8 @@ def _interpret(
     by_header = _by_header(row, candidate)
     if by_header is not None:
         return _Row(ids, [by_header], False)
-    keep = _own_sum_keeper(row, ids, identities) if identities else None
+    # (the row's own sums thin only the placings of heads above it: found for such rows alone)
+    keep = _own_sum_keeper(row, ids, identities) if identities and candidate.heads else None
     found = _options(candidate, len(row.columns), allow_stray, keep=keep)
     found.ids = ids
     if found.problem:

@@ -148,18 +148,15 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     if _is_cell_per_line(lines, cell_lines, piped="|" in region):
         return _rows_cell_per_line(lines, cell_lines)
     headers: set[int] = set()
-    if any("---" in line for _, line in lines):
+    if "---" in region and any("---" in line for _, line in lines):
         lines = _broken_rows_joined(text, lines)
         lines, headers = _without_rules(lines)
-    bare = _bare_pipes(lines)
+    bare = "|" in region and _bare_pipes(lines)
     rows = [_row_on_line(line, line_start, bare) for line_start, line in lines]
     for row in (rows[i] for i in headers):
         _doubt_empty_cells(row)
-    # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
-    # pads its blank lines with spaces across the page: those are blank lines
-    raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
     _mark_heads_over_values(rows)
-    if _is_plain_cell_per_line(rows, raw):
+    if (raw := _plain_cell_lines(rows, lines)) is not None:
         return _rows_by_label(rows, raw)
     return rows
 
@@ -422,11 +419,20 @@ _EMPTY_CELL_WIDTH = 3  # spaces: a line this short and blank is an empty cell
 _LABEL_THEN_VALUES = re.compile(rf"^\s*\S*[\u4e00-\u9fff）)]\S*\s+{VALUE}(?:\s+{VALUE})*\s*$")
 
 
+def _plain_cell_lines(rows: list[list[Cell]], lines: list[tuple[int, str]]) -> list[str] | None:
+    """The lines as cells print them, when the region prints one cell per line, plainly
+    (:func:`_is_plain_cell_per_line`); else None. A line of a space or two is an empty cell as a
+    text export writes it; a PDF's layout text pads its blank lines with spaces across the page:
+    those are blank lines."""
+    if any(cell.col >= 0 for row in rows for cell in row):  # (fast: a grid's rows)
+        return None
+    raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
+    return raw if _is_plain_cell_per_line(rows, raw) else None
+
+
 def _is_plain_cell_per_line(rows: list[list[Cell]], raw: list[str]) -> bool:
     """Lines holding a value alone (or a space alone, or nothing between two such lines: an
-    empty cell), and no line holding a grid of cells."""
-    if any(cell.col >= 0 for row in rows for cell in row):
-        return False
+    empty cell), and no line holding a grid of cells (:func:`_plain_cell_lines` asks that)."""
     lone = 0
     empties = 0  # empty lines in a run since the last line of text
     after_value = False  # that line held a value alone

@@ -135,30 +135,28 @@ def table_rows(text: str, start: int, end: int) -> list[list[Cell]]:
     one unbroken run of its rows); a markdown rule line is left out, and so is a page's running
     header printed inside the table (a line naming the report). A row's cells all stand in a
     grid (a column each, ``col >= 0``) or none does."""
+    region = text[start:end]
     whole_lines = _whole_lines(text, start, end)
-    if _is_flattened(text[start:end], whole_lines) or _is_wrapped_flow(whole_lines):
+    if _is_flattened(region, whole_lines) or _is_wrapped_flow(whole_lines):
         return _rows_run_together(text, start, end, glued=_GLUE.search(text, start, end) is not None)
-    lines = _rows_apart(_lines(text, start, end))
-    if "年度报告" in text[start:end]:  # (fast: a region that names no report holds no running header)
+    lines = _rows_apart(_lines(region, start))
+    if "年度报告" in region:  # (fast: a region that names no report holds no running header)
         lines = [(at, line) for at, line in lines if not _RUNNING_HEADER.search(line)]
-    if "---" in text[start:end] and (columns := _simple_table_columns(lines)):
+    if "---" in region and (columns := _simple_table_columns(lines)):
         return _rows_in_columns(lines, columns)
     cell_lines = [_is_cell_line(line) for _, line in lines]
-    if _is_cell_per_line(lines, cell_lines):
+    if _is_cell_per_line(lines, cell_lines, piped="|" in region):
         return _rows_cell_per_line(lines, cell_lines)
     headers: set[int] = set()
-    if any("---" in line for _, line in lines):
+    if "---" in region and any("---" in line for _, line in lines):
         lines = _broken_rows_joined(text, lines)
         lines, headers = _without_rules(lines)
-    bare = _bare_pipes(lines)
+    bare = "|" in region and _bare_pipes(lines)
     rows = [_row_on_line(line, line_start, bare) for line_start, line in lines]
     for row in (rows[i] for i in headers):
         _doubt_empty_cells(row)
-    # a line of a space or two is an empty cell as a text export writes it; a PDF's layout text
-    # pads its blank lines with spaces across the page: those are blank lines
-    raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
     _mark_heads_over_values(rows)
-    if _is_plain_cell_per_line(rows, raw):
+    if (raw := _plain_cell_lines(rows, lines)) is not None:
         return _rows_by_label(rows, raw)
     return rows
 
@@ -421,11 +419,20 @@ _EMPTY_CELL_WIDTH = 3  # spaces: a line this short and blank is an empty cell
 _LABEL_THEN_VALUES = re.compile(rf"^\s*\S*[\u4e00-\u9fff）)]\S*\s+{VALUE}(?:\s+{VALUE})*\s*$")
 
 
+def _plain_cell_lines(rows: list[list[Cell]], lines: list[tuple[int, str]]) -> list[str] | None:
+    """The lines as cells print them, when the region prints one cell per line, plainly
+    (:func:`_is_plain_cell_per_line`); else None. A line of a space or two is an empty cell as a
+    text export writes it; a PDF's layout text pads its blank lines with spaces across the page:
+    those are blank lines."""
+    if any(cell.col >= 0 for row in rows for cell in row):  # (fast: a grid's rows)
+        return None
+    raw = ["" if len(line) > _EMPTY_CELL_WIDTH and not line.strip() else line for _, line in lines]
+    return raw if _is_plain_cell_per_line(rows, raw) else None
+
+
 def _is_plain_cell_per_line(rows: list[list[Cell]], raw: list[str]) -> bool:
     """Lines holding a value alone (or a space alone, or nothing between two such lines: an
-    empty cell), and no line holding a grid of cells."""
-    if any(cell.col >= 0 for row in rows for cell in row):
-        return False
+    empty cell), and no line holding a grid of cells (:func:`_plain_cell_lines` asks that)."""
     lone = 0
     empties = 0  # empty lines in a run since the last line of text
     after_value = False  # that line held a value alone
@@ -658,11 +665,13 @@ def _pipe_row_cuts(line: str) -> list[tuple[int, int]]:
     return cuts
 
 
-def _lines(text: str, start: int, end: int) -> list[tuple[int, str]]:
-    """The lines of ``text[start:end]``, each with its offset."""
-    lines = text[start:end].split("\n")
-    starts = itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=start)
-    return list(zip(starts, lines, strict=True))
+def _lines(region: str, start: int) -> list[tuple[int, str]]:
+    """The lines of ``region`` (of the text from offset ``start``), each with its offset."""
+    lines = []
+    for line in region.split("\n"):
+        lines.append((start, line))
+        start += len(line) + 1
+    return lines
 
 
 def _is_cell_line(line: str) -> bool:
@@ -675,13 +684,19 @@ def _is_cell_line(line: str) -> bool:
     return len(_ONE_VALUE.findall(line)) <= 1
 
 
-def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool]) -> bool:
+def _is_cell_per_line(lines: list[tuple[int, str]], cell_lines: list[bool], piped: bool = True) -> bool:
     """Indented single cells outnumber grid lines, and no lines print a label and its values
-    side by side (as a PDF's space-aligned rows do, indented, their labels wrapped)."""
+    side by side (as a PDF's space-aligned rows do, indented, their labels wrapped). Unless
+    the region is ``piped`` (holds a ``|``), a line of one cell is no grid line (fast: only the
+    others are looked at)."""
     single = sum(cell_lines)
     if single < 8:
         return False
-    multi = sum(1 for _, line in lines if "\t" in line.lstrip("\t") or line.count("|") >= 2)
+    multi = sum(
+        1
+        for (_, line), one in zip(lines, cell_lines, strict=True)
+        if (piped or not one) and ("\t" in line.lstrip("\t") or line.count("|") >= 2)
+    )
     if single <= 2 * multi:
         return False
     side_by_side = sum(1 for _, line in lines if line and "\t" not in line and _LABEL_THEN_VALUES.match(line))

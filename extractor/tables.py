@@ -784,8 +784,8 @@ def _rows_side_by_side(
     values = _printed(candidate.values)
     if spec.flat or candidate.glued or len(values) < 2:  # (a flat table's labels title its column groups)
         return [candidate]
-    if values[0].col >= 0:  # (fast: a grid's row is one row, read neither way)
-        return [candidate]
+    if values[0].col >= 0 or len(values) < 2 * min(_widths(spec)):  # (fast: a grid's row is one row,
+        return [candidate]  # read neither way; so is a row too short for two rows' values)
     before = [c for c in candidate.row if c.kind is _LABEL and c.end <= values[0].start]
     if (by_column := _rows_column_by_column(spec, candidate, before, values, identities)) is not None:
         return by_column
@@ -1038,8 +1038,9 @@ def _title_key(title: str) -> str:
 
 def _titles(spec: TableSpec, row: list[Cell]) -> dict[str, int]:
     """The column titles a header row of a grid prints, by grid column; none for a data row."""
-    if any(cell.kind is _VALUE or cell.kind is _GLUED for cell in row):
-        return {}
+    for cell in row:  # (a loop, not any(): asked of every row of every grid)
+        if cell.kind is _VALUE or cell.kind is _GLUED:
+            return {}
     known = _column_titles(spec)
     return {
         key: cell.col
@@ -1528,7 +1529,8 @@ def _interpret(
     by_header = _by_header(row, candidate)
     if by_header is not None:
         return _Row(ids, [by_header], False)
-    keep = _own_sum_keeper(row, ids, identities) if identities else None
+    # (the row's own sums thin only the placings of heads above it: found for such rows alone)
+    keep = _own_sum_keeper(row, ids, identities) if identities and candidate.heads else None
     found = _options(candidate, len(row.columns), allow_stray, keep=keep)
     found.ids = ids
     if found.problem:

@@ -188,7 +188,7 @@ def _crawler_wrapped(f: dict, rng: random.Random) -> Rendered:
     meet digits, the body wrapped at the page's width (a heading or a label cut at a line's
     end; never between two digits, which would leave open where one number ends), perhaps
     indented by the page's margin and padded to its width."""
-    suffix, text, undeterminable = _crawler(f, rng, spaced=False)
+    suffix, text, undeterminable = _crawler(f, rng, spaced=False, apart_from_words=True)
     assert isinstance(text, str)
     header, body = text.split(_PRINT_TAG)
     body = _wrapped(_WORDS_MEET_DIGITS.sub(" ", body.strip()), width := rng.randint(84, 100))
@@ -233,9 +233,10 @@ def _digits_around(line: str, cut: int) -> bool:
     return bool(before[-1:].isdigit() and (after[:1].isdigit() or not after))
 
 
-def _crawler(f: dict, rng: random.Random, spaced: bool) -> Rendered:
+def _crawler(f: dict, rng: random.Random, spaced: bool, apart_from_words: bool = False) -> Rendered:
     """A crawler's copy: a metadata header, the body on one line, the tables' cells run
-    together (glued) or one space apart (``spaced``: a blank cell leaves no trace)."""
+    together (glued) or one space apart (``spaced``: a blank cell leaves no trace).
+    ``apart_from_words``: its digits will stand apart from the words by spaces."""
     agency, year = f["meta.agency"], f["meta.year"]
     header = (
         f"标题: {agency}{year}年度政府信息公开工作年度报告\n发布时间: {year + 1}-01-20 15:22\n文号: \n"
@@ -245,6 +246,8 @@ def _crawler(f: dict, rng: random.Random, spaced: bool) -> Rendered:
     undeterminable: dict[str, str] = {}
     run = _Run(rng, spaced, undeterminable)
     tables = "".join(_lead_in(glued(f, run), year, rng) for glued in (_glued_t2, _glued_t3, _glued_t4))
+    if apart_from_words:
+        run.no_glue_shown()
     tail = "".join(p.strip() for p in _tail(f).split("\n") if p.strip())
     body = f"{agency}{year}年政府信息公开工作年度报告 {prose}{tables}{tail}"
     return ".txt", header + body + "\n", undeterminable
@@ -273,6 +276,18 @@ class _Run:
     def __init__(self, rng: random.Random, spaced: bool, undeterminable: dict[str, str]) -> None:
         self.rng, self.spaced, self.undeterminable = rng, spaced, undeterminable
         self.sep = " " if spaced else ""
+        self.printed: list[tuple[str, list[str]]] = []  # each row's digits, and its fields
+
+    def no_glue_shown(self) -> None:
+        """Digits apart from the words by spaces: a table none of whose digits show glue (a
+        leading 0, a run too long for one number) reads each run as one value, so its rows of
+        several values are open."""
+        for table in ("t2.", "t3.", "t4."):
+            rows = [(digits, fields) for digits, fields in self.printed if fields[0].startswith(table)]
+            if not any(_GLUE_SHOWN.search(digits) for digits, _ in rows):
+                for _, fields in rows:
+                    if len(fields) > 1:
+                        self.undeterminable.update(dict.fromkeys(fields, "glued digits that show no glue"))
 
     def cells(self, values: list[str], fields: list[str], check: str | None, gaps: bool = False) -> str:
         """The row's values as the copy prints them; its fields noted when that leaves them open."""
@@ -282,9 +297,13 @@ class _Run:
                 self.undeterminable.update(dict.fromkeys(fields, "a blank cell left no trace"))
             return printed
         digits = _glued(values, self.rng if gaps else None)
+        self.printed.append((digits, fields))
         if _split_count(digits, len(values), check) != 1:
             self.undeterminable.update(dict.fromkeys(fields, f"glued '{digits}' splits more than one way"))
         return digits
+
+
+_GLUE_SHOWN = re.compile(r"(?<![\d.])(?:0\d|\d{9,}(?![\d.]))")  # (as a reader tells glue from one value)
 
 
 def _glued(values: list[str], rng: random.Random | None = None) -> str:

@@ -87,9 +87,12 @@ class PieceSplits:
         found = self._split.get(key)
         if found is None:
             pattern = self._pieces[piece]
-            found = self._split[key] = [
-                cut for m in pattern.finditer(self.text, start, end) for cut in self._at_headings(pattern, m)
-            ]
+            pieces = pattern.finditer(self.text, start, end)
+            found = self._split[key] = (
+                [cut for m in pieces for cut in self._at_headings(pattern, m)]
+                if self._headings
+                else [(m, m.group()) for m in pieces]
+            )
         return found
 
     def _at_headings(self, pattern: re.Pattern[str], piece: re.Match[str]) -> Pieces:

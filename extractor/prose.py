@@ -157,6 +157,12 @@ def _statement(
         worded = [m for m in worded if _is_unit(fact, m) and _after_topic(fact, text, statement, m)]
         if worded:
             return "a count in Chinese numerals"
+        if any(
+            _after_topic(fact, text, statement, m)
+            for a, b in statement.parts
+            for m in _NO_UNIT.finditer(text, a, b)
+        ):
+            return "a number run into the next words, no unit after it (a copy lost its punctuation?)"
         return _in_other_units(fact, text, statement)
     if any(_CUT_DIGITS.search(text, max(m.start("n") - _CUT_REACH, 0), m.start("n")) for m in counts):
         return "digits apart by spaces or a line break (a number may be cut)"
@@ -189,6 +195,10 @@ def _statement(
 
 
 _SENTENCE_END = re.compile(r"[。；;\n]")
+# A small number run straight into words that are no unit, date or ordinal (收到依申请公开事项0三是…)
+_NO_UNIT = re.compile(
+    r"(?<![\dA-Za-z.第])\d{1,3}(?=[\u4e00-\u9fff])(?![年月日号时分秒期届批次个件条份项宗人篇则元万千百亿余多])"
+)
 # A number after words at a line's end, the next line going on with other words: its unit (and
 # more) lost where a converter cut the line (申请 1295 / 上年结转 189 件）: 1295 件，办结 1191 件（含)
 _UNIT_LOST = re.compile(

@@ -366,6 +366,11 @@ def test_processing_fee(other, fee):
             "（二）依申请公开方面\n市政府共受理政府信息公开申请 1295\n上年结转 189 件），均在期限内答复。",
             "overview.applications_received",
         ),
+        # a number run into the next words, its unit and the punctuation lost in a copy
+        (
+            "二是依申请公开方面。规范流程。本年度共收到依申请公开事项0三是政府信息管理方面。",
+            "overview.applications_received",
+        ),
     ],
 )
 def test_a_count_the_rules_cannot_pin_down_is_flagged_not_dropped(overview, field):
@@ -492,6 +497,8 @@ def _doubts(overview: str) -> dict:
             {"proactive_total": 2689, "applications_received": 175},
         ),
         ("（二）依申请公开。依据《条例》第（一）项收到申请3件。", {"applications_received": 3}),
+        # a number in a name (H5作品), or a year (2019上海…), is no count that lost its unit
+        ("（四）平台建设。微信公众号推送《2019上海再出发》H5作品，受到好评。", {}),
         # a clause never runs on over a line opening with a sub-heading's number, the line before
         # unended: its count is no count of the sub-section's (其它类信息155条 / （二）依申请公开…)
         (

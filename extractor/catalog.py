@@ -552,7 +552,7 @@ FACTS: tuple[FactSpec, ...] = (
         ),
         units="件|个|条|份|项|人次|宗",  # (宗: as reports in Guangdong count cases)
         none_stated=re.compile(
-            rf"未(?:接?收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依法?)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
+            rf"未(?:接?收到|接到|受理)|没有(?:收到|接到)|(?:无|未发生|没有)(?:依法?|政府信息公开)?申请|(?:申请|收到)[^，。]{{0,6}}为(?:零|{ZERO})"
         ),
         preferred=re.compile(r"收到|受理|接收|接到|新收"),  # over counts of answers, kinds, carried-over ones
     ),

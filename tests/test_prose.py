@@ -214,6 +214,7 @@ def test_proactive_total_only_when_one_exact_total_is_stated(overview, total):
         ("（二）依申请公开情况。2023年，我单位共收到依申请公开申请1项，均已按时答复。", 1),
         ("（二）依申请公开情况。梳理依申请公开事项12项，规范办理流程。", None),
         ("（二）依申请公开方面。2022年，我局共收到依申公开事项7件，均按时答复。", 7),  # (依申公开: short)
+        ("（二）依申请公开方面\n2022年区乡村振兴局无政府信息公开申请", 0),
     ],
 )
 def test_applications_received(overview, received):

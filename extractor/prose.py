@@ -335,17 +335,23 @@ def _count_in_next_clause(
     fact: FactSpec, text: str, statement: Statement, counts_in: re.Pattern[str]
 ) -> bool:
     """A channel's clause without a count, followed in its sentence by a clause that names no
-    channel but states a count (微信公众号关注人数达5000人，全年发布信息120条): the count may
-    be the channel's, or everything's."""
+    channel but states a count, clauses of neither between (微信公众号关注人数达5000人，全年发布信息
+    120条; 以微信公众号为平台，宣传…工作，全年共发布各类信息656条): the count may be the
+    channel's, or everything's."""
     if fact.channel_verbs is None:
         return False
-    following = _NEXT_CLAUSE.match(text, statement.piece.end())
-    return bool(
-        following
-        and counts_in.search(following.group(1))
-        and fact.channel_verbs.search(following.group(1))
-        and not _CHANNELS.search(following.group(1))
-    )
+    at = statement.piece.end()
+    for _ in range(_CLAUSES_AHEAD):
+        following = _NEXT_CLAUSE.match(text, at)
+        if following is None or _CHANNELS.search(clause := following.group(1)):
+            return False
+        if counts_in.search(clause):
+            return fact.channel_verbs.search(clause) is not None
+        at = following.end()
+    return False
+
+
+_CLAUSES_AHEAD = 3  # clauses after a channel's that may state its count
 
 
 def _is_unit(fact: FactSpec, match: re.Match[str]) -> bool:

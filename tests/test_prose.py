@@ -484,6 +484,12 @@ def _doubts(overview: str) -> dict:
             {"wechat_posts": "doubt", "proactive_total": "doubt"},
         ),
         ("（四）平台建设。政务微博粉丝量达2万人，全年发博文80条。", {"weibo_posts": "doubt"}),
+        # ... or two clauses later, a clause of neither between
+        (
+            "（一）主动公开。全年共主动公开政府信息1646条。以“某某城管”微信公众号为平台，宣传城市管理工作，"
+            "全年共发布各类信息656条。",
+            {"wechat_posts": "doubt", "proactive_total": 1646},
+        ),
         # another channel's count: no statement of 微信's (nor a stated total)
         ("（四）平台建设。开通微信公众号，网站发布信息500条。", {"proactive_total": "doubt"}),
         # channels listed before 主动向社会公开, a network platform for the website: the whole's count

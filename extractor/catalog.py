@@ -184,9 +184,10 @@ Identity = tuple[str, list[str], list[str]]
 
 # （二）…, a sub-heading's number; or 三、…, where a report's overview runs on under headings of
 # its own (一、总体情况 二、工作机制保障 三、主动公开工作情况 …, its tables attached after them)
-SUB_MARK = (  # (after a list's bullet too: a PDF's markdown, - （二）主动公开…), from a line's start
-    r"[ \t]*(?:[-*+•][ \t]+)?(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
-)
+BRACKETED_NUMBER = r"[(（][一二三四五六七八九十]{1,2}[)）]"  # a sub-heading's (（二）)
+SUB_NUMBER = rf"(?:{BRACKETED_NUMBER}|[一二三四五六七八九十]{{1,2}}、)"  # or 三、
+# from a line's start, after a list's bullet too (a PDF's markdown: - （二）主动公开…)
+SUB_MARK = rf"[ \t]*(?:[-*+•][ \t]+)?{SUB_NUMBER}"
 _SUB_MARK = "^" + SUB_MARK
 _SUB_HEADING = re.compile(_SUB_MARK, re.MULTILINE)
 _BOUNDED_RUN = re.compile(r"(\[\^[^\]\\]*\])(\{\d*,\d+\}\??)")
@@ -539,9 +540,8 @@ FACTS: tuple[FactSpec, ...] = (
             r"申请人情况|本列数据的?勾稽关系|本年新收政府信息公开申请(?:数量|[：:])"
         ),  # (the table)
         piece="clause",
-        topic=re.compile(
-            r"申请|依申公开|要求公开"
-        ),  # (未接到群众要求公开的信息: no request; 依申公开: short)
+        # (未接到群众要求公开的信息: no request; 依申公开: 依申请公开 cut short)
+        topic=re.compile(r"申请|依申公开|要求公开"),
         # 申请 here is for something else; or 依申请公开 names how items of information were
         # disclosed, counted in 条 (主动公开政府信息128条、依申请公开130条、不予公开55条)
         # (but 收到依申请公开17条, 受理依申请公开政府信息2条: applications received, in 条)

@@ -15,7 +15,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from .catalog import SUB_MARK, FactSpec, Piece, RowSpec, TableSpec, across_breaks
+from .catalog import (
+    BRACKETED_NUMBER,
+    SUB_MARK,
+    SUB_NUMBER,
+    FactSpec,
+    Piece,
+    RowSpec,
+    TableSpec,
+    across_breaks,
+)
 from .tables import normal_label
 from .values import count_pattern, find_number, number_tokens
 
@@ -65,9 +74,7 @@ LUMPED = re.compile(r"等|各")  # 微博等新媒体, 微信、微博各50条: 
 Pieces = list[tuple[re.Match[str], str]]  # the pieces of a region, each with its words
 # A sub-heading's number run into the words before it, no mark between (a crawler's text glued
 # its paragraphs: …主动公开政府信息2689条（二）依申请公开情况。; never 第（一）项's)
-_HEADING_RUN_IN = re.compile(
-    r"(?<=[^\s。；;，,：:、第(（])[(（][一二三四五六七八九十]{1,2}[)）](?=[\u4e00-\u9fff])"
-)
+_HEADING_RUN_IN = re.compile(rf"(?<=[^\s。；;，,：:、第(（]){BRACKETED_NUMBER}(?=[\u4e00-\u9fff])")
 
 
 class PieceSplits:
@@ -289,8 +296,7 @@ def names_whole(fact: FactSpec, text: str, start: int, count: re.Match[str]) -> 
 # a sub-heading run into its first sentence, a space or a line break between: （一）主动公开政府信息的
 # 数量 2020年制作、获取政府信息总数425条 (a crawler's text; its words are the heading's, not the count's)
 _HEADING_BEFORE = re.compile(
-    r"\s*(?:[-*+•][ \t]+)?"  # (a list's bullet) its numbering,
-    r"(?:[(（][一二三四五六七八九十]{1,2}[)）]|[一二三四五六七八九十]{1,2}、)"
+    rf"\s*(?:[-*+•][ \t]+)?{SUB_NUMBER}"  # (a list's bullet) its numbering,
     r"[^\s\d，,。；;：:]{1,24}[ \t]*\n?[ \t]*(?<=\s)"  # its words, then a space or a line break
 )
 

@@ -445,10 +445,10 @@ def _names_another_document(text: str, match: re.Match[str]) -> bool:
     """The title's words inside a quoted name that goes on past them: another document's
     (《关于认真做好2022年度政府信息公开工作年度报告编制工作的通知》), not this report's; or
     words naming the work of making one (为切实做好2020年度…年度报告编制及发布工作)."""
-    start, end = match.span("before")
-    opened = text.rfind("《", start, end) > text.rfind("》", start, end)
     if _REPORT_AS_WORK.match(text, match.end()):
         return True
+    start, end = match.span("before")
+    opened = text.rfind("《", start, end) > text.rfind("》", start, end)
     return opened and not text[match.end() : match.end() + 8].lstrip(" \t*_").startswith("》")
 
 

@@ -472,7 +472,7 @@ def _confirm_in_order(
 
 def _holds_its_own(spec: TableSpec, index: int, row: _Row, identities: Sequence[Identity]) -> bool:
     """Some reading of the row satisfies its own identities (it has some)."""
-    own = _own_places(_own_identities(identities, row.ids), row.ids)
+    own = _own_places(identities, row.ids)
     return bool(own) and any(_own_hold(own, _values(spec.rows[index], o)) for o in row.options)
 
 
@@ -1580,7 +1580,7 @@ def _by_header(row: RowSpec, candidate: _Candidate) -> Option | None:
 
 def _own_sum_keeper(row: RowSpec, ids: tuple[str, ...], identities: Sequence[Identity]) -> Keep:
     """Whether a reading of the row satisfies its own identities."""
-    own = _own_places(_own_identities(identities, ids), ids)
+    own = _own_places(identities, ids)
     return lambda option: _own_hold(own, _values(row, option))
 
 
@@ -1903,7 +1903,7 @@ def _resolve(spec: TableSpec, rows: dict[int, _Row], identities: Sequence[Identi
             if row.options and index not in open_rows:
                 known.update(_as(row, specs[index], row.options[0]))
         for index, row in open_rows.items():  # first by the identities within this row alone
-            own = _own_places(_own_identities(identities, row.ids), row.ids)
+            own = _own_places(identities, row.ids)
             row.options = [o for o in row.options if _own_hold(own, _values(specs[index], o))]
         chosen = _surviving(spec, open_rows, identities, known)
     for index, row in sorted(rows.items()):
@@ -1948,11 +1948,14 @@ def _as(row: _Row, spec: RowSpec, option: Option) -> dict[str, int | float | Non
     return dict(zip(row.ids, _values(spec, option), strict=True))
 
 
-def _own_places(own: Sequence[Identity], ids: Sequence[str]) -> list[tuple[list[int], list[int]]]:
-    """A row's own identities (over its fields alone) as the places in the row of each side's
-    fields, found once for all the row's readings."""
+def _own_places(identities: Sequence[Identity], ids: Sequence[str]) -> list[tuple[list[int], list[int]]]:
+    """A row's own identities (over its fields alone: :func:`_own_identities`) as the places in
+    the row of each side's fields, found once for all the row's readings."""
     place = {field_id: i for i, field_id in enumerate(ids)}
-    return [([place[f] for f in left], [place[f] for f in right]) for _, left, right in own]
+    return [
+        ([place[f] for f in left], [place[f] for f in right])
+        for _, left, right in _own_identities(identities, ids)
+    ]
 
 
 def _own_hold(own: list[tuple[list[int], list[int]]], values: list[int | float | None]) -> bool:
